@@ -1,0 +1,1 @@
+"""The councils app: models, migrations, admin and actions of the council system."""

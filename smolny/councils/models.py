@@ -1,0 +1,1 @@
+"""Models of the council system (organisations, members, constituencies, councils, mandates...)."""

@@ -1,0 +1,48 @@
+"""Fixtures shared by the whole suite.
+
+Integration tests run on the database chosen by ``SMOLNY_TEST_DB`` (see
+``smolny.testing.settings``). For PostgreSQL the session starts a throwaway server (or uses
+``SMOLNY_TEST_DATABASE_URL``) before pytest-django creates the test database, and stops it
+when the session ends. ``scripts/test`` runs the suite once per database.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from smolny.dburl import parse_database_url
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"smolny test database: {os.environ.get('SMOLNY_TEST_DB', 'sqlite')}"
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> Iterator[str]:
+    """The URL of a real PostgreSQL server for this session."""
+    from smolny.testing.postgres import postgres_url
+
+    with postgres_url() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request: pytest.FixtureRequest) -> None:
+    """Point the ``default`` connection at the session's PostgreSQL before the test DB is made.
+
+    The settings dict is updated in place: Django's connection handler holds the same object.
+    """
+    from django.conf import settings
+
+    if os.environ.get("SMOLNY_TEST_DB", "sqlite") != "postgres":
+        return
+    url = request.getfixturevalue("postgres_server_url")
+    parsed: dict[str, Any] = parse_database_url(url)
+    default = settings.DATABASES["default"]
+    for key in ("NAME", "USER", "PASSWORD", "HOST", "PORT"):
+        default[key] = parsed[key]
+    default.setdefault("OPTIONS", {}).update(parsed.get("OPTIONS", {}))
