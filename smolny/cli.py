@@ -19,8 +19,7 @@ from collections.abc import Sequence
 import smolny
 
 # Order here is the order of ``smolny --help``.
-COMMANDS: tuple[str, ...] = (
-)
+COMMANDS: tuple[str, ...] = ()
 
 EPILOG = """\
 Databases: --db takes sqlite:///PATH or postgres://USER@HOST:PORT/NAME; the environment

@@ -21,7 +21,7 @@ class DatabaseURLError(ValueError):
 
 
 def default_database_url() -> str:
-    """The URL in force when no ``--db`` is given: the environment, else the per-user SQLite file."""
+    """The URL in force without ``--db``: the environment, else the per-user SQLite file."""
     return os.environ.get("SMOLNY_DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE_PATH}"
 
 

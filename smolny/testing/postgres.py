@@ -129,7 +129,16 @@ class ThrowawayPostgres:
             ]
         )
         self._run(
-            [str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "smolny", "smolny"]
+            [
+                str(bindir / "createdb"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-U",
+                "smolny",
+                "smolny",
+            ]
         )
         return self
 
@@ -139,7 +148,17 @@ class ThrowawayPostgres:
         data = self.directory / "data"
         if (data / "postmaster.pid").exists():
             with contextlib.suppress(subprocess.CalledProcessError, PostgresUnavailable):
-                self._run([str(find_bindir() / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"])
+                self._run(
+                    [
+                        str(find_bindir() / "pg_ctl"),
+                        "-D",
+                        str(data),
+                        "-m",
+                        "immediate",
+                        "-w",
+                        "stop",
+                    ]
+                )
         shutil.rmtree(self.directory, ignore_errors=True)
         self.directory = None
 
