@@ -19,7 +19,9 @@ from collections.abc import Sequence
 import smolny
 
 # Order here is the order of ``smolny --help``.
-COMMANDS: tuple[str, ...] = ()
+COMMANDS: tuple[str, ...] = (
+    "date",
+)
 
 EPILOG = """\
 Databases: --db takes sqlite:///PATH or postgres://USER@HOST:PORT/NAME; the environment
