@@ -1,1 +1,0 @@
-"""Models of the council system (organisations, members, constituencies, councils, mandates...)."""
