@@ -13,8 +13,11 @@ left blank). :meth:`BallotSet.cleaned` removes them for counts that have no rule
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import csv
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import NoReturn
 
 OVERVOTE = -1
 """Marker in a ranking: several candidates were marked at this rank."""
@@ -98,3 +101,440 @@ class BallotSet:
             withdrawn=frozenset(withdrawn),
             title=title,
         )
+
+
+# --------------------------------------------------------------------------------------------
+# Readers
+#
+# Each reader takes the file's text (or its lines) and the file name used in messages; the
+# command opens the file. A reader either returns a complete BallotSet or raises
+# BallotFileError naming the line: nothing is counted from a file that did not read cleanly.
+# --------------------------------------------------------------------------------------------
+
+
+class BallotFileError(ValueError):
+    """A ballot file that cannot be read: ``FILE:LINE: message``."""
+
+    def __init__(self, filename: str, line: int, message: str) -> None:
+        self.filename = filename
+        self.line = line
+        self.message = message
+        super().__init__(f"{filename}:{line}: {message}")
+
+
+def _numbered_lines(source: str | Iterable[str]) -> list[tuple[int, str]]:
+    """(line number, text without trailing whitespace) for every line of *source*."""
+    lines = source.splitlines() if isinstance(source, str) else source
+    return [(number, line.rstrip()) for number, line in enumerate(lines, start=1)]
+
+
+def _strip_bom(text: str) -> str:
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+# ---- BLT ------------------------------------------------------------------------------------
+#
+# The format of Hill, Wichmann and Woodall's Algorithm 123 (1987), line by line:
+#
+#     4 2            candidates, seats
+#     -2             optional: withdrawn candidates as negative numbers (one or more lines)
+#     3 1 3 4 0      weight, then candidates numbered from 1 in order of preference, then 0
+#     0              end of the ballots
+#     "Adam"         one name per candidate, in number order
+#     ...
+#     "Title"        the title; anything after it (a source, a comment) is ignored
+#
+# Blank lines, padding, trailing whitespace and ``#`` comments are tolerated. A ``-`` in a
+# ranking is a skipped rank (OpenSTV's extension). Equal rankings (``1=2``) are not
+# supported and are rejected with a message rather than read wrongly.
+
+
+def _blt_comment_free(line: str) -> str:
+    """The line without a ``#`` comment (a ``#`` inside a quoted name is kept)."""
+    if "#" not in line:
+        return line.strip()
+    in_quote = False
+    for index, char in enumerate(line):
+        if char == '"':
+            in_quote = not in_quote
+        elif char == "#" and not in_quote:
+            return line[:index].strip()
+    return line.strip()
+
+
+def _parse_int(token: str) -> int | None:
+    """The integer in *token*, or None (accepts only an optional sign and digits)."""
+    body = token[1:] if token[:1] in "+-" else token
+    if not body.isdigit() or not body.isascii():
+        return None
+    return int(token)
+
+
+def read_blt(source: str | Iterable[str], filename: str) -> BallotSet:
+    """Read a BLT file (see the format above) into a merged :class:`BallotSet`.
+
+    Raises :class:`BallotFileError` for an empty file, a malformed first line, more seats
+    than candidates, a bad weight, a candidate number that does not exist, a candidate
+    ranked twice on one ballot, a ballot line without its terminating 0, a missing end of
+    ballots, or missing candidate names.
+    """
+    lines = [
+        (number, text)
+        for number, raw in _numbered_lines(source)
+        if (text := _blt_comment_free(_strip_bom(raw) if number == 1 else raw))
+    ]
+    if not lines:
+        return _raise(filename, 1, "empty file: expected a first line 'candidates seats'")
+    cursor = 0
+
+    # The first line: number of candidates and seats.
+    number, text = lines[cursor]
+    tokens = text.split()
+    values = [_parse_int(t) for t in tokens]
+    if len(tokens) != 2 or None in values:
+        _raise(filename, number, f"expected 'candidates seats' (two whole numbers), found {text!r}")
+    n_candidates, seats = (v for v in values if v is not None)
+    if n_candidates < 1:
+        _raise(filename, number, f"the number of candidates must be at least 1, not {n_candidates}")
+    if seats < 1:
+        _raise(filename, number, f"the number of seats must be at least 1, not {seats}")
+    if seats > n_candidates:
+        _raise(
+            filename,
+            number,
+            f"{seats} seats but only {n_candidates} candidates: the seat count is larger "
+            "than the candidates",
+        )
+    cursor += 1
+
+    # Withdrawn candidates: lines made only of negative numbers.
+    withdrawn: set[int] = set()
+    while cursor < len(lines):
+        number, text = lines[cursor]
+        tokens = text.split()
+        if not all(t.startswith("-") and t != "-" for t in tokens):
+            break
+        for token in tokens:
+            value = _parse_int(token)
+            if value is None or not -n_candidates <= value <= -1:
+                _raise(
+                    filename,
+                    number,
+                    f"withdrawn candidate {token!r} does not exist "
+                    f"(candidates are numbered 1 to {n_candidates})",
+                )
+            withdrawn.add(-value - 1)
+        cursor += 1
+    if n_candidates - len(withdrawn) < seats:
+        _raise(
+            filename,
+            lines[0][0],
+            f"{seats} seats but only {n_candidates - len(withdrawn)} candidates not withdrawn: "
+            "the seat count is larger than the candidates",
+        )
+
+    # Ballot lines, up to a line "0".
+    merged: dict[Ranking, int] = {}
+    ended = False
+    while cursor < len(lines):
+        number, text = lines[cursor]
+        cursor += 1
+        tokens = text.split()
+        if tokens == ["0"]:
+            ended = True
+            break
+        if text.startswith('"'):
+            _raise(
+                filename,
+                number,
+                "found a candidate name where a ballot line or the 0 line ending the "
+                "ballots was expected (is the 0 line missing?)",
+            )
+        weight = _parse_int(tokens[0])
+        if weight is None or weight < 1:
+            _raise(
+                filename,
+                number,
+                f"bad weight {tokens[0]!r}: the first number on a ballot line is how many "
+                "ballots it stands for, a whole number of at least 1",
+            )
+        if tokens[-1] != "0" or len(tokens) < 2:
+            _raise(filename, number, "ballot line does not end with its terminating 0")
+        ranking: list[int] = []
+        for token in tokens[1:-1]:
+            if token == "-":
+                ranking.append(SKIPPED)
+                continue
+            if "=" in token:
+                _raise(
+                    filename,
+                    number,
+                    f"equal rankings ({token!r}) are not supported: rank one candidate per place",
+                )
+            value = _parse_int(token)
+            if value is None or not 1 <= value <= n_candidates:
+                _raise(
+                    filename,
+                    number,
+                    f"candidate {token!r} does not exist (candidates are numbered 1 to "
+                    f"{n_candidates}; 0 only ends the line)",
+                )
+            if value - 1 in ranking:
+                _raise(filename, number, f"candidate {value} is ranked twice on this ballot")
+            ranking.append(value - 1)
+        while ranking and ranking[-1] == SKIPPED:
+            ranking.pop()
+        key = tuple(ranking)
+        merged[key] = merged.get(key, 0) + weight
+    if not ended:
+        _raise(
+            filename,
+            lines[-1][0],
+            "the file ends before the line '0' that ends the ballots and the candidate names",
+        )
+
+    # Candidate names, then the title. Names are quoted; an unquoted line is taken whole.
+    names: list[str] = []
+    title = ""
+    last_line = lines[-1][0]
+    while cursor < len(lines):
+        number, text = lines[cursor]
+        cursor += 1
+        strings = _quoted_strings(text) if text.startswith('"') else [text]
+        if strings is None:
+            _raise(filename, number, f"unterminated quoted name: {text}")
+        for string in strings:
+            if len(names) < n_candidates:
+                names.append(string)
+            elif not title:
+                title = string
+        if len(names) == n_candidates and title:
+            break
+    if len(names) < n_candidates:
+        _raise(
+            filename,
+            last_line,
+            f"expected {n_candidates} candidate names after the ballots, found {len(names)}",
+        )
+    return BallotSet(
+        candidates=tuple(names),
+        rankings=tuple(merged),
+        counts=tuple(merged.values()),
+        seats=seats,
+        withdrawn=frozenset(withdrawn),
+        title=title,
+    )
+
+
+def _quoted_strings(text: str) -> list[str] | None:
+    """The quoted strings on a line (``"a" "b"`` gives ``["a", "b"]``), None if unbalanced."""
+    parts = text.split('"')
+    if len(parts) % 2 == 0:
+        return None
+    return parts[1::2]
+
+
+def _raise(filename: str, line: int, message: str) -> NoReturn:
+    raise BallotFileError(filename, line, message)
+
+
+# ---- CSV of rankings ------------------------------------------------------------------------
+#
+# One ballot per row, candidates' names in order of preference:
+#
+#     count,rank1,rank2,rank3        optional header
+#     120,Adam,Charlotte,Donald
+#     45,Basil
+#
+# The first row is a header when its first cell is ``count`` (or ``weight``), or when every
+# cell of it is a rank label (``rank1``, ``choice 2``, ``preference3``, ``1st``, ...). There is
+# a count column when the header starts with ``count``/``weight`` or, without a header, when the
+# first cell of the first row is a whole number; then every row must start with its count (a
+# candidate whose name is a whole number cannot stand in the first column of such a file). An
+# empty cell is a skipped rank; ``$UNDERVOTE`` and ``$OVERVOTE`` are read as in the long
+# format. Candidates are numbered in the order the file first names them.
+
+_COUNT_HEADERS = frozenset({"count", "weight", "ballots", "n"})
+_RANK_LABEL = re.compile(r"(rank|choice|preference|pref)[ _-]?\d*|\d+(st|nd|rd|th)", re.IGNORECASE)
+OVERVOTE_TOKEN = "$OVERVOTE"
+UNDERVOTE_TOKEN = "$UNDERVOTE"
+
+
+def _csv_rows(source: str | Iterable[str]) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) for every non-blank CSV row."""
+    lines = source.splitlines() if isinstance(source, str) else list(source)
+    if lines:
+        lines[0] = _strip_bom(lines[0])
+    reader = csv.reader(lines)
+    for row in reader:
+        cells = [cell.strip() for cell in row]
+        if any(cells):
+            yield reader.line_num, cells
+
+
+def read_rankings_csv(source: str | Iterable[str], filename: str) -> BallotSet:
+    """Read a CSV of rankings (see the format above) into a merged :class:`BallotSet`."""
+    rows = list(_csv_rows(source))
+    if not rows:
+        _raise(filename, 1, "empty file: expected one ballot per row")
+    first_line, first = rows[0]
+    has_count = False
+    if first[0].lower() in _COUNT_HEADERS:
+        has_count = True
+        rows = rows[1:]
+    elif all(_RANK_LABEL.fullmatch(cell) for cell in first if cell):
+        rows = rows[1:]
+    elif _parse_int(first[0]) is not None:
+        has_count = True
+    if not rows:
+        _raise(filename, first_line, "the file has a header but no ballots")
+    index: dict[str, int] = {}
+    merged: dict[Ranking, int] = {}
+    for number, cells in rows:
+        count = 1
+        choices = cells
+        if has_count:
+            parsed = _parse_int(cells[0])
+            if parsed is None or parsed < 0:
+                _raise(
+                    filename,
+                    number,
+                    f"field 1 (count): {cells[0]!r} is not a whole number of ballots",
+                )
+            count = parsed
+            choices = cells[1:]
+        if count == 0:
+            continue
+        ranking: list[int] = []
+        for cell in choices:
+            ranking.append(_choice(cell, index))
+        while ranking and ranking[-1] == SKIPPED:
+            ranking.pop()
+        key = tuple(ranking)
+        merged[key] = merged.get(key, 0) + count
+    return BallotSet(
+        candidates=tuple(index),
+        rankings=tuple(merged),
+        counts=tuple(merged.values()),
+    )
+
+
+def _choice(cell: str, index: dict[str, int]) -> int:
+    """The candidate number (or marker) a cell names; new names get the next number."""
+    if not cell or cell.upper() == UNDERVOTE_TOKEN:
+        return SKIPPED
+    if cell.upper() == OVERVOTE_TOKEN:
+        return OVERVOTE
+    found = index.get(cell)
+    if found is None:
+        found = index[cell] = len(index)
+    return found
+
+
+# ---- Long format ----------------------------------------------------------------------------
+#
+# One row per marked rank, with a header:
+#
+#     ballot_id,rank,choice
+#     000001-00-0001,1,Bob Kiss
+#     000001-00-0001,2,Andy Montroll
+#
+# Rows of one ballot_id form one ballot, wherever they stand in the file. ``$OVERVOTE`` in the
+# choice column (or two different candidates at one rank) is an overvote, ``$UNDERVOTE`` (or a
+# rank number missing between two marked ones) a skipped rank. Ranks are whole numbers from 1.
+
+LONG_HEADER = ("ballot_id", "rank", "choice")
+
+
+def read_long(source: str | Iterable[str], filename: str) -> BallotSet:
+    """Read a long-format file (see above) into a merged :class:`BallotSet`."""
+    rows = _csv_rows(source)
+    header = next(rows, None)
+    if header is None:
+        _raise(filename, 1, "empty file: expected the header ballot_id,rank,choice")
+    header_line, header_cells = header
+    if tuple(cell.lower() for cell in header_cells) != LONG_HEADER:
+        _raise(
+            filename,
+            header_line,
+            f"expected the header ballot_id,rank,choice, found {','.join(header_cells)!r}",
+        )
+    index: dict[str, int] = {}
+    ballots: dict[str, dict[int, list[int]]] = {}
+    for number, cells in rows:
+        if len(cells) != 3:
+            _raise(
+                filename, number, f"expected 3 fields (ballot_id,rank,choice), found {len(cells)}"
+            )
+        ballot_id, rank_text, choice_text = cells
+        if not ballot_id:
+            _raise(filename, number, "field 1 (ballot_id) is empty")
+        rank = _parse_int(rank_text)
+        if rank is None or rank < 1:
+            _raise(filename, number, f"field 2 (rank): {rank_text!r} is not a rank (1, 2, ...)")
+        if not choice_text:
+            _raise(filename, number, "field 3 (choice) is empty (use $UNDERVOTE for a blank rank)")
+        marks = ballots.setdefault(ballot_id, {}).setdefault(rank, [])
+        choice = _choice(choice_text, index)
+        if choice not in marks:
+            marks.append(choice)
+    merged: dict[Ranking, int] = {}
+    for marks_by_rank in ballots.values():
+        ranking = [_rank_mark(marks_by_rank.get(r, [])) for r in range(1, max(marks_by_rank) + 1)]
+        while ranking and ranking[-1] == SKIPPED:
+            ranking.pop()
+        key = tuple(ranking)
+        merged[key] = merged.get(key, 0) + 1
+    return BallotSet(
+        candidates=tuple(index),
+        rankings=tuple(merged),
+        counts=tuple(merged.values()),
+    )
+
+
+def _rank_mark(marks: list[int]) -> int:
+    """What one rank of a ballot says: a candidate, an overvote, or nothing (skipped)."""
+    candidates = [m for m in marks if m >= 0]
+    if OVERVOTE in marks or len(candidates) > 1:
+        return OVERVOTE
+    if candidates:
+        return candidates[0]
+    return SKIPPED
+
+
+# ---- Any of them ----------------------------------------------------------------------------
+
+FORMATS = ("auto", "blt", "csv", "long")
+_BLT_FIRST_LINE = re.compile(r"\d+\s+\d+")
+
+
+def sniff_format(source: str, filename: str = "<ballots>") -> str:
+    """``"blt"``, ``"long"`` or ``"csv"``, judged from the first non-blank line.
+
+    A first line of two whole numbers (``candidates seats``) is BLT; the header
+    ``ballot_id,rank,choice`` is the long format; anything else is a CSV of rankings.
+    """
+    for line in _strip_bom(source).splitlines():
+        text = line.strip()
+        if not text or text.startswith("#"):
+            continue
+        if _BLT_FIRST_LINE.fullmatch(text):
+            return "blt"
+        cells = next(csv.reader([text]), [])
+        if tuple(c.strip().lower() for c in cells) == LONG_HEADER:
+            return "long"
+        return "csv"
+    _raise(filename, 1, "empty file: no ballots")
+
+
+def read_ballots(source: str, filename: str, format: str = "auto") -> BallotSet:
+    """Read ballots in *format* (``auto`` sniffs it with :func:`sniff_format`)."""
+    if format not in FORMATS:
+        raise ValueError(f"unknown ballot format {format!r} (expected one of {', '.join(FORMATS)})")
+    if format == "auto":
+        format = sniff_format(source, filename)
+    if format == "blt":
+        return read_blt(source, filename)
+    if format == "long":
+        return read_long(source, filename)
+    return read_rankings_csv(source, filename)
