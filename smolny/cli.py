@@ -21,6 +21,7 @@ import smolny
 # Order here is the order of ``smolny --help``.
 COMMANDS: tuple[str, ...] = (
     "date",
+    "tally",
 )
 
 EPILOG = """\
