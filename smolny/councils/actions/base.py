@@ -1,0 +1,126 @@
+"""What every action shares: actors, permission checks, errors, the transaction and the record.
+
+An action runs inside :func:`action_transaction`, which opens ``transaction.atomic()`` and
+takes the journal's lock first, so the state an action checks cannot change before it
+commits. It ends with :func:`record`, which appends the journal entry in the same
+transaction and schedules the live event for after the commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import models, transaction
+from django.utils import timezone
+
+from smolny import live
+from smolny.councils import journal
+from smolny.councils.models import JournalEntry, Member, Organisation, OrganisationRole
+from smolny.councils.models.dated import valid_at
+
+
+class ActionError(Exception):
+    """An action refused: the message says why in words a secretary understands."""
+
+
+class PermissionDenied(ActionError):
+    """The actor may not do this."""
+
+
+class NotAllowed(ActionError):
+    """The change would break a rule or an invariant of the council system."""
+
+
+@dataclass(frozen=True)
+class SystemActor:
+    """An actor that is not a person: a world loader, a scheduled job, the test suite."""
+
+    name: str = "system"
+
+
+SYSTEM = SystemActor()
+
+Actor = AbstractBaseUser | AnonymousUser | SystemActor
+
+M = TypeVar("M", bound=models.Model)
+
+
+def actor_label(actor: Actor) -> str:
+    """How the journal names an actor."""
+    if isinstance(actor, SystemActor):
+        return f"system:{actor.name}"
+    if not actor.is_authenticated:
+        return "anonymous"
+    return f"user:{actor.pk}:{actor.get_username()}"
+
+
+def now_or(at: datetime | None) -> datetime:
+    """The action's time: *at* (timezone-aware) or now."""
+    if at is None:
+        return timezone.now()
+    if timezone.is_naive(at):
+        raise ActionError(f"time {at.isoformat()} has no timezone")
+    return at
+
+
+def is_secretary(actor: Actor, organisation: Organisation, at: datetime) -> bool:
+    if isinstance(actor, SystemActor):
+        return True
+    if not actor.is_authenticated:
+        return False
+    return OrganisationRole.objects.filter(
+        valid_at(at),
+        organisation=organisation,
+        user_id=actor.pk,
+        role=OrganisationRole.SECRETARY,
+    ).exists()
+
+
+def require_secretary(actor: Actor, organisation: Organisation, at: datetime) -> None:
+    if not is_secretary(actor, organisation, at):
+        raise PermissionDenied(f"{actor_label(actor)} is not a secretary of {organisation.name}")
+
+
+def require_member_or_secretary(actor: Actor, member: Member, at: datetime) -> None:
+    """A member acts for themself; a secretary may record for a member (paper forms)."""
+    if not isinstance(actor, SystemActor) and actor.is_authenticated and member.user_id == actor.pk:
+        return
+    if is_secretary(actor, member.organisation, at):
+        return
+    raise PermissionDenied(f"{actor_label(actor)} may not act for member {member.external_id}")
+
+
+def fresh(instance: M) -> M:
+    """Re-read *instance* inside the action's transaction (the caller's copy may be stale)."""
+    model: type[M] = type(instance)
+    return model._default_manager.get(pk=instance.pk)
+
+
+@contextmanager
+def action_transaction() -> Iterator[None]:
+    """One action, one transaction; the journal lock first, so checks and writes are serial."""
+    with transaction.atomic():
+        journal.lock()
+        yield
+
+
+def record(
+    actor: Actor,
+    action: str,
+    payload: dict[str, Any],
+    *,
+    at: datetime,
+    organisation: Organisation,
+) -> JournalEntry:
+    """Append the journal entry for *action* and publish it on the organisation's channel."""
+    body = {"at": journal.format_time(at), "organisation": organisation.pk, **payload}
+    entry = journal.append(actor_label(actor), action, body, timezone.now())
+    event = {"seq": entry.seq, "action": action, "payload": body}
+    channel = f"organisation:{organisation.pk}"
+    transaction.on_commit(lambda: live.publish(channel, event))
+    return entry

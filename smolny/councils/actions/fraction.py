@@ -1,0 +1,89 @@
+"""Fractions: forming one, and a deputy joining, leaving or changing fraction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from smolny.councils.actions.base import (
+    ActionError,
+    Actor,
+    NotAllowed,
+    action_transaction,
+    fresh,
+    now_or,
+    record,
+    require_member_or_secretary,
+    require_secretary,
+)
+from smolny.councils.models import Council, Fraction, FractionMembership, Mandate
+
+
+def create_fraction(
+    actor: Actor, council: Council, name: str, *, at: datetime | None = None
+) -> Fraction:
+    at = now_or(at)
+    name = name.strip()
+    if not name:
+        raise ActionError("a fraction needs a name")
+    with action_transaction():
+        council = fresh(council)
+        require_secretary(actor, council.organisation, at)
+        if Fraction.objects.filter(council=council, name=name).exists():
+            raise NotAllowed(f"{council.name} has a fraction named {name!r} already")
+        fraction = Fraction.objects.create(council=council, name=name, start=at)
+        record(
+            actor,
+            "create_fraction",
+            {"council": council.pk, "fraction": fraction.pk, "name": name},
+            at=at,
+            organisation=council.organisation,
+        )
+    return fraction
+
+
+def change_fraction(
+    actor: Actor, mandate: Mandate, fraction: Fraction | None, *, at: datetime | None = None
+) -> FractionMembership | None:
+    """The deputy sits with *fraction* from *at* on (``None``: with no fraction).
+
+    Organ seats the deputy holds are not touched: a seat allotted to a fraction stays with
+    its holder until the council or the fraction changes it through the organ's actions.
+    """
+    at = now_or(at)
+    with action_transaction():
+        mandate = fresh(mandate)
+        require_member_or_secretary(actor, mandate.member, at)
+        if mandate.end is not None:
+            raise NotAllowed(f"the mandate of {mandate.member.name} has ended")
+        current = FractionMembership.objects.filter(mandate=mandate, end=None).first()
+        if fraction is not None:
+            fraction = fresh(fraction)
+            if fraction.council_id != mandate.council_id or fraction.end is not None:
+                raise NotAllowed(f"{fraction.name} is not a fraction of {mandate.council.name}")
+        if current is not None and fraction is not None and current.fraction_id == fraction.pk:
+            raise NotAllowed(f"{mandate.member.name} sits with {fraction.name} already")
+        if current is None and fraction is None:
+            raise NotAllowed(f"{mandate.member.name} sits with no fraction already")
+        if current is not None:
+            if at < current.start:
+                raise NotAllowed("a fraction membership cannot end before it began")
+            current.end = at
+            current.save(update_fields=["end"])
+        membership = None
+        if fraction is not None:
+            membership = FractionMembership.objects.create(
+                fraction=fraction, mandate=mandate, start=at
+            )
+        record(
+            actor,
+            "change_fraction",
+            {
+                "mandate": mandate.pk,
+                "member": mandate.member.external_id,
+                "from": current.fraction.name if current else None,
+                "to": fraction.name if fraction else None,
+            },
+            at=at,
+            organisation=mandate.council.organisation,
+        )
+    return membership

@@ -1,0 +1,136 @@
+"""Mandates: seating a deputy, resigning, and what happens whenever a mandate ends."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from smolny.councils.actions.base import (
+    Actor,
+    NotAllowed,
+    action_transaction,
+    fresh,
+    now_or,
+    record,
+    require_member_or_secretary,
+    require_secretary,
+)
+from smolny.councils.actions.election import eligible, open_by_election_for
+from smolny.councils.models import (
+    Election,
+    ElectionWinner,
+    Fraction,
+    FractionMembership,
+    Mandate,
+    Member,
+    OrganSeat,
+)
+from smolny.councils.models.dated import valid_at
+from smolny.councils.queries import seats_at
+
+
+def seat_deputy(
+    actor: Actor,
+    election: Election,
+    member: Member,
+    *,
+    fraction: Fraction | None = None,
+    at: datetime | None = None,
+) -> Mandate:
+    """Seat a member elected in *election* as a deputy, after checking credentials.
+
+    Credentials: declared elected in this election; still eligible for the constituency
+    (on its roll, or a deputy of the delegating council); not already holding a mandate in
+    the council; and a seat free under the apportionment in force.
+    """
+    at = now_or(at)
+    with action_transaction():
+        election = fresh(election)
+        member = fresh(member)
+        constituency = election.constituency
+        council = constituency.council
+        require_secretary(actor, council.organisation, at)
+        if not ElectionWinner.objects.filter(election=election, member=member).exists():
+            raise NotAllowed(f"{member.name} was not declared elected in this election")
+        if Mandate.objects.filter(election=election, member=member).exists():
+            raise NotAllowed(f"{member.name} has been seated from this election already")
+        problem = eligible(member, constituency, at)
+        if problem:
+            raise NotAllowed(problem)
+        if Mandate.objects.filter(council=council, member=member, end=None).exists():
+            raise NotAllowed(f"{member.name} already holds a mandate in {council.name}")
+        seated = Mandate.objects.filter(valid_at(at), constituency=constituency).count()
+        seats = seats_at(constituency, at)
+        if seated >= seats:
+            raise NotAllowed(f"all {seats} seat(s) of {constituency.name} are filled")
+        if fraction is not None:
+            fraction = fresh(fraction)
+            if fraction.council_id != council.pk or not fraction.current_at(at):
+                raise NotAllowed(f"{fraction.name} is not a fraction of {council.name}")
+        mandate = Mandate.objects.create(
+            council=council, constituency=constituency, member=member, election=election, start=at
+        )
+        if fraction is not None:
+            FractionMembership.objects.create(fraction=fraction, mandate=mandate, start=at)
+        record(
+            actor,
+            "seat_deputy",
+            {
+                "mandate": mandate.pk,
+                "council": council.pk,
+                "constituency": constituency.pk,
+                "member": member.external_id,
+                "election": election.pk,
+                "fraction": fraction.name if fraction else None,
+            },
+            at=at,
+            organisation=council.organisation,
+        )
+    return mandate
+
+
+def end_mandate(mandate: Mandate, reason: str, at: datetime) -> dict[str, Any]:
+    """End *mandate* at *at* inside the calling action: fraction membership ends, every organ
+    seat it carried falls vacant, and a by-election opens. Returns what changed, for the
+    journal."""
+    if mandate.end is not None:
+        raise NotAllowed(f"the mandate of {mandate.member.name} has ended already")
+    if at < mandate.start:
+        raise NotAllowed("a mandate cannot end before it began")
+    mandate.end = at
+    mandate.end_reason = reason
+    mandate.save(update_fields=["end", "end_reason"])
+    FractionMembership.objects.filter(mandate=mandate, end=None).update(end=at)
+    vacated = []
+    for seat in OrganSeat.objects.filter(holder=mandate, end=None).select_related("organ"):
+        seat.end = at
+        seat.save(update_fields=["end"])
+        OrganSeat.objects.create(
+            organ=seat.organ,
+            number=seat.number,
+            status=OrganSeat.VACANT,
+            how=seat.how,
+            fraction=seat.fraction,
+            holder=None,
+            start=at,
+        )
+        vacated.append({"organ": seat.organ_id, "seat": seat.number})
+    by_election = open_by_election_for(mandate, at)
+    return {
+        "mandate": mandate.pk,
+        "member": mandate.member.external_id,
+        "reason": reason,
+        "vacated_seats": vacated,
+        "by_election": by_election.pk,
+    }
+
+
+def resign_mandate(actor: Actor, mandate: Mandate, *, at: datetime | None = None) -> Mandate:
+    """A deputy resigns (or a secretary records the resignation)."""
+    at = now_or(at)
+    with action_transaction():
+        mandate = fresh(mandate)
+        require_member_or_secretary(actor, mandate.member, at)
+        changes = end_mandate(mandate, Mandate.RESIGNED, at)
+        record(actor, "resign_mandate", changes, at=at, organisation=mandate.council.organisation)
+    return mandate

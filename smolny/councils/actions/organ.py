@@ -1,0 +1,352 @@
+"""Organs: forming one under its seat rule, and filling or vacating its seats.
+
+Seat rules (the vocabulary's *seat rule*):
+
+- ``proportional``: the seats (less any ex officio seats) are allotted between the council's
+  fractions by their strength at the time — the deputies sitting with each — through
+  :func:`smolny.rules.seats.allot_seats`, with refusals (held vacant or redistributed, as
+  the organ's ``refused`` setting says) and reservations. A fraction then names the holders
+  of its seats (``nominees`` now, or :func:`fill_organ_seat` later).
+- ``election``: the council elects the holders; the result is entered as ``elected``.
+- ``ex-officio``: every seat is held by office (``ex_officio``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count
+
+from smolny.councils.actions.base import (
+    ActionError,
+    Actor,
+    NotAllowed,
+    action_transaction,
+    fresh,
+    now_or,
+    record,
+    require_secretary,
+)
+from smolny.councils.models import Council, Fraction, FractionMembership, Mandate, Organ, OrganSeat
+from smolny.councils.models.dated import valid_at
+
+
+def _current_mandate(mandate: Mandate, council: Council, at: datetime) -> Mandate:
+    mandate = fresh(mandate)
+    if mandate.council_id != council.pk or not mandate.current_at(at):
+        raise NotAllowed(f"{mandate.member.name} holds no current mandate in {council.name}")
+    return mandate
+
+
+def _fraction_of(mandate: Mandate, at: datetime) -> int | None:
+    membership = FractionMembership.objects.filter(valid_at(at), mandate=mandate).first()
+    return membership.fraction_id if membership else None
+
+
+def fraction_strengths(council: Council, at: datetime) -> list[tuple[Fraction, int]]:
+    """The council's fractions with the deputies sitting with each at *at*, strongest first."""
+    counts = dict(
+        FractionMembership.objects.filter(
+            valid_at(at), fraction__council=council, mandate__end__isnull=True
+        )
+        .filter(valid_at(at, "mandate"))
+        .values("fraction_id")
+        .annotate(n=Count("id"))
+        .values_list("fraction_id", "n")
+    )
+    fractions = Fraction.objects.filter(valid_at(at), council=council)
+    standing = [(f, counts.get(f.pk, 0)) for f in fractions]
+    return sorted(standing, key=lambda fs: (-fs[1], fs[0].name))
+
+
+def form_organ(
+    actor: Actor,
+    council: Council,
+    name: str,
+    *,
+    kind: str,
+    seat_rule: str,
+    seats: int,
+    method: str = "sainte-lague",
+    refused: str = "vacant",
+    refusing: Iterable[str] = (),
+    reserving: Iterable[str] = (),
+    ex_officio: Sequence[Mandate] = (),
+    elected: Sequence[Mandate] = (),
+    nominees: Mapping[str, Sequence[Mandate]] | None = None,
+    tie_seed: int | None = None,
+    at: datetime | None = None,
+) -> Organ:
+    """Form an organ of *council* and fill its seats under *seat_rule* (see the module)."""
+    from smolny.rules.seats import FractionStanding, allot_seats
+
+    at = now_or(at)
+    name = name.strip()
+    if not name:
+        raise ActionError("an organ needs a name")
+    if kind not in dict(Organ.KINDS):
+        raise ActionError(f"organ kind {kind!r}: use one of {', '.join(dict(Organ.KINDS))}")
+    if seat_rule not in dict(Organ.SEAT_RULES):
+        raise ActionError(
+            f"seat rule {seat_rule!r}: use one of {', '.join(dict(Organ.SEAT_RULES))}"
+        )
+    if seats < 1:
+        raise ActionError("an organ needs at least one seat")
+    refusing, reserving = set(refusing), set(reserving)
+    nominees = dict(nominees or {})
+    with action_transaction():
+        council = fresh(council)
+        require_secretary(actor, council.organisation, at)
+        if Organ.objects.filter(council=council, name=name).exists():
+            raise NotAllowed(f"{council.name} has an organ named {name!r} already")
+        office = [_current_mandate(m, council, at) for m in ex_officio]
+        chosen = [_current_mandate(m, council, at) for m in elected]
+        holders = [m.pk for m in office + chosen] + [m.pk for ms in nominees.values() for m in ms]
+        if len(set(holders)) != len(holders):
+            raise NotAllowed("a deputy is named for more than one seat of the organ")
+        plan: list[dict[str, Any]] = []  # one dict per seat, in seat order
+        plan += [
+            {"status": OrganSeat.HELD, "how": OrganSeat.EX_OFFICIO, "holder": m} for m in office
+        ]
+        allotment: dict[str, Any] = {}
+        if seat_rule == Organ.EX_OFFICIO:
+            if len(office) != seats or chosen or nominees:
+                raise NotAllowed(
+                    f"an ex officio organ of {seats} seats needs {seats} office holders"
+                )
+        elif seat_rule == Organ.ELECTION:
+            if nominees:
+                raise NotAllowed("an elected organ has no fraction nominees")
+            if len(office) + len(chosen) > seats:
+                raise NotAllowed(f"{len(office) + len(chosen)} holders for {seats} seats")
+            plan += [
+                {"status": OrganSeat.HELD, "how": OrganSeat.ELECTED, "holder": m} for m in chosen
+            ]
+            plan += [
+                {"status": OrganSeat.VACANT, "how": OrganSeat.ELECTED}
+                for _ in range(seats - len(plan))
+            ]
+        else:
+            if chosen:
+                raise NotAllowed("a proportional organ's seats are allotted, not elected")
+            standing = fraction_strengths(council, at)
+            by_name = {f.name: f for f, _ in standing}
+            unknown = (refusing | reserving | set(nominees)) - set(by_name)
+            if unknown:
+                raise NotAllowed(
+                    f"no such fraction in {council.name}: {', '.join(sorted(unknown))}"
+                )
+            try:
+                result = allot_seats(
+                    [
+                        FractionStanding(f.name, n, f.name in refusing, f.name in reserving)
+                        for f, n in standing
+                    ],
+                    seats,
+                    method,
+                    ex_officio=len(office),
+                    refused=refused,  # type: ignore[arg-type]
+                    tie_seed=tie_seed,
+                )
+            except ValueError as error:
+                raise NotAllowed(str(error)) from None
+            plan += _proportional_plan(result, standing, nominees, refused, at)
+            allotment = {
+                "strength": {f.name: n for f, n in standing},
+                "entitled": result.entitled,
+                "taken": result.taken,
+                "reserved": result.reserved,
+                "vacant": result.vacant,
+                "ties": [t.as_dict() for t in result.ties],
+            }
+        organ = Organ.objects.create(
+            council=council,
+            name=name,
+            kind=kind,
+            seat_rule=seat_rule,
+            seats=seats,
+            method=method if seat_rule == Organ.PROPORTIONAL else "",
+            refused=refused,
+            ex_officio=len(office),
+            allotment=allotment,
+            start=at,
+        )
+        OrganSeat.objects.bulk_create(
+            OrganSeat(
+                organ=organ,
+                number=i,
+                status=p["status"],
+                how=p["how"],
+                fraction=p.get("fraction"),
+                holder=p.get("holder"),
+                start=at,
+            )
+            for i, p in enumerate(plan, start=1)
+        )
+        record(
+            actor,
+            "form_organ",
+            {
+                "council": council.pk,
+                "organ": organ.pk,
+                "name": name,
+                "kind": kind,
+                "seat_rule": seat_rule,
+                "seats": seats,
+                "allotment": allotment,
+                "holders": {
+                    str(i): p["holder"].member.external_id
+                    for i, p in enumerate(plan, start=1)
+                    if p.get("holder") is not None
+                },
+            },
+            at=at,
+            organisation=council.organisation,
+        )
+    return organ
+
+
+def _proportional_plan(
+    result: Any,
+    standing: list[tuple[Fraction, int]],
+    nominees: dict[str, Sequence[Mandate]],
+    refused: str,
+    at: datetime,
+) -> list[dict[str, Any]]:
+    """Seats in order: each fraction's taken seats (nominees first), reserved, refused; then
+    seats left vacant by an unresolved tie."""
+    takers = [f.name for f, _ in standing if result.taken[f.name] or not result.reserved[f.name]]
+    redistributed = refused == "redistribute" and sum(result.taken.values()) > sum(
+        result.entitled[n] for n in takers if result.taken[n]
+    )
+    plan: list[dict[str, Any]] = []
+    vacant_left = result.vacant
+    for fraction, _ in standing:
+        named = list(nominees.get(fraction.name, ()))
+        if len(named) > result.taken[fraction.name]:
+            raise NotAllowed(
+                f"{fraction.name} names {len(named)} holders "
+                f"for {result.taken[fraction.name]} seat(s)"
+            )
+        for m in named:
+            if _fraction_of(m, at) != fraction.pk:
+                raise NotAllowed(f"{m.member.name} does not sit with {fraction.name}")
+        for i in range(result.taken[fraction.name]):
+            seat: dict[str, Any] = {"how": OrganSeat.ALLOTTED, "fraction": fraction}
+            if i < len(named):
+                seat.update(status=OrganSeat.HELD, holder=named[i])
+            else:
+                seat.update(status=OrganSeat.VACANT)
+            plan.append(seat)
+        plan += [
+            {"status": OrganSeat.RESERVED, "how": OrganSeat.ALLOTTED, "fraction": fraction}
+            for _ in range(result.reserved[fraction.name])
+        ]
+        if (
+            not redistributed
+            and not result.taken[fraction.name]
+            and not result.reserved[fraction.name]
+        ):
+            n = min(result.entitled[fraction.name], vacant_left)
+            vacant_left -= n
+            plan += [
+                {"status": OrganSeat.REFUSED, "how": OrganSeat.ALLOTTED, "fraction": fraction}
+                for _ in range(n)
+            ]
+    plan += [{"status": OrganSeat.VACANT, "how": OrganSeat.ALLOTTED} for _ in range(vacant_left)]
+    return plan
+
+
+def _current_row(organ: Organ, number: int) -> OrganSeat:
+    row = OrganSeat.objects.filter(organ=organ, number=number, end=None).first()
+    if row is None:
+        raise NotAllowed(f"{organ.name} has no seat {number}")
+    return row
+
+
+def fill_organ_seat(
+    actor: Actor, organ: Organ, number: int, mandate: Mandate, *, at: datetime | None = None
+) -> OrganSeat:
+    """Give seat *number* of *organ* to the deputy holding *mandate*, replacing any holder.
+
+    A seat allotted to a fraction (taken, reserved or refused) goes only to a deputy
+    sitting with that fraction.
+    """
+    at = now_or(at)
+    with action_transaction():
+        organ = fresh(organ)
+        require_secretary(actor, organ.council.organisation, at)
+        if organ.end is not None:
+            raise NotAllowed(f"{organ.name} has been dissolved")
+        mandate = _current_mandate(mandate, organ.council, at)
+        row = _current_row(organ, number)
+        if at < row.start:
+            raise NotAllowed("a seat cannot change before its last change")
+        if OrganSeat.objects.filter(organ=organ, holder=mandate, end=None).exists():
+            raise NotAllowed(f"{mandate.member.name} holds a seat of {organ.name} already")
+        if row.fraction_id is not None and _fraction_of(mandate, at) != row.fraction_id:
+            assert row.fraction is not None
+            raise NotAllowed(
+                f"seat {number} of {organ.name} belongs to {row.fraction.name}, "
+                f"and {mandate.member.name} does not sit with it"
+            )
+        previous = row.holder.member.external_id if row.holder else None
+        row.end = at
+        row.save(update_fields=["end"])
+        seat = OrganSeat.objects.create(
+            organ=organ,
+            number=number,
+            status=OrganSeat.HELD,
+            how=row.how,
+            fraction=row.fraction,
+            holder=mandate,
+            start=at,
+        )
+        record(
+            actor,
+            "fill_organ_seat",
+            {
+                "organ": organ.pk,
+                "seat": number,
+                "holder": mandate.member.external_id,
+                "mandate": mandate.pk,
+                "previous": previous,
+                "was": row.status,
+            },
+            at=at,
+            organisation=organ.council.organisation,
+        )
+    return seat
+
+
+def vacate_organ_seat(
+    actor: Actor, organ: Organ, number: int, *, at: datetime | None = None
+) -> OrganSeat:
+    """The holder of seat *number* leaves the organ (keeping their mandate); the seat is vacant."""
+    at = now_or(at)
+    with action_transaction():
+        organ = fresh(organ)
+        require_secretary(actor, organ.council.organisation, at)
+        row = _current_row(organ, number)
+        if row.holder is None:
+            raise NotAllowed(f"seat {number} of {organ.name} is not held")
+        row.end = at
+        row.save(update_fields=["end"])
+        seat = OrganSeat.objects.create(
+            organ=organ,
+            number=number,
+            status=OrganSeat.VACANT,
+            how=row.how,
+            fraction=row.fraction,
+            start=at,
+        )
+        record(
+            actor,
+            "vacate_organ_seat",
+            {"organ": organ.pk, "seat": number, "previous": row.holder.member.external_id},
+            at=at,
+            organisation=organ.council.organisation,
+        )
+    return seat

@@ -1,0 +1,278 @@
+"""Creating the frame: organisations, secretaries, councils, representation rules and
+constituencies."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from fractions import Fraction as Ratio
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Q
+
+from smolny.councils.actions.base import (
+    ActionError,
+    Actor,
+    NotAllowed,
+    SystemActor,
+    action_transaction,
+    fresh,
+    now_or,
+    record,
+    require_secretary,
+)
+from smolny.councils.models import (
+    Constituency,
+    Council,
+    Member,
+    Organisation,
+    OrganisationRole,
+    RepresentationRule,
+)
+from smolny.councils.models.dated import valid_at
+
+METHODS = ("hamilton", "dhondt", "jefferson", "sainte-lague", "webster", "huntington-hill", "adams")
+ROUNDINGS = ("floor", "ceil", "nearest")
+
+
+def create_organisation(actor: Actor, name: str, *, at: datetime | None = None) -> Organisation:
+    """Create an organisation; a user who creates one becomes its first secretary."""
+    at = now_or(at)
+    name = name.strip()
+    if not name:
+        raise ActionError("an organisation needs a name")
+    with action_transaction():
+        if Organisation.objects.filter(name=name).exists():
+            raise NotAllowed(f"an organisation named {name!r} exists already")
+        organisation = Organisation.objects.create(name=name, created_at=at)
+        if not isinstance(actor, SystemActor) and actor.is_authenticated:
+            OrganisationRole.objects.create(
+                organisation=organisation,
+                user_id=actor.pk,
+                role=OrganisationRole.SECRETARY,
+                start=at,
+            )
+        record(actor, "create_organisation", {"name": name}, at=at, organisation=organisation)
+    return organisation
+
+
+def appoint_secretary(
+    actor: Actor, organisation: Organisation, user: AbstractBaseUser, *, at: datetime | None = None
+) -> OrganisationRole:
+    """Give *user* the secretary's role in *organisation*."""
+    at = now_or(at)
+    with action_transaction():
+        organisation = fresh(organisation)
+        require_secretary(actor, organisation, at)
+        if OrganisationRole.objects.filter(
+            organisation=organisation, user_id=user.pk, role=OrganisationRole.SECRETARY, end=None
+        ).exists():
+            raise NotAllowed(f"{user.get_username()} is a secretary already")
+        role = OrganisationRole.objects.create(
+            organisation=organisation, user_id=user.pk, role=OrganisationRole.SECRETARY, start=at
+        )
+        record(
+            actor,
+            "appoint_secretary",
+            {"user": user.pk, "username": user.get_username()},
+            at=at,
+            organisation=organisation,
+        )
+    return role
+
+
+def _ratio(value: Ratio | str, what: str) -> Ratio:
+    try:
+        ratio = Ratio(value)
+    except (ValueError, ZeroDivisionError):
+        raise ActionError(f"{what}: {value!r} is not a fraction such as 1/4") from None
+    if not 0 < ratio <= 1:
+        raise ActionError(f"{what}: {ratio} must lie in (0, 1]")
+    return ratio
+
+
+def create_council(
+    actor: Actor,
+    organisation: Organisation,
+    name: str,
+    *,
+    kind: str = Council.COUNCIL,
+    petition_threshold: Ratio | str = Ratio(1, 4),
+    recall_quorum: Ratio | str = Ratio(1, 3),
+    at: datetime | None = None,
+) -> Council:
+    """Create a council (or a congress) with its recall thresholds."""
+    at = now_or(at)
+    name = name.strip()
+    if not name:
+        raise ActionError("a council needs a name")
+    if kind not in dict(Council.KINDS):
+        raise ActionError(f"council kind {kind!r}: use council or congress")
+    petition = _ratio(petition_threshold, "petition threshold")
+    quorum = _ratio(recall_quorum, "recall quorum")
+    with action_transaction():
+        organisation = fresh(organisation)
+        require_secretary(actor, organisation, at)
+        if Council.objects.filter(organisation=organisation, name=name).exists():
+            raise NotAllowed(f"{organisation.name} has a council named {name!r} already")
+        council = Council.objects.create(
+            organisation=organisation,
+            name=name,
+            kind=kind,
+            start=at,
+            petition_threshold_num=petition.numerator,
+            petition_threshold_den=petition.denominator,
+            recall_quorum_num=quorum.numerator,
+            recall_quorum_den=quorum.denominator,
+        )
+        record(
+            actor,
+            "create_council",
+            {
+                "council": council.pk,
+                "name": name,
+                "kind": kind,
+                "petition_threshold": str(petition),
+                "recall_quorum": str(quorum),
+            },
+            at=at,
+            organisation=organisation,
+        )
+    return council
+
+
+def set_representation_rule(
+    actor: Actor,
+    council: Council,
+    *,
+    per: int | None = None,
+    minimum: int = 1,
+    rounding: str = "floor",
+    house_size: int | None = None,
+    method: str = "",
+    min_seats: int = 0,
+    at: datetime | None = None,
+) -> RepresentationRule:
+    """Set how many deputies each constituency sends: a ratio (``per``) or a ``house_size``.
+
+    The rule in force before ends at *at*; earlier apportionments keep pointing at it.
+    """
+    at = now_or(at)
+    if (per is None) == (house_size is None):
+        raise ActionError("a representation rule has either a ratio (per) or a house size")
+    if per is not None:
+        if per < 1:
+            raise ActionError(f"ratio: one deputy per {per} members is impossible")
+        if rounding not in ROUNDINGS:
+            raise ActionError(f"rounding {rounding!r}: use one of {', '.join(ROUNDINGS)}")
+        kind = RepresentationRule.RATIO
+    else:
+        assert house_size is not None
+        if house_size < 1:
+            raise ActionError("a house needs at least one seat")
+        if method not in METHODS:
+            raise ActionError(f"method {method!r}: use one of {', '.join(METHODS)}")
+        kind = RepresentationRule.HOUSE
+    with action_transaction():
+        council = fresh(council)
+        require_secretary(actor, council.organisation, at)
+        RepresentationRule.objects.filter(council=council, end=None).update(end=at)
+        rule = RepresentationRule.objects.create(
+            council=council,
+            kind=kind,
+            per=per,
+            minimum=minimum,
+            rounding=rounding,
+            house_size=house_size,
+            method=method,
+            min_seats=min_seats,
+            start=at,
+        )
+        record(
+            actor,
+            "set_representation_rule",
+            {
+                "council": council.pk,
+                "kind": kind,
+                "per": per,
+                "minimum": minimum,
+                "rounding": rounding,
+                "house_size": house_size,
+                "method": method,
+                "min_seats": min_seats,
+            },
+            at=at,
+            organisation=council.organisation,
+        )
+    return rule
+
+
+def create_constituency(
+    actor: Actor,
+    council: Council,
+    name: str,
+    *,
+    delegating_council: Council | None = None,
+    at: datetime | None = None,
+) -> Constituency:
+    """Create a constituency: a member roll, or (for a congress) a delegating lower council."""
+    at = now_or(at)
+    name = name.strip()
+    if not name:
+        raise ActionError("a constituency needs a name")
+    with action_transaction():
+        council = fresh(council)
+        require_secretary(actor, council.organisation, at)
+        if Constituency.objects.filter(council=council, name=name).exists():
+            raise NotAllowed(f"{council.name} has a constituency named {name!r} already")
+        kind = Constituency.ROLL
+        if delegating_council is not None:
+            delegating_council = fresh(delegating_council)
+            if delegating_council.pk == council.pk:
+                raise NotAllowed("a council cannot delegate to itself")
+            if delegating_council.organisation_id != council.organisation_id:
+                raise NotAllowed("a delegating council must belong to the same organisation")
+            kind = Constituency.COUNCIL
+        constituency = Constituency.objects.create(
+            council=council, name=name, kind=kind, delegating_council=delegating_council, start=at
+        )
+        record(
+            actor,
+            "create_constituency",
+            {
+                "council": council.pk,
+                "constituency": constituency.pk,
+                "name": name,
+                "delegating_council": delegating_council.pk if delegating_council else None,
+            },
+            at=at,
+            organisation=council.organisation,
+        )
+    return constituency
+
+
+def link_member_user(
+    actor: Actor, member: Member, user: AbstractBaseUser, *, at: datetime | None = None
+) -> Member:
+    """Link a roll entry to a login, so the member can sign and vote themself."""
+    at = now_or(at)
+    with action_transaction():
+        member = fresh(member)
+        require_secretary(actor, member.organisation, at)
+        if (
+            Member.objects.filter(
+                Q(organisation=member.organisation_id, user_id=user.pk) & valid_at(at)
+            )
+            .exclude(pk=member.pk)
+            .exists()
+        ):
+            raise NotAllowed(f"{user.get_username()} is linked to another member already")
+        member.user_id = user.pk
+        member.save(update_fields=["user"])
+        record(
+            actor,
+            "link_member_user",
+            {"member": member.external_id, "user": user.pk},
+            at=at,
+            organisation=member.organisation,
+        )
+    return member

@@ -1,0 +1,296 @@
+"""Recall, the heart of council democracy.
+
+1. Any member on the roll of a deputy's constituency opens a recall petition (and signs it).
+2. Members sign, one signature each; a signature can be withdrawn until the threshold
+   (the council's petition threshold share of the roll, fixed when the petition opens) is
+   reached.
+3. At the threshold the recall vote opens at once; each member of the roll votes once.
+4. Closing the vote decides it (:func:`smolny.councils.recall_rules.recall_outcome`): when
+   carried, the mandate ends at that moment, every organ seat it carried falls vacant and a
+   by-election opens (:func:`smolny.councils.actions.mandate.end_mandate`).
+
+A congress delegate can also be recalled by the council that delegated them
+(:func:`recall_by_delegating_body`).
+
+One signature and one ballot per member are guaranteed twice: by the checks, made under the
+journal lock, and by partial unique constraints in the database.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+
+from smolny.councils.actions.base import (
+    ActionError,
+    Actor,
+    NotAllowed,
+    action_transaction,
+    fresh,
+    now_or,
+    record,
+    require_member_or_secretary,
+    require_secretary,
+)
+from smolny.councils.actions.mandate import end_mandate
+from smolny.councils.models import (
+    Constituency,
+    Mandate,
+    Member,
+    RecallBallot,
+    RecallPetition,
+    RecallSignature,
+    RecallVote,
+)
+from smolny.councils.queries import roll_size
+from smolny.councils.recall_rules import recall_outcome, share_of_roll
+
+
+class AlreadyDone(NotAllowed):
+    """The member has signed (or voted) already: counted once."""
+
+
+def _require_on_roll(member: Member, mandate: Mandate, at: datetime) -> None:
+    if member.constituency_id != mandate.constituency_id or not member.current_at(at):
+        raise NotAllowed(f"{member.name} is not on the roll of {mandate.constituency.name}")
+
+
+def _live_signatures(petition: RecallPetition) -> int:
+    return RecallSignature.objects.filter(petition=petition, withdrawn_at=None).count()
+
+
+def _add_signature(petition: RecallPetition, member: Member, at: datetime) -> None:
+    if RecallSignature.objects.filter(petition=petition, member=member, withdrawn_at=None).exists():
+        raise AlreadyDone(f"{member.name} has signed this petition already")
+    try:
+        with transaction.atomic():
+            RecallSignature.objects.create(petition=petition, member=member, signed_at=at)
+    except IntegrityError:
+        raise AlreadyDone(f"{member.name} has signed this petition already") from None
+
+
+def _maybe_open_vote(petition: RecallPetition, at: datetime) -> RecallVote | None:
+    """Open the recall vote when the live signatures reach the threshold."""
+    if _live_signatures(petition) < petition.threshold:
+        return None
+    petition.status = RecallPetition.VOTE
+    petition.save(update_fields=["status"])
+    return RecallVote.objects.create(
+        petition=petition, opened_at=at, roll_size=roll_size(petition.mandate.constituency, at)
+    )
+
+
+def open_recall_petition(
+    actor: Actor, mandate: Mandate, member: Member, *, at: datetime | None = None
+) -> RecallPetition:
+    """*member* opens a petition to recall the deputy holding *mandate*, signing it first."""
+    at = now_or(at)
+    with action_transaction():
+        mandate = fresh(mandate)
+        member = fresh(member)
+        require_member_or_secretary(actor, member, at)
+        if mandate.constituency.kind != Constituency.ROLL:
+            raise NotAllowed(
+                "a congress delegate is recalled by the delegating council, not by petition"
+            )
+        if not mandate.current_at(at):
+            raise NotAllowed(f"the mandate of {mandate.member.name} is not current")
+        _require_on_roll(member, mandate, at)
+        if (
+            RecallPetition.objects.filter(mandate=mandate)
+            .exclude(status=RecallPetition.CLOSED)
+            .exists()
+        ):
+            raise NotAllowed(f"a recall of {mandate.member.name} is under way already")
+        size = roll_size(mandate.constituency, at)
+        threshold = share_of_roll(size, mandate.council.petition_threshold)
+        petition = RecallPetition.objects.create(
+            mandate=mandate, opened_by=member, opened_at=at, roll_size=size, threshold=threshold
+        )
+        _add_signature(petition, member, at)
+        vote = _maybe_open_vote(petition, at)
+        record(
+            actor,
+            "open_recall_petition",
+            {
+                "petition": petition.pk,
+                "mandate": mandate.pk,
+                "member": member.external_id,
+                "roll_size": size,
+                "threshold": threshold,
+                "vote": vote.pk if vote else None,
+            },
+            at=at,
+            organisation=mandate.council.organisation,
+        )
+    return petition
+
+
+def sign_recall_petition(
+    actor: Actor, petition: RecallPetition, member: Member, *, at: datetime | None = None
+) -> RecallVote | None:
+    """*member* signs; returns the recall vote if this signature reached the threshold.
+
+    Raises :class:`AlreadyDone` when the member's signature is already on the petition.
+    """
+    at = now_or(at)
+    with action_transaction():
+        petition = fresh(petition)
+        member = fresh(member)
+        require_member_or_secretary(actor, member, at)
+        if petition.status != RecallPetition.OPEN:
+            raise NotAllowed("this petition is no longer open for signatures")
+        _require_on_roll(member, petition.mandate, at)
+        _add_signature(petition, member, at)
+        vote = _maybe_open_vote(petition, at)
+        record(
+            actor,
+            "sign_recall_petition",
+            {
+                "petition": petition.pk,
+                "member": member.external_id,
+                "signatures": _live_signatures(petition),
+                "vote": vote.pk if vote else None,
+            },
+            at=at,
+            organisation=petition.mandate.council.organisation,
+        )
+    return vote
+
+
+def withdraw_signature(
+    actor: Actor, petition: RecallPetition, member: Member, *, at: datetime | None = None
+) -> None:
+    """*member* withdraws their signature; possible only while the petition is open."""
+    at = now_or(at)
+    with action_transaction():
+        petition = fresh(petition)
+        member = fresh(member)
+        require_member_or_secretary(actor, member, at)
+        if petition.status != RecallPetition.OPEN:
+            raise NotAllowed("the threshold was reached: signatures can no longer be withdrawn")
+        signature = RecallSignature.objects.filter(
+            petition=petition, member=member, withdrawn_at=None
+        ).first()
+        if signature is None:
+            raise NotAllowed(f"{member.name} has not signed this petition")
+        signature.withdrawn_at = at
+        signature.save(update_fields=["withdrawn_at"])
+        record(
+            actor,
+            "withdraw_signature",
+            {
+                "petition": petition.pk,
+                "member": member.external_id,
+                "signatures": _live_signatures(petition),
+            },
+            at=at,
+            organisation=petition.mandate.council.organisation,
+        )
+
+
+def cast_recall_vote(
+    actor: Actor, vote: RecallVote, member: Member, recall: bool, *, at: datetime | None = None
+) -> RecallBallot:
+    """*member* votes to recall (``recall=True``) or to keep the deputy; once."""
+    at = now_or(at)
+    with action_transaction():
+        vote = fresh(vote)
+        member = fresh(member)
+        require_member_or_secretary(actor, member, at)
+        if vote.closed_at is not None:
+            raise NotAllowed("this recall vote is closed")
+        _require_on_roll(member, vote.petition.mandate, at)
+        if RecallBallot.objects.filter(vote=vote, member=member).exists():
+            raise AlreadyDone(f"{member.name} has voted already")
+        choice = RecallBallot.RECALL if recall else RecallBallot.KEEP
+        try:
+            with transaction.atomic():
+                ballot = RecallBallot.objects.create(
+                    vote=vote, member=member, choice=choice, cast_at=at
+                )
+        except IntegrityError:
+            raise AlreadyDone(f"{member.name} has voted already") from None
+        # The choice stays out of the journal: the vote is secret, only its casting is public.
+        record(
+            actor,
+            "cast_recall_vote",
+            {"vote": vote.pk, "member": member.external_id},
+            at=at,
+            organisation=vote.petition.mandate.council.organisation,
+        )
+    return ballot
+
+
+def close_recall_vote(actor: Actor, vote: RecallVote, *, at: datetime | None = None) -> RecallVote:
+    """Count the recall vote and apply its outcome (a secretary closes it)."""
+    at = now_or(at)
+    with action_transaction():
+        vote = fresh(vote)
+        petition = vote.petition
+        mandate = petition.mandate
+        council = mandate.council
+        require_secretary(actor, council.organisation, at)
+        if vote.closed_at is not None:
+            raise NotAllowed("this recall vote is closed already")
+        if at < vote.opened_at:
+            raise ActionError("a vote cannot close before it opened")
+        ballots = RecallBallot.objects.filter(vote=vote)
+        outcome = recall_outcome(
+            vote.roll_size,
+            ballots.filter(choice=RecallBallot.RECALL).count(),
+            ballots.filter(choice=RecallBallot.KEEP).count(),
+            council.recall_quorum,
+        )
+        vote.closed_at = at
+        vote.outcome = outcome.outcome
+        vote.votes_recall = outcome.votes_recall
+        vote.votes_keep = outcome.votes_keep
+        vote.save(update_fields=["closed_at", "outcome", "votes_recall", "votes_keep"])
+        petition.status = RecallPetition.CLOSED
+        petition.closed_at = at
+        petition.save(update_fields=["status", "closed_at"])
+        payload = {
+            "vote": vote.pk,
+            "mandate": mandate.pk,
+            "outcome": outcome.outcome,
+            "recall": outcome.votes_recall,
+            "keep": outcome.votes_keep,
+            "roll_size": vote.roll_size,
+            "quorum": outcome.quorum_needed,
+            "reason": outcome.reason,
+            "tie": outcome.tie.as_dict() if outcome.tie else None,
+        }
+        if outcome.carried:
+            payload["ended"] = end_mandate(fresh(mandate), Mandate.RECALLED, at)
+        record(actor, "close_recall_vote", payload, at=at, organisation=council.organisation)
+    return vote
+
+
+def recall_by_delegating_body(
+    actor: Actor, mandate: Mandate, *, decision: str = "", at: datetime | None = None
+) -> Mandate:
+    """The council that delegated a deputy to a congress recalls them (by its decision)."""
+    at = now_or(at)
+    with action_transaction():
+        mandate = fresh(mandate)
+        constituency = mandate.constituency
+        if constituency.kind != Constituency.COUNCIL or constituency.delegating_council is None:
+            raise NotAllowed(
+                f"{mandate.member.name} was elected by a roll, not delegated by a council"
+            )
+        require_secretary(actor, constituency.delegating_council.organisation, at)
+        changes = end_mandate(mandate, Mandate.RECALLED_BY_DELEGATING_BODY, at)
+        record(
+            actor,
+            "recall_by_delegating_body",
+            {
+                **changes,
+                "delegating_council": constituency.delegating_council_id,
+                "decision": decision,
+            },
+            at=at,
+            organisation=mandate.council.organisation,
+        )
+    return mandate

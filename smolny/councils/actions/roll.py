@@ -1,0 +1,216 @@
+"""Member rolls: importing a roll from CSV, all or nothing.
+
+The file has a header with the columns ``member_id``, ``name`` and ``constituency`` (others
+are ignored). Every line is checked before anything is written; if any line is bad, every
+bad line is reported (file, line number, field, reason) and nothing is imported. One journal
+entry records the whole import with the SHA-256 digest of the file's text and the counts, so
+a million members cost one entry, and the digest ties the entry to the exact file.
+
+On PostgreSQL the rows go in through ``COPY`` (psycopg's copy protocol); elsewhere through
+``bulk_create`` in batches.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import connection
+
+from smolny.councils.actions.base import (
+    ActionError,
+    Actor,
+    action_transaction,
+    fresh,
+    now_or,
+    record,
+    require_secretary,
+)
+from smolny.councils.models import Constituency, Council, Member
+
+COLUMNS = ("member_id", "name", "constituency")
+MAX_REPORTED = 1000
+
+
+@dataclass(frozen=True)
+class RollError:
+    line: int
+    field: str
+    message: str
+
+
+class RollImportError(ActionError):
+    """A roll with bad lines: nothing was imported; ``errors`` lists every bad line."""
+
+    def __init__(self, source: str, errors: list[RollError]) -> None:
+        self.source = source
+        self.errors = errors
+        shown = [f"{source}:{e.line}: {e.field}: {e.message}" for e in errors[:MAX_REPORTED]]
+        if len(errors) > MAX_REPORTED:
+            shown.append(f"... and {len(errors) - MAX_REPORTED} more")
+        super().__init__(f"{len(errors)} bad line(s), nothing imported:\n" + "\n".join(shown))
+
+
+@dataclass(frozen=True)
+class RollImport:
+    members: int
+    constituencies: int
+    digest: str
+
+
+class _Digesting:
+    """Feeds the csv module while hashing the text exactly as read."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self._lines = iter(lines)
+        self.sha = hashlib.sha256()
+
+    def __iter__(self) -> Iterator[str]:
+        for line in self._lines:
+            self.sha.update(line.encode("utf-8"))
+            yield line
+
+
+def _parse(
+    lines: Iterable[str], constituency_ids: dict[str, int], taken_ids: set[str]
+) -> tuple[list[tuple[str, str, int]], list[RollError], str]:
+    """Check every line; return the rows (external id, name, constituency id), errors, digest."""
+    source = _Digesting(lines)
+    reader = csv.reader(source)
+    errors: list[RollError] = []
+    rows: list[tuple[str, str, int]] = []
+    header = next(reader, None)
+    if header is None:
+        return rows, [RollError(1, "header", "the file is empty")], source.sha.hexdigest()
+    names = [h.strip().lower() for h in header]
+    missing = [c for c in COLUMNS if c not in names]
+    if missing:
+        errors.append(RollError(1, "header", f"missing column(s): {', '.join(missing)}"))
+        for _ in reader:  # still digest the whole text
+            pass
+        return rows, errors, source.sha.hexdigest()
+    i_id, i_name, i_con = (names.index(c) for c in COLUMNS)
+    width = len(names)
+    first_line: dict[str, int] = {}
+    for record_ in reader:
+        line = reader.line_num
+        if not record_:
+            continue
+        if len(record_) != width:
+            errors.append(RollError(line, "line", f"{len(record_)} fields, the header has {width}"))
+            continue
+        external_id = record_[i_id].strip()
+        name = record_[i_name].strip()
+        con_name = record_[i_con].strip()
+        ok = True
+        if not external_id:
+            errors.append(RollError(line, "member_id", "empty member id"))
+            ok = False
+        elif external_id in first_line:
+            errors.append(
+                RollError(
+                    line,
+                    "member_id",
+                    f"duplicate member id {external_id!r} "
+                    f"(first on line {first_line[external_id]})",
+                )
+            )
+            ok = False
+        elif external_id in taken_ids:
+            errors.append(
+                RollError(line, "member_id", f"member id {external_id!r} is already on a roll")
+            )
+            ok = False
+        else:
+            first_line[external_id] = line
+        if not name:
+            errors.append(RollError(line, "name", "empty name"))
+            ok = False
+        constituency_id = constituency_ids.get(con_name)
+        if constituency_id is None:
+            errors.append(RollError(line, "constituency", f"unknown constituency {con_name!r}"))
+            ok = False
+        if ok and constituency_id is not None:
+            rows.append((external_id, name, constituency_id))
+    return rows, errors, source.sha.hexdigest()
+
+
+def import_roll(
+    actor: Actor,
+    council: Council,
+    lines: Iterable[str],
+    *,
+    source: str = "roll",
+    at: datetime | None = None,
+) -> RollImport:
+    """Add the members listed in *lines* (CSV text) to the rolls of *council*'s constituencies.
+
+    *source* names the file in error messages. Raises :class:`RollImportError` listing every
+    bad line, with nothing imported.
+    """
+    at = now_or(at)
+    with action_transaction():
+        council = fresh(council)
+        organisation = council.organisation
+        require_secretary(actor, organisation, at)
+        constituency_ids = dict(
+            Constituency.objects.filter(
+                council=council, kind=Constituency.ROLL, end=None
+            ).values_list("name", "id")
+        )
+        taken = set(
+            Member.objects.filter(organisation=organisation, end=None).values_list(
+                "external_id", flat=True
+            )
+        )
+        rows, errors, digest = _parse(lines, constituency_ids, taken)
+        if errors:
+            raise RollImportError(source, errors)
+        if not rows:
+            raise RollImportError(source, [RollError(2, "line", "the roll lists no members")])
+        _insert(organisation.pk, rows, at)
+        per_constituency = len({c for _, _, c in rows})
+        record(
+            actor,
+            "import_roll",
+            {
+                "council": council.pk,
+                "source": source,
+                "sha256": digest,
+                "members": len(rows),
+                "constituencies": per_constituency,
+            },
+            at=at,
+            organisation=organisation,
+        )
+    return RollImport(members=len(rows), constituencies=per_constituency, digest=digest)
+
+
+def _insert(organisation_id: int, rows: list[tuple[str, str, int]], at: datetime) -> None:
+    if connection.vendor == "postgresql":
+        table = Member._meta.db_table
+        with connection.cursor() as cursor:
+            raw = cursor.cursor
+            with raw.copy(
+                f"COPY {table} (organisation_id, constituency_id, external_id, name, start) "
+                "FROM STDIN"
+            ) as copy:
+                for external_id, name, constituency_id in rows:
+                    copy.write_row((organisation_id, constituency_id, external_id, name, at))
+        return
+    Member.objects.bulk_create(
+        (
+            Member(
+                organisation_id=organisation_id,
+                constituency_id=constituency_id,
+                external_id=external_id,
+                name=name,
+                start=at,
+            )
+            for external_id, name, constituency_id in rows
+        ),
+        batch_size=5000,
+    )

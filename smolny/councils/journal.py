@@ -1,0 +1,132 @@
+"""The journal: every change appended as an entry chained to the one before by its hash.
+
+An entry holds its sequence number, the time it was written, the actor, the action's name
+and a canonical JSON payload (sorted keys, no whitespace, UTF-8). Its hash is
+
+    SHA-256( prev_hash || canonical JSON of {action, actor, payload, seq, time} )
+
+where ``payload`` enters as the exact stored text and ``time`` as an ISO 8601 UTC string with
+microseconds. The first entry's ``prev_hash`` is 64 zeros. Changing any field of any entry,
+or removing an entry, breaks the chain at that entry, and :func:`verify_journal` names it.
+
+There is one chain, so appends are serialised: :func:`lock` takes a transaction-scoped
+PostgreSQL advisory lock (on SQLite, ``BEGIN IMMEDIATE`` already serialises writers). Actions
+take it first, before reading the state they check, which also makes each action's checks
+and writes one serial step: two concurrent actions can never both pass a check that only
+one of them may pass.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import connection, transaction
+
+from smolny.councils.models import JournalEntry
+
+GENESIS = "0" * 64
+ADVISORY_LOCK_KEY = 0x736D6F6C6E79  # "smolny"
+
+
+def canonical_json(value: Any) -> str:
+    """Sorted keys, no whitespace, non-ASCII kept as UTF-8: one text per value."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def format_time(time: datetime) -> str:
+    """The time as it enters the hash: UTC, ISO 8601, microseconds."""
+    if time.tzinfo is None:
+        raise ValueError("journal times must be timezone-aware")
+    return time.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def entry_hash(
+    prev_hash: str, seq: int, time: datetime, actor: str, action: str, payload: str
+) -> str:
+    """The hash of an entry from its fields (``payload`` is the stored canonical text)."""
+    body = canonical_json(
+        {
+            "action": action,
+            "actor": actor,
+            "payload": payload,
+            "seq": seq,
+            "time": format_time(time),
+        }
+    )
+    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+
+
+def lock() -> None:
+    """Take the journal's append lock for the current transaction (PostgreSQL only)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("the journal lock is taken inside transaction.atomic()")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
+
+
+def append(actor: str, action: str, payload: dict[str, Any], time: datetime) -> JournalEntry:
+    """Append an entry in the current transaction and return it."""
+    lock()
+    head = JournalEntry.objects.order_by("-seq").only("seq", "hash").first()
+    seq = 1 if head is None else head.seq + 1
+    prev_hash = GENESIS if head is None else head.hash
+    text = canonical_json(payload)
+    time = time.astimezone(UTC)
+    entry = JournalEntry(
+        seq=seq,
+        time=time,
+        actor=actor,
+        action=action,
+        payload=text,
+        prev_hash=prev_hash,
+        hash=entry_hash(prev_hash, seq, time, actor, action, text),
+    )
+    entry.save()
+    return entry
+
+
+@dataclass(frozen=True)
+class JournalBreak:
+    """The first entry where the chain does not hold, and why."""
+
+    seq: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"journal entry {self.seq}: {self.reason}"
+
+
+def check_chain(entries: Iterable[JournalEntry]) -> tuple[int, JournalBreak | None]:
+    """Walk *entries* in order of ``seq``; return how many held and the first break, if any."""
+    expected_seq = 1
+    prev_hash = GENESIS
+    checked = 0
+    for entry in entries:
+        if entry.seq != expected_seq:
+            return checked, JournalBreak(
+                expected_seq, f"missing (the next entry present is {entry.seq})"
+            )
+        if entry.prev_hash != prev_hash:
+            return checked, JournalBreak(
+                entry.seq, "prev_hash does not match the hash of the entry before"
+            )
+        recomputed = entry_hash(
+            entry.prev_hash, entry.seq, entry.time, entry.actor, entry.action, entry.payload
+        )
+        if recomputed != entry.hash:
+            return checked, JournalBreak(entry.seq, "contents do not match its hash")
+        prev_hash = entry.hash
+        expected_seq += 1
+        checked += 1
+    return checked, None
+
+
+def verify_journal() -> tuple[int, JournalBreak | None]:
+    """Recompute the whole chain from the database; return (entries intact, first break)."""
+    return check_chain(JournalEntry.objects.order_by("seq").iterator(chunk_size=2000))

@@ -1,0 +1,55 @@
+"""Models of the council system.
+
+Every membership-like row (roll entry, mandate, fraction membership, organ seat, role) has a
+``start`` and an ``end`` (``None`` while current), and rows are ended rather than changed, so
+the composition of a council or an organ at any past date is one query (see
+:mod:`smolny.councils.queries`). Rows are written only by the actions in
+:mod:`smolny.councils.actions`.
+"""
+
+from smolny.councils.models.councils import (
+    ApportionedSeats,
+    Apportionment,
+    Constituency,
+    Council,
+    RepresentationRule,
+)
+from smolny.councils.models.journal import JournalEntry
+from smolny.councils.models.mandates import (
+    Election,
+    ElectionWinner,
+    Fraction,
+    FractionMembership,
+    Mandate,
+)
+from smolny.councils.models.organisation import Member, Organisation, OrganisationRole
+from smolny.councils.models.organs import Organ, OrganSeat
+from smolny.councils.models.recall import (
+    RecallBallot,
+    RecallPetition,
+    RecallSignature,
+    RecallVote,
+)
+
+__all__ = [
+    "ApportionedSeats",
+    "Apportionment",
+    "Constituency",
+    "Council",
+    "Election",
+    "ElectionWinner",
+    "Fraction",
+    "FractionMembership",
+    "JournalEntry",
+    "Mandate",
+    "Member",
+    "Organ",
+    "OrganSeat",
+    "Organisation",
+    "OrganisationRole",
+    "RecallBallot",
+    "RecallPetition",
+    "RecallSignature",
+    "RecallVote",
+    "RepresentationRule",
+]

@@ -1,0 +1,70 @@
+"""Organisations, the roles that administer them, and members (the rolls)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from smolny.councils.models.dated import CURRENT, Dated
+
+
+class Organisation(models.Model):
+    """A whole federation of councils; one installation may hold several."""
+
+    name = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationRole(Dated):
+    """A user's role in an organisation. A secretary may administer it through the actions."""
+
+    SECRETARY = "secretary"
+    ROLES = ((SECRETARY, "secretary"),)
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="roles")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    role = models.CharField(max_length=32, choices=ROLES)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=["organisation", "user", "role"], condition=CURRENT, name="one_current_role"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.role} of {self.organisation}"
+
+
+class Member(Dated):
+    """A person on a constituency's roll, from ``start`` (joined) to ``end`` (left).
+
+    ``external_id`` is the organisation's own member number (the roll file's ``member_id``):
+    one person is on at most one current roll of an organisation.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="members")
+    constituency = models.ForeignKey(
+        "councils.Constituency", on_delete=models.PROTECT, related_name="members"
+    )
+    external_id = models.CharField(max_length=64)
+    name = models.CharField(max_length=200)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=["organisation", "external_id"],
+                condition=CURRENT,
+                name="one_current_member_id",
+            ),
+        )
+        indexes = (models.Index(fields=["constituency", "start"], name="member_roll"),)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.external_id})"

@@ -1,0 +1,101 @@
+"""Recall: petitions, signatures, recall votes and ballots."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from smolny.councils.models.mandates import Mandate
+from smolny.councils.models.organisation import Member
+
+
+class RecallPetition(models.Model):
+    """A petition of a constituency's members to recall their deputy.
+
+    ``roll_size`` and ``threshold`` (signatures needed) are fixed when it opens, under the
+    council's rules in force then.
+    """
+
+    OPEN = "open"
+    VOTE = "vote opened"
+    CLOSED = "closed"
+    STATUSES = tuple((k, k) for k in (OPEN, VOTE, CLOSED))
+
+    mandate = models.ForeignKey(Mandate, on_delete=models.PROTECT, related_name="recall_petitions")
+    opened_by = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField()
+    roll_size = models.PositiveIntegerField()
+    threshold = models.PositiveIntegerField()
+    status = models.CharField(max_length=16, choices=STATUSES, default=OPEN)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=["mandate"], condition=~Q(status="closed"), name="one_live_petition"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"recall petition against {self.mandate}"
+
+
+class RecallSignature(models.Model):
+    """One member's signature; withdrawable until the threshold is reached."""
+
+    petition = models.ForeignKey(
+        RecallPetition, on_delete=models.PROTECT, related_name="signatures"
+    )
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField()
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=["petition", "member"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="one_signature_per_member",
+            ),
+        )
+
+
+class RecallVote(models.Model):
+    """The constituency's vote on a recall, opened when a petition reached its threshold."""
+
+    RECALLED = "recalled"
+    NOT_RECALLED = "not recalled"
+    NO_QUORUM = "no quorum"
+    OUTCOMES = tuple((k, k) for k in (RECALLED, NOT_RECALLED, NO_QUORUM))
+
+    petition = models.OneToOneField(RecallPetition, on_delete=models.PROTECT, related_name="vote")
+    opened_at = models.DateTimeField()
+    roll_size = models.PositiveIntegerField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=16, choices=OUTCOMES, blank=True, default="")
+    votes_recall = models.PositiveIntegerField(default=0)
+    votes_keep = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"recall vote on {self.petition.mandate}"
+
+
+class RecallBallot(models.Model):
+    """One member's vote in a recall vote; one each."""
+
+    RECALL = "recall"
+    KEEP = "keep"
+    CHOICES = (
+        (RECALL, "recall"),
+        (KEEP, "keep"),
+    )
+
+    vote = models.ForeignKey(RecallVote, on_delete=models.PROTECT, related_name="ballots")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    choice = models.CharField(max_length=8, choices=CHOICES)
+    cast_at = models.DateTimeField()
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=["vote", "member"], name="one_ballot_per_member"),
+        )
