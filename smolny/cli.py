@@ -23,6 +23,7 @@ COMMANDS: tuple[str, ...] = (
     "date",
     "tally",
     "audit",
+    "apportion",
 )
 
 EPILOG = """\
