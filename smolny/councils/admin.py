@@ -17,8 +17,9 @@ from smolny.councils import models
 if TYPE_CHECKING:
     MemberAdminBase = admin.ModelAdmin[models.Member]
     JournalAdminBase = admin.ModelAdmin[models.JournalEntry]
+    HeadAdminBase = admin.ModelAdmin[models.JournalHead]
 else:
-    MemberAdminBase = JournalAdminBase = admin.ModelAdmin
+    MemberAdminBase = JournalAdminBase = HeadAdminBase = admin.ModelAdmin
 
 SIMPLE = [
     models.Organisation,
@@ -61,6 +62,18 @@ class JournalEntryAdmin(JournalAdminBase):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [f.name for f in self.model._meta.fields]
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(models.JournalHead)
+class JournalHeadAdmin(HeadAdminBase):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

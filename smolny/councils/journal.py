@@ -7,7 +7,9 @@ and a canonical JSON payload (sorted keys, no whitespace, UTF-8). Its hash is
 
 where ``payload`` enters as the exact stored text and ``time`` as an ISO 8601 UTC string with
 microseconds. The first entry's ``prev_hash`` is 64 zeros. Changing any field of any entry,
-or removing an entry, breaks the chain at that entry, and :func:`verify_journal` names it.
+or removing an entry, breaks the chain at that entry, and :func:`verify_journal` names it. A
+one-row head table records the last entry's number and hash, so cutting entries off the end
+shows too.
 
 There is one chain, so appends are serialised: :func:`lock` takes a transaction-scoped
 PostgreSQL advisory lock (on SQLite, ``BEGIN IMMEDIATE`` already serialises writers). Actions
@@ -27,7 +29,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from smolny.councils.models import JournalEntry
+from smolny.councils.models import JournalEntry, JournalHead
 
 GENESIS = "0" * 64
 ADVISORY_LOCK_KEY = 0x736D6F6C6E79  # "smolny"
@@ -88,6 +90,7 @@ def append(actor: str, action: str, payload: dict[str, Any], time: datetime) -> 
         hash=entry_hash(prev_hash, seq, time, actor, action, text),
     )
     entry.save()
+    JournalHead.objects.update_or_create(pk=1, defaults={"seq": seq, "hash": entry.hash})
     return entry
 
 
@@ -127,6 +130,27 @@ def check_chain(entries: Iterable[JournalEntry]) -> tuple[int, JournalBreak | No
     return checked, None
 
 
+def check_head(
+    checked: int, last: JournalEntry | None, head: JournalHead | None
+) -> JournalBreak | None:
+    """Compare the end of an intact chain of *checked* entries with the recorded head."""
+    if head is None:
+        if last is None:
+            return None
+        return JournalBreak(last.seq, "the journal head record is missing")
+    if head.seq > checked:
+        return JournalBreak(checked + 1, f"missing (the head records {head.seq} entries)")
+    if head.seq < checked:
+        return JournalBreak(head.seq + 1, "not recorded at the head (written outside the journal)")
+    if last is None or last.hash != head.hash:
+        return JournalBreak(head.seq, "its hash differs from the one recorded at the head")
+    return None
+
+
 def verify_journal() -> tuple[int, JournalBreak | None]:
     """Recompute the whole chain from the database; return (entries intact, first break)."""
-    return check_chain(JournalEntry.objects.order_by("seq").iterator(chunk_size=2000))
+    checked, broken = check_chain(JournalEntry.objects.order_by("seq").iterator(chunk_size=2000))
+    if broken is not None:
+        return checked, broken
+    last = JournalEntry.objects.order_by("-seq").first()
+    return checked, check_head(checked, last, JournalHead.objects.filter(pk=1).first())

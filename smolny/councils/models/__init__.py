@@ -14,7 +14,7 @@ from smolny.councils.models.councils import (
     Council,
     RepresentationRule,
 )
-from smolny.councils.models.journal import JournalEntry
+from smolny.councils.models.journal import JournalEntry, JournalHead
 from smolny.councils.models.mandates import (
     Election,
     ElectionWinner,
@@ -41,6 +41,7 @@ __all__ = [
     "Fraction",
     "FractionMembership",
     "JournalEntry",
+    "JournalHead",
     "Mandate",
     "Member",
     "Organ",

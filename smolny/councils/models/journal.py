@@ -47,3 +47,18 @@ class JournalEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise JournalImmutable(f"journal entry {self.seq} cannot be deleted")
+
+
+class JournalHead(models.Model):
+    """The chain's head (one row): the last entry's number and hash, moved with each append.
+
+    A chain alone cannot show that its last entries were cut off; the head can, unless it is
+    forged too.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.BigIntegerField()
+    hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"head at #{self.seq}"
