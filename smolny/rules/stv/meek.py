@@ -286,10 +286,13 @@ class _MeekCount:
             else "the total surplus did not fall from the previous iteration's (stable)"
         )
         loser, tie_note = self.defeat_low(surplus)
-        note = (
-            f"{words}; {why} (B.2.e); {self.names[loser]} has the lowest vote and is "
-            f"defeated (B.3).{tie_note}"
-        )
+        if tie_note:
+            note = f"{words}; {why} (B.2.e).{tie_note} {self.names[loser]} is defeated (B.3)."
+        else:
+            note = (
+                f"{words}; {why} (B.2.e); {self.names[loser]} has the lowest vote and is "
+                "defeated (B.3)."
+            )
         self.record(distribution, quota, surplus, excluded=[loser], note=note)
 
     def defeat_low(self, surplus: int) -> tuple[int, str]:
@@ -337,9 +340,16 @@ class _MeekCount:
         decision is added to the last stage (or, if the count was complete before any round,
         to a stage showing the first preferences).
         """
-        remaining = sorted(self.hopeful(), key=lambda c: (-self.votes[c], c))
-        if not remaining:
+        if not self.hopeful():
             return
+        first_preferences: Distribution | None = None
+        if not self.stages:
+            # Complete before any round (no more hopeful candidates than seats): show the
+            # first preferences, every keep factor still 1.
+            self.paths.cut(self.state)
+            first_preferences = self.paths.distribute(self.kf)
+            self.votes = first_preferences.votes
+        remaining = sorted(self.hopeful(), key=lambda c: (-self.votes[c], c))
         chosen = remaining[: max(0, self.seats_left())]
         rest = remaining[len(chosen) :]
         for c in chosen:
@@ -355,13 +365,9 @@ class _MeekCount:
         if rest:
             parts.append(f"{', '.join(self.names[c] for c in rest)} defeated (C.2)")
         words = "Count complete: " + "; ".join(parts) + "."
-        if not self.stages:
-            self.paths.cut(self.state)
-            distribution = self.paths.distribute([UNIT if k else 0 for k in self.kf])
-            self.votes = distribution.votes
-            total = sum(self.votes)
-            quota = total // (self.seats + 1) + EPSILON
-            self.record(distribution, quota, 0, elected=chosen, excluded=rest, note=words)
+        if first_preferences is not None:
+            quota = sum(self.votes) // (self.seats + 1) + EPSILON
+            self.record(first_preferences, quota, 0, elected=chosen, excluded=rest, note=words)
             return
         last = self.stages[-1]
         self.stages[-1] = Stage(
