@@ -19,6 +19,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import NoReturn
 
+import numpy as np
+
 OVERVOTE = -1
 """Marker in a ranking: several candidates were marked at this rank."""
 
@@ -178,17 +180,41 @@ def read_blt(source: str | Iterable[str], filename: str) -> BallotSet:
     ranked twice on one ballot, a ballot line without its terminating 0, a missing end of
     ballots, or missing candidate names.
     """
-    lines = [
-        (number, text)
-        for number, raw in _numbered_lines(source)
-        if (text := _blt_comment_free(_strip_bom(raw) if number == 1 else raw))
-    ]
-    if not lines:
-        return _raise(filename, 1, "empty file: expected a first line 'candidates seats'")
-    cursor = 0
+    if isinstance(source, str):
+        lines = _strip_bom(source).splitlines()
+    else:
+        lines = [line.rstrip("\r\n") for line in source]
+        if lines:
+            lines[0] = _strip_bom(lines[0])
+    n_candidates, seats, withdrawn, start = _blt_header(lines, filename)
+    end, plain_lines = _blt_scan_ballots(lines, start)
+    fast = None
+    if plain_lines is not None and plain_lines >= _BULK and lines[end].strip() == "0":
+        fast = _blt_ballots_fast(lines, start, end, plain_lines, n_candidates)
+    if fast is not None:
+        rankings, counts = fast
+    else:
+        merged = _blt_ballots(lines, start, end, n_candidates, filename)
+        rankings, counts = tuple(merged), tuple(merged.values())
+    names, title = _blt_names(lines, end + 1, n_candidates, filename)
+    return BallotSet(
+        candidates=names,
+        rankings=rankings,
+        counts=counts,
+        seats=seats,
+        withdrawn=frozenset(withdrawn),
+        title=title,
+    )
 
-    # The first line: number of candidates and seats.
-    number, text = lines[cursor]
+
+def _blt_header(lines: list[str], filename: str) -> tuple[int, int, set[int], int]:
+    """The first line (candidates, seats) and the withdrawn line(s); where the ballots start."""
+    cursor = 0
+    while cursor < len(lines) and not _blt_comment_free(lines[cursor]):
+        cursor += 1
+    if cursor == len(lines):
+        _raise(filename, 1, "empty file: expected a first line 'candidates seats'")
+    number, text = cursor + 1, _blt_comment_free(lines[cursor])
     tokens = text.split()
     values = [_parse_int(t) for t in tokens]
     if len(tokens) != 2 or None in values:
@@ -205,13 +231,16 @@ def read_blt(source: str | Iterable[str], filename: str) -> BallotSet:
             f"{seats} seats but only {n_candidates} candidates: the seat count is larger "
             "than the candidates",
         )
+    header_line = number
     cursor += 1
-
     # Withdrawn candidates: lines made only of negative numbers.
     withdrawn: set[int] = set()
     while cursor < len(lines):
-        number, text = lines[cursor]
+        text = _blt_comment_free(lines[cursor])
         tokens = text.split()
+        if not tokens:
+            cursor += 1
+            continue
         if not all(t.startswith("-") and t != "-" for t in tokens):
             break
         for token in tokens:
@@ -219,7 +248,7 @@ def read_blt(source: str | Iterable[str], filename: str) -> BallotSet:
             if value is None or not -n_candidates <= value <= -1:
                 _raise(
                     filename,
-                    number,
+                    cursor + 1,
                     f"withdrawn candidate {token!r} does not exist "
                     f"(candidates are numbered 1 to {n_candidates})",
                 )
@@ -228,28 +257,116 @@ def read_blt(source: str | Iterable[str], filename: str) -> BallotSet:
     if n_candidates - len(withdrawn) < seats:
         _raise(
             filename,
-            lines[0][0],
+            header_line,
             f"{seats} seats but only {n_candidates - len(withdrawn)} candidates not withdrawn: "
             "the seat count is larger than the candidates",
         )
+    return n_candidates, seats, withdrawn, cursor
 
-    # Ballot lines, up to a line "0".
+
+def _blt_scan_ballots(lines: list[str], start: int) -> tuple[int, int | None]:
+    """Find the line "0" ending the ballots (or the first name, or the end of the file).
+
+    Returns its index and, when every ballot line is plain (ending in " 0"), the number of
+    ballot lines, else None. Only a first look: :func:`_blt_ballots` checks every line and
+    reports a file whose ballots do not end with a proper "0" line.
+    """
+    plain = True
+    count = 0
+    for index in range(start, len(lines)):
+        line = lines[index]
+        if line.endswith((" 0", "\t0")):
+            count += 1
+            continue
+        text = line.strip()
+        if text == "0" or text.startswith('"'):
+            return index, count if plain else None
+        if not text:
+            continue
+        if text.endswith((" 0", "\t0")):
+            count += 1
+        else:
+            plain = False
+    return len(lines), None
+
+
+_BULK = 1000
+"""Ballot blocks of at least this many plain lines are read in bulk."""
+
+
+def _blt_ballots_fast(
+    lines: list[str], start: int, end: int, n_lines: int, n_candidates: int
+) -> tuple[tuple[Ranking, ...], tuple[int, ...]] | None:
+    """The merged ballots of a plain, well-formed ballot block, read with numpy; else None.
+
+    A large file spends most of its reading time here, so the common case (digits and
+    whitespace only, every line ending in its 0, every candidate number valid, no candidate
+    twice on a line) is read in bulk. Anything else returns None, and :func:`_blt_ballots`
+    reads the block line by line and reports the first fault with its line number.
+    """
+    block = "\n".join(lines[start:end])
+    if not block.isascii() or block.encode().translate(None, b"0123456789 \t\n"):
+        return None
+    tokens = np.fromstring(block, dtype=np.int64, sep=" ")
+    if len(tokens) == 0 or int(tokens.max()) >= 2**40:
+        return None  # absurd figures: let the careful reader judge them exactly
+    zeros = np.flatnonzero(tokens == 0)
+    if len(zeros) != n_lines:
+        return None  # a 0 inside a line: a weight of 0 or a candidate numbered 0
+    starts = np.concatenate(([0], zeros[:-1] + 1))
+    weights = tokens[starts]
+    lengths = zeros - starts - 1
+    is_choice = np.ones(len(tokens), dtype=bool)
+    is_choice[starts] = False
+    is_choice[zeros] = False
+    choices = tokens[is_choice]
+    if len(choices) and int(choices.max()) > n_candidates:
+        return None
+    width = max(1, int(lengths.max()))
+    table = np.zeros((n_lines, width), dtype=np.int64)
+    offsets = np.cumsum(lengths) - lengths
+    rows = np.repeat(np.arange(n_lines), lengths)
+    cols = np.arange(len(choices)) - np.repeat(offsets, lengths)
+    table[rows, cols] = choices
+    ordered = np.sort(table, axis=1)
+    if np.any((ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] > 0)):
+        return None  # a candidate twice on one line
+    # Merge equal rankings: one integer key per ranking when it fits, else whole rows.
+    if (n_candidates + 1) ** width < 2**62:
+        keys = np.zeros(n_lines, dtype=np.int64)
+        for col in range(width):
+            keys = keys * (n_candidates + 1) + table[:, col]
+        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    else:
+        _, first, inverse = np.unique(table, axis=0, return_index=True, return_inverse=True)
+    totals = np.zeros(len(first), dtype=np.int64)
+    np.add.at(totals, inverse.ravel(), weights)
+    # Rankings ordered by length, then by first appearance: each length is turned into
+    # tuples in one go, which is what makes this fast.
+    order = np.lexsort((first, lengths[first]))
+    distinct = first[order]
+    sizes = lengths[distinct]
+    bounds = np.searchsorted(sizes, np.arange(width + 2))
+    rankings: list[Ranking] = []
+    for size in range(width + 1):
+        group = distinct[bounds[size] : bounds[size + 1]]
+        rankings.extend(map(tuple, (table[group, :size] - 1).tolist()))
+    return tuple(rankings), tuple(totals[order].tolist())
+
+
+def _blt_ballots(
+    lines: list[str], start: int, end: int, n_candidates: int, filename: str
+) -> dict[Ranking, int]:
+    """The ballot lines, read and checked one by one, merged by ranking."""
     merged: dict[Ranking, int] = {}
-    ended = False
-    while cursor < len(lines):
-        number, text = lines[cursor]
-        cursor += 1
+    for index in range(start, end):
+        number = index + 1
+        text = _blt_comment_free(lines[index])
         tokens = text.split()
+        if not tokens:
+            continue
         if tokens == ["0"]:
-            ended = True
             break
-        if text.startswith('"'):
-            _raise(
-                filename,
-                number,
-                "found a candidate name where a ballot line or the 0 line ending the "
-                "ballots was expected (is the 0 line missing?)",
-            )
         weight = _parse_int(tokens[0])
         if weight is None or weight < 1:
             _raise(
@@ -286,23 +403,35 @@ def read_blt(source: str | Iterable[str], filename: str) -> BallotSet:
             ranking.pop()
         key = tuple(ranking)
         merged[key] = merged.get(key, 0) + weight
-    if not ended:
+    if end < len(lines) and lines[end].strip().startswith('"'):
         _raise(
             filename,
-            lines[-1][0],
+            end + 1,
+            "found a candidate name where a ballot line or the 0 line ending the "
+            "ballots was expected (is the 0 line missing?)",
+        )
+    if end >= len(lines):
+        _raise(
+            filename,
+            max(1, len(lines)),
             "the file ends before the line '0' that ends the ballots and the candidate names",
         )
+    return merged
 
-    # Candidate names, then the title. Names are quoted; an unquoted line is taken whole.
+
+def _blt_names(
+    lines: list[str], start: int, n_candidates: int, filename: str
+) -> tuple[tuple[str, ...], str]:
+    """The candidate names (quoted; an unquoted line is taken whole) and the title."""
     names: list[str] = []
     title = ""
-    last_line = lines[-1][0]
-    while cursor < len(lines):
-        number, text = lines[cursor]
-        cursor += 1
+    for index in range(start, len(lines)):
+        text = _blt_comment_free(lines[index])
+        if not text:
+            continue
         strings = _quoted_strings(text) if text.startswith('"') else [text]
         if strings is None:
-            _raise(filename, number, f"unterminated quoted name: {text}")
+            _raise(filename, index + 1, f"unterminated quoted name: {text}")
         for string in strings:
             if len(names) < n_candidates:
                 names.append(string)
@@ -313,17 +442,10 @@ def read_blt(source: str | Iterable[str], filename: str) -> BallotSet:
     if len(names) < n_candidates:
         _raise(
             filename,
-            last_line,
+            max(1, len(lines)),
             f"expected {n_candidates} candidate names after the ballots, found {len(names)}",
         )
-    return BallotSet(
-        candidates=tuple(names),
-        rankings=tuple(merged),
-        counts=tuple(merged.values()),
-        seats=seats,
-        withdrawn=frozenset(withdrawn),
-        title=title,
-    )
+    return tuple(names), title
 
 
 def _quoted_strings(text: str) -> list[str] | None:

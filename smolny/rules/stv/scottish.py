@@ -142,7 +142,7 @@ class _Papers:
 def _table(ballots: BallotSet, nobody: int) -> tuple[npt.NDArray[np.int32], IntArray]:
     """The rankings as a padded table of candidates, with the counts (see :class:`_Papers`)."""
     rankings = ballots.rankings
-    lengths = np.fromiter((len(r) for r in rankings), dtype=np.int64, count=len(rankings))
+    lengths = np.fromiter(map(len, rankings), dtype=np.int64, count=len(rankings))
     total = int(lengths.sum())
     width = max(1, int(lengths.max())) if len(rankings) else 1
     table = np.full((len(rankings), width), nobody, dtype=np.int32)
