@@ -35,7 +35,7 @@ def load(name: str) -> BallotSet:
 @dataclass
 class LiteralRound:
     votes: dict[int, int]
-    keep_factors: dict[int, int]
+    keep_factors: list[int]
     quota: int
     exhausted: int
     elected: list[int] = field(default_factory=list)
@@ -99,7 +99,7 @@ def literal_meek(ballots: BallotSet, seats: int, tie_seed: int | None = None) ->
             surplus = max(0, sum(votes[c] - quota for c in elected))
             record = LiteralRound(
                 votes={c: votes[c] for c in range(n) if status[c] != "withdrawn"},
-                keep_factors=list(kf),  # type: ignore[arg-type]
+                keep_factors=list(kf),
                 quota=quota,
                 exhausted=exhausted,
             )
@@ -124,7 +124,12 @@ def literal_meek(ballots: BallotSet, seats: int, tie_seed: int | None = None) ->
             for c in elected:
                 kf[c] = ceil_div(ceil_div(kf[c] * quota, one) * one, votes[c])
         rounds.append(record)
-    for c in sorted((c for c in range(n) if status[c] == "hopeful"), key=lambda c: (-votes[c], c)):
+    if not rounds:
+        # complete before any round: the figures shown are the first preferences
+        for paper, count in papers:
+            votes[paper[0]] += one * count
+    remaining = [c for c in range(n) if status[c] == "hopeful"]
+    for c in sorted(remaining, key=lambda c: (-votes[c], c)):
         if len(elected) < seats:
             status[c] = "elected"
             elected.append(c)
