@@ -9,7 +9,6 @@ from smolny.councils.actions.base import (
     NotAllowed,
     action_transaction,
     fresh,
-    now_or,
     record,
     require_secretary,
 )
@@ -39,8 +38,7 @@ def apportion_council(
     """
     from smolny.rules.apportion import apportion, ratio_rule
 
-    at = now_or(at)
-    with action_transaction():
+    with action_transaction(at) as at:
         council = fresh(council)
         require_secretary(actor, council.organisation, at)
         rule = RepresentationRule.objects.filter(valid_at(at), council=council).first()

@@ -102,11 +102,15 @@ def fresh(instance: M) -> M:
 
 
 @contextmanager
-def action_transaction() -> Iterator[None]:
-    """One action, one transaction; the journal lock first, so checks and writes are serial."""
+def action_transaction(at: datetime | None) -> Iterator[datetime]:
+    """One action, one transaction; the journal lock first, so checks and writes are serial.
+
+    Yields the action's time: *at*, or the time the lock was obtained, so that actions
+    without an explicit time are stamped in the order in which they really happened.
+    """
     with transaction.atomic():
         journal.lock()
-        yield
+        yield now_or(at)
 
 
 def record(

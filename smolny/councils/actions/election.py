@@ -11,7 +11,6 @@ from smolny.councils.actions.base import (
     NotAllowed,
     action_transaction,
     fresh,
-    now_or,
     record,
     require_secretary,
 )
@@ -49,8 +48,7 @@ def open_election(
     at: datetime | None = None,
 ) -> Election:
     """Open a regular election for the seats the constituency is apportioned (or *seats*)."""
-    at = now_or(at)
-    with action_transaction():
+    with action_transaction(at) as at:
         constituency = fresh(constituency)
         organisation = constituency.council.organisation
         require_secretary(actor, organisation, at)
@@ -96,8 +94,7 @@ def record_election_result(
     Each elected member's credentials are checked against the constituency (see
     :func:`eligible`); ``votes`` maps candidate names to their votes as entered.
     """
-    at = now_or(at)
-    with action_transaction():
+    with action_transaction(at) as at:
         election = fresh(election)
         constituency = election.constituency
         organisation = constituency.council.organisation

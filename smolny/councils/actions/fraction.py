@@ -10,7 +10,6 @@ from smolny.councils.actions.base import (
     NotAllowed,
     action_transaction,
     fresh,
-    now_or,
     record,
     require_member_or_secretary,
     require_secretary,
@@ -21,11 +20,10 @@ from smolny.councils.models import Council, Fraction, FractionMembership, Mandat
 def create_fraction(
     actor: Actor, council: Council, name: str, *, at: datetime | None = None
 ) -> Fraction:
-    at = now_or(at)
     name = name.strip()
     if not name:
         raise ActionError("a fraction needs a name")
-    with action_transaction():
+    with action_transaction(at) as at:
         council = fresh(council)
         require_secretary(actor, council.organisation, at)
         if Fraction.objects.filter(council=council, name=name).exists():
@@ -49,8 +47,7 @@ def change_fraction(
     Organ seats the deputy holds are not touched: a seat allotted to a fraction stays with
     its holder until the council or the fraction changes it through the organ's actions.
     """
-    at = now_or(at)
-    with action_transaction():
+    with action_transaction(at) as at:
         mandate = fresh(mandate)
         require_member_or_secretary(actor, mandate.member, at)
         if mandate.end is not None:

@@ -10,7 +10,6 @@ from smolny.councils.actions.base import (
     NotAllowed,
     action_transaction,
     fresh,
-    now_or,
     record,
     require_member_or_secretary,
     require_secretary,
@@ -43,8 +42,7 @@ def seat_deputy(
     (on its roll, or a deputy of the delegating council); not already holding a mandate in
     the council; and a seat free under the apportionment in force.
     """
-    at = now_or(at)
-    with action_transaction():
+    with action_transaction(at) as at:
         election = fresh(election)
         member = fresh(member)
         constituency = election.constituency
@@ -127,8 +125,7 @@ def end_mandate(mandate: Mandate, reason: str, at: datetime) -> dict[str, Any]:
 
 def resign_mandate(actor: Actor, mandate: Mandate, *, at: datetime | None = None) -> Mandate:
     """A deputy resigns (or a secretary records the resignation)."""
-    at = now_or(at)
-    with action_transaction():
+    with action_transaction(at) as at:
         mandate = fresh(mandate)
         require_member_or_secretary(actor, mandate.member, at)
         changes = end_mandate(mandate, Mandate.RESIGNED, at)

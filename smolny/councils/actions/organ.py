@@ -25,7 +25,6 @@ from smolny.councils.actions.base import (
     NotAllowed,
     action_transaction,
     fresh,
-    now_or,
     record,
     require_secretary,
 )
@@ -82,7 +81,6 @@ def form_organ(
     """Form an organ of *council* and fill its seats under *seat_rule* (see the module)."""
     from smolny.rules.seats import FractionStanding, allot_seats
 
-    at = now_or(at)
     name = name.strip()
     if not name:
         raise ActionError("an organ needs a name")
@@ -96,7 +94,7 @@ def form_organ(
         raise ActionError("an organ needs at least one seat")
     refusing, reserving = set(refusing), set(reserving)
     nominees = dict(nominees or {})
-    with action_transaction():
+    with action_transaction(at) as at:
         council = fresh(council)
         require_secretary(actor, council.organisation, at)
         if Organ.objects.filter(council=council, name=name).exists():
@@ -274,8 +272,7 @@ def fill_organ_seat(
     A seat allotted to a fraction (taken, reserved or refused) goes only to a deputy
     sitting with that fraction.
     """
-    at = now_or(at)
-    with action_transaction():
+    with action_transaction(at) as at:
         organ = fresh(organ)
         require_secretary(actor, organ.council.organisation, at)
         if organ.end is not None:
@@ -325,8 +322,7 @@ def vacate_organ_seat(
     actor: Actor, organ: Organ, number: int, *, at: datetime | None = None
 ) -> OrganSeat:
     """The holder of seat *number* leaves the organ (keeping their mandate); the seat is vacant."""
-    at = now_or(at)
-    with action_transaction():
+    with action_transaction(at) as at:
         organ = fresh(organ)
         require_secretary(actor, organ.council.organisation, at)
         row = _current_row(organ, number)

@@ -16,7 +16,6 @@ from smolny.councils.actions.base import (
     SystemActor,
     action_transaction,
     fresh,
-    now_or,
     record,
     require_secretary,
 )
@@ -36,11 +35,10 @@ ROUNDINGS = ("floor", "ceil", "nearest")
 
 def create_organisation(actor: Actor, name: str, *, at: datetime | None = None) -> Organisation:
     """Create an organisation; a user who creates one becomes its first secretary."""
-    at = now_or(at)
     name = name.strip()
     if not name:
         raise ActionError("an organisation needs a name")
-    with action_transaction():
+    with action_transaction(at) as at:
         if Organisation.objects.filter(name=name).exists():
             raise NotAllowed(f"an organisation named {name!r} exists already")
         organisation = Organisation.objects.create(name=name, created_at=at)
@@ -59,8 +57,7 @@ def appoint_secretary(
     actor: Actor, organisation: Organisation, user: AbstractBaseUser, *, at: datetime | None = None
 ) -> OrganisationRole:
     """Give *user* the secretary's role in *organisation*."""
-    at = now_or(at)
-    with action_transaction():
+    with action_transaction(at) as at:
         organisation = fresh(organisation)
         require_secretary(actor, organisation, at)
         if OrganisationRole.objects.filter(
@@ -101,7 +98,6 @@ def create_council(
     at: datetime | None = None,
 ) -> Council:
     """Create a council (or a congress) with its recall thresholds."""
-    at = now_or(at)
     name = name.strip()
     if not name:
         raise ActionError("a council needs a name")
@@ -109,7 +105,7 @@ def create_council(
         raise ActionError(f"council kind {kind!r}: use council or congress")
     petition = _ratio(petition_threshold, "petition threshold")
     quorum = _ratio(recall_quorum, "recall quorum")
-    with action_transaction():
+    with action_transaction(at) as at:
         organisation = fresh(organisation)
         require_secretary(actor, organisation, at)
         if Council.objects.filter(organisation=organisation, name=name).exists():
@@ -156,7 +152,6 @@ def set_representation_rule(
 
     The rule in force before ends at *at*; earlier apportionments keep pointing at it.
     """
-    at = now_or(at)
     if (per is None) == (house_size is None):
         raise ActionError("a representation rule has either a ratio (per) or a house size")
     if per is not None:
@@ -172,7 +167,7 @@ def set_representation_rule(
         if method not in METHODS:
             raise ActionError(f"method {method!r}: use one of {', '.join(METHODS)}")
         kind = RepresentationRule.HOUSE
-    with action_transaction():
+    with action_transaction(at) as at:
         council = fresh(council)
         require_secretary(actor, council.organisation, at)
         RepresentationRule.objects.filter(council=council, end=None).update(end=at)
@@ -215,11 +210,10 @@ def create_constituency(
     at: datetime | None = None,
 ) -> Constituency:
     """Create a constituency: a member roll, or (for a congress) a delegating lower council."""
-    at = now_or(at)
     name = name.strip()
     if not name:
         raise ActionError("a constituency needs a name")
-    with action_transaction():
+    with action_transaction(at) as at:
         council = fresh(council)
         require_secretary(actor, council.organisation, at)
         if Constituency.objects.filter(council=council, name=name).exists():
@@ -254,8 +248,7 @@ def link_member_user(
     actor: Actor, member: Member, user: AbstractBaseUser, *, at: datetime | None = None
 ) -> Member:
     """Link a roll entry to a login, so the member can sign and vote themself."""
-    at = now_or(at)
-    with action_transaction():
+    with action_transaction(at) as at:
         member = fresh(member)
         require_secretary(actor, member.organisation, at)
         if (

@@ -28,7 +28,6 @@ from smolny.councils.actions.base import (
     NotAllowed,
     action_transaction,
     fresh,
-    now_or,
     record,
     require_member_or_secretary,
     require_secretary,
@@ -85,8 +84,7 @@ def open_recall_petition(
     actor: Actor, mandate: Mandate, member: Member, *, at: datetime | None = None
 ) -> RecallPetition:
     """*member* opens a petition to recall the deputy holding *mandate*, signing it first."""
-    at = now_or(at)
-    with action_transaction():
+    with action_transaction(at) as at:
         mandate = fresh(mandate)
         member = fresh(member)
         require_member_or_secretary(actor, member, at)
@@ -134,8 +132,7 @@ def sign_recall_petition(
 
     Raises :class:`AlreadyDone` when the member's signature is already on the petition.
     """
-    at = now_or(at)
-    with action_transaction():
+    with action_transaction(at) as at:
         petition = fresh(petition)
         member = fresh(member)
         require_member_or_secretary(actor, member, at)
@@ -163,8 +160,7 @@ def withdraw_signature(
     actor: Actor, petition: RecallPetition, member: Member, *, at: datetime | None = None
 ) -> None:
     """*member* withdraws their signature; possible only while the petition is open."""
-    at = now_or(at)
-    with action_transaction():
+    with action_transaction(at) as at:
         petition = fresh(petition)
         member = fresh(member)
         require_member_or_secretary(actor, member, at)
@@ -194,8 +190,7 @@ def cast_recall_vote(
     actor: Actor, vote: RecallVote, member: Member, recall: bool, *, at: datetime | None = None
 ) -> RecallBallot:
     """*member* votes to recall (``recall=True``) or to keep the deputy; once."""
-    at = now_or(at)
-    with action_transaction():
+    with action_transaction(at) as at:
         vote = fresh(vote)
         member = fresh(member)
         require_member_or_secretary(actor, member, at)
@@ -225,8 +220,7 @@ def cast_recall_vote(
 
 def close_recall_vote(actor: Actor, vote: RecallVote, *, at: datetime | None = None) -> RecallVote:
     """Count the recall vote and apply its outcome (a secretary closes it)."""
-    at = now_or(at)
-    with action_transaction():
+    with action_transaction(at) as at:
         vote = fresh(vote)
         petition = vote.petition
         mandate = petition.mandate
@@ -272,8 +266,7 @@ def recall_by_delegating_body(
     actor: Actor, mandate: Mandate, *, decision: str = "", at: datetime | None = None
 ) -> Mandate:
     """The council that delegated a deputy to a congress recalls them (by its decision)."""
-    at = now_or(at)
-    with action_transaction():
+    with action_transaction(at) as at:
         mandate = fresh(mandate)
         constituency = mandate.constituency
         if constituency.kind != Constituency.COUNCIL or constituency.delegating_council is None:

@@ -25,7 +25,6 @@ from smolny.councils.actions.base import (
     Actor,
     action_transaction,
     fresh,
-    now_or,
     record,
     require_secretary,
 )
@@ -151,8 +150,7 @@ def import_roll(
     *source* names the file in error messages. Raises :class:`RollImportError` listing every
     bad line, with nothing imported.
     """
-    at = now_or(at)
-    with action_transaction():
+    with action_transaction(at) as at:
         council = fresh(council)
         organisation = council.organisation
         require_secretary(actor, organisation, at)
