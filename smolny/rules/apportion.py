@@ -183,15 +183,14 @@ def _check(populations: Sequence[int], seats: int, min_seats: int) -> list[int]:
     return pops
 
 
-def _names(labels: Sequence[str] | None, n: int) -> list[str]:
+def _check_labels(labels: Sequence[str] | None, n: int) -> None:
+    """Labels name the entries in ties: one per entry, all different."""
     if labels is None:
-        return [str(i) for i in range(n)]
-    names = list(labels)
-    if len(names) != n:
-        raise ValueError(f"{len(names)} labels for {n} entries")
-    if len(set(names)) != n:
+        return
+    if len(labels) != n:
+        raise ValueError(f"{len(labels)} labels for {n} entries")
+    if len(set(labels)) != n:
         raise ValueError("labels must be distinct")
-    return names
 
 
 def apportion(
@@ -218,7 +217,7 @@ def apportion(
     """
     chosen = method if isinstance(method, Method) else parse_method(method)
     pops = _check(populations, seats, min_seats)
-    names = _names(labels, len(pops))
+    _check_labels(labels, len(pops))
     excluded = below_threshold(pops, threshold)
     dropped = set(excluded)
     included = [i for i in range(len(pops)) if i not in dropped]
@@ -233,7 +232,7 @@ def apportion(
         raise ValueError("no entry reaches the threshold: there is no one to give seats to")
     if free > 0 and sum(pops[i] for i in included) == 0:
         raise ValueError("the total population is zero: there is nothing to apportion by")
-    tie_rule = _TieRule(names, tie_seed, context, seats)
+    tie_rule = _TieRule(labels, tie_seed, context, seats)
     if free == 0:
         result = [minimum if i not in dropped else 0 for i in range(len(pops))]
     elif chosen is Method.HAMILTON:
@@ -252,12 +251,18 @@ def apportion(
 class _TieRule:
     """Settles (or records as unsettled) a tie for the last seats of a house."""
 
-    def __init__(self, names: list[str], seed: int | None, context: str, house: int) -> None:
-        self.names = names
+    def __init__(
+        self, labels: Sequence[str] | None, seed: int | None, context: str, house: int
+    ) -> None:
+        self.labels = labels
         self.seed = seed
         self.context = context
         self.house = house
         self.ties: list[Tie] = []
+
+    def name(self, i: int) -> str:
+        """Entry *i* as named in a tie (its index as a string when there are no labels)."""
+        return str(i) if self.labels is None else self.labels[i]
 
     def settle(self, contenders: list[int], available: int) -> list[int]:
         """*contenders* tie for the house's last *available* seats; return who gets them.
@@ -269,7 +274,7 @@ class _TieRule:
         if self.context:
             at = f"{self.context}: {at}"
         ordered = sorted(contenders)
-        labels = tuple(self.names[i] for i in ordered)
+        labels = tuple(self.name(i) for i in ordered)
         if self.seed is None:
             self.ties.append(Tie(contenders=labels, at=at))
             return []
@@ -277,7 +282,7 @@ class _TieRule:
         self.ties.append(
             Tie(contenders=labels, at=at, resolved_by="lot", chosen=drawn, seed=self.seed)
         )
-        index = {self.names[i]: i for i in ordered}
+        index = {self.name(i): i for i in ordered}
         return [index[name] for name in drawn]
 
 
