@@ -372,3 +372,53 @@ def test_near_tie_within_surplus_counts_as_tie() -> None:
     assert_agrees_with_literal(ballots, 2)
     for seed in range(4):
         assert_agrees_with_literal(ballots, 2, tie_seed=seed)
+
+
+def test_markers_and_repeats_are_read_as_cleaned() -> None:
+    """Skipped ranks are passed over, an overvote ends the ballot, a repeat counts once."""
+    from smolny.rules.ballots import OVERVOTE, SKIPPED
+
+    raw = BallotSet.merge(
+        ["A", "B", "C", "D"],
+        [
+            ((SKIPPED, 0, 1), 4),
+            ((1, OVERVOTE, 2), 3),
+            ((2, 2, 3), 3),
+            ((3, SKIPPED, 0), 2),
+            ((OVERVOTE, 1), 5),
+        ],
+        seats=2,
+    )
+    marked = meek_stv(raw)
+    clean = meek_stv(raw.cleaned())
+    assert marked.valid_ballots == 12  # the ballot that starts with an overvote is not valid
+    assert marked.elected == clean.elected
+    assert marked.final == clean.final
+    assert [s.votes for s in marked.rounds] == [s.votes for s in clean.rounds]
+
+
+def test_long_paths_beyond_integer_keys_are_merged_by_rows() -> None:
+    """With 70 candidates and 11 elected, paths no longer fit one int64 key: rows are compared."""
+    from smolny.rules.stv.meek import ELECTED, HOPEFUL, _Paths
+
+    n = 70
+    up = tuple(range(n))
+    down = tuple(reversed(up))
+    ballots = BallotSet.merge(
+        [f"C{i}" for i in range(n)], [(up, 2), (down, 3), (up, 4), ((69, 5, 0), 1)], seats=12
+    )
+    paths = _Paths(ballots, n)
+    state = [ELECTED if c < 11 else HOPEFUL for c in range(n)]
+    paths.cut(state)
+    got = {
+        tuple(int(c) for c in row if c != n): int(count)
+        for row, count in zip(paths.paths, paths.path_counts, strict=True)
+    }
+    assert got == {(*range(11), 11): 6, (69,): 4}
+    state[69] = "defeated"
+    paths.cut(state)
+    got = {
+        tuple(int(c) for c in row if c != n): int(count)
+        for row, count in zip(paths.paths, paths.path_counts, strict=True)
+    }
+    assert got == {(*range(11), 11): 6, (68,): 3, (5, 0): 1}  # (5, 0) then exhausted

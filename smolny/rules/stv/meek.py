@@ -105,9 +105,32 @@ class _Paths:
     ``counts[i]`` is how many ballots carry it.
     """
 
-    def __init__(self, ballots: BallotSet, nobody: int, dtype: type[Any]) -> None:
-        pairs = [(r, c) for r, c in zip(ballots.rankings, ballots.counts, strict=True) if r]
-        rankings = [r for r, _ in pairs]
+    def __init__(self, ballots: BallotSet, nobody: int) -> None:
+        table, counts = self._table(ballots, nobody)
+        if (table < 0).any() or self._repeats(table, nobody):
+            # Markers (skipped ranks, overvotes) or a candidate ranked twice: read the
+            # rankings as BallotSet.cleaned does (pass over, end at an overvote, first
+            # mention counts) before counting.
+            table, counts = self._table(ballots.cleaned(), nobody)
+        if ballots.withdrawn:
+            table[np.isin(table, sorted(ballots.withdrawn))] = nobody
+        # Ballots that rank no candidate still standing are not valid votes.
+        valid_rows = (table != nobody).any(axis=1)
+        self.table = table[valid_rows]
+        self.counts: Array = counts[valid_rows]
+        self.valid = int(self.counts.sum())
+        self.nobody = nobody
+        # int64 holds weight × keep factor (< 10^18) and votes up to 9.2 × 10^18 units;
+        # beyond that the same arithmetic runs on Python integers.
+        self.dtype: type[Any] = np.int64 if self.valid * UNIT < 2**62 else object
+        self.paths: Array = np.zeros((0, 1), dtype=np.int32)
+        self.path_counts: Array = np.zeros(0, dtype=self.dtype)
+        self.dead = 0  # ballots whose every candidate is defeated or withdrawn
+
+    @staticmethod
+    def _table(ballots: BallotSet, nobody: int) -> tuple[Array, Array]:
+        """The rankings as a table padded with *nobody*, and their counts."""
+        rankings = ballots.rankings
         lengths = np.fromiter((len(r) for r in rankings), dtype=np.int64, count=len(rankings))
         width = max(1, int(lengths.max())) if len(rankings) else 1
         table = np.full((len(rankings), width), nobody, dtype=np.int32)
@@ -117,13 +140,14 @@ class _Paths:
             rows = np.repeat(np.arange(len(rankings)), lengths)
             cols = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
             table[rows, cols] = flat
-        self.table = table
-        self.counts: Array = np.fromiter((c for _, c in pairs), dtype=np.int64, count=len(pairs))
-        self.nobody = nobody
-        self.dtype = dtype
-        self.paths: Array = np.zeros((0, 1), dtype=np.int32)
-        self.path_counts: Array = np.zeros(0, dtype=dtype)
-        self.dead = 0  # ballots whose every candidate is defeated or withdrawn
+        counts = np.fromiter(ballots.counts, dtype=np.int64, count=len(rankings))
+        return table, counts
+
+    @staticmethod
+    def _repeats(table: Array, nobody: int) -> bool:
+        """Whether any ranking names a candidate twice."""
+        ordered = np.sort(table, axis=1)
+        return bool(((ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] != nobody)).any())
 
     def cut(self, state: list[str]) -> None:
         """Cut every ranking to its path under *state* and merge equal paths (see module doc).
@@ -150,7 +174,17 @@ class _Paths:
         # Move the kept candidates to the front of each row, in their order of rank.
         order = np.argsort(~keep, axis=1, kind="stable")[:, :length]
         cut = np.take_along_axis(np.where(keep, self.table, self.nobody), order, axis=1)
-        paths, inverse = np.unique(cut[rows], axis=0, return_inverse=True)
+        cut = cut[rows]
+        base = self.nobody + 1
+        if base**length < 2**62:
+            # one integer per path (its candidates as digits), far faster to sort than rows
+            keys = np.zeros(len(cut), dtype=np.int64)
+            for column in range(length):
+                keys = keys * base + cut[:, column]
+            _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+            paths = cut[first]
+        else:
+            paths, inverse = np.unique(cut, axis=0, return_inverse=True)
         counts = np.zeros(len(paths), dtype=np.int64)
         np.add.at(counts, inverse.ravel(), self.counts[rows])
         self.paths = paths
@@ -198,7 +232,6 @@ class _MeekCount:
     def __init__(self, ballots: BallotSet, seats: int, tie_seed: int | None) -> None:
         self.names = ballots.candidates
         n = len(self.names)
-        cleaned = ballots.cleaned()
         eligible = [c for c in range(n) if c not in ballots.withdrawn]
         if not 1 <= seats <= len(eligible):
             raise ValueError(
@@ -206,12 +239,8 @@ class _MeekCount:
             )
         self.seats = seats
         self.tie_seed = tie_seed
-        # Ballots that rank no candidate still standing are not valid votes.
-        self.valid = sum(c for r, c in zip(cleaned.rankings, cleaned.counts, strict=True) if r)
-        # int64 holds weight × keep factor (< 10^18) and votes up to 9.2 × 10^18 units;
-        # beyond that the same arithmetic runs on Python integers.
-        dtype: type[Any] = np.int64 if self.valid * UNIT < 2**62 else object
-        self.paths = _Paths(cleaned, n, dtype)
+        self.paths = _Paths(ballots, n)
+        self.valid = self.paths.valid
         # A: hopeful candidates get keep factor 1, withdrawn ones 0.
         self.state = [WITHDRAWN if c in ballots.withdrawn else HOPEFUL for c in range(n)]
         self.kf = [0 if c in ballots.withdrawn else UNIT for c in range(n)]
