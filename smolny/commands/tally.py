@@ -207,27 +207,33 @@ def count_sheet(result: CountResult, title: str = "") -> str:
             elected_at.setdefault(name, stage.number)
         for name in stage.excluded:
             excluded_at.setdefault(name, stage.number)
-    rows: list[list[str]] = [["", *(f"Stage {s.number}" for s in result.rounds)]]
+    # Each cell is a figure and a mark (E elected, X excluded at that stage).
+    rows: list[list[tuple[str, str]]] = [
+        [("", ""), *((f"Stage {s.number}", "") for s in result.rounds)]
+    ]
     for name in names:
-        cells = [name]
+        cells = [(name, "")]
         for stage in result.rounds:
             value = stage.votes.get(name)
             mark = ""
             if elected_at.get(name) == stage.number:
-                mark = " E"
+                mark = "E"
             elif excluded_at.get(name) == stage.number:
-                mark = " X"
-            cells.append(("-" if value is None else str(value)) + mark)
+                mark = "X"
+            cells.append(("-" if value is None else str(value), mark))
         rows.append(cells)
     if any(s.exhausted for s in result.rounds):
-        rows.append(["Non-transferable", *(str(s.exhausted) for s in result.rounds)])
+        rows.append([("Non-transferable", ""), *((str(s.exhausted), "") for s in result.rounds)])
     if any(s.loss_to_rounding for s in result.rounds):
-        rows.append(["Loss to rounding", *(str(s.loss_to_rounding) for s in result.rounds)])
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+        rows.append(
+            [("Loss to rounding", ""), *((str(s.loss_to_rounding), "") for s in result.rounds)]
+        )
+    widths = [max(len(row[i][0]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
-        first, *rest = row
+        (first, _), *rest = row
         line = first.ljust(widths[0]) + "".join(
-            "  " + cell.rjust(width) for cell, width in zip(rest, widths[1:], strict=True)
+            f"  {figure.rjust(width)} {mark or ' '}"
+            for (figure, mark), width in zip(rest, widths[1:], strict=True)
         )
         lines.append(line.rstrip())
     lines.append("(E: elected at that stage; X: excluded at that stage)")
