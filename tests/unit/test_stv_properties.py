@@ -12,6 +12,7 @@ from smolny.rules.ballots import BallotSet
 from smolny.rules.count import CountResult
 from smolny.rules.ranked import irv
 from smolny.rules.stv import scottish_stv
+from smolny.rules.ties import draw_lots
 
 SETTINGS = settings(max_examples=150, deadline=None)
 
@@ -117,3 +118,113 @@ def test_elected_candidates_hold_a_quota_unless_elected_by_rule_52(ballots: Ball
     for stage in result.rounds:
         for name in stage.elected:
             assert stage.votes[name] >= quota or "rule 52" in stage.note
+
+
+# ---- A literal, paper-by-paper reading of the Scottish rules, to check the fast count ------
+
+
+class Paper:
+    """One ballot paper: its ranking, the place it has reached, its value in 0.00001 units."""
+
+    def __init__(self, ranking: tuple[int, ...]) -> None:
+        self.ranking = ranking
+        self.place = 0
+        self.value = 100_000
+
+
+def literal_scottish(ballots: BallotSet, seed: int) -> tuple[list[str], list[dict[str, int]]]:
+    """Count paper by paper, as a returning officer would; returns elected and stage votes."""
+    names = ballots.candidates
+    papers = [
+        Paper(ranking)
+        for ranking, count in zip(ballots.rankings, ballots.counts, strict=True)
+        for _ in range(count)
+        if ranking
+    ]
+    seats = ballots.seats
+    quota = (len(papers) // (seats + 1) + 1) * 100_000
+    continuing = list(range(len(names)))
+    elected: list[int] = []
+    pending: list[int] = []
+    piles: dict[int, list[Paper]] = {c: [] for c in continuing}
+    for paper in papers:
+        piles[paper.ranking[0]].append(paper)
+    votes = {c: sum(p.value for p in piles[c]) for c in continuing}
+    history: list[dict[int, int]] = []
+
+    def settle(tied: list[int], highest: bool, at: str) -> int:
+        remaining = tied
+        for past in reversed(history):
+            figures = {c: past[c] for c in remaining}
+            extreme = max(figures.values()) if highest else min(figures.values())
+            if len(set(figures.values())) > 1:
+                remaining = [c for c in remaining if figures[c] == extreme]
+            if len(remaining) == 1:
+                return remaining[0]
+        drawn = draw_lots([names[c] for c in remaining], seed, at)[0]
+        return names.index(drawn)
+
+    def move(paper: Paper) -> None:
+        paper.place += 1
+        while paper.place < len(paper.ranking):
+            receiver = paper.ranking[paper.place]
+            if receiver in continuing:
+                piles[receiver].append(paper)
+                votes[receiver] += paper.value
+                return
+            paper.place += 1
+
+    def end_of_stage() -> None:
+        for c in sorted(continuing, key=lambda c: (-votes[c], c)):
+            if votes[c] >= quota:
+                continuing.remove(c)
+                elected.append(c)
+                if votes[c] > quota:
+                    pending.append(c)
+        if len(continuing) <= seats - len(elected):
+            for c in sorted(continuing, key=lambda c: (-votes[c], c)):
+                continuing.remove(c)
+                elected.append(c)
+        history.append(dict(votes))
+
+    end_of_stage()
+    while len(elected) < seats and len(continuing) > seats - len(elected):
+        number = len(history) + 1
+        if pending:
+            top = max(votes[c] for c in pending)
+            source = settle(
+                [c for c in pending if votes[c] == top], True, f"stage {number}: order of surpluses"
+            )
+            pending.remove(source)
+            surplus, total = votes[source] - quota, votes[source]
+            for paper in piles.pop(source):
+                paper.value = paper.value * surplus // total
+                move(paper)
+            votes[source] = quota
+        else:
+            low = min(votes[c] for c in continuing)
+            loser = settle(
+                [c for c in continuing if votes[c] == low], False, f"stage {number}: exclusion"
+            )
+            continuing.remove(loser)
+            for paper in piles.pop(loser):
+                move(paper)
+            votes[loser] = 0
+        end_of_stage()
+    in_count = [
+        {names[c]: v for c, v in stage.items() if v or c in elected or c in continuing}
+        for stage in history
+    ]
+    return [names[c] for c in elected], in_count
+
+
+@SETTINGS
+@given(elections(), st.integers(0, 3))
+def test_fast_count_equals_a_paper_by_paper_count(ballots: BallotSet, seed: int) -> None:
+    result = scottish_stv(ballots, tie_seed=seed)
+    elected, stages = literal_scottish(ballots, seed)
+    assert list(result.elected) == elected
+    assert len(result.rounds) == len(stages)
+    for stage, literal in zip(result.rounds, stages, strict=True):
+        fast = {name: int(v * 100_000) for name, v in stage.votes.items() if v}
+        assert fast == {name: v for name, v in literal.items() if v}
