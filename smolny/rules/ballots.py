@@ -124,12 +124,6 @@ class BallotFileError(ValueError):
         super().__init__(f"{filename}:{line}: {message}")
 
 
-def _numbered_lines(source: str | Iterable[str]) -> list[tuple[int, str]]:
-    """(line number, text without trailing whitespace) for every line of *source*."""
-    lines = source.splitlines() if isinstance(source, str) else source
-    return [(number, line.rstrip()) for number, line in enumerate(lines, start=1)]
-
-
 def _strip_bom(text: str) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
@@ -476,7 +470,7 @@ def _raise(filename: str, line: int, message: str) -> NoReturn:
 # empty cell is a skipped rank; ``$UNDERVOTE`` and ``$OVERVOTE`` are read as in the long
 # format. Candidates are numbered in the order the file first names them.
 
-_COUNT_HEADERS = frozenset({"count", "weight", "ballots", "n"})
+_COUNT_HEADERS = frozenset({"count", "weight"})
 _RANK_LABEL = re.compile(r"(rank|choice|preference|pref)[ _-]?\d*|\d+(st|nd|rd|th)", re.IGNORECASE)
 OVERVOTE_TOKEN = "$OVERVOTE"
 UNDERVOTE_TOKEN = "$UNDERVOTE"
