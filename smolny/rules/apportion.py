@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import enum
 import heapq
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -400,6 +401,15 @@ def _divisor(
     return seats
 
 
+def _float_key(num: int, den: int) -> float:
+    """``num / den`` correctly rounded (never inverting a strict order), or infinity when too
+    large for a float: equal keys are compared exactly anyway, so order is kept."""
+    try:
+        return num / den
+    except OverflowError:
+        return math.inf
+
+
 def _pop_level(heap: list[tuple[float, int]]) -> list[int]:
     """Pop every entry sharing the top float key."""
     key, i = heapq.heappop(heap)
@@ -421,7 +431,7 @@ def _add_seats(
 
     def key(i: int) -> tuple[float, int]:
         num, den = _priority(pops[i], seats[i], method)
-        return -(num / den), i
+        return -_float_key(num, den), i
 
     heap = [key(i) for i in included]
     heapq.heapify(heap)
@@ -454,7 +464,7 @@ def _remove_seats(
 
     def key(i: int) -> tuple[float, int]:
         num, den = _priority(pops[i], seats[i] - 1, method)
-        return num / den, i
+        return _float_key(num, den), i
 
     heap = [key(i) for i in included if seats[i] > minimum]
     heapq.heapify(heap)

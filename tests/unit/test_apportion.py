@@ -255,3 +255,17 @@ def test_apportionment_properties() -> None:
     assert result.allocated == 3
     assert result.held_back == 1
     assert not result.unresolved
+
+
+@pytest.mark.parametrize("method", list(Method))
+def test_populations_beyond_float_range_stay_exact(method: Method) -> None:
+    # Scaling every population by the same factor changes nothing, even past 1e308 where a
+    # float key overflows; the entry one above the scale must still win the close seat.
+    big = 10**200
+    assert (
+        apportion([3 * big, 2 * big, big], 12, method).seats
+        == apportion([3, 2, 1], 12, method).seats
+    )
+    result = apportion([big + 1, big], 3, method)
+    assert result.seats == (2, 1)
+    assert result.ties == ()
