@@ -8,8 +8,10 @@ answer.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Protocol
 
 from django.db.models import Count
 
@@ -33,31 +35,58 @@ def roll_size(constituency: Constituency, at: datetime) -> int:
     return roll_counts(constituency.council, at, only=[constituency])[constituency.pk]
 
 
+class ConstituencyLike(Protocol):
+    """What counting needs of a constituency: a model instance or a ``values_list`` row."""
+
+    @property
+    def pk(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def delegating_council_id(self) -> int | None: ...
+
+
+def constituency_rows(council: Council, at: datetime) -> list[Any]:
+    """The current constituencies of *council* as light rows (pk, name, kind, delegating
+    council id), in order of name: apportioning 10,000 needs no model instances."""
+    return list(
+        Constituency.objects.filter(valid_at(at), council=council)
+        .order_by("name")
+        .values_list("pk", "name", "kind", "delegating_council_id", named=True)
+    )
+
+
 def roll_counts(
-    council: Council, at: datetime, only: list[Constituency] | None = None
+    council: Council, at: datetime, only: Sequence[ConstituencyLike] | None = None
 ) -> dict[int, int]:
     """Population of each current constituency of *council* at *at*, by constituency id.
 
     A roll constituency counts its members; a council constituency counts the members
     that the delegating council's own constituencies represent (recursively).
     """
-    constituencies = (
-        only
-        if only is not None
-        else list(Constituency.objects.filter(valid_at(at), council=council))
-    )
+    constituencies = only if only is not None else constituency_rows(council, at)
     counts = {c.pk: 0 for c in constituencies}
     roll_ids = [c.pk for c in constituencies if c.kind == Constituency.ROLL]
     if roll_ids:
-        for row in (
-            Member.objects.filter(valid_at(at), constituency_id__in=roll_ids)
+        members = Member.objects.filter(valid_at(at))
+        # A long list of ids costs more to send and test than a join on the council.
+        if len(roll_ids) <= 100:
+            members = members.filter(constituency_id__in=roll_ids)
+        else:
+            members = members.filter(constituency__council=council)
+        wanted = set(roll_ids)
+        for constituency_id, n in (
+            members.order_by()
             .values("constituency_id")
-            .annotate(n=Count("id"))
+            .annotate(n=Count("*"))
+            .values_list("constituency_id", "n")
         ):
-            counts[row["constituency_id"]] = row["n"]
+            if constituency_id in wanted:
+                counts[constituency_id] = n
     for c in constituencies:
-        if c.kind == Constituency.COUNCIL and c.delegating_council is not None:
-            counts[c.pk] = sum(roll_counts(c.delegating_council, at).values())
+        if c.kind == Constituency.COUNCIL and c.delegating_council_id is not None:
+            delegating = Council.objects.get(pk=c.delegating_council_id)
+            counts[c.pk] = sum(roll_counts(delegating, at).values())
     return counts
 
 

@@ -20,6 +20,7 @@ from smolny.councils.actions.mandate import resign_mandate, seat_deputy
 from smolny.councils.actions.organ import fill_organ_seat, form_organ, vacate_organ_seat
 from smolny.councils.actions.organisation import (
     appoint_secretary,
+    create_constituencies,
     create_constituency,
     create_council,
     create_organisation,
@@ -50,6 +51,7 @@ __all__ = [
     "cast_recall_vote",
     "change_fraction",
     "close_recall_vote",
+    "create_constituencies",
     "create_constituency",
     "create_council",
     "create_fraction",

@@ -12,15 +12,15 @@ from smolny.councils.actions.base import (
     record,
     require_secretary,
 )
+from smolny.councils.bulk import insert_rows
 from smolny.councils.models import (
     ApportionedSeats,
     Apportionment,
-    Constituency,
     Council,
     RepresentationRule,
 )
 from smolny.councils.models.dated import valid_at
-from smolny.councils.queries import roll_counts
+from smolny.councils.queries import constituency_rows, roll_counts
 
 
 def apportion_council(
@@ -44,11 +44,7 @@ def apportion_council(
         rule = RepresentationRule.objects.filter(valid_at(at), council=council).first()
         if rule is None:
             raise NotAllowed(f"{council.name} has no representation rule in force")
-        constituencies = list(
-            Constituency.objects.filter(valid_at(at), council=council)
-            .select_related("delegating_council")
-            .order_by("name")
-        )
+        constituencies = constituency_rows(council, at)
         if not constituencies:
             raise NotAllowed(f"{council.name} has no constituencies")
         counts = roll_counts(council, at, only=constituencies)
@@ -80,12 +76,13 @@ def apportion_council(
             ties=ties,
             unresolved=result.unresolved,
         )
-        ApportionedSeats.objects.bulk_create(
-            [
-                ApportionedSeats(apportionment=apportionment, constituency=c, population=p, seats=s)
+        insert_rows(
+            ApportionedSeats,
+            ("apportionment_id", "constituency_id", "population", "seats"),
+            (
+                (apportionment.pk, c.pk, p, s)
                 for c, p, s in zip(constituencies, populations, result.seats, strict=True)
-            ],
-            batch_size=2000,
+            ),
         )
         record(
             actor,

@@ -3,6 +3,8 @@ constituencies."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime
 from fractions import Fraction as Ratio
 
@@ -269,3 +271,44 @@ def link_member_user(
             organisation=member.organisation,
         )
     return member
+
+
+def create_constituencies(
+    actor: Actor, council: Council, names: Sequence[str], *, at: datetime | None = None
+) -> int:
+    """Create many roll constituencies at once (a federation's branches): one transaction,
+    one journal entry listing their names. Returns how many were created."""
+    cleaned = [n.strip() for n in names]
+    if any(not n for n in cleaned):
+        raise ActionError("a constituency needs a name")
+    counts = Counter(cleaned)
+    twice = sorted(n for n, k in counts.items() if k > 1)
+    if twice:
+        raise ActionError(f"constituency named twice: {', '.join(twice[:10])}")
+    with action_transaction(at) as at:
+        council = fresh(council)
+        require_secretary(actor, council.organisation, at)
+        existing = set(
+            Constituency.objects.filter(council=council, name__in=cleaned).values_list(
+                "name", flat=True
+            )
+        )
+        if existing:
+            raise NotAllowed(
+                f"{council.name} has constituencies named {', '.join(sorted(existing)[:10])}"
+            )
+        Constituency.objects.bulk_create(
+            [
+                Constituency(council=council, name=n, kind=Constituency.ROLL, start=at)
+                for n in cleaned
+            ],
+            batch_size=2000,
+        )
+        record(
+            actor,
+            "create_constituencies",
+            {"council": council.pk, "names": cleaned},
+            at=at,
+            organisation=council.organisation,
+        )
+    return len(cleaned)

@@ -7,7 +7,7 @@ entry records the whole import with the SHA-256 digest of the file's text and th
 a million members cost one entry, and the digest ties the entry to the exact file.
 
 On PostgreSQL the rows go in through ``COPY`` (psycopg's copy protocol); elsewhere through
-``bulk_create`` in batches.
+``bulk_create`` in batches (see :mod:`smolny.councils.bulk`).
 """
 
 from __future__ import annotations
@@ -18,8 +18,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import connection
-
 from smolny.councils.actions.base import (
     ActionError,
     Actor,
@@ -28,6 +26,7 @@ from smolny.councils.actions.base import (
     record,
     require_secretary,
 )
+from smolny.councils.bulk import insert_rows
 from smolny.councils.models import Constituency, Council, Member
 
 COLUMNS = ("member_id", "name", "constituency")
@@ -188,27 +187,8 @@ def import_roll(
 
 
 def _insert(organisation_id: int, rows: list[tuple[str, str, int]], at: datetime) -> None:
-    if connection.vendor == "postgresql":
-        table = Member._meta.db_table
-        with connection.cursor() as cursor:
-            raw = cursor.cursor
-            with raw.copy(
-                f"COPY {table} (organisation_id, constituency_id, external_id, name, start) "
-                "FROM STDIN"
-            ) as copy:
-                for external_id, name, constituency_id in rows:
-                    copy.write_row((organisation_id, constituency_id, external_id, name, at))
-        return
-    Member.objects.bulk_create(
-        (
-            Member(
-                organisation_id=organisation_id,
-                constituency_id=constituency_id,
-                external_id=external_id,
-                name=name,
-                start=at,
-            )
-            for external_id, name, constituency_id in rows
-        ),
-        batch_size=5000,
+    insert_rows(
+        Member,
+        ("organisation_id", "constituency_id", "external_id", "name", "start"),
+        ((organisation_id, c, external_id, name, at) for external_id, name, c in rows),
     )
