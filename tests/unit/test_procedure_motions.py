@@ -433,3 +433,22 @@ def test_result_records_are_checked() -> None:
 )
 def test_apply_amendment(text: str, strike: str, insert: str, expected: str | None) -> None:
     assert apply_amendment(text, strike, insert) == expected
+
+
+def test_preferential_tie_at_the_top_is_drawn_by_seeded_lot_and_recorded() -> None:
+    """Two alternatives exactly level: Schulze reports the tie; the lot's seed is kept."""
+    rules = MotionRules(alternatives=AlternativeVoting.PREFERENTIAL)
+    motions = [Motion.main("M", "x"), Motion.counter("C", "M", "y")]
+    call = order_of_votes(motions, rules=rules).votes[0]
+    assert call.options == ("M", "C", STATUS_QUO)
+    ballots = BallotSet.merge(call.options, [((0, 1, 2), 10), ((1, 0, 2), 10)])
+    result = count_preference(call, ballots, tie_seed=1917)
+    assert result.preferred in ("M", "C")
+    assert result.ties
+    assert result.ties[0].seed == 1917
+    assert set(result.ties[0].contenders) == {"M", "C"}
+    docket = order_of_votes(motions, [result], rules)
+    assert docket.adopted == result.preferred
+    assert result.ties[0] in docket.ties
+    # the same seed gives the same winner
+    assert count_preference(call, ballots, tie_seed=1917).preferred == result.preferred

@@ -39,7 +39,8 @@ Rule texts followed
 * **No confidence in the presidium**: when carried, the presidium's seats end and its
   re-formation opens; the result carries :attr:`Event.PRESIDIUM_REFORMATION` for the database
   action to act on (9 September 1917: the vote against the presidium carried 519–414–67, the
-  presidium resigned and was re-formed on proportional lines).
+  presidium resigned and was re-formed on proportional lines). The item's other votes go on;
+  who chairs meanwhile is for the organ's rules and the database action.
 
 The 1917 muddle this module makes impossible: at the Democratic Conference (19 September 1917)
 the coalition motion passed 766–688–38, *then* two amendments passed, then the doubly amended
@@ -62,10 +63,13 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from smolny.rules.ballots import BallotSet
-from smolny.rules.count import CountResult
 from smolny.rules.ties import Tie
+
+if TYPE_CHECKING:  # the ballot types pull in numpy; only the preferential count needs them
+    from smolny.rules.ballots import BallotSet
+    from smolny.rules.count import CountResult
 
 STATUS_QUO = "status quo"
 """The option on a preferential ballot for adopting none of the alternatives."""
@@ -487,7 +491,7 @@ class _Walk:
         for m in pending:
             self._call(VoteCall(CallKind.PROCEDURAL, m.id, m.text))
 
-    def _amendments_of(self, parent: str, live_parent: bool) -> None:
+    def _amendments_of(self, parent: str) -> None:
         """Put the amendments to *parent*, each after its own amendments (deepest first)."""
         siblings = self._ordered(self.children.get(parent, []), f"amendments to {parent}")
         for amendment in siblings:
@@ -496,14 +500,14 @@ class _Walk:
             applied = apply_amendment(
                 self.state.texts[parent], amendment.strike, self.state.texts[amendment.id]
             )
-            if applied is None and not self.blocked and live_parent:
+            if applied is None and not self.blocked:
                 self._fall(
                     amendment.id,
                     f"the words it strikes ({amendment.strike!r}) no longer occur exactly once "
                     f"in {parent} as amended",
                 )
                 continue
-            self._amendments_of(amendment.id, live_parent)
+            self._amendments_of(amendment.id)
             self._call(
                 VoteCall(
                     CallKind.AMENDMENT,
@@ -531,7 +535,7 @@ class _Walk:
         )
         if preferential:
             for alternative in ordered:
-                self._amendments_of(alternative.id, live_parent=True)
+                self._amendments_of(alternative.id)
             options = tuple(m.id for m in ordered)
             if self.rules.status_quo_on_ballot:
                 options += (STATUS_QUO,)
@@ -540,7 +544,7 @@ class _Walk:
         for alternative in ordered:
             if alternative.id in self.state.settled:
                 continue
-            self._amendments_of(alternative.id, live_parent=True)
+            self._amendments_of(alternative.id)
             self._whole(alternative)
 
 
@@ -747,14 +751,19 @@ def check_motion(
 
 
 def count_preference(
-    call: VoteCall, ballots: BallotSet, count: Callable[[BallotSet], CountResult]
+    call: VoteCall,
+    ballots: BallotSet,
+    count: Callable[[BallotSet], CountResult] | None = None,
+    *,
+    tie_seed: int | None = None,
 ) -> Result:
     """Count a preferential vote on the alternatives and return its :class:`Result`.
 
-    *count* is the organ's preferential method (Schulze: ``smolny.rules.ranked.schulze``), taking
-    a :class:`BallotSet` whose candidates are ``call.options`` and returning a
-    :class:`CountResult` whose ``elected[0]`` is the winner. Any tie the count met (and how it
-    was settled) is kept in the result; a count that leaves the first place undecided raises.
+    *ballots* rank ``call.options``. *count* is the organ's preferential method, returning a
+    :class:`CountResult` whose ``elected[0]`` is the winner; by default the Schulze method
+    (:func:`smolny.rules.ranked.schulze`, with *tie_seed* for a lot at a tied first place). Any
+    tie the count met, and how it was settled, is kept in the result; a count that leaves the
+    first place undecided raises.
     """
     if call.kind is not CallKind.PREFERENTIAL:
         raise ProcedureError(f"{call.motion} is not a preferential vote")
@@ -763,7 +772,12 @@ def count_preference(
             f"the ballots rank {', '.join(ballots.candidates)}; the vote is on "
             f"{', '.join(call.options)}"
         )
-    counted = count(ballots)
+    if count is None:
+        from smolny.rules.ranked import schulze
+
+        counted = schulze(ballots, 1, tie_seed=tie_seed)
+    else:
+        counted = count(ballots)
     if not counted.elected:
         raise ProcedureError(
             "the preferential count left the first place undecided: "

@@ -194,7 +194,7 @@ class SpeakersList:
         if point_of_order:
             return replace(self, points_of_order=(*self.points_of_order, wanted))
         if self.allowance is not None:
-            if fraction is None or fraction not in self.rules_share_names():
+            if fraction is None or fraction not in self._share_names():
                 raise SpeakerRefused(
                     f"{speaker}: the debate is divided between fractions, and "
                     f"{fraction or 'no fraction'} has no share"
@@ -207,7 +207,7 @@ class SpeakersList:
                 raise SpeakerRefused(f"{speaker}: the {fraction} fraction's time is used up")
         return replace(self, queue=(*self.queue, wanted))
 
-    def rules_share_names(self) -> frozenset[str]:
+    def _share_names(self) -> frozenset[str]:
         share = self.rules.share
         return frozenset() if share is None else frozenset(share.seats)
 
