@@ -171,24 +171,30 @@ class _Paths:
             self.paths = np.zeros((0, 1), dtype=np.int32)
             self.path_counts = np.zeros(0, dtype=self.dtype)
             return
-        # Move the kept candidates to the front of each row, in their order of rank.
-        order = np.argsort(~keep, axis=1, kind="stable")[:, :length]
-        cut = np.take_along_axis(np.where(keep, self.table, self.nobody), order, axis=1)
-        cut = cut[rows]
+        table, keep = self.table[rows], keep[rows]
         base = self.nobody + 1
         if base**length < 2**62:
-            # one integer per path (its candidates as digits), far faster to sort than rows
-            keys = np.zeros(len(cut), dtype=np.int64)
-            for column in range(length):
-                keys = keys * base + cut[:, column]
+            # One integer per path, its kept candidates as digits in order of rank (base
+            # nobody + 1 holds the digits 1 to nobody): far
+            # faster to sort than rows. Only one row per distinct path is then rearranged.
+            keys = np.zeros(len(table), dtype=np.int64)
+            for column in range(width):
+                # digits are candidate + 1: a leading candidate 0 must not vanish
+                keys = np.where(keep[:, column], keys * base + table[:, column] + 1, keys)
             _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-            paths = cut[first]
+            paths = self._left_aligned(table[first], keep[first], length)
         else:
+            cut = self._left_aligned(table, keep, length)
             paths, inverse = np.unique(cut, axis=0, return_inverse=True)
         counts = np.zeros(len(paths), dtype=np.int64)
         np.add.at(counts, inverse.ravel(), self.counts[rows])
         self.paths = paths
         self.path_counts = counts.astype(self.dtype)
+
+    def _left_aligned(self, table: Array, keep: Array, length: int) -> Array:
+        """The kept candidates of each row moved to its front, in order, padded with nobody."""
+        order = np.argsort(~keep, axis=1, kind="stable")[:, :length]
+        return np.take_along_axis(np.where(keep, table, self.nobody), order, axis=1)
 
     def distribute(self, keep_factors: list[int]) -> Distribution:
         """B.2.a over the current paths with *keep_factors* (in units; 0 for the passed over).
