@@ -452,3 +452,13 @@ def test_preferential_tie_at_the_top_is_drawn_by_seeded_lot_and_recorded() -> No
     assert result.ties[0] in docket.ties
     # the same seed gives the same winner
     assert count_preference(call, ballots, tie_seed=1917).preferred == result.preferred
+
+
+def test_closing_debate_also_closes_amendment() -> None:
+    motions = [Motion.main("M", "a b"), Motion.procedure("P", Procedural.CLOSE_DEBATE)]
+    with pytest.raises(ProcedureError, match="debate was closed by vote 1"):
+        check_motion(Motion.amendment("late", "M", insert="c"), motions, [Result.carried("P")])
+    with pytest.raises(ProcedureError, match="debate was closed"):
+        check_motion(Motion.counter("C", "M", "d"), motions, [Result.carried("P")])
+    # lost, it closes nothing
+    check_motion(Motion.amendment("late", "M", insert="c"), motions, [Result.lost("P")])

@@ -18,6 +18,7 @@ from smolny.rules.procedure import (
     AlternativeVoting,
     CallKind,
     Docket,
+    Event,
     ItemState,
     Motion,
     MotionKind,
@@ -168,6 +169,7 @@ def move_late(
             parent in docket.settled
             or depth_of(motions, parent) + 1 > rules.max_depth
             or docket.state in (ItemState.ADOPTED, ItemState.REJECTED)
+            or Event.DEBATE_CLOSED in docket.events
         )
         return motions
     assert parent not in docket.settled

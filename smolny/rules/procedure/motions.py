@@ -14,6 +14,8 @@ Rule texts followed
      which ranks just below adjourn and recess; it asks who shall preside);
   3. ``table`` (Robert: lay on the table);
   4. ``close-debate`` (Robert: the previous question; GO-BT § 25 Schluss der Aussprache);
+     when carried, no amendment or counter-motion may be moved any more (Robert: the previous
+     question closes debate and stops amendment);
   5. ``postpone`` (Robert: postpone to a certain time; GO-BT § 25 Vertagung der Beratung).
 
   An organ may state another order (:attr:`MotionRules.precedence`).
@@ -414,6 +416,7 @@ class _State:
     adopted: str | None = None
     preferred: str | None = None
     decided_at: int | None = None
+    debate_closed_at: int | None = None
     stopped: ItemState | None = None
 
 
@@ -427,7 +430,6 @@ class _Walk:
     def __init__(self, motions: Sequence[Motion], rules: MotionRules, state: _State) -> None:
         self.rules = rules
         self.state = state
-        self.by_id = {m.id: m for m in motions}
         self.position = {m.id: i for i, m in enumerate(motions)}
         self.children: dict[str, list[Motion]] = {}
         for m in motions:
@@ -563,6 +565,16 @@ def _check_late_motions(motions: Sequence[Motion], state: _State, taken: int) ->
                     f"amendment {m.id} to {m.parent} is out of order: {m.parent} was already "
                     f"{state.settled[m.parent].value} (an amendment is decided before its motion)"
                 )
+        closed = state.debate_closed_at
+        if (
+            m.kind in (MotionKind.AMENDMENT, MotionKind.COUNTER)
+            and closed is not None
+            and m.moved_after >= closed
+        ):
+            raise ProcedureError(
+                f"{m.kind} {m.id} is out of order: debate was closed by vote {closed}, and "
+                "closing debate also closes amendment"
+            )
         if m.kind is MotionKind.COUNTER and state.decided_at is not None:
             raise ProcedureError(
                 f"counter-motion {m.id} is out of order: the question was decided after "
@@ -626,6 +638,8 @@ def _apply(
             state.events.append(Event.PRESIDIUM_REFORMATION)
         elif motion.procedural is Procedural.CLOSE_DEBATE:
             state.events.append(Event.DEBATE_CLOSED)
+            if state.debate_closed_at is None:
+                state.debate_closed_at = taken
         else:
             stop, event = _STOPS[motion.procedural]
             state.stopped = stop
