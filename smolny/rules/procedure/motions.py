@@ -420,14 +420,27 @@ class _State:
     stopped: ItemState | None = None
 
 
+class _FirstCall(Exception):
+    """Ends a replay step's walk at the vote due: nothing after it can change the state."""
+
+
 class _Walk:
     """One pass over the available motions in the order the rules put them.
 
     While nothing undecided has been met (``blocked`` false) the pass is *live*: motions that
-    fall at this point fall for good. After the first undecided vote the pass only announces.
+    fall at this point fall for good. After the first undecided vote the pass only announces
+    (a replay step, ``first_only``, stops there).
     """
 
-    def __init__(self, motions: Sequence[Motion], rules: MotionRules, state: _State) -> None:
+    def __init__(
+        self,
+        motions: Sequence[Motion],
+        rules: MotionRules,
+        state: _State,
+        *,
+        first_only: bool = False,
+    ) -> None:
+        self.first_only = first_only
         self.rules = rules
         self.state = state
         self.position = {m.id: i for i, m in enumerate(motions)}
@@ -441,13 +454,18 @@ class _Walk:
         self.blocked = False
 
     def run(self) -> list[VoteCall]:
-        self._procedural()
-        self._substantive()
+        try:
+            self._procedural()
+            self._substantive()
+        except _FirstCall:
+            pass
         return self.calls
 
     def _call(self, call: VoteCall) -> None:
         self.calls.append(call)
         self.blocked = True
+        if self.first_only:
+            raise _FirstCall
 
     def _fall(self, motion_id: str, reason: str) -> None:
         """Settle *motion_id* and its unsettled amendments as fallen (live pass only)."""
@@ -683,7 +701,7 @@ def order_of_votes(
         if state.stopped is not None:
             state.stopped = None
             state.events.append(Event.RESUMED)
-        calls = _Walk(available, rules, state).run()
+        calls = _Walk(available, rules, state, first_only=True).run()
         if not calls:
             raise ProcedureError(
                 f"vote {taken + 1} on {result.motion}: nothing was pending on the item"
