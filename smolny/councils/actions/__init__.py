@@ -14,7 +14,7 @@ from smolny.councils.actions.base import (
     PermissionDenied,
     SystemActor,
 )
-from smolny.councils.actions.election import open_election, record_election_result
+from smolny.councils.actions.election import count_election, open_election, record_election_result
 from smolny.councils.actions.fraction import change_fraction, create_fraction
 from smolny.councils.actions.mandate import resign_mandate, seat_deputy
 from smolny.councils.actions.organ import fill_organ_seat, form_organ, vacate_organ_seat
@@ -51,6 +51,7 @@ __all__ = [
     "cast_recall_vote",
     "change_fraction",
     "close_recall_vote",
+    "count_election",
     "create_constituencies",
     "create_constituency",
     "create_council",

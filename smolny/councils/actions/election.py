@@ -1,9 +1,11 @@
-"""Constituency elections: opening one, entering its result, and by-elections."""
+"""Constituency elections: opening one, entering its result or counting its ballots, and
+by-elections."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from smolny.councils.actions.base import (
     ActionError,
@@ -17,6 +19,8 @@ from smolny.councils.actions.base import (
 from smolny.councils.models import Constituency, Election, ElectionWinner, Mandate, Member
 from smolny.councils.models.dated import valid_at
 from smolny.councils.queries import seats_at
+from smolny.rules.ballots import BallotSet
+from smolny.rules.count import votes_str
 
 
 def eligible(member: Member, constituency: Constituency, at: datetime) -> str | None:
@@ -95,41 +99,113 @@ def record_election_result(
     :func:`eligible`); ``votes`` maps candidate names to their votes as entered.
     """
     with action_transaction(at) as at:
-        election = fresh(election)
-        constituency = election.constituency
-        organisation = constituency.council.organisation
-        require_secretary(actor, organisation, at)
-        if election.status != Election.OPEN:
-            raise NotAllowed("the result of this election has been declared already")
-        if at < election.opened_at:
-            raise ActionError("a result cannot be declared before the election opened")
-        if not elected:
-            raise ActionError("an election result names at least one member elected")
-        if len(elected) > election.seats:
-            raise NotAllowed(f"{len(elected)} elected for {election.seats} seat(s)")
-        members = [fresh(m) for m in elected]
-        if len({m.pk for m in members}) != len(members):
-            raise ActionError("a member is named twice among the elected")
-        problems = [p for p in (eligible(m, constituency, at) for m in members) if p]
-        if problems:
-            raise NotAllowed("; ".join(problems))
-        ElectionWinner.objects.bulk_create(
-            ElectionWinner(election=election, member=m, position=i)
-            for i, m in enumerate(members, start=1)
-        )
-        election.status = Election.DECLARED
-        election.declared_at = at
-        election.method = method
-        election.result = {
-            "elected": [m.external_id for m in members],
-            "votes": {k: str(v) for k, v in (votes or {}).items()},
-        }
-        election.save(update_fields=["status", "declared_at", "method", "result"])
-        record(
-            actor,
-            "record_election_result",
-            {"election": election.pk, "method": method, **election.result},
-            at=at,
-            organisation=organisation,
-        )
+        election = _open_for_result(actor, election, at)
+        _declare(actor, election, list(elected), method, votes or {}, {}, at)
     return election
+
+
+def count_election(
+    actor: Actor,
+    election: Election,
+    ballots: BallotSet,
+    *,
+    method: str = "scottish-stv",
+    tie_seed: int | None = None,
+    at: datetime | None = None,
+) -> Election:
+    """Count *ballots* (candidates named by member id) and declare who was elected.
+
+    The count is :func:`smolny.rules.stv.scottish_stv` or :func:`~smolny.rules.stv.meek_stv`
+    for the election's seats. Every candidate must be eligible for the constituency. A tie
+    the rules leave unresolved (no *tie_seed*) leaves its seat undeclared; the count's ties
+    are kept with the result.
+    """
+    from smolny.rules.stv import meek_stv, scottish_stv
+
+    counters = {"scottish-stv": scottish_stv, "meek-stv": meek_stv}
+    if method not in counters:
+        raise ActionError(f"count method {method!r}: use one of {', '.join(counters)}")
+    with action_transaction(at) as at:
+        election = _open_for_result(actor, election, at)
+        constituency = election.constituency
+        names = [n for i, n in enumerate(ballots.candidates) if i not in ballots.withdrawn]
+        found = {
+            m.external_id: m
+            for m in Member.objects.filter(
+                organisation=constituency.council.organisation_id, external_id__in=names
+            ).filter(valid_at(at))
+        }
+        unknown = [n for n in names if n not in found]
+        if unknown:
+            raise ActionError(f"candidates that are not members: {', '.join(unknown[:20])}")
+        problems = [p for p in (eligible(found[n], constituency, at) for n in names) if p]
+        if problems:
+            raise NotAllowed("; ".join(problems[:20]))
+        try:
+            result = counters[method](ballots, election.seats, tie_seed=tie_seed)
+        except ValueError as error:
+            raise NotAllowed(f"the count cannot be made: {error}") from None
+        if not result.elected:
+            raise NotAllowed("the count elected nobody (an unresolved tie?)")
+        count = {
+            "valid_ballots": result.valid_ballots,
+            "stages": len(result.rounds),
+            "ties": [tie.as_dict() for tie in result.ties],
+            "tie_seed": tie_seed,
+        }
+        votes = {name: votes_str(v) for name, v in result.final.items()}
+        _declare(actor, election, [found[n] for n in result.elected], method, votes, count, at)
+    return election
+
+
+def _open_for_result(actor: Actor, election: Election, at: datetime) -> Election:
+    election = fresh(election)
+    require_secretary(actor, election.constituency.council.organisation, at)
+    if election.status != Election.OPEN:
+        raise NotAllowed("the result of this election has been declared already")
+    if at < election.opened_at:
+        raise ActionError("a result cannot be declared before the election opened")
+    return election
+
+
+def _declare(
+    actor: Actor,
+    election: Election,
+    elected: list[Member],
+    method: str,
+    votes: Mapping[str, int | str],
+    count: dict[str, Any],
+    at: datetime,
+) -> None:
+    """Check the elected and write the declaration and its journal entry (in the action)."""
+    constituency = election.constituency
+    if not elected:
+        raise ActionError("an election result names at least one member elected")
+    if len(elected) > election.seats:
+        raise NotAllowed(f"{len(elected)} elected for {election.seats} seat(s)")
+    members = [fresh(m) for m in elected]
+    if len({m.pk for m in members}) != len(members):
+        raise ActionError("a member is named twice among the elected")
+    problems = [p for p in (eligible(m, constituency, at) for m in members) if p]
+    if problems:
+        raise NotAllowed("; ".join(problems))
+    ElectionWinner.objects.bulk_create(
+        ElectionWinner(election=election, member=m, position=i)
+        for i, m in enumerate(members, start=1)
+    )
+    election.status = Election.DECLARED
+    election.declared_at = at
+    election.method = method
+    election.result = {
+        "elected": [m.external_id for m in members],
+        "votes": {k: str(v) for k, v in votes.items()},
+        **({"count": count} if count else {}),
+    }
+    election.save(update_fields=["status", "declared_at", "method", "result"])
+    record(
+        actor,
+        "record_election_result",
+        {"election": election.pk, "method": method, **election.result},
+        at=at,
+        organisation=constituency.council.organisation,
+    )
