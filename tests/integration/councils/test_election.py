@@ -36,11 +36,11 @@ def test_counting_ballots_elects_and_records_the_count(method: str) -> None:
     assert election.result["elected"] == [a, b]
     if method == "scottish-stv":
         assert Decimal(election.result["votes"][b]) == 46
+        assert Decimal(election.result["votes"][c]) == 20
     else:
         # Meek: A's keep factor converges to quota/50 with quota 100/3, so B receives
         # 50 - 100/3 = 50/3 and ends near 30 + 50/3 = 140/3.
         assert abs(Decimal(election.result["votes"][b]) - Decimal(140) / 3) < Decimal("0.0001")
-    assert Decimal(election.result["votes"][c]) == 20
     assert election.result["count"]["valid_ballots"] == 100
     winners = ElectionWinner.objects.filter(election=election).order_by("position")
     assert [w.member.external_id for w in winners] == [a, b]
