@@ -766,6 +766,15 @@ def check_motion(
     decided, an amendment beyond the allowed degree, a counter-motion after the question was
     decided are refused with the reason.
     """
+    if new.parent is not None:
+        # A motion may have fallen in the live pass (its words to strike went, a rival was
+        # adopted) without a vote: amending it is then as out of order as amending a decided one.
+        settled = order_of_votes(motions, results, rules).settled
+        if new.parent in settled:
+            raise ProcedureError(
+                f"amendment {new.id} to {new.parent} is out of order: {new.parent} was "
+                f"already {settled[new.parent].value} (an amendment is decided before its motion)"
+            )
     moved = Motion(
         new.id,
         new.kind,
