@@ -1,25 +1,76 @@
 """Django admin registrations for the councils app.
 
-Every model is registered so a secretary can inspect the data; the journal is read-only
-(no add, change or delete), because nothing may rewrite it. Corrections to the other records
-go through the actions, which write the journal.
+Every model is registered so a secretary can inspect the data. Nothing is edited in place:
+a change made in the admin's forms would bypass the journal, so the admin is read-only,
+and corrections are made through admin actions that call the councils' actions (with the
+logged-in user as the actor, who must be a secretary of the organisation). The journal
+and its head are read-only like everything else; nothing may rewrite them.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from smolny.councils import models
+from smolny.councils.actions import (
+    ActionError,
+    close_recall_vote,
+    resign_mandate,
+    vacate_organ_seat,
+)
 
 if TYPE_CHECKING:
-    MemberAdminBase = admin.ModelAdmin[models.Member]
-    JournalAdminBase = admin.ModelAdmin[models.JournalEntry]
-    HeadAdminBase = admin.ModelAdmin[models.JournalHead]
+    ModelAdminBase = admin.ModelAdmin[Any]
 else:
-    MemberAdminBase = JournalAdminBase = HeadAdminBase = admin.ModelAdmin
+    ModelAdminBase = admin.ModelAdmin
+
+
+class ReadOnlyAdmin(ModelAdminBase):
+    """Inspect only: no add, change or delete through the admin's forms."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+def _run(request: HttpRequest, admin_: ReadOnlyAdmin, queryset: QuerySet[Any], call: Any) -> None:
+    """Apply an action to each selected row; report what was done and what was refused."""
+    done = 0
+    for obj in queryset:
+        try:
+            call(request.user, obj)
+            done += 1
+        except ActionError as error:
+            admin_.message_user(request, f"{obj}: {error}", messages.ERROR)
+    if done:
+        admin_.message_user(request, f"{done} done, each recorded in the journal.")
+
+
+@admin.action(description="Record the resignation of the selected deputies")
+def record_resignation(
+    admin_: ReadOnlyAdmin, request: HttpRequest, queryset: QuerySet[Any]
+) -> None:
+    _run(request, admin_, queryset, lambda actor, m: resign_mandate(actor, m))
+
+
+@admin.action(description="Close and count the selected recall votes")
+def close_votes(admin_: ReadOnlyAdmin, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+    _run(request, admin_, queryset, lambda actor, v: close_recall_vote(actor, v))
+
+
+@admin.action(description="Vacate the selected organ seats")
+def vacate_seats(admin_: ReadOnlyAdmin, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+    _run(request, admin_, queryset, lambda actor, s: vacate_organ_seat(actor, s.organ, s.number))
+
 
 SIMPLE = [
     models.Organisation,
@@ -31,54 +82,47 @@ SIMPLE = [
     models.ApportionedSeats,
     models.Election,
     models.ElectionWinner,
-    models.Mandate,
     models.Fraction,
     models.FractionMembership,
     models.Organ,
-    models.OrganSeat,
     models.RecallPetition,
     models.RecallSignature,
-    models.RecallVote,
     models.RecallBallot,
+    models.JournalHead,
 ]
 
 for model in SIMPLE:
-    admin.site.register(model)
+    admin.site.register(model, ReadOnlyAdmin)
 
 
 @admin.register(models.Member)
-class MemberAdmin(MemberAdminBase):
+class MemberAdmin(ReadOnlyAdmin):
     list_display = ("external_id", "name", "constituency", "start", "end")
     search_fields = ("external_id", "name")
-    raw_id_fields = ("constituency", "user")
+
+
+@admin.register(models.Mandate)
+class MandateAdmin(ReadOnlyAdmin):
+    list_display = ("member", "council", "constituency", "start", "end", "end_reason")
+    list_filter = ("council", "end_reason")
+    actions = (record_resignation,)
+
+
+@admin.register(models.OrganSeat)
+class OrganSeatAdmin(ReadOnlyAdmin):
+    list_display = ("organ", "number", "status", "how", "fraction", "holder", "start", "end")
+    list_filter = ("organ", "status")
+    actions = (vacate_seats,)
+
+
+@admin.register(models.RecallVote)
+class RecallVoteAdmin(ReadOnlyAdmin):
+    list_display = ("petition", "opened_at", "closed_at", "outcome")
+    actions = (close_votes,)
 
 
 @admin.register(models.JournalEntry)
-class JournalEntryAdmin(JournalAdminBase):
+class JournalEntryAdmin(ReadOnlyAdmin):
     list_display = ("seq", "time", "actor", "action", "hash")
     list_filter = ("action",)
     search_fields = ("actor", "action", "payload")
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-@admin.register(models.JournalHead)
-class JournalHeadAdmin(HeadAdminBase):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

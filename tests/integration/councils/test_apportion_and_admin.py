@@ -55,13 +55,10 @@ def test_a_rule_change_does_not_rewrite_earlier_apportionments() -> None:
     assert (seats_at(narva, d(3, 15)), seats_at(narva, d(4, 15))) == (4, 9)
 
 
-def test_every_councils_model_is_in_the_admin_and_the_journal_is_read_only() -> None:
+def test_every_councils_model_is_in_the_admin_and_read_only() -> None:
+    request = RequestFactory().get("/")
     for model in apps.get_app_config("councils").get_models():
         assert model in admin.site._registry, model.__name__
-    request = RequestFactory().get("/")
-    from smolny.councils.models import JournalEntry, JournalHead
-
-    for model in (JournalEntry, JournalHead):
         model_admin = admin.site._registry[model]
         assert not model_admin.has_add_permission(request)
         assert not model_admin.has_change_permission(request)
@@ -69,9 +66,14 @@ def test_every_councils_model_is_in_the_admin_and_the_journal_is_read_only() -> 
 
 
 @pytest.mark.django_db
-def test_admin_pages_open_for_a_superuser() -> None:
-    make_frame({"Narva": 3}, at=d(3, 1))
-    User.objects.create_superuser("admin", "admin@example.org", "pw")
+def test_admin_pages_open_and_corrections_go_through_actions() -> None:
+    frame = make_frame({"Narva": 10}, at=d(3, 1))
+    actions.apportion_council(SYS, frame.council, at=d(3, 2))
+    election = actions.open_election(SYS, frame.constituencies["Narva"], at=d(3, 3))
+    member = frame.members["Narva"][0]
+    actions.record_election_result(SYS, election, [member], at=d(3, 4))
+    mandate = actions.seat_deputy(SYS, election, member, at=d(3, 5))
+    staff = User.objects.create_superuser("admin", "admin@example.org", "pw")
     client = Client()
     client.login(username="admin", password="pw")
     for model in apps.get_app_config("councils").get_models():
@@ -80,3 +82,21 @@ def test_admin_pages_open_for_a_superuser() -> None:
     assert client.get("/admin/councils/journalentry/1/change/").status_code == 200
     assert client.post("/admin/councils/journalentry/1/delete/", {"post": "yes"}).status_code == 403
     assert JournalEntry.objects.filter(seq=1).exists()
+
+    resign = {"action": "record_resignation", "_selected_action": [str(mandate.pk)]}
+    # A superuser who is not a secretary of the organisation is refused by the action.
+    client.post("/admin/councils/mandate/", resign)
+    mandate.refresh_from_db()
+    assert mandate.end is None
+    actions.appoint_secretary(SYS, frame.organisation, staff, at=d(3, 6))
+    entries = JournalEntry.objects.count()
+    client.post("/admin/councils/mandate/", resign)
+    mandate.refresh_from_db()
+    assert mandate.end_reason == "resigned"
+    last = JournalEntry.objects.order_by("-seq").first()
+    assert last is not None
+    assert (last.seq, last.action, last.actor) == (
+        entries + 1,
+        "resign_mandate",
+        f"user:{staff.pk}:admin",
+    )
