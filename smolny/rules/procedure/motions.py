@@ -766,7 +766,7 @@ def check_motion(
     decided, an amendment beyond the allowed degree, a counter-motion after the question was
     decided are refused with the reason.
     """
-    if new.parent is not None:
+    if new.kind is MotionKind.AMENDMENT and new.parent is not None:
         # A motion may have fallen in the live pass (its words to strike went, a rival was
         # adopted) without a vote: amending it is then as out of order as amending a decided one.
         settled = order_of_votes(motions, results, rules).settled
