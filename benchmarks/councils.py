@@ -9,8 +9,8 @@ Targets (issue 4): the import under 60 s, the apportionment under 1 s.
     .venv/bin/python benchmarks/councils.py [--members N] [--constituencies N] [--seats N]
         [--no-write]
 
-The figures go to the "Councils" section of benchmarks/RESULTS.md (other sections are left
-alone) unless --no-write is given.
+The figures go to the "Councils" section of benchmarks/RESULTS.md, between its BEGIN and END
+markers (other sections are left alone), unless --no-write is given.
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 SECTION = "## Councils"
+BEGIN = "<!-- BEGIN councils (written by benchmarks/councils.py) -->"
+END = "<!-- END councils -->"
 
 
 def roll_file(path: Path, members: int, constituencies: int, seed: int = 1917) -> None:
@@ -195,7 +197,8 @@ def write_results(args: argparse.Namespace, timings: list[tuple[str, float]], ve
         "",
         f"`{command}` — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
         f"{os.cpu_count()} cores ({platform.machine()}, Python {platform.python_version()}), "
-        "throwaway PostgreSQL (fsync off), through the actions.",
+        "throwaway PostgreSQL (fsync off), through the actions; the machine was shared with "
+        "other work while measured.",
         "",
         "| step | seconds |",
         "|---|---:|",
@@ -204,14 +207,13 @@ def write_results(args: argparse.Namespace, timings: list[tuple[str, float]], ve
         f"Targets (issue 4): import under 60 s, apportionment under 1 s — {verdict}.",
         "",
     ]
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n\n"
-    start = text.find(SECTION + "\n")
-    if start == -1:
-        text = text.rstrip("\n") + "\n\n" + "\n".join(lines)
+    block = "\n".join([BEGIN, *lines, END])
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
+    start, end = text.find(BEGIN), text.find(END)
+    if start != -1 and end > start:
+        text = text[:start] + block + text[end + len(END) :]
     else:
-        end = text.find("\n## ", start + len(SECTION))
-        rest = "" if end == -1 else text[end + 1 :]
-        text = text[:start] + "\n".join(lines) + ("\n" + rest if rest else "")
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
     RESULTS.write_text(text, encoding="utf-8")
 
 
