@@ -23,6 +23,8 @@ from smolny.councils.models import (
     Mandate,
     Member,
     OrganSeat,
+    RecallPetition,
+    RecallVote,
 )
 from smolny.councils.models.dated import valid_at
 from smolny.councils.queries import seats_at
@@ -89,18 +91,36 @@ def seat_deputy(
 
 def end_mandate(mandate: Mandate, reason: str, at: datetime) -> dict[str, Any]:
     """End *mandate* at *at* inside the calling action: fraction membership ends, every organ
-    seat it carried falls vacant, and a by-election opens. Returns what changed, for the
-    journal."""
+    seat it carried falls vacant, a recall under way lapses, and a by-election opens.
+    Returns what changed, for the journal."""
     if mandate.end is not None:
         raise NotAllowed(f"the mandate of {mandate.member.name} has ended already")
     if at < mandate.start:
         raise NotAllowed("a mandate cannot end before it began")
+    memberships = FractionMembership.objects.filter(mandate=mandate, end=None)
+    seats = OrganSeat.objects.filter(holder=mandate, end=None)
+    if memberships.filter(start__gt=at).exists() or seats.filter(start__gt=at).exists():
+        raise NotAllowed(
+            f"the mandate of {mandate.member.name} has changes recorded after "
+            f"{at.isoformat()}: it cannot end before them"
+        )
     mandate.end = at
     mandate.end_reason = reason
     mandate.save(update_fields=["end", "end_reason"])
-    FractionMembership.objects.filter(mandate=mandate, end=None).update(end=at)
+    memberships.update(end=at)
+    lapsed = []
+    for petition in RecallPetition.objects.filter(mandate=mandate).exclude(
+        status=RecallPetition.CLOSED
+    ):
+        petition.status = RecallPetition.CLOSED
+        petition.closed_at = at
+        petition.save(update_fields=["status", "closed_at"])
+        RecallVote.objects.filter(petition=petition, closed_at=None).update(
+            closed_at=at, outcome=RecallVote.LAPSED
+        )
+        lapsed.append(petition.pk)
     vacated = []
-    for seat in OrganSeat.objects.filter(holder=mandate, end=None).select_related("organ"):
+    for seat in seats.select_related("organ"):
         seat.end = at
         seat.save(update_fields=["end"])
         OrganSeat.objects.create(
@@ -119,6 +139,7 @@ def end_mandate(mandate: Mandate, reason: str, at: datetime) -> dict[str, Any]:
         "member": mandate.member.external_id,
         "reason": reason,
         "vacated_seats": vacated,
+        "lapsed_petitions": lapsed,
         "by_election": by_election.pk,
     }
 

@@ -66,7 +66,8 @@ class RecallVote(models.Model):
     RECALLED = "recalled"
     NOT_RECALLED = "not recalled"
     NO_QUORUM = "no quorum"
-    OUTCOMES = tuple((k, k) for k in (RECALLED, NOT_RECALLED, NO_QUORUM))
+    LAPSED = "lapsed"  # the mandate ended otherwise before the vote was counted
+    OUTCOMES = tuple((k, k) for k in (RECALLED, NOT_RECALLED, NO_QUORUM, LAPSED))
 
     petition = models.OneToOneField(RecallPetition, on_delete=models.PROTECT, related_name="vote")
     opened_at = models.DateTimeField()

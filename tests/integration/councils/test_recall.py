@@ -210,3 +210,33 @@ def test_a_congress_delegate_is_recalled_by_the_council_that_sent_them() -> None
     # The deputy keeps the mandate in the Soviet itself.
     assert Mandate.objects.get(pk=mandates["Vyborg"].pk).end is None
     assert not RecallPetition.objects.filter(mandate=mandate).exists()
+
+
+@pytest.mark.django_db
+def test_a_recall_lapses_when_the_mandate_ends_otherwise() -> None:
+    frame = make_frame({"Narva": 8}, at=d(3, 1))
+    mandate = seat_first_members(frame)["Narva"]
+    members = frame.members["Narva"]
+    petition = actions.open_recall_petition(SYS, mandate, members[1], at=d(5, 1))
+    vote = actions.sign_recall_petition(SYS, petition, members[2], at=d(5, 2))
+    assert vote is not None
+    actions.cast_recall_vote(SYS, vote, members[3], True, at=d(5, 3))
+    actions.resign_mandate(SYS, mandate, at=d(5, 4))
+    vote.refresh_from_db()
+    assert (vote.outcome, vote.closed_at) == ("lapsed", d(5, 4))
+    assert RecallPetition.objects.get(pk=petition.pk).status == RecallPetition.CLOSED
+    with pytest.raises(actions.NotAllowed, match="closed"):
+        actions.cast_recall_vote(SYS, vote, members[4], True, at=d(5, 5))
+    with pytest.raises(actions.NotAllowed, match="closed"):
+        actions.close_recall_vote(SYS, vote, at=d(5, 5))
+
+
+@pytest.mark.django_db
+def test_a_mandate_cannot_end_before_its_later_changes() -> None:
+    frame = make_frame({"Narva": 8}, at=d(3, 1))
+    mandate = seat_first_members(frame)["Narva"]
+    other = actions.create_fraction(SYS, frame.council, "Left SRs", at=d(3, 2))
+    actions.change_fraction(SYS, mandate, other, at=d(6, 1))
+    with pytest.raises(actions.NotAllowed, match="changes recorded after"):
+        actions.resign_mandate(SYS, mandate, at=d(5, 1))
+    assert Mandate.objects.get(pk=mandate.pk).end is None
