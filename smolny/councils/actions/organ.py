@@ -30,6 +30,7 @@ from smolny.councils.actions.base import (
 )
 from smolny.councils.models import Council, Fraction, FractionMembership, Mandate, Organ, OrganSeat
 from smolny.councils.models.dated import valid_at
+from smolny.rules.seats import FractionStanding, SeatAllotment, allot_seats
 
 
 def _current_mandate(mandate: Mandate, council: Council, at: datetime) -> Mandate:
@@ -79,8 +80,6 @@ def form_organ(
     at: datetime | None = None,
 ) -> Organ:
     """Form an organ of *council* and fill its seats under *seat_rule* (see the module)."""
-    from smolny.rules.seats import FractionStanding, allot_seats
-
     name = name.strip()
     if not name:
         raise ActionError("an organ needs a name")
@@ -150,7 +149,7 @@ def form_organ(
                 )
             except ValueError as error:
                 raise NotAllowed(str(error)) from None
-            plan += _proportional_plan(result, standing, nominees, refused, at)
+            plan += _proportional_plan(result, standing, nominees, refusing, at)
             allotment = {
                 "strength": {f.name: n for f, n in standing},
                 "entitled": result.entitled,
@@ -207,18 +206,21 @@ def form_organ(
 
 
 def _proportional_plan(
-    result: Any,
+    result: SeatAllotment,
     standing: list[tuple[Fraction, int]],
     nominees: dict[str, Sequence[Mandate]],
-    refused: str,
+    refusing: set[str],
     at: datetime,
 ) -> list[dict[str, Any]]:
     """Seats in order: each fraction's taken seats (nominees first), reserved, refused; then
-    seats left vacant by an unresolved tie."""
-    takers = [f.name for f, _ in standing if result.taken[f.name] or not result.reserved[f.name]]
-    redistributed = refused == "redistribute" and sum(result.taken.values()) > sum(
-        result.entitled[n] for n in takers if result.taken[n]
-    )
+    seats left vacant by an unresolved tie.
+
+    Refused seats are marked as the refusing fraction's only when they were held vacant:
+    ``vacant`` then contains them (rule 4 of :mod:`smolny.rules.seats`); when they were
+    redistributed, the fractions that took seats hold more than their entitlement.
+    """
+    refused_total = sum(result.entitled[n] for n in refusing)
+    redistributed = refused_total > 0 and result.vacant < refused_total
     plan: list[dict[str, Any]] = []
     vacant_left = result.vacant
     for fraction, _ in standing:
