@@ -193,3 +193,64 @@ def test_an_ended_mandate_cannot_take_a_seat() -> None:
             elected=[gone],
             at=d(4, 1),
         )
+
+
+@pytest.mark.django_db
+def test_every_seat_of_a_proportional_organ_is_accounted_for() -> None:
+    """Over many allotments: the seat rows agree with the rule's figures, fraction by fraction."""
+    import itertools
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from smolny.rules.seats import FractionStanding, allot_seats
+
+    frame, _ = twelve_deputies()
+    names = itertools.count()
+    fraction_names = list(STRENGTHS)
+
+    @settings(
+        max_examples=25,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )
+    @given(
+        seats=st.integers(1, 15),
+        answers=st.lists(st.sampled_from(["take", "refuse", "reserve"]), min_size=4, max_size=4),
+        refused=st.sampled_from(["vacant", "redistribute"]),
+    )
+    def check(seats: int, answers: list[str], refused: str) -> None:
+        refusing = [n for n, a in zip(fraction_names, answers, strict=True) if a == "refuse"]
+        reserving = [n for n, a in zip(fraction_names, answers, strict=True) if a == "reserve"]
+        organ = actions.form_organ(
+            SYS,
+            frame.council,
+            f"Commission {next(names)}",
+            kind=Organ.COMMISSION,
+            seat_rule=Organ.PROPORTIONAL,
+            seats=seats,
+            refused=refused,
+            refusing=refusing,
+            reserving=reserving,
+            tie_seed=7,
+            at=d(4, 1),
+        )
+        expected = allot_seats(
+            [FractionStanding(n, s, n in refusing, n in reserving) for n, s in STRENGTHS.items()],
+            seats,
+            refused=refused,  # type: ignore[arg-type]
+            tie_seed=7,
+        )
+        rows = layout(organ)
+        assert len(rows) == seats
+        for name in fraction_names:
+            assert rows.count(("vacant", name)) == expected.taken[name]
+            assert rows.count(("reserved", name)) == expected.reserved[name]
+        assert (
+            sum(1 for s, _ in rows if s in ("refused", "vacant") and _ is None)
+            + sum(1 for s, _ in rows if s == "refused")
+            == expected.vacant
+        )
+
+    check()
+    assert Organ.objects.count() >= 10  # the property really ran over many allotments
