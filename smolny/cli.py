@@ -24,6 +24,7 @@ COMMANDS: tuple[str, ...] = (
     "tally",
     "audit",
     "apportion",
+    "directive",
 )
 
 EPILOG = """\
