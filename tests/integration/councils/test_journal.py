@@ -98,9 +98,12 @@ MUTATIONS = {
 @pytest.mark.django_db
 @pytest.mark.parametrize("field", sorted(MUTATIONS))
 @pytest.mark.parametrize("victim", [1, 3, 5])
-def test_editing_any_field_by_hand_is_named(field: str, victim: int) -> None:
+def test_editing_any_field_by_hand_is_named(
+    field: str, victim: int, capsys: pytest.CaptureFixture[str]
+) -> None:
     _write_entries(5)
     assert journal.verify_journal() == (5, None)
+    assert main(["audit", "verify"]) == 0
     table = JournalEntry._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -111,11 +114,14 @@ def test_editing_any_field_by_hand_is_named(field: str, victim: int) -> None:
     assert broken is not None
     assert broken.seq == victim
     assert checked == victim - 1
+    capsys.readouterr()
+    assert main(["audit", "verify"]) == 1
+    assert f"journal entry {victim}:" in capsys.readouterr().out
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("victim", [1, 3, 5])
-def test_deleting_a_row_by_hand_is_named(victim: int) -> None:
+def test_deleting_a_row_by_hand_is_named(victim: int, capsys: pytest.CaptureFixture[str]) -> None:
     """Also the last row: the head record still counts it."""
     _write_entries(5)
     with connection.cursor() as cursor:
@@ -125,6 +131,8 @@ def test_deleting_a_row_by_hand_is_named(victim: int) -> None:
     assert broken.seq == victim
     assert "missing" in broken.reason
     assert checked == victim - 1
+    assert main(["audit", "verify"]) == 1
+    assert f"journal entry {victim}: missing" in capsys.readouterr().out
 
 
 @pytest.mark.django_db
