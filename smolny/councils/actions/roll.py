@@ -31,6 +31,8 @@ from smolny.councils.models import Constituency, Council, Member
 
 COLUMNS = ("member_id", "name", "constituency")
 MAX_REPORTED = 1000
+MAX_ID = Member._meta.get_field("external_id").max_length or 64
+MAX_NAME = Member._meta.get_field("name").max_length or 200
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,9 @@ def _parse(
         if not external_id:
             errors.append(RollError(line, "member_id", "empty member id"))
             ok = False
+        elif len(external_id) > MAX_ID:
+            errors.append(RollError(line, "member_id", f"longer than {MAX_ID} characters"))
+            ok = False
         elif external_id in first_line:
             errors.append(
                 RollError(
@@ -126,6 +131,9 @@ def _parse(
             first_line[external_id] = line
         if not name:
             errors.append(RollError(line, "name", "empty name"))
+            ok = False
+        elif len(name) > MAX_NAME:
+            errors.append(RollError(line, "name", f"longer than {MAX_NAME} characters"))
             ok = False
         constituency_id = constituency_ids.get(con_name)
         if constituency_id is None:

@@ -54,6 +54,7 @@ def test_every_bad_line_is_reported_and_nothing_imported() -> None:
         ",Nobody,Putilov works\n",  # line 7: empty member id
         "N-4,Popov\n",  # line 8: missing field
         "N-5,Vasiliev,Putilov works\n",  # line 9: good
+        f"N-6,{'x' * 201},Putilov works\n",  # line 10: name too long
     ]
     with pytest.raises(RollImportError) as caught:
         actions.import_roll(actions.SYSTEM, frame.council, lines, source="bad.csv", at=d(3, 2))
@@ -65,6 +66,7 @@ def test_every_bad_line_is_reported_and_nothing_imported() -> None:
         (6, "member_id"),
         (7, "member_id"),
         (8, "line"),
+        (10, "name"),
     }
     message = str(caught.value)
     assert "bad.csv:4: member_id: duplicate member id 'N-1' (first on line 2)" in message
