@@ -14,7 +14,12 @@ from smolny.councils.actions.base import (
     PermissionDenied,
     SystemActor,
 )
-from smolny.councils.actions.election import count_election, open_election, record_election_result
+from smolny.councils.actions.election import (
+    count_election,
+    open_by_election,
+    open_election,
+    record_election_result,
+)
 from smolny.councils.actions.fraction import change_fraction, create_fraction
 from smolny.councils.actions.mandate import resign_mandate, seat_deputy
 from smolny.councils.actions.organ import fill_organ_seat, form_organ, vacate_organ_seat
@@ -61,6 +66,7 @@ __all__ = [
     "form_organ",
     "import_roll",
     "link_member_user",
+    "open_by_election",
     "open_election",
     "open_recall_petition",
     "recall_by_delegating_body",

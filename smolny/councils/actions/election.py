@@ -73,6 +73,47 @@ def open_election(
     return election
 
 
+def open_by_election(
+    actor: Actor,
+    constituency: Constituency,
+    *,
+    seats: int = 1,
+    at: datetime | None = None,
+) -> Election:
+    """Open a by-election for seats of *constituency* that are vacant and not being filled.
+
+    A mandate's end opens its by-election by itself; this is for the other vacancies (a
+    seat left unfilled by a tie, or never taken up). Vacant seats: those apportioned, less
+    the current mandates and the seats of elections still open.
+    """
+    with action_transaction(at) as at:
+        constituency = fresh(constituency)
+        organisation = constituency.council.organisation
+        require_secretary(actor, organisation, at)
+        held = Mandate.objects.filter(valid_at(at), constituency=constituency).count()
+        pending = sum(
+            Election.objects.filter(constituency=constituency, status=Election.OPEN).values_list(
+                "seats", flat=True
+            )
+        )
+        vacancies = seats_at(constituency, at) - held - pending
+        if seats < 1 or seats > vacancies:
+            raise NotAllowed(
+                f"{constituency.name} has {max(vacancies, 0)} vacant seat(s) not being filled"
+            )
+        election = Election.objects.create(
+            constituency=constituency, kind=Election.BY_ELECTION, seats=seats, opened_at=at
+        )
+        record(
+            actor,
+            "open_by_election",
+            {"election": election.pk, "constituency": constituency.pk, "seats": seats},
+            at=at,
+            organisation=organisation,
+        )
+    return election
+
+
 def open_by_election_for(mandate: Mandate, at: datetime) -> Election:
     """Create the by-election for a mandate that has just ended (inside its action)."""
     return Election.objects.create(

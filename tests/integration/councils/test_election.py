@@ -107,3 +107,23 @@ def test_change_of_fraction_is_dated() -> None:
     assert (fraction_at(6, 1), fraction_at(12, 1)) == ("SRs", "Left SRs")
     actions.change_fraction(SYS, mandate, None, at=d(12, 10))
     assert fraction_at(12, 11) is None
+
+
+@pytest.mark.django_db
+def test_a_by_election_only_for_seats_vacant_and_not_being_filled() -> None:
+    frame = make_frame({"Narva": 30}, at=d(3, 1))  # 3 seats
+    actions.apportion_council(SYS, frame.council, at=d(3, 2))
+    constituency = frame.constituencies["Narva"]
+    election = actions.open_election(SYS, constituency, seats=2, at=d(3, 3))
+    # 3 seats, none held, 2 being filled: one vacancy.
+    with pytest.raises(actions.NotAllowed, match="1 vacant seat"):
+        actions.open_by_election(SYS, constituency, seats=2, at=d(3, 4))
+    by_election = actions.open_by_election(SYS, constituency, at=d(3, 4))
+    assert (by_election.kind, by_election.seats, by_election.cause) == ("by-election", 1, None)
+    with pytest.raises(actions.NotAllowed, match="0 vacant seat"):
+        actions.open_by_election(SYS, constituency, at=d(3, 5))
+    actions.record_election_result(SYS, election, frame.members["Narva"][:2], at=d(3, 6))
+    for member in frame.members["Narva"][:2]:
+        actions.seat_deputy(SYS, election, member, at=d(3, 7))
+    with pytest.raises(actions.NotAllowed, match="0 vacant seat"):
+        actions.open_by_election(SYS, constituency, at=d(3, 8))
