@@ -48,9 +48,7 @@ def _fraction_of(mandate: Mandate, at: datetime) -> int | None:
 def fraction_strengths(council: Council, at: datetime) -> list[tuple[Fraction, int]]:
     """The council's fractions with the deputies sitting with each at *at*, strongest first."""
     counts = dict(
-        FractionMembership.objects.filter(
-            valid_at(at), fraction__council=council, mandate__end__isnull=True
-        )
+        FractionMembership.objects.filter(valid_at(at), fraction__council=council)
         .filter(valid_at(at, "mandate"))
         .values("fraction_id")
         .annotate(n=Count("id"))

@@ -254,3 +254,17 @@ def test_every_seat_of_a_proportional_organ_is_accounted_for() -> None:
 
     check()
     assert Organ.objects.count() >= 10  # the property really ran over many allotments
+
+
+@pytest.mark.django_db
+def test_fraction_strength_is_taken_at_the_organs_date() -> None:
+    """Deputies who left later still counted on the date the organ was formed."""
+    from smolny.councils.actions.organ import fraction_strengths
+
+    frame, deputies = twelve_deputies()
+    for mandate in deputies["Bolsheviks"][:4]:
+        actions.resign_mandate(SYS, mandate, at=d(5, 1))
+    then = {f.name: n for f, n in fraction_strengths(frame.council, d(4, 1))}
+    later = {f.name: n for f, n in fraction_strengths(frame.council, d(5, 2))}
+    assert then == STRENGTHS
+    assert later == {**STRENGTHS, "Bolsheviks": 2}
