@@ -249,6 +249,50 @@ def apportion(
     )
 
 
+def add_seats(
+    populations: Sequence[int],
+    held: Sequence[int],
+    extra: int,
+    method: Method | str,
+    *,
+    tie_seed: int | None = None,
+    labels: Sequence[str] | None = None,
+    context: str = "",
+) -> Apportionment:
+    """Give *extra* more seats, by a divisor method, to entries already holding *held*.
+
+    Each further seat goes to the highest next priority, exactly as the method would give
+    the seats of a larger house: divisor methods are house-monotone, so nobody loses a seat
+    held. A council uses this to redistribute seats refused by a fraction without letting a
+    fresh lot undo an earlier one. A tie for the last of the extra seats is reported (and
+    broken by lot with *tie_seed*), the tied seats held back otherwise.
+    """
+    chosen = method if isinstance(method, Method) else parse_method(method)
+    if not chosen.is_divisor:
+        raise ValueError(
+            f"adding seats keeps every seat held only under a divisor method, not {chosen}"
+        )
+    pops = _check(populations, extra, 0)
+    _check_labels(labels, len(pops))
+    if len(held) != len(pops) or any(k < 0 for k in held):
+        raise ValueError("held seats must be given, non-negative, for every entry")
+    seats = list(held)
+    house = sum(seats) + extra
+    included = [i for i in range(len(pops)) if pops[i] > 0 and seats[i] >= chosen.implied_minimum]
+    tie_rule = _TieRule(labels, tie_seed, context, house)
+    if extra > 0:
+        if not included:
+            raise ValueError("no entry can take the extra seats")
+        _add_seats(pops, included, seats, extra, chosen, tie_rule)
+    return Apportionment(
+        seats=tuple(seats),
+        house_size=house,
+        method=chosen,
+        ties=tuple(tie_rule.ties),
+        excluded=(),
+    )
+
+
 class _TieRule:
     """Settles (or records as unsettled) a tie for the last seats of a house."""
 

@@ -15,8 +15,10 @@ presidium and the secretariat) beside those elected. In order:
 3. **Reserved seats.** A fraction that declines for now but reserves its right keeps its
    entitlement in reserve: the seats stay empty and are its to take later.
 4. **Refused seats** are, by the organ's setting, either held vacant (``"vacant"``), or
-   redistributed (``"redistribute"``): the seats not reserved are allotted afresh, by the same
-   method, among the fractions that take their seats. (With a divisor method no such fraction
+   redistributed (``"redistribute"``): under a divisor method they go to the next highest
+   priorities of the fractions that take their seats (what a fresh allotment among them would
+   give, without re-drawing an earlier lot); under Hamilton's the seats not reserved are
+   allotted afresh among those fractions. (With a divisor method no such fraction
    ends with less than its entitlement; with Hamilton's the population paradox can, rarely,
    cost one a seat — ``entitled`` keeps the first figures for comparison.) When no fraction
    (over the threshold) takes its seats, refused seats stay vacant whatever the setting.
@@ -32,7 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from smolny.rules.apportion import Method, Threshold, apportion, parse_method
+from smolny.rules.apportion import Method, Threshold, add_seats, apportion, parse_method
 from smolny.rules.ties import Tie
 
 
@@ -110,7 +112,22 @@ def allot_seats(
     taken = {f.name: 0 for f in fractions}
     excluded = {names[i] for i in first.excluded}
     eligible = [f for f in taking if f.name not in excluded]
-    if refused == "redistribute" and refused_seats and eligible:
+    if refused == "redistribute" and refused_seats and eligible and chosen.is_divisor:
+        # The refused seats go to the next highest priorities: the same as a fresh allotment
+        # among those who take their seats, except that an earlier lot cannot be undone.
+        again = add_seats(
+            [f.strength for f in eligible],
+            [entitled[f.name] for f in eligible],
+            refused_seats,
+            chosen,
+            tie_seed=tie_seed,
+            labels=[f.name for f in eligible],
+            context="redistribution",
+        )
+        taken.update(zip((f.name for f in eligible), again.seats, strict=True))
+        ties.extend(again.ties)
+        vacant += again.held_back
+    elif refused == "redistribute" and refused_seats and eligible:
         again = apportion(
             [f.strength for f in eligible],
             proportional - sum(reserved.values()),

@@ -181,3 +181,27 @@ def test_every_seat_is_accounted_for(
             assert result.taken[f.name] >= result.entitled[f.name] or result.unresolved
     if setting == "vacant" and seed is not None:
         assert result.vacant == sum(result.entitled[f.name] for f in fractions if f.refuses)
+
+
+def test_redistribution_never_redraws_an_earlier_lot() -> None:
+    """Found by the property above: D'Hondt, 9 seats, a three-way tie at 2 seats each.
+
+    The entitlement's lot gave F4 its second seat; a fresh allotment of the refused seat used
+    to draw a new lot that could take it away again. Redistribution continues from the
+    entitlement instead, so the refused seat goes to one of the tied fractions that has not
+    yet got a second seat and nobody who takes their seats loses one.
+    """
+    fractions = [
+        FractionStanding("F0", 3, refuses=True),
+        FractionStanding("F1", 6),
+        FractionStanding("F2", 1),
+        FractionStanding("F3", 5),
+        FractionStanding("F4", 4),
+        FractionStanding("F5", 6),
+    ]
+    result = allot_seats(fractions, 9, "dhondt", refused="redistribute", tie_seed=0)
+    assert result.size == 9
+    assert sum(result.taken.values()) == 9
+    for name in ("F1", "F2", "F3", "F4", "F5"):
+        assert result.taken[name] >= result.entitled[name]
+    assert not result.unresolved
