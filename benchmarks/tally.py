@@ -398,7 +398,24 @@ def render(
         measured = smolny[(f"{method} process", ballots.total)].median
         verdict = "met" if measured < target else "NOT met"
         targets.append(f"{method} under {target:.0f} s: {seconds(measured)}, {verdict}")
-    lines += ["", "Targets (issue 3), whole process: " + "; ".join(targets) + ".", "", END]
+    faster = [
+        f"{timing.label} ({seconds(timing.median)} for its count alone, against "
+        f"{seconds(smolny[(f'{rule} process', size)].median)} for the whole `smolny tally "
+        f"--method {rule}` process and {seconds(smolny[(rule, size)].median)} for its count "
+        f"alone, on {size:,} ballots)"
+        for timing, size, rule in rows
+        if timing.label in PEERS and timing.median <= smolny[(f"{rule} process", size)].median
+    ]
+    lines += ["", "Targets (issue 3), whole process: " + "; ".join(targets) + "."]
+    if faster:
+        lines.append(
+            "Faster than every peer's count alone: NOT met for the whole process by "
+            + "; ".join(faster)
+            + "."
+        )
+    else:
+        lines.append("Faster than every peer's count alone: met, for the whole process.")
+    lines += ["", END]
     return "\n".join(lines)
 
 
