@@ -22,7 +22,9 @@ The file, top to bottom::
 whitespace (``","`` and ``":"`` separators), UTF-8 with non-ASCII characters written as
 themselves, no floats (only strings, integers, booleans, null, lists and objects). Instants are
 ISO 8601 strings with their UTC offset, as :meth:`datetime.isoformat` writes them; keys and
-signatures are standard base64 with padding.
+signatures are standard base64 with padding. For the documents this format allows (ASCII keys,
+no numbers) these bytes are the same as RFC 8785's JSON Canonicalization Scheme, so a verifier
+in another language can use a JCS library.
 
 **What is signed.**
 
@@ -439,6 +441,10 @@ class _Reader:
             raise self.error(path, "must be a string")
         if not node.strip():
             raise self.error(path, "must not be empty")
+        try:
+            node.encode("utf-8")
+        except UnicodeEncodeError:
+            raise self.error(path, "holds a lone surrogate, which is not Unicode text") from None
         return node
 
     def instant(self, path: Path, *, optional: bool = False) -> datetime | None:

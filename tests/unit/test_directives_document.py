@@ -113,6 +113,13 @@ def test_addressees_need_a_known_kind_and_at_least_one() -> None:
     assert "at least one addressee" in str(error_of(text))
 
 
+def test_lone_surrogates_are_malformed() -> None:
+    text = TEXT.replace('"domain": "military"', '"domain": "mili\\ud800tary"')
+    error = error_of(text)
+    assert error.field == "directive.domain"
+    assert "lone surrogate" in str(error)
+
+
 def test_empty_strings_are_malformed() -> None:
     text = rewritten(lambda d: d["directive"].__setitem__("text", "  "))
     assert error_of(text).field == "directive.text"
