@@ -49,8 +49,9 @@ Methods:
   schulze       Schulze, winning votes; a full ranking, the first N elected
   plurality     the N candidates with the most first preferences
 
-Ties that the rule cannot settle by its own text are settled by a seeded lot
-(--tie-seed, 0 by default) and always reported.
+Ties that the rule cannot settle by its own text are always reported. With --tie-seed they
+are settled by a seeded lot; without it, meek-stv defeats the tied candidate listed first in
+the ballot file (as the Droop program does) and the other methods draw the lot with seed 0.
 """
 
 METHODS = ("scottish-stv", "meek-stv", "irv", "schulze", "plurality")
@@ -111,7 +112,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--tie-seed",
         type=_integer,
         metavar="S",
-        help="seed of the lot for ties the rule cannot settle (default 0; always reported)",
+        help="seed of the lot for ties the rule cannot settle (see Ties below; always reported)",
     )
     parser.add_argument(
         "--overvote",

@@ -17,8 +17,11 @@ from smolny.rules.ties import Tie
 
 
 def votes_str(value: Decimal | int) -> str:
-    """Votes as a decimal string, keeping the places the rule counts in (``"123.45000"``)."""
-    return str(value)
+    """Votes as a decimal string, keeping the places the rule counts in (``"123.45000"``).
+
+    Fixed-point notation always: ``str(Decimal)`` would print a zero at 9 places as ``0E-9``.
+    """
+    return format(value, "f")
 
 
 @dataclass(frozen=True, slots=True)

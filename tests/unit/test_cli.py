@@ -48,3 +48,14 @@ def test_building_the_parser_does_not_load_django() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == ""
+
+
+def test_votes_are_printed_in_fixed_point() -> None:
+    """A zero at nine places must read 0.000000000 in count sheets and JSON, not 0E-9."""
+    from decimal import Decimal
+
+    from smolny.rules.count import votes_str
+
+    assert votes_str(Decimal("0E-9")) == "0.000000000"
+    assert votes_str(Decimal("1.2E-7")) == "0.00000012"
+    assert votes_str(Decimal("4313")) == "4313"
