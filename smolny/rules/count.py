@@ -21,7 +21,7 @@ def votes_str(value: Decimal | int) -> str:
 
     Fixed-point notation always: ``str(Decimal)`` would print a zero at 9 places as ``0E-9``.
     """
-    return format(value, "f")
+    return str(value) if isinstance(value, int) else format(value, "f")
 
 
 @dataclass(frozen=True, slots=True)

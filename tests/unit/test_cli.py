@@ -59,3 +59,4 @@ def test_votes_are_printed_in_fixed_point() -> None:
     assert votes_str(Decimal("0E-9")) == "0.000000000"
     assert votes_str(Decimal("1.2E-7")) == "0.00000012"
     assert votes_str(Decimal("4313")) == "4313"
+    assert votes_str(4313) == "4313"
