@@ -25,6 +25,7 @@ COMMANDS: tuple[str, ...] = (
     "audit",
     "apportion",
     "directive",
+    "serve",
 )
 
 EPILOG = """\

@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "smolny.councils",
+    "smolny.federation",
+    "smolny.api",
 ]
 
 MIDDLEWARE = [

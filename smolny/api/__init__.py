@@ -1,29 +1,19 @@
 """The HTTP API (django-ninja): schema at ``/api/openapi.json``, docs at ``/api/docs``.
 
-Handlers only parse, call an action or a query, and render; they never write models.
+The package is also a small Django app (label ``smolny_api``) holding the API tokens, so
+importing it must not load Django models: the :class:`ninja.NinjaAPI` lives in
+:mod:`smolny.api.main` and ``smolny.api.api`` is resolved on first use.
+Handlers only parse, call an action or a query, and render; they never write council models.
 """
 
 from __future__ import annotations
 
-from django.db import connection
-from ninja import NinjaAPI, Schema
-
-import smolny
-
-api = NinjaAPI(title="Smolny", version=smolny.__version__, urls_namespace="api")
+from typing import Any
 
 
-class Health(Schema):
-    """What a load balancer or a deploy check needs: the version and the database in use."""
+def __getattr__(name: str) -> Any:
+    if name == "api":
+        from smolny.api.main import api
 
-    version: str
-    database: str
-
-
-@api.get("/health", response=Health, tags=["system"])
-def health(request: object) -> Health:
-    """Answer with the version and the database vendor, after a round trip to the database."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-        cursor.fetchone()
-    return Health(version=smolny.__version__, database=connection.vendor)
+        return api
+    raise AttributeError(f"module 'smolny.api' has no attribute {name!r}")

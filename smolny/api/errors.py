@@ -1,0 +1,82 @@
+"""How a refusal becomes an HTTP answer.
+
+The actions say *why* they refuse; this module only chooses the status: the actor may not
+(403), the change breaks a rule of the council system (409), the request itself is wrong
+(422, naming the field where one is at fault), or it names something that does not exist
+(404). Bad input never reaches a 5xx: database refusals that slip past the checks are
+reported as conflicts, and the transaction they happened in has been rolled back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import DataError, IntegrityError
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+
+from smolny.councils.actions import ActionError, NotAllowed, PermissionDenied, RollImportError
+
+
+class NotFound(Exception):
+    """A path or body names an object that does not exist."""
+
+    def __init__(self, what: str, key: object) -> None:
+        self.what = what
+        self.key = key
+        super().__init__(f"no {what} {key}")
+
+
+class BadRequestField(Exception):
+    """The request is well-formed JSON but one field cannot be used (the message says why)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(f"{field}: {message}")
+
+
+def install(api: NinjaAPI) -> None:
+    """Register the handlers on *api*."""
+
+    def answer(request: HttpRequest, status: int, detail: str, **extra: Any) -> HttpResponse:
+        return api.create_response(request, {"detail": detail, **extra}, status=status)
+
+    def permission(request: HttpRequest, exc: Any) -> HttpResponse:
+        return answer(request, 403, str(exc))
+
+    def not_allowed(request: HttpRequest, exc: Any) -> HttpResponse:
+        return answer(request, 409, str(exc))
+
+    def roll(request: HttpRequest, exc: Any) -> HttpResponse:
+        errors = [{"line": e.line, "field": e.field, "message": e.message} for e in exc.errors]
+        return answer(request, 422, str(exc).splitlines()[0], errors=errors[:1000])
+
+    def invalid(request: HttpRequest, exc: Any) -> HttpResponse:
+        return answer(request, 422, str(exc))
+
+    def field(request: HttpRequest, exc: Any) -> HttpResponse:
+        return answer(request, 422, str(exc), field=exc.field)
+
+    def missing(request: HttpRequest, exc: Any) -> HttpResponse:
+        return answer(request, 404, str(exc))
+
+    def missing_object(request: HttpRequest, exc: Any) -> HttpResponse:
+        return answer(request, 404, str(exc) or "not found")
+
+    def conflict(request: HttpRequest, exc: Any) -> HttpResponse:
+        return answer(request, 409, "the change conflicts with the record as it stands")
+
+    def data(request: HttpRequest, exc: Any) -> HttpResponse:
+        return answer(request, 422, "a value does not fit the database (too long or too large)")
+
+    # Most specific first: ninja picks the handler by the exception's class hierarchy.
+    api.add_exception_handler(PermissionDenied, permission)
+    api.add_exception_handler(RollImportError, roll)
+    api.add_exception_handler(NotAllowed, not_allowed)
+    api.add_exception_handler(ActionError, invalid)
+    api.add_exception_handler(BadRequestField, field)
+    api.add_exception_handler(NotFound, missing)
+    api.add_exception_handler(ObjectDoesNotExist, missing_object)
+    api.add_exception_handler(IntegrityError, conflict)
+    api.add_exception_handler(DataError, data)

@@ -1,0 +1,58 @@
+"""The :class:`ninja.NinjaAPI` of Smolny and the routers that make it up.
+
+Every route needs a caller (a session or an API token) except ``/health`` and the login
+pair; each router file holds one area of the council system.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.http import HttpRequest
+from ninja import NinjaAPI, Schema
+
+import smolny
+from smolny.api import errors
+from smolny.api.auth import AUTH
+from smolny.api.routers.account import router as account
+from smolny.api.routers.constituencies import router as constituencies
+from smolny.api.routers.councils import router as councils
+from smolny.api.routers.elections import router as elections
+from smolny.api.routers.fractions import router as fractions
+from smolny.api.routers.journal import router as journal
+from smolny.api.routers.mandates import router as mandates
+from smolny.api.routers.organisations import router as organisations
+from smolny.api.routers.organs import router as organs
+from smolny.api.routers.recall import router as recall
+from smolny.api.routers.rolls import router as rolls
+
+api = NinjaAPI(title="Smolny", version=smolny.__version__, urls_namespace="api", auth=AUTH)
+errors.install(api)
+
+
+class Health(Schema):
+    """What a load balancer or a deploy check needs: the version and the database in use."""
+
+    version: str
+    database: str
+
+
+@api.get("/health", response=Health, tags=["system"], auth=None)
+def health(request: HttpRequest) -> Health:
+    """Answer with the version and the database vendor, after a round trip to the database."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return Health(version=smolny.__version__, database=connection.vendor)
+
+
+api.add_router("/auth", account)
+api.add_router("/organisations", organisations)
+api.add_router("/councils", councils)
+api.add_router("/constituencies", constituencies)
+api.add_router("/members", rolls)
+api.add_router("/elections", elections)
+api.add_router("/mandates", mandates)
+api.add_router("/fractions", fractions)
+api.add_router("/organs", organs)
+api.add_router("/recall", recall)
+api.add_router("/journal", journal)

@@ -1,0 +1,192 @@
+"""Councils: representation rule, constituencies, rolls, apportionment, composition, organs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Router, Schema
+
+from smolny.api.auth import caller
+from smolny.api.common import Message, Timed, lookup
+from smolny.api.errors import BadRequestField
+from smolny.api.routers.organisations import CouncilOut, council_out
+from smolny.api.routers.organs import OrganIn, form_organ
+from smolny.api.schemas import (
+    ApportionmentOut,
+    CompositionOut,
+    ConstituencyOut,
+    FractionOut,
+    OrganOut,
+    apportionment_out,
+    composition_out,
+    constituency_out,
+    organ_out,
+)
+from smolny.councils import actions
+from smolny.councils.models import Council, Fraction
+from smolny.councils.queries import council_composition
+
+router = Router(tags=["councils"])
+REFUSALS = {403: Message, 404: Message, 409: Message, 422: Message}
+
+
+class RuleIn(Timed):
+    """Either ``per`` (one deputy per N members) or ``house_size`` with a ``method``."""
+
+    per: int | None = Field(None, ge=1, le=10**9)
+    minimum: int = Field(1, ge=0, le=10**6)
+    rounding: Literal["floor", "ceil", "nearest"] = "floor"
+    house_size: int | None = Field(None, ge=1, le=10**6)
+    method: str = Field("", max_length=32)
+    min_seats: int = Field(0, ge=0, le=10**6)
+
+
+class RuleOut(Schema):
+    id: int
+    kind: str
+    per: int | None
+    minimum: int
+    rounding: str
+    house_size: int | None
+    method: str
+    min_seats: int
+    start: datetime
+
+
+class ConstituencyIn(Timed):
+    name: str = Field(min_length=1, max_length=200)
+    delegating_council: int | None = None
+
+
+class RollOut(Schema):
+    members: int
+    constituencies: int
+    digest: str
+
+
+class ApportionIn(Timed):
+    tie_seed: int | None = Field(None, ge=0, le=2**63 - 1)
+
+
+class FractionIn(Timed):
+    name: str = Field(min_length=1, max_length=200)
+
+
+@router.get("/{council_id}", response={200: CouncilOut, 404: Message})
+def get_council(request: HttpRequest, council_id: int) -> CouncilOut:
+    return council_out(lookup(Council, council_id, "council"))
+
+
+@router.post("/{council_id}/representation-rule", response={201: RuleOut, **REFUSALS})
+def set_rule(request: HttpRequest, council_id: int, body: RuleIn) -> tuple[int, object]:
+    council = lookup(Council, council_id, "council")
+    rule = actions.set_representation_rule(
+        caller(request),
+        council,
+        per=body.per,
+        minimum=body.minimum,
+        rounding=body.rounding,
+        house_size=body.house_size,
+        method=body.method,
+        min_seats=body.min_seats,
+        at=body.at,
+    )
+    return 201, rule
+
+
+@router.get("/{council_id}/constituencies", response={200: list[ConstituencyOut], 404: Message})
+def list_constituencies(request: HttpRequest, council_id: int) -> list[ConstituencyOut]:
+    council = lookup(Council, council_id, "council")
+    return [constituency_out(c) for c in council.constituencies.order_by("name")]
+
+
+@router.post("/{council_id}/constituencies", response={201: ConstituencyOut, **REFUSALS})
+def create_constituency(
+    request: HttpRequest, council_id: int, body: ConstituencyIn
+) -> tuple[int, ConstituencyOut]:
+    council = lookup(Council, council_id, "council")
+    delegating = None
+    if body.delegating_council is not None:
+        delegating = lookup(Council, body.delegating_council, "delegating council")
+    constituency = actions.create_constituency(
+        caller(request), council, body.name, delegating_council=delegating, at=body.at
+    )
+    return 201, constituency_out(constituency)
+
+
+@router.post(
+    "/{council_id}/roll",
+    response={201: RollOut, **REFUSALS},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "description": "CSV with the columns member_id, name, constituency",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        }
+    },
+)
+def import_roll(
+    request: HttpRequest, council_id: int, source: str = "roll.csv", at: datetime | None = None
+) -> tuple[int, RollOut]:
+    """Import a roll (the request body is the CSV text): all lines or none."""
+    council = lookup(Council, council_id, "council")
+    try:
+        text = request.body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise BadRequestField("body", f"not UTF-8 text (byte {error.start})") from None
+    result = actions.import_roll(
+        caller(request), council, text.splitlines(keepends=True), source=source[:200], at=at
+    )
+    return 201, RollOut(
+        members=result.members, constituencies=result.constituencies, digest=result.digest
+    )
+
+
+@router.post("/{council_id}/apportionments", response={201: ApportionmentOut, **REFUSALS})
+def apportion(
+    request: HttpRequest, council_id: int, body: ApportionIn
+) -> tuple[int, ApportionmentOut]:
+    council = lookup(Council, council_id, "council")
+    result = actions.apportion_council(caller(request), council, tie_seed=body.tie_seed, at=body.at)
+    return 201, apportionment_out(result)
+
+
+@router.get("/{council_id}/composition", response={200: CompositionOut, 404: Message})
+def composition(
+    request: HttpRequest, council_id: int, at: datetime | None = None
+) -> CompositionOut:
+    """The council's deputies at *at* (default: now), with their fractions."""
+    council = lookup(Council, council_id, "council")
+    when = at or timezone.now()
+    if timezone.is_naive(when):
+        raise BadRequestField("at", "give a timezone, e.g. 1917-09-09T18:00:00Z")
+    return composition_out(council_composition(council, when))
+
+
+@router.get("/{council_id}/fractions", response={200: list[FractionOut], 404: Message})
+def list_fractions(request: HttpRequest, council_id: int) -> list[Fraction]:
+    council = lookup(Council, council_id, "council")
+    return list(council.fractions.order_by("name"))
+
+
+@router.post("/{council_id}/fractions", response={201: FractionOut, **REFUSALS})
+def create_fraction(
+    request: HttpRequest, council_id: int, body: FractionIn
+) -> tuple[int, Fraction]:
+    council = lookup(Council, council_id, "council")
+    return 201, actions.create_fraction(caller(request), council, body.name, at=body.at)
+
+
+@router.get("/{council_id}/organs", response={200: list[OrganOut], 404: Message})
+def list_organs(request: HttpRequest, council_id: int) -> list[OrganOut]:
+    council = lookup(Council, council_id, "council")
+    return [organ_out(o) for o in council.organs.order_by("name")]
+
+
+@router.post("/{council_id}/organs", response={201: OrganOut, **REFUSALS})
+def create_organ(request: HttpRequest, council_id: int, body: OrganIn) -> tuple[int, OrganOut]:
+    council = lookup(Council, council_id, "council")
+    return 201, organ_out(form_organ(caller(request), council, body))

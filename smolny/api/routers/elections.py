@@ -1,0 +1,62 @@
+"""Elections: declaring the result and seating the deputies elected."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Field, Router
+
+from smolny.api.auth import caller
+from smolny.api.common import Message, Timed, lookup
+from smolny.api.errors import BadRequestField
+from smolny.api.schemas import ElectionOut, MandateOut, election_out, mandate_out
+from smolny.councils import actions
+from smolny.councils.models import Election, Fraction, Member
+
+router = Router(tags=["elections"])
+REFUSALS = {403: Message, 404: Message, 409: Message, 422: Message}
+
+
+class ResultIn(Timed):
+    """The members elected (by id), in order of election, and optionally the votes."""
+
+    elected: list[int] = Field(min_length=1, max_length=10_000)
+    votes: dict[str, int] = Field(default_factory=dict)
+    method: str = Field("result entry", min_length=1, max_length=32)
+
+
+class SeatIn(Timed):
+    member: int
+    fraction: int | None = None
+
+
+@router.get("/{election_id}", response={200: ElectionOut, 404: Message})
+def get_election(request: HttpRequest, election_id: int) -> ElectionOut:
+    return election_out(lookup(Election, election_id, "election"))
+
+
+@router.post("/{election_id}/result", response={200: ElectionOut, **REFUSALS})
+def declare_result(request: HttpRequest, election_id: int, body: ResultIn) -> ElectionOut:
+    election = lookup(Election, election_id, "election")
+    found = Member.objects.in_bulk(body.elected)
+    unknown = [pk for pk in body.elected if pk not in found]
+    if unknown:
+        raise BadRequestField("elected", f"no member {unknown[0]}")
+    result = actions.record_election_result(
+        caller(request),
+        election,
+        [found[pk] for pk in body.elected],
+        votes=body.votes,
+        method=body.method,
+        at=body.at,
+    )
+    return election_out(result)
+
+
+@router.post("/{election_id}/deputies", response={201: MandateOut, **REFUSALS})
+def seat_deputy(request: HttpRequest, election_id: int, body: SeatIn) -> tuple[int, MandateOut]:
+    """Seat a member declared elected, optionally with a fraction (credentials are checked)."""
+    election = lookup(Election, election_id, "election")
+    member = lookup(Member, body.member, "member")
+    fraction = None if body.fraction is None else lookup(Fraction, body.fraction, "fraction")
+    mandate = actions.seat_deputy(caller(request), election, member, fraction=fraction, at=body.at)
+    return 201, mandate_out(mandate)

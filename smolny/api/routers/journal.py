@@ -1,0 +1,71 @@
+"""The journal: reading its entries and verifying its hash chain.
+
+The journal is the public record of a council system: every authenticated caller may read
+and check it, which is the point of keeping it.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from smolny.councils.journal import verify_journal
+from smolny.councils.models import JournalEntry
+
+router = Router(tags=["journal"])
+
+
+class Page(Schema):
+    after: int = Field(0, ge=0, description="entries with a higher number than this")
+    limit: int = Field(100, ge=1, le=1000)
+
+
+class EntryOut(Schema):
+    seq: int
+    time: datetime
+    actor: str
+    action: str
+    payload: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+class Verdict(Schema):
+    intact: bool
+    entries: int
+    broken_at: int | None
+    reason: str | None
+
+
+@router.get("", response=list[EntryOut])
+def list_entries(request: HttpRequest, page: Query[Page]) -> list[EntryOut]:
+    rows = JournalEntry.objects.filter(seq__gt=page.after).order_by("seq")[: page.limit]
+    return [
+        EntryOut(
+            seq=e.seq,
+            time=e.time,
+            actor=e.actor,
+            action=e.action,
+            payload=json.loads(e.payload),
+            prev_hash=e.prev_hash,
+            hash=e.hash,
+        )
+        for e in rows
+    ]
+
+
+@router.get("/verify", response=Verdict)
+def verify(request: HttpRequest) -> Verdict:
+    """Recompute the chain, as ``smolny audit verify`` does."""
+    checked, broken = verify_journal()
+    return Verdict(
+        intact=broken is None,
+        entries=checked,
+        broken_at=broken.seq if broken else None,
+        reason=broken.reason if broken else None,
+    )

@@ -1,0 +1,122 @@
+"""Organisations: creating one, appointing secretaries, creating its councils."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from django.contrib.auth import get_user_model
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from smolny.api.auth import caller
+from smolny.api.common import Message, Timed, lookup
+from smolny.api.errors import NotFound
+from smolny.councils import actions
+from smolny.councils.models import Council, Organisation
+
+router = Router(tags=["organisations"])
+REFUSALS = {403: Message, 404: Message, 409: Message, 422: Message}
+
+
+class OrganisationIn(Timed):
+    name: str = Field(min_length=1, max_length=200)
+
+
+class OrganisationOut(Schema):
+    id: int
+    name: str
+    created_at: datetime
+
+
+class SecretaryIn(Timed):
+    username: str = Field(min_length=1, max_length=150)
+
+
+class RoleOut(Schema):
+    organisation: int
+    username: str
+    role: str
+    start: datetime
+
+
+class CouncilIn(Timed):
+    name: str = Field(min_length=1, max_length=200)
+    kind: Literal["council", "congress"] = "council"
+    petition_threshold: str = Field("1/4", max_length=40, pattern=r"^\s*\d+\s*(/\s*\d+\s*)?$")
+    recall_quorum: str = Field("1/3", max_length=40, pattern=r"^\s*\d+\s*(/\s*\d+\s*)?$")
+
+
+class CouncilOut(Schema):
+    id: int
+    organisation: int
+    name: str
+    kind: str
+    petition_threshold: str
+    recall_quorum: str
+    start: datetime
+
+
+def council_out(council: Council) -> CouncilOut:
+    return CouncilOut(
+        id=council.pk,
+        organisation=council.organisation_id,
+        name=council.name,
+        kind=council.kind,
+        petition_threshold=str(council.petition_threshold),
+        recall_quorum=str(council.recall_quorum),
+        start=council.start,
+    )
+
+
+@router.get("", response=list[OrganisationOut])
+def list_organisations(request: HttpRequest) -> list[Organisation]:
+    return list(Organisation.objects.order_by("name"))
+
+
+@router.post("", response={201: OrganisationOut, **REFUSALS})
+def create_organisation(request: HttpRequest, body: OrganisationIn) -> tuple[int, Organisation]:
+    """Any user may found an organisation and becomes its first secretary."""
+    return 201, actions.create_organisation(caller(request), body.name, at=body.at)
+
+
+@router.get("/{organisation_id}", response={200: OrganisationOut, 404: Message})
+def get_organisation(request: HttpRequest, organisation_id: int) -> Organisation:
+    return lookup(Organisation, organisation_id, "organisation")
+
+
+@router.post("/{organisation_id}/secretaries", response={201: RoleOut, **REFUSALS})
+def appoint_secretary(
+    request: HttpRequest, organisation_id: int, body: SecretaryIn
+) -> tuple[int, RoleOut]:
+    organisation = lookup(Organisation, organisation_id, "organisation")
+    user = get_user_model().objects.filter(username=body.username).first()
+    if user is None:
+        raise NotFound("user", body.username)
+    role = actions.appoint_secretary(caller(request), organisation, user, at=body.at)
+    return 201, RoleOut(
+        organisation=organisation.pk, username=body.username, role=role.role, start=role.start
+    )
+
+
+@router.get("/{organisation_id}/councils", response={200: list[CouncilOut], 404: Message})
+def list_councils(request: HttpRequest, organisation_id: int) -> list[CouncilOut]:
+    organisation = lookup(Organisation, organisation_id, "organisation")
+    return [council_out(c) for c in organisation.councils.order_by("name")]
+
+
+@router.post("/{organisation_id}/councils", response={201: CouncilOut, **REFUSALS})
+def create_council(
+    request: HttpRequest, organisation_id: int, body: CouncilIn
+) -> tuple[int, CouncilOut]:
+    organisation = lookup(Organisation, organisation_id, "organisation")
+    council = actions.create_council(
+        caller(request),
+        organisation,
+        body.name,
+        kind=body.kind,
+        petition_threshold=body.petition_threshold.replace(" ", ""),
+        recall_quorum=body.recall_quorum.replace(" ", ""),
+        at=body.at,
+    )
+    return 201, council_out(council)

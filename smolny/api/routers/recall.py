@@ -1,0 +1,65 @@
+"""Recall: signing and withdrawing from a petition, the recall vote and its close."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router
+
+from smolny.api.auth import caller
+from smolny.api.common import Message, Timed, lookup
+from smolny.api.schemas import PetitionOut, RecallVoteOut, petition_out, recall_vote_out
+from smolny.councils import actions
+from smolny.councils.models import Member, RecallPetition, RecallVote
+
+router = Router(tags=["recall"])
+REFUSALS = {403: Message, 404: Message, 409: Message, 422: Message}
+
+
+class MemberIn(Timed):
+    member: int
+
+
+class BallotIn(Timed):
+    member: int
+    recall: bool
+
+
+@router.get("/petitions/{petition_id}", response={200: PetitionOut, 404: Message})
+def get_petition(request: HttpRequest, petition_id: int) -> PetitionOut:
+    return petition_out(lookup(RecallPetition, petition_id, "recall petition"))
+
+
+@router.post("/petitions/{petition_id}/signatures", response={201: PetitionOut, **REFUSALS})
+def sign(request: HttpRequest, petition_id: int, body: MemberIn) -> tuple[int, PetitionOut]:
+    """Sign; if this signature reaches the threshold the recall vote opens (see ``vote``)."""
+    petition = lookup(RecallPetition, petition_id, "recall petition")
+    member = lookup(Member, body.member, "member")
+    actions.sign_recall_petition(caller(request), petition, member, at=body.at)
+    return 201, petition_out(lookup(RecallPetition, petition_id))
+
+
+@router.post("/petitions/{petition_id}/withdrawals", response={200: PetitionOut, **REFUSALS})
+def withdraw(request: HttpRequest, petition_id: int, body: MemberIn) -> PetitionOut:
+    petition = lookup(RecallPetition, petition_id, "recall petition")
+    member = lookup(Member, body.member, "member")
+    actions.withdraw_signature(caller(request), petition, member, at=body.at)
+    return petition_out(lookup(RecallPetition, petition_id))
+
+
+@router.get("/votes/{vote_id}", response={200: RecallVoteOut, 404: Message})
+def get_vote(request: HttpRequest, vote_id: int) -> RecallVoteOut:
+    return recall_vote_out(lookup(RecallVote, vote_id, "recall vote"))
+
+
+@router.post("/votes/{vote_id}/ballots", response={201: RecallVoteOut, **REFUSALS})
+def cast(request: HttpRequest, vote_id: int, body: BallotIn) -> tuple[int, RecallVoteOut]:
+    vote = lookup(RecallVote, vote_id, "recall vote")
+    member = lookup(Member, body.member, "member")
+    actions.cast_recall_vote(caller(request), vote, member, body.recall, at=body.at)
+    return 201, recall_vote_out(lookup(RecallVote, vote_id))
+
+
+@router.post("/votes/{vote_id}/close", response={200: RecallVoteOut, **REFUSALS})
+def close(request: HttpRequest, vote_id: int, body: Timed) -> RecallVoteOut:
+    vote = lookup(RecallVote, vote_id, "recall vote")
+    return recall_vote_out(actions.close_recall_vote(caller(request), vote, at=body.at))
