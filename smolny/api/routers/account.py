@@ -13,7 +13,7 @@ from datetime import datetime
 from django.contrib.auth import authenticate, login, logout
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.utils import check_csrf
 
 from smolny.api.auth import caller, create_token, revoke_token
@@ -60,23 +60,24 @@ def csrf(request: HttpRequest) -> Csrf:
 
 
 @router.post("/login", response={200: WhoAmI, 401: Message, 403: Message}, auth=None)
-def login_(request: HttpRequest, body: Credentials) -> tuple[int, WhoAmI | Message]:
+def login_(request: HttpRequest, body: Credentials) -> Status[WhoAmI | Message]:
     """Start a session (CSRF-checked like any form post)."""
     refused = check_csrf(request)
     if refused is not None:
-        return 403, Message(detail="CSRF check failed: GET /api/auth/csrf and send X-CSRFToken")
+        detail = "CSRF check failed: GET /api/auth/csrf and send X-CSRFToken"
+        return Status(403, Message(detail=detail))
     user = authenticate(request, username=body.username, password=body.password)
     if user is None:
-        return 401, Message(detail="unknown username or wrong password")
+        return Status(401, Message(detail="unknown username or wrong password"))
     login(request, user)
-    return 200, WhoAmI(id=user.pk, username=user.get_username())
+    return Status(200, WhoAmI(id=user.pk, username=user.get_username()))
 
 
 @router.post("/logout", response={204: None})
-def logout_(request: HttpRequest) -> tuple[int, None]:
+def logout_(request: HttpRequest) -> Status[None]:
     """End the session (a token caller has no session; this is then a no-op)."""
     logout(request)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/whoami", response=WhoAmI)
@@ -92,15 +93,18 @@ def list_tokens(request: HttpRequest) -> list[ApiToken]:
 
 
 @router.post("/tokens", response={201: NewToken})
-def new_token(request: HttpRequest, body: TokenIn) -> tuple[int, NewToken]:
+def new_token(request: HttpRequest, body: TokenIn) -> Status[NewToken]:
     token, key = create_token(caller(request), body.name)
-    return 201, NewToken(
-        id=token.pk,
-        name=token.name,
-        prefix=token.prefix,
-        created_at=token.created_at,
-        revoked_at=None,
-        token=key,
+    return Status(
+        201,
+        NewToken(
+            id=token.pk,
+            name=token.name,
+            prefix=token.prefix,
+            created_at=token.created_at,
+            revoked_at=None,
+            token=key,
+        ),
     )
 
 

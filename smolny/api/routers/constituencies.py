@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Field, Router
+from ninja import Field, Router, Status
 
 from smolny.api.auth import caller
 from smolny.api.common import Message, Timed, lookup
@@ -49,11 +49,11 @@ def list_members(
 @router.post("/{constituency_id}/elections", response={201: ElectionOut, **REFUSALS})
 def open_election(
     request: HttpRequest, constituency_id: int, body: ElectionIn
-) -> tuple[int, ElectionOut]:
+) -> Status[ElectionOut]:
     constituency = lookup(Constituency, constituency_id, "constituency")
     actor = caller(request)
     if body.by_election:
         election = actions.open_by_election(actor, constituency, seats=body.seats or 1, at=body.at)
     else:
         election = actions.open_election(actor, constituency, seats=body.seats, at=body.at)
-    return 201, election_out(election)
+    return Status(201, election_out(election))

@@ -7,7 +7,7 @@ from typing import Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from smolny.api.auth import caller
 from smolny.api.common import Message, Timed, lookup
@@ -81,7 +81,7 @@ def get_council(request: HttpRequest, council_id: int) -> CouncilOut:
 
 
 @router.post("/{council_id}/representation-rule", response={201: RuleOut, **REFUSALS})
-def set_rule(request: HttpRequest, council_id: int, body: RuleIn) -> tuple[int, object]:
+def set_rule(request: HttpRequest, council_id: int, body: RuleIn) -> Status[object]:
     council = lookup(Council, council_id, "council")
     rule = actions.set_representation_rule(
         caller(request),
@@ -94,7 +94,7 @@ def set_rule(request: HttpRequest, council_id: int, body: RuleIn) -> tuple[int, 
         min_seats=body.min_seats,
         at=body.at,
     )
-    return 201, rule
+    return Status(201, rule)
 
 
 @router.get("/{council_id}/constituencies", response={200: list[ConstituencyOut], 404: Message})
@@ -106,7 +106,7 @@ def list_constituencies(request: HttpRequest, council_id: int) -> list[Constitue
 @router.post("/{council_id}/constituencies", response={201: ConstituencyOut, **REFUSALS})
 def create_constituency(
     request: HttpRequest, council_id: int, body: ConstituencyIn
-) -> tuple[int, ConstituencyOut]:
+) -> Status[ConstituencyOut]:
     council = lookup(Council, council_id, "council")
     delegating = None
     if body.delegating_council is not None:
@@ -114,7 +114,7 @@ def create_constituency(
     constituency = actions.create_constituency(
         caller(request), council, body.name, delegating_council=delegating, at=body.at
     )
-    return 201, constituency_out(constituency)
+    return Status(201, constituency_out(constituency))
 
 
 @router.post(
@@ -130,7 +130,7 @@ def create_constituency(
 )
 def import_roll(
     request: HttpRequest, council_id: int, source: str = "roll.csv", at: datetime | None = None
-) -> tuple[int, RollOut]:
+) -> Status[RollOut]:
     """Import a roll (the request body is the CSV text): all lines or none."""
     council = lookup(Council, council_id, "council")
     try:
@@ -140,18 +140,17 @@ def import_roll(
     result = actions.import_roll(
         caller(request), council, text.splitlines(keepends=True), source=source[:200], at=at
     )
-    return 201, RollOut(
-        members=result.members, constituencies=result.constituencies, digest=result.digest
+    return Status(
+        201,
+        RollOut(members=result.members, constituencies=result.constituencies, digest=result.digest),
     )
 
 
 @router.post("/{council_id}/apportionments", response={201: ApportionmentOut, **REFUSALS})
-def apportion(
-    request: HttpRequest, council_id: int, body: ApportionIn
-) -> tuple[int, ApportionmentOut]:
+def apportion(request: HttpRequest, council_id: int, body: ApportionIn) -> Status[ApportionmentOut]:
     council = lookup(Council, council_id, "council")
     result = actions.apportion_council(caller(request), council, tie_seed=body.tie_seed, at=body.at)
-    return 201, apportionment_out(result)
+    return Status(201, apportionment_out(result))
 
 
 @router.get("/{council_id}/composition", response={200: CompositionOut, 404: Message})
@@ -173,11 +172,9 @@ def list_fractions(request: HttpRequest, council_id: int) -> list[Fraction]:
 
 
 @router.post("/{council_id}/fractions", response={201: FractionOut, **REFUSALS})
-def create_fraction(
-    request: HttpRequest, council_id: int, body: FractionIn
-) -> tuple[int, Fraction]:
+def create_fraction(request: HttpRequest, council_id: int, body: FractionIn) -> Status[Fraction]:
     council = lookup(Council, council_id, "council")
-    return 201, actions.create_fraction(caller(request), council, body.name, at=body.at)
+    return Status(201, actions.create_fraction(caller(request), council, body.name, at=body.at))
 
 
 @router.get("/{council_id}/organs", response={200: list[OrganOut], 404: Message})
@@ -187,6 +184,6 @@ def list_organs(request: HttpRequest, council_id: int) -> list[OrganOut]:
 
 
 @router.post("/{council_id}/organs", response={201: OrganOut, **REFUSALS})
-def create_organ(request: HttpRequest, council_id: int, body: OrganIn) -> tuple[int, OrganOut]:
+def create_organ(request: HttpRequest, council_id: int, body: OrganIn) -> Status[OrganOut]:
     council = lookup(Council, council_id, "council")
-    return 201, organ_out(form_organ(caller(request), council, body))
+    return Status(201, organ_out(form_organ(caller(request), council, body)))

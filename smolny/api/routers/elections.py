@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Field, Router
+from ninja import Field, Router, Status
 
 from smolny.api.auth import caller
 from smolny.api.common import Message, Timed, lookup
@@ -53,10 +53,10 @@ def declare_result(request: HttpRequest, election_id: int, body: ResultIn) -> El
 
 
 @router.post("/{election_id}/deputies", response={201: MandateOut, **REFUSALS})
-def seat_deputy(request: HttpRequest, election_id: int, body: SeatIn) -> tuple[int, MandateOut]:
+def seat_deputy(request: HttpRequest, election_id: int, body: SeatIn) -> Status[MandateOut]:
     """Seat a member declared elected, optionally with a fraction (credentials are checked)."""
     election = lookup(Election, election_id, "election")
     member = lookup(Member, body.member, "member")
     fraction = None if body.fraction is None else lookup(Fraction, body.fraction, "fraction")
     mandate = actions.seat_deputy(caller(request), election, member, fraction=fraction, at=body.at)
-    return 201, mandate_out(mandate)
+    return Status(201, mandate_out(mandate))

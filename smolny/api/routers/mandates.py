@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Field, Router
+from ninja import Field, Router, Status
 
 from smolny.api.auth import caller
 from smolny.api.common import Message, Timed, lookup
@@ -52,13 +52,11 @@ def change_fraction(request: HttpRequest, mandate_id: int, body: FractionChangeI
 
 
 @router.post("/{mandate_id}/recall-petitions", response={201: PetitionOut, **REFUSALS})
-def open_petition(
-    request: HttpRequest, mandate_id: int, body: PetitionIn
-) -> tuple[int, PetitionOut]:
+def open_petition(request: HttpRequest, mandate_id: int, body: PetitionIn) -> Status[PetitionOut]:
     mandate = lookup(Mandate, mandate_id, "mandate")
     member = lookup(Member, body.member, "member")
     petition = actions.open_recall_petition(caller(request), mandate, member, at=body.at)
-    return 201, petition_out(petition)
+    return Status(201, petition_out(petition))
 
 
 @router.post("/{mandate_id}/delegating-recall", response={200: MandateOut, **REFUSALS})

@@ -7,7 +7,7 @@ from typing import Literal
 
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from smolny.api.auth import caller
 from smolny.api.common import Message, Timed, lookup
@@ -75,9 +75,9 @@ def list_organisations(request: HttpRequest) -> list[Organisation]:
 
 
 @router.post("", response={201: OrganisationOut, **REFUSALS})
-def create_organisation(request: HttpRequest, body: OrganisationIn) -> tuple[int, Organisation]:
+def create_organisation(request: HttpRequest, body: OrganisationIn) -> Status[Organisation]:
     """Any user may found an organisation and becomes its first secretary."""
-    return 201, actions.create_organisation(caller(request), body.name, at=body.at)
+    return Status(201, actions.create_organisation(caller(request), body.name, at=body.at))
 
 
 @router.get("/{organisation_id}", response={200: OrganisationOut, 404: Message})
@@ -88,14 +88,17 @@ def get_organisation(request: HttpRequest, organisation_id: int) -> Organisation
 @router.post("/{organisation_id}/secretaries", response={201: RoleOut, **REFUSALS})
 def appoint_secretary(
     request: HttpRequest, organisation_id: int, body: SecretaryIn
-) -> tuple[int, RoleOut]:
+) -> Status[RoleOut]:
     organisation = lookup(Organisation, organisation_id, "organisation")
     user = get_user_model().objects.filter(username=body.username).first()
     if user is None:
         raise NotFound("user", body.username)
     role = actions.appoint_secretary(caller(request), organisation, user, at=body.at)
-    return 201, RoleOut(
-        organisation=organisation.pk, username=body.username, role=role.role, start=role.start
+    return Status(
+        201,
+        RoleOut(
+            organisation=organisation.pk, username=body.username, role=role.role, start=role.start
+        ),
     )
 
 
@@ -108,7 +111,7 @@ def list_councils(request: HttpRequest, organisation_id: int) -> list[CouncilOut
 @router.post("/{organisation_id}/councils", response={201: CouncilOut, **REFUSALS})
 def create_council(
     request: HttpRequest, organisation_id: int, body: CouncilIn
-) -> tuple[int, CouncilOut]:
+) -> Status[CouncilOut]:
     organisation = lookup(Organisation, organisation_id, "organisation")
     council = actions.create_council(
         caller(request),
@@ -119,4 +122,4 @@ def create_council(
         recall_quorum=body.recall_quorum.replace(" ", ""),
         at=body.at,
     )
-    return 201, council_out(council)
+    return Status(201, council_out(council))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from smolny.api.auth import caller
 from smolny.api.common import Message, Timed, lookup
@@ -30,12 +30,12 @@ def get_petition(request: HttpRequest, petition_id: int) -> PetitionOut:
 
 
 @router.post("/petitions/{petition_id}/signatures", response={201: PetitionOut, **REFUSALS})
-def sign(request: HttpRequest, petition_id: int, body: MemberIn) -> tuple[int, PetitionOut]:
+def sign(request: HttpRequest, petition_id: int, body: MemberIn) -> Status[PetitionOut]:
     """Sign; if this signature reaches the threshold the recall vote opens (see ``vote``)."""
     petition = lookup(RecallPetition, petition_id, "recall petition")
     member = lookup(Member, body.member, "member")
     actions.sign_recall_petition(caller(request), petition, member, at=body.at)
-    return 201, petition_out(lookup(RecallPetition, petition_id))
+    return Status(201, petition_out(lookup(RecallPetition, petition_id)))
 
 
 @router.post("/petitions/{petition_id}/withdrawals", response={200: PetitionOut, **REFUSALS})
@@ -52,11 +52,11 @@ def get_vote(request: HttpRequest, vote_id: int) -> RecallVoteOut:
 
 
 @router.post("/votes/{vote_id}/ballots", response={201: RecallVoteOut, **REFUSALS})
-def cast(request: HttpRequest, vote_id: int, body: BallotIn) -> tuple[int, RecallVoteOut]:
+def cast(request: HttpRequest, vote_id: int, body: BallotIn) -> Status[RecallVoteOut]:
     vote = lookup(RecallVote, vote_id, "recall vote")
     member = lookup(Member, body.member, "member")
     actions.cast_recall_vote(caller(request), vote, member, body.recall, at=body.at)
-    return 201, recall_vote_out(lookup(RecallVote, vote_id))
+    return Status(201, recall_vote_out(lookup(RecallVote, vote_id)))
 
 
 @router.post("/votes/{vote_id}/close", response={200: RecallVoteOut, **REFUSALS})

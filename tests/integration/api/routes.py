@@ -1,0 +1,281 @@
+"""The route table: for every route of the API, who may call it and a valid request.
+
+Each case's ``prepare(world, role)`` may first change the world through the actions (as
+the system) and returns the path and the body of a request that succeeds for an allowed
+role. :mod:`test_permissions` checks that this table covers every route in the OpenAPI
+schema, so a new route without an entry here fails the suite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from smolny.api.auth import create_token
+from smolny.councils import actions
+from smolny.councils.models import RecallVote
+from tests.integration.api.conftest import PASSWORD, ROLES, SYS, World
+from tests.integration.councils.conftest import d
+
+EVERYONE = frozenset(ROLES)
+ADMIN = frozenset({"admin"})
+
+Request = tuple[str, Any]
+
+
+@dataclass(frozen=True)
+class Case:
+    allowed: frozenset[str]
+    prepare: Callable[[World, str], Request]
+    status: int = 200
+
+
+def recall_vote(w: World) -> RecallVote:
+    """Sign the petition against the chair up to its threshold: the recall vote opens."""
+    needed = w.petition.threshold - 1
+    vote = None
+    for i in range(12, 12 + needed):
+        vote = actions.sign_recall_petition(SYS, w.petition, w.narva(i), at=d(3, 9))
+    assert vote is not None
+    return vote
+
+
+def congress_delegate(w: World) -> int:
+    """A congress with the Soviet as a constituency, and its delegate's mandate id."""
+    congress = actions.create_council(
+        SYS, w.frame.organisation, "Congress", kind="congress", at=d(5, 1)
+    )
+    actions.set_representation_rule(SYS, congress, per=20, minimum=1, at=d(5, 1))
+    delegation = actions.create_constituency(
+        SYS, congress, "Petrograd Soviet", delegating_council=w.frame.council, at=d(5, 1)
+    )
+    actions.apportion_council(SYS, congress, at=d(5, 2))
+    election = actions.open_election(SYS, delegation, at=d(5, 3))
+    actions.record_election_result(SYS, election, [w.vyborg(0)], at=d(5, 4))
+    return actions.seat_deputy(SYS, election, w.vyborg(0), at=d(5, 5)).pk
+
+
+def token_of(w: World, role: str) -> int:
+    return create_token(w.users[role], "to revoke")[0].pk
+
+
+ROLL = "member_id,name,constituency\nN-9001,New Narva worker,Narva\n"
+
+CASES: dict[tuple[str, str], Case] = {
+    ("get", "/api/health"): Case(EVERYONE, lambda w, r: ("/api/health", None)),
+    ("get", "/api/auth/csrf"): Case(EVERYONE, lambda w, r: ("/api/auth/csrf", None)),
+    ("post", "/api/auth/login"): Case(
+        EVERYONE, lambda w, r: ("/api/auth/login", {"username": r, "password": PASSWORD})
+    ),
+    ("post", "/api/auth/logout"): Case(EVERYONE, lambda w, r: ("/api/auth/logout", {}), 204),
+    ("get", "/api/auth/whoami"): Case(EVERYONE, lambda w, r: ("/api/auth/whoami", None)),
+    ("get", "/api/auth/tokens"): Case(EVERYONE, lambda w, r: ("/api/auth/tokens", None)),
+    ("post", "/api/auth/tokens"): Case(
+        EVERYONE, lambda w, r: ("/api/auth/tokens", {"name": "laptop"}), 201
+    ),
+    ("delete", "/api/auth/tokens/{token_id}"): Case(
+        EVERYONE, lambda w, r: (f"/api/auth/tokens/{token_of(w, r)}", None)
+    ),
+    ("get", "/api/organisations"): Case(EVERYONE, lambda w, r: ("/api/organisations", None)),
+    ("post", "/api/organisations"): Case(
+        EVERYONE, lambda w, r: ("/api/organisations", {"name": f"Kronstadt {r}"}), 201
+    ),
+    ("get", "/api/organisations/{organisation_id}"): Case(
+        EVERYONE, lambda w, r: (f"/api/organisations/{w.organisation_id}", None)
+    ),
+    ("post", "/api/organisations/{organisation_id}/secretaries"): Case(
+        ADMIN,
+        lambda w, r: (
+            f"/api/organisations/{w.organisation_id}/secretaries",
+            {"username": "outsider"},
+        ),
+        201,
+    ),
+    ("get", "/api/organisations/{organisation_id}/councils"): Case(
+        EVERYONE, lambda w, r: (f"/api/organisations/{w.organisation_id}/councils", None)
+    ),
+    ("post", "/api/organisations/{organisation_id}/councils"): Case(
+        ADMIN,
+        lambda w, r: (
+            f"/api/organisations/{w.organisation_id}/councils",
+            {"name": "Moscow Soviet", "petition_threshold": "1/5"},
+        ),
+        201,
+    ),
+    ("get", "/api/councils/{council_id}"): Case(
+        EVERYONE, lambda w, r: (f"/api/councils/{w.council_id}", None)
+    ),
+    ("post", "/api/councils/{council_id}/representation-rule"): Case(
+        ADMIN,
+        lambda w, r: (f"/api/councils/{w.council_id}/representation-rule", {"per": 5}),
+        201,
+    ),
+    ("get", "/api/councils/{council_id}/constituencies"): Case(
+        EVERYONE, lambda w, r: (f"/api/councils/{w.council_id}/constituencies", None)
+    ),
+    ("post", "/api/councils/{council_id}/constituencies"): Case(
+        ADMIN,
+        lambda w, r: (f"/api/councils/{w.council_id}/constituencies", {"name": "Obukhov"}),
+        201,
+    ),
+    ("post", "/api/councils/{council_id}/roll"): Case(
+        ADMIN, lambda w, r: (f"/api/councils/{w.council_id}/roll", ROLL), 201
+    ),
+    ("post", "/api/councils/{council_id}/apportionments"): Case(
+        ADMIN, lambda w, r: (f"/api/councils/{w.council_id}/apportionments", {}), 201
+    ),
+    ("get", "/api/councils/{council_id}/composition"): Case(
+        EVERYONE, lambda w, r: (f"/api/councils/{w.council_id}/composition", None)
+    ),
+    ("get", "/api/councils/{council_id}/fractions"): Case(
+        EVERYONE, lambda w, r: (f"/api/councils/{w.council_id}/fractions", None)
+    ),
+    ("post", "/api/councils/{council_id}/fractions"): Case(
+        ADMIN,
+        lambda w, r: (f"/api/councils/{w.council_id}/fractions", {"name": "Mensheviks"}),
+        201,
+    ),
+    ("get", "/api/councils/{council_id}/organs"): Case(
+        EVERYONE, lambda w, r: (f"/api/councils/{w.council_id}/organs", None)
+    ),
+    ("post", "/api/councils/{council_id}/organs"): Case(
+        ADMIN,
+        lambda w, r: (
+            f"/api/councils/{w.council_id}/organs",
+            {
+                "name": "Ispolkom",
+                "kind": "executive committee",
+                "seat_rule": "proportional",
+                "seats": 3,
+            },
+        ),
+        201,
+    ),
+    ("get", "/api/constituencies/{constituency_id}"): Case(
+        EVERYONE,
+        lambda w, r: (f"/api/constituencies/{w.frame.constituencies['Narva'].pk}", None),
+    ),
+    ("get", "/api/constituencies/{constituency_id}/members"): Case(
+        EVERYONE,
+        lambda w, r: (f"/api/constituencies/{w.frame.constituencies['Narva'].pk}/members", None),
+    ),
+    ("post", "/api/constituencies/{constituency_id}/elections"): Case(
+        ADMIN,
+        lambda w, r: (
+            f"/api/constituencies/{w.frame.constituencies['Vyborg'].pk}/elections",
+            {"by_election": True},
+        ),
+        201,
+    ),
+    ("get", "/api/members/{member_id}"): Case(
+        EVERYONE, lambda w, r: (f"/api/members/{w.narva(5).pk}", None)
+    ),
+    ("post", "/api/members/{member_id}/user"): Case(
+        ADMIN, lambda w, r: (f"/api/members/{w.narva(5).pk}/user", {"username": "outsider"})
+    ),
+    ("get", "/api/elections/{election_id}"): Case(
+        EVERYONE, lambda w, r: (f"/api/elections/{w.open_election.pk}", None)
+    ),
+    ("post", "/api/elections/{election_id}/result"): Case(
+        ADMIN,
+        lambda w, r: (
+            f"/api/elections/{w.open_election.pk}/result",
+            {"elected": [w.vyborg(1).pk], "votes": {"V-0002": 12}},
+        ),
+    ),
+    ("post", "/api/elections/{election_id}/deputies"): Case(
+        ADMIN,
+        lambda w, r: (
+            f"/api/elections/{w.declared_unseated.pk}/deputies",
+            {"member": w.unseated.pk, "fraction": w.fractions["SRs"].pk},
+        ),
+        201,
+    ),
+    ("get", "/api/mandates/{mandate_id}"): Case(
+        EVERYONE, lambda w, r: (f"/api/mandates/{w.mandates['deputy'].pk}", None)
+    ),
+    ("post", "/api/mandates/{mandate_id}/resign"): Case(
+        frozenset({"admin", "deputy"}),
+        lambda w, r: (f"/api/mandates/{w.mandates['deputy'].pk}/resign", {}),
+    ),
+    ("post", "/api/mandates/{mandate_id}/fraction"): Case(
+        frozenset({"admin", "deputy"}),
+        lambda w, r: (
+            f"/api/mandates/{w.mandates['deputy'].pk}/fraction",
+            {"fraction": w.fractions["SRs"].pk},
+        ),
+    ),
+    ("post", "/api/mandates/{mandate_id}/recall-petitions"): Case(
+        frozenset({"admin", "member"}),
+        lambda w, r: (
+            f"/api/mandates/{w.mandates['deputy'].pk}/recall-petitions",
+            {"member": w.narva(10).pk},
+        ),
+        201,
+    ),
+    ("post", "/api/mandates/{mandate_id}/delegating-recall"): Case(
+        ADMIN,
+        lambda w, r: (
+            f"/api/mandates/{congress_delegate(w)}/delegating-recall",
+            {"decision": "resolution of 6 May"},
+        ),
+    ),
+    ("get", "/api/fractions/{fraction_id}"): Case(
+        EVERYONE, lambda w, r: (f"/api/fractions/{w.fractions['SRs'].pk}", None)
+    ),
+    ("get", "/api/organs/{organ_id}"): Case(
+        EVERYONE, lambda w, r: (f"/api/organs/{w.presidium.pk}", None)
+    ),
+    ("get", "/api/organs/{organ_id}/composition"): Case(
+        EVERYONE, lambda w, r: (f"/api/organs/{w.presidium.pk}/composition", None)
+    ),
+    ("post", "/api/organs/{organ_id}/seats/{number}"): Case(
+        ADMIN,
+        lambda w, r: (
+            f"/api/organs/{w.presidium.pk}/seats/2",
+            {"mandate": w.mandates["deputy"].pk},
+        ),
+    ),
+    ("post", "/api/organs/{organ_id}/seats/{number}/vacate"): Case(
+        ADMIN, lambda w, r: (f"/api/organs/{w.presidium.pk}/seats/1/vacate", {})
+    ),
+    ("get", "/api/recall/petitions/{petition_id}"): Case(
+        EVERYONE, lambda w, r: (f"/api/recall/petitions/{w.petition.pk}", None)
+    ),
+    ("post", "/api/recall/petitions/{petition_id}/signatures"): Case(
+        frozenset({"admin", "member"}),
+        lambda w, r: (
+            f"/api/recall/petitions/{w.petition.pk}/signatures",
+            {"member": w.narva(10).pk},
+        ),
+        201,
+    ),
+    ("post", "/api/recall/petitions/{petition_id}/withdrawals"): Case(
+        frozenset({"admin", "member"}),
+        lambda w, r: (
+            actions.sign_recall_petition(SYS, w.petition, w.narva(10), at=d(3, 9)),
+            f"/api/recall/petitions/{w.petition.pk}/withdrawals",
+            {"member": w.narva(10).pk},
+        )[1:],
+    ),
+    ("get", "/api/recall/votes/{vote_id}"): Case(
+        EVERYONE, lambda w, r: (f"/api/recall/votes/{recall_vote(w).pk}", None)
+    ),
+    ("post", "/api/recall/votes/{vote_id}/ballots"): Case(
+        frozenset({"admin", "member"}),
+        lambda w, r: (
+            f"/api/recall/votes/{recall_vote(w).pk}/ballots",
+            {"member": w.narva(10).pk, "recall": True},
+        ),
+        201,
+    ),
+    ("post", "/api/recall/votes/{vote_id}/close"): Case(
+        ADMIN, lambda w, r: (f"/api/recall/votes/{recall_vote(w).pk}/close", {})
+    ),
+    ("get", "/api/journal"): Case(EVERYONE, lambda w, r: ("/api/journal", None)),
+    ("get", "/api/journal/verify"): Case(EVERYONE, lambda w, r: ("/api/journal/verify", None)),
+}
+
+PUBLIC = {("get", "/api/health"), ("get", "/api/auth/csrf"), ("post", "/api/auth/login")}
+"""The routes that need no caller; every other route answers 401 to nobody."""
