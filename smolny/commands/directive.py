@@ -7,7 +7,10 @@ pinned root (``--trust KEY``, ``--keyring FILE``) it can only say the file is se
 and says so on standard output. The verify path imports no Django.
 
 The ``directive`` command holds one sub-subcommand per action; ``list`` and ``export`` (which
-need the database) are added as further ``_register_*`` functions beside ``verify``.
+need the database) are added as further ``_register_*`` functions beside ``verify``:
+``smolny directive list [--db URL]`` prints one line per directive (id, date, issuing organ,
+status now, tab-separated); ``smolny directive export ID [--db URL]`` writes the signed file with
+its countersignatures to standard output (exit 2 for an unknown id).
 """
 
 from __future__ import annotations
@@ -51,6 +54,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     actions = parser.add_subparsers(dest="directive_action", metavar="ACTION")
     _register_verify(actions)
+    _register_list(actions)
+    _register_export(actions)
 
     def handle_missing_action(args: argparse.Namespace) -> int:
         parser.print_help(sys.stderr)
@@ -151,4 +156,98 @@ def handle_verify(args: argparse.Namespace) -> int:
             print(f"  {reason}", file=sys.stderr)
         return 1
     print("\n".join(_report(signed, verification)))
+    return 0
+
+
+LIST_DESCRIPTION = """\
+List the directives in the database, one line each: id, date issued, issuing organ, and the
+status now (binding, awaiting countersignature, countermanded, vetoed, not authentic). When the
+addressees' statuses differ, each addressee's is given as ADDRESSEE: STATUS, separated by "; ".
+The status is computed by the authority rules from the stored signed file, verified against
+the organisation's root key.
+"""
+EXPORT_DESCRIPTION = """\
+Write directive ID as the self-contained signed file (with every countersignature) on standard
+output, for `smolny directive verify` to check offline.
+"""
+
+
+def _register_list(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = actions.add_parser(
+        "list",
+        help="one line per directive: id, date, issuing organ, status",
+        description=LIST_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--db", metavar="URL", help="database URL (default: SMOLNY_DATABASE_URL)")
+    parser.set_defaults(handler=handle_list)
+
+
+def _register_export(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = actions.add_parser(
+        "export",
+        help="the signed directive as a self-contained file on stdout",
+        description=EXPORT_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("id", metavar="ID", help="the directive's id (as `list` shows it)")
+    parser.add_argument("--db", metavar="URL", help="database URL (default: SMOLNY_DATABASE_URL)")
+    parser.set_defaults(handler=handle_export)
+
+
+def _database(db: str | None) -> None:
+    from smolny.commands import setup_django
+    from smolny.dburl import DatabaseURLError
+
+    try:
+        setup_django(db)
+    except DatabaseURLError as error:
+        raise InputError(str(error), file="--db") from None
+
+
+def handle_list(args: argparse.Namespace) -> int:
+    """Print one line per directive, oldest first: id, date, issuing organ, status now."""
+    try:
+        _database(args.db)
+    except InputError as error:
+        return fail(error)
+    from django.db import DatabaseError
+    from django.utils import timezone
+
+    from smolny.federation.models import Directive
+    from smolny.federation.queries import directive_standings, status_summary
+
+    now = timezone.now()
+    try:
+        for directive in Directive.objects.select_related("issuer").order_by("issued_at", "pk"):
+            status = status_summary(directive_standings(directive, max(now, directive.issued_at)))
+            print(
+                f"{directive.pk}\t{directive.issued_at.isoformat()}\t"
+                f"{directive.issuer.name}\t{status}"
+            )
+    except DatabaseError as error:
+        return fail(Exception(f"cannot read the directives: {error}".strip()))
+    return 0
+
+
+def handle_export(args: argparse.Namespace) -> int:
+    """Print directive ID's signed file; exit 2 when there is no such directive."""
+    try:
+        if not args.id.isdigit():
+            raise InputError(f"directive id {args.id!r} is not a number", file="ID")
+        _database(args.db)
+    except InputError as error:
+        return fail(error)
+    from django.db import DatabaseError
+
+    from smolny.federation.models import Directive
+    from smolny.federation.queries import export_text
+
+    try:
+        directive = Directive.objects.filter(pk=int(args.id)).first()
+    except DatabaseError as error:
+        return fail(Exception(f"cannot read the directives: {error}".strip()))
+    if directive is None:
+        return fail(InputError(f"no directive {args.id}", file="ID"))
+    sys.stdout.write(export_text(directive))
     return 0

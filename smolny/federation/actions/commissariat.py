@@ -1,0 +1,235 @@
+"""The commissariat: officers appointed by a congress or its central executive, each with a
+portfolio, removable by a vote of the appointing body at any time.
+
+Appointments and removals are decisions of the appointing body. Until the session actions can
+be linked here, each is recorded as a :class:`~smolny.federation.models.Decision`: the motion,
+the tallies as entered, and the outcome decided by :func:`smolny.rules.majority.decide` under
+the body's majority rule. A decision is recorded whether it carried or not (a failed removal
+is part of the record too); only a carried one changes the commissariat. When the tally does
+not say how many members are seated, the database does: the congress's current mandates, or
+the organ's held seats, at the time of the vote.
+
+Composition history: appointments are dated rows ended by removal, never rewritten, so the
+commissariat at any past date is one query (:func:`smolny.federation.queries.commissariat_at`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+
+from smolny.councils.actions.base import (
+    ActionError,
+    Actor,
+    NotAllowed,
+    action_transaction,
+    fresh,
+    record,
+    require_secretary,
+)
+from smolny.councils.models import Council, Mandate, Member, Organ, Organisation, OrganSeat
+from smolny.councils.models.dated import valid_at
+from smolny.federation.bodies import Body, body_ref, resolve
+from smolny.federation.models import (
+    CentralExecutive,
+    CommissarAppointment,
+    Commissariat,
+    Decision,
+)
+from smolny.rules.majority import MajorityRule, Tally, decide
+
+
+def _check_appointing_body(body: Body, at: datetime) -> None:
+    """A congress, or the central executive of a congress in office at *at*."""
+    if isinstance(body, Council):
+        if body.kind != Council.CONGRESS:
+            raise NotAllowed(f"{body.name} is not a congress")
+        return
+    if (
+        isinstance(body, Organ)
+        and CentralExecutive.objects.filter(valid_at(at), organ=body).exists()
+    ):
+        return
+    raise NotAllowed(f"{body} is neither a congress nor a central executive in office")
+
+
+def seated(body: Body, at: datetime) -> int:
+    """Members of *body* at *at*: a council's current mandates or an organ's held seats."""
+    if isinstance(body, Council):
+        return Mandate.objects.filter(valid_at(at), council=body).count()
+    return OrganSeat.objects.filter(valid_at(at), organ_id=body.pk, status=OrganSeat.HELD).count()
+
+
+def record_decision(
+    organisation: Organisation,
+    body: Body,
+    motion: str,
+    tally: Tally,
+    rule: MajorityRule,
+    at: datetime,
+) -> Decision:
+    """Decide *tally* under *rule* and write the decision (inside the calling action)."""
+    if tally.seated is None:
+        try:
+            tally = dataclasses.replace(tally, seated=seated(body, at))
+        except ValueError as error:
+            raise ActionError(f"tally for {motion!r}: {error}") from None
+    outcome = decide(tally, rule)
+    return Decision.objects.create(
+        organisation=organisation,
+        body=body_ref(body),
+        at=at,
+        motion=motion[:500],
+        votes_for=tally.for_,
+        votes_against=tally.against,
+        abstentions=tally.abstain,
+        present=tally.present,
+        seated=tally.seated,
+        rule=rule.describe()[:200],
+        outcome=outcome.outcome.value,
+        reason=outcome.reason[:500],
+    )
+
+
+def _decision_payload(decision: Decision) -> dict[str, object]:
+    return {
+        "decision": decision.pk,
+        "body": decision.body,
+        "motion": decision.motion,
+        "for": decision.votes_for,
+        "against": decision.votes_against,
+        "abstain": decision.abstentions,
+        "present": decision.present,
+        "seated": decision.seated,
+        "rule": decision.rule,
+        "outcome": decision.outcome,
+        "reason": decision.reason,
+    }
+
+
+def create_commissariat(
+    actor: Actor, name: str, *, appointed_by: Council | Organ, at: datetime | None = None
+) -> Commissariat:
+    """Create a council of commissars answerable to *appointed_by* (a congress or its central
+    executive)."""
+    name = name.strip()
+    if not name:
+        raise ActionError("a commissariat needs a name")
+    with action_transaction(at) as at:
+        body = fresh(appointed_by)
+        organisation = body.organisation if isinstance(body, Council) else body.council.organisation
+        require_secretary(actor, organisation, at)
+        _check_appointing_body(body, at)
+        if Commissariat.objects.filter(organisation=organisation, name=name).exists():
+            raise NotAllowed(f"{organisation.name} has a commissariat named {name!r} already")
+        commissariat = Commissariat.objects.create(
+            organisation=organisation, name=name, appointed_by=body_ref(body), start=at
+        )
+        record(
+            actor,
+            "create_commissariat",
+            {"commissariat": commissariat.pk, "name": name, "appointed_by": body_ref(body)},
+            at=at,
+            organisation=organisation,
+        )
+    return commissariat
+
+
+def appoint_commissar(
+    actor: Actor,
+    commissariat: Commissariat,
+    member: Member,
+    portfolio: str,
+    *,
+    tally: Tally,
+    rule: MajorityRule | None = None,
+    at: datetime | None = None,
+) -> tuple[Decision, CommissarAppointment | None]:
+    """The appointing body votes on appointing *member* to *portfolio*; when the motion
+    carries, the appointment starts. Returns the decision and the appointment (or None)."""
+    portfolio = portfolio.strip()
+    if not portfolio:
+        raise ActionError("a commissar needs a portfolio")
+    rule = rule or MajorityRule.simple()
+    with action_transaction(at) as at:
+        commissariat = fresh(commissariat)
+        member = fresh(member)
+        organisation = commissariat.organisation
+        require_secretary(actor, organisation, at)
+        body = resolve(commissariat.appointed_by, organisation)
+        _check_appointing_body(body, at)
+        if member.organisation_id != organisation.pk or not member.current_at(at):
+            raise NotAllowed(f"{member.name} is not a member of {organisation.name}")
+        if CommissarAppointment.objects.filter(
+            commissariat=commissariat, portfolio=portfolio, end=None
+        ).exists():
+            raise NotAllowed(f"the portfolio {portfolio!r} is held; remove its commissar first")
+        motion = f"appoint {member.name} commissar for {portfolio}"
+        decision = record_decision(organisation, body, motion, tally, rule, at)
+        appointment = None
+        if decision.outcome == "carried":
+            appointment = CommissarAppointment.objects.create(
+                commissariat=commissariat,
+                member=member,
+                portfolio=portfolio,
+                appointed_by=decision,
+                start=at,
+            )
+        record(
+            actor,
+            "appoint_commissar",
+            {
+                "commissariat": commissariat.pk,
+                "member": member.external_id,
+                "portfolio": portfolio,
+                "appointment": appointment.pk if appointment else None,
+                **_decision_payload(decision),
+            },
+            at=at,
+            organisation=organisation,
+        )
+    return decision, appointment
+
+
+def remove_commissar(
+    actor: Actor,
+    appointment: CommissarAppointment,
+    *,
+    tally: Tally,
+    rule: MajorityRule | None = None,
+    at: datetime | None = None,
+) -> Decision:
+    """The appointing body votes on removing the commissar; when it carries, the
+    appointment ends at that moment."""
+    rule = rule or MajorityRule.simple()
+    with action_transaction(at) as at:
+        appointment = fresh(appointment)
+        commissariat = appointment.commissariat
+        organisation = commissariat.organisation
+        require_secretary(actor, organisation, at)
+        if appointment.end is not None:
+            raise NotAllowed(f"{appointment.member.name} no longer holds {appointment.portfolio}")
+        if at < appointment.start:
+            raise NotAllowed("a commissar cannot be removed before being appointed")
+        body = resolve(commissariat.appointed_by, organisation)
+        motion = f"remove {appointment.member.name} as commissar for {appointment.portfolio}"
+        decision = record_decision(organisation, body, motion, tally, rule, at)
+        if decision.outcome == "carried":
+            appointment.end = at
+            appointment.removed_by = decision
+            appointment.end_reason = CommissarAppointment.REMOVED
+            appointment.save(update_fields=["end", "removed_by", "end_reason"])
+        record(
+            actor,
+            "remove_commissar",
+            {
+                "appointment": appointment.pk,
+                "member": appointment.member.external_id,
+                "portfolio": appointment.portfolio,
+                "removed": decision.outcome == "carried",
+                **_decision_payload(decision),
+            },
+            at=at,
+            organisation=organisation,
+        )
+    return decision

@@ -1,0 +1,302 @@
+"""Congresses: the convocation setting, member councils' demands, convocation and credentials.
+
+A congress is a council (``kind="congress"``) whose constituencies are its member councils
+(``create_constituency(..., delegating_council=...)``). The order of business:
+
+1. It is convened (:func:`convene_congress`) by its current central executive, or on demand of
+   member councils (:func:`demand_convocation`) representing at least the congress's
+   ``demand_share`` of the membership it represents (:func:`set_congress_settings`).
+2. At convocation its seats are apportioned afresh under its representation rule (a ratio with
+   a minimum, or a fixed size and a method) from the rolls as they stand then: each member
+   council's population is the membership it represents, so a regional congress counts the
+   sum of its member councils' rolls (:func:`smolny.councils.queries.roll_counts`).
+3. Member councils elect their delegates through the councils' election actions (result entry
+   or a count) and the congress seats them (``seat_deputy``).
+4. The credentials step (:func:`check_credentials`) examines every delegate. **The rule**: a
+   delegate's credentials are accepted when the mandate comes from an election opened since
+   the convocation (a mandate of an earlier congress does not carry over) and the delegate
+   holds, at the time of the check, a current mandate in the council that sent them. Being
+   only on a member roll of that council is not enough: a council delegates from among its
+   deputies, as the soviets did.
+5. A council recalls its delegate (``recall_by_delegating_body``) and the by-election that
+   opens fills the seat; the replacement's credentials are checked like the others'.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from fractions import Fraction as Ratio
+
+from smolny.councils.actions.apportionment import apportion_council
+from smolny.councils.actions.base import (
+    ActionError,
+    Actor,
+    NotAllowed,
+    action_transaction,
+    fresh,
+    record,
+    require_secretary,
+)
+from smolny.councils.actions.election import eligible
+from smolny.councils.models import Constituency, Council, Mandate, Organ
+from smolny.councils.models.dated import valid_at
+from smolny.councils.queries import constituency_rows, roll_counts
+from smolny.federation.models import (
+    CentralExecutive,
+    CongressSettings,
+    Convocation,
+    ConvocationDemand,
+    Credential,
+)
+
+DEFAULT_DEMAND_SHARE = Ratio(1, 3)
+
+
+def _congress(council: Council) -> Council:
+    council = fresh(council)
+    if council.kind != Council.CONGRESS:
+        raise NotAllowed(f"{council.name} is not a congress")
+    return council
+
+
+def set_congress_settings(
+    actor: Actor, congress: Council, *, demand_share: Ratio | str, at: datetime | None = None
+) -> CongressSettings:
+    """Set the share of the represented membership whose councils may demand a convocation."""
+    try:
+        share = Ratio(demand_share)
+    except (ValueError, ZeroDivisionError):
+        raise ActionError(f"demand share: {demand_share!r} is not a fraction such as 1/3") from None
+    if not 0 < share <= 1:
+        raise ActionError(f"demand share: {share} must lie in (0, 1]")
+    with action_transaction(at) as at:
+        congress = _congress(congress)
+        require_secretary(actor, congress.organisation, at)
+        settings, _ = CongressSettings.objects.update_or_create(
+            congress=congress,
+            defaults={"demand_share_num": share.numerator, "demand_share_den": share.denominator},
+        )
+        record(
+            actor,
+            "set_congress_settings",
+            {"congress": congress.pk, "demand_share": str(share)},
+            at=at,
+            organisation=congress.organisation,
+        )
+    return settings
+
+
+def demand_share(congress: Council) -> Ratio:
+    settings = CongressSettings.objects.filter(congress=congress).first()
+    return settings.demand_share if settings else DEFAULT_DEMAND_SHARE
+
+
+def represented_membership(congress: Council, at: datetime) -> dict[int, int]:
+    """The membership each member council represents at *at*, by council id."""
+    rows = [r for r in constituency_rows(congress, at) if r.kind == Constituency.COUNCIL]
+    counts = roll_counts(congress, at, only=rows)
+    return {r.delegating_council_id: counts[r.pk] for r in rows}
+
+
+def demand_convocation(
+    actor: Actor,
+    congress: Council,
+    council: Council,
+    *,
+    decision: str = "",
+    at: datetime | None = None,
+) -> ConvocationDemand:
+    """Member *council* demands that *congress* be convened (*decision*: its minute)."""
+    with action_transaction(at) as at:
+        congress = _congress(congress)
+        council = fresh(council)
+        require_secretary(actor, congress.organisation, at)
+        membership = represented_membership(congress, at)
+        if council.pk not in membership:
+            raise NotAllowed(f"{council.name} is not a member council of {congress.name}")
+        if ConvocationDemand.objects.filter(
+            congress=congress, council=council, convocation=None
+        ).exists():
+            raise NotAllowed(f"{council.name} has a demand outstanding already")
+        demand = ConvocationDemand.objects.create(
+            congress=congress,
+            council=council,
+            made_at=at,
+            membership=membership[council.pk],
+            decision=decision,
+        )
+        record(
+            actor,
+            "demand_convocation",
+            {
+                "congress": congress.pk,
+                "council": council.pk,
+                "membership": membership[council.pk],
+                "decision": decision,
+            },
+            at=at,
+            organisation=congress.organisation,
+        )
+    return demand
+
+
+def current_central_executive(congress: Council, at: datetime) -> CentralExecutive | None:
+    return CentralExecutive.objects.filter(valid_at(at), congress=congress).first()
+
+
+def convene_congress(
+    actor: Actor,
+    congress: Council,
+    *,
+    by: Organ | None = None,
+    tie_seed: int | None = None,
+    at: datetime | None = None,
+) -> Convocation:
+    """Convene *congress*: by its central executive *by*, or (``by=None``) on the outstanding
+    demands of member councils, whose represented membership, recomputed now, must reach the
+    demand share. The delegates are apportioned afresh from the current rolls (see the module).
+    """
+    with action_transaction(at) as at:
+        congress = _congress(congress)
+        require_secretary(actor, congress.organisation, at)
+        demand: dict[str, object] = {}
+        demands = list(ConvocationDemand.objects.filter(congress=congress, convocation=None))
+        if by is not None:
+            by = fresh(by)
+            executive = current_central_executive(congress, at)
+            if executive is None or executive.organ_id != by.pk:
+                raise NotAllowed(f"{by.name} is not the central executive of {congress.name}")
+            how = Convocation.BY_CENTRAL_EXECUTIVE
+        else:
+            membership = represented_membership(congress, at)
+            total = sum(membership.values())
+            demanding = sorted({d.council_id for d in demands if d.council_id in membership})
+            behind = sum(membership[c] for c in demanding)
+            share = demand_share(congress)
+            if total == 0 or Ratio(behind, total) < share:
+                raise NotAllowed(
+                    f"the councils demanding a convocation of {congress.name} represent "
+                    f"{behind} of {total} members; {share} is needed"
+                )
+            demand = {
+                "councils": demanding,
+                "membership": behind,
+                "total": total,
+                "share": str(share),
+            }
+            how = Convocation.ON_DEMAND
+        apportionment = apportion_council(actor, congress, tie_seed=tie_seed, at=at)
+        number = Convocation.objects.filter(congress=congress).count() + 1
+        convocation = Convocation.objects.create(
+            congress=congress,
+            number=number,
+            convened_at=at,
+            convened_by=how,
+            convening_organ=by,
+            apportionment=apportionment,
+            demand=demand,
+        )
+        ConvocationDemand.objects.filter(pk__in=[d.pk for d in demands]).update(
+            convocation=convocation
+        )
+        record(
+            actor,
+            "convene_congress",
+            {
+                "congress": congress.pk,
+                "convocation": convocation.pk,
+                "number": number,
+                "convened_by": how,
+                "organ": by.pk if by else None,
+                "apportionment": apportionment.pk,
+                "demand": demand,
+            },
+            at=at,
+            organisation=congress.organisation,
+        )
+    return convocation
+
+
+def credential_finding(
+    mandate: Mandate, convocation: Convocation, at: datetime
+) -> tuple[bool, str]:
+    """The credentials rule (see the module): accepted or not, and why."""
+    election = mandate.election
+    if election is None or election.opened_at < convocation.convened_at:
+        return False, (
+            f"{mandate.member.name} was not elected for convocation {convocation.number} "
+            f"(convened {convocation.convened_at.isoformat()})"
+        )
+    problem = eligible(mandate.member, mandate.constituency, at)
+    if problem:
+        return False, problem
+    sender = mandate.constituency.delegating_council
+    return True, f"{mandate.member.name} holds a current mandate in {sender}"
+
+
+def check_credentials(
+    actor: Actor, convocation: Convocation, *, at: datetime | None = None
+) -> list[Credential]:
+    """Check the credentials of every delegate seated and not yet examined at *convocation*.
+
+    May be run again: later delegates (replacements) are examined then. Returns the new
+    findings, accepted and refused alike.
+    """
+    with action_transaction(at) as at:
+        convocation = fresh(convocation)
+        congress = convocation.congress
+        require_secretary(actor, congress.organisation, at)
+        if at < convocation.convened_at:
+            raise ActionError("credentials cannot be checked before the convocation")
+        done = set(convocation.credentials.values_list("mandate_id", flat=True))
+        mandates = (
+            Mandate.objects.filter(valid_at(at), council=congress)
+            .exclude(pk__in=done)
+            .select_related("member", "election", "constituency__delegating_council")
+            .order_by("constituency__name", "member__name", "pk")
+        )
+        findings = []
+        for mandate in mandates:
+            accepted, reason = credential_finding(mandate, convocation, at)
+            findings.append(
+                Credential(
+                    convocation=convocation,
+                    mandate=mandate,
+                    checked_at=at,
+                    accepted=accepted,
+                    reason=reason[:500],
+                )
+            )
+        if not findings:
+            raise NotAllowed("no delegate is waiting for the credentials step")
+        Credential.objects.bulk_create(findings)
+        if convocation.credentials_checked_at is None:
+            convocation.credentials_checked_at = at
+            convocation.save(update_fields=["credentials_checked_at"])
+        record(
+            actor,
+            "check_credentials",
+            {
+                "convocation": convocation.pk,
+                "accepted": [c.mandate.member.external_id for c in findings if c.accepted],
+                "refused": {
+                    c.mandate.member.external_id: c.reason for c in findings if not c.accepted
+                },
+            },
+            at=at,
+            organisation=congress.organisation,
+        )
+    return findings
+
+
+def uncredentialed(convocation: Convocation, at: datetime) -> list[Mandate]:
+    """Current delegates at *at* without accepted credentials for *convocation*."""
+    accepted = Credential.objects.filter(convocation=convocation, accepted=True).values_list(
+        "mandate_id", flat=True
+    )
+    return list(
+        Mandate.objects.filter(valid_at(at), council=convocation.congress_id)
+        .exclude(pk__in=list(accepted))
+        .select_related("member")
+        .order_by("member__name")
+    )
