@@ -1,0 +1,139 @@
+"""The secret ballot: who voted is recorded apart from what was chosen.
+
+Two tables share only the vote: :class:`~smolny.councils.models.SecretVoter` (vote, mandate;
+no time, no choice) and :class:`~smolny.councils.models.SecretBallot` (random key, vote,
+choice, hash of the receipt; no voter, no time). The voter keeps a receipt code; after the
+close, :func:`verify_receipt` finds the sealed ballot by the code's hash and shows that it was
+counted, and with which choice, to whoever holds the code, and to nobody else.
+
+Channels of linkage, and what is done about each:
+
+* **Foreign keys**: none between the two tables, nor from the ballot to any person.
+* **Timestamps**: neither table has one. The journal entry of a cast (``cast_secret_ballot``)
+  carries the voter and its time but no choice, no ballot key, no receipt; its live event is
+  the same payload. The tally appears only in the ``close_vote`` entry.
+* **Sequence numbers and ids**: a ballot's key is 128 random bits, so key order says nothing.
+  The voter rows have ordinary ids, which order the voters, but nothing of the ballot.
+* **Order of filling**: the slots (one per voting member, created with random keys when the
+  vote opens, before anyone votes) are filled at a slot chosen uniformly at random among the
+  empty ones, so the place of a ballot in the table (SQLite's rowid, PostgreSQL's heap page)
+  is the slot's, fixed before the vote, not the order of arrival.
+* **At the close** every unused slot is deleted and every cast ballot is deleted and written
+  again, sealed, in key order, in the closing transaction: the live rows then all carry that
+  transaction's id (PostgreSQL's ``xmin``) and rowids in random-key order.
+
+Residual risk, said plainly: while the vote is open, someone with direct access to the
+database server can compare a ballot row's transaction id (PostgreSQL ``xmin``) or its
+update time in the write-ahead log with the journal entry of the cast, which is written in the
+same transaction; after the close the superseded row versions stay on disk (PostgreSQL) or in
+free pages (SQLite) until ``VACUUM`` runs. Operators limit this by running ``VACUUM`` after a
+secret vote and by not granting direct database access to anyone entitled to vote; the
+application itself never reads those system columns. A voter can also show their receipt to
+someone else (the usual price of a verifiable receipt).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from smolny.councils.actions.base import (
+    ActionError,
+    Actor,
+    NotAllowed,
+    action_transaction,
+    fresh,
+    record,
+    require_member_or_secretary,
+)
+from smolny.councils.actions.vote import CHOICES, entitled, get_vote, require_open
+from smolny.councils.models import Member, SecretBallot, SecretVoter, Vote
+
+
+def _key() -> str:
+    return secrets.token_hex(16)
+
+
+def _receipt_hash(vote: Vote, code: str) -> str:
+    return hashlib.sha256(f"{vote.pk}:{code}".encode()).hexdigest()
+
+
+def make_slots(vote: Vote, n: int) -> None:
+    """Empty ballot slots with random keys, made before anyone votes."""
+    SecretBallot.objects.bulk_create(
+        (SecretBallot(key=_key(), vote=vote) for _ in range(max(n, 1))), batch_size=1000
+    )
+
+
+def cast_secret_ballot(
+    actor: Actor, vote: Vote | int, member: Member, choice: str, *, at: datetime | None = None
+) -> str:
+    """*member* casts a secret ballot; the return value is their receipt code (keep it)."""
+    if choice not in CHOICES:
+        raise ActionError(f"choice {choice!r}: use for, against or abstain")
+    with action_transaction(at) as at:
+        vote = get_vote(vote)
+        member = fresh(member)
+        require_member_or_secretary(actor, member, at)
+        if vote.method != Vote.SECRET:
+            raise NotAllowed(f"this vote is by {vote.method}, not a secret ballot")
+        require_open(vote)
+        mandate = entitled(vote, member, at)
+        if SecretVoter.objects.filter(vote=vote, mandate=mandate).exists():
+            raise NotAllowed(f"{member.name} has voted in this ballot already")
+        SecretVoter.objects.create(vote=vote, mandate=mandate)
+        empty = SecretBallot.objects.filter(vote=vote, choice="")
+        n = empty.count()
+        if n == 0:
+            make_slots(vote, 1)
+            n = 1
+        slot = empty.order_by("key")[secrets.randbelow(n)]
+        code = secrets.token_urlsafe(16)
+        slot.choice = choice
+        slot.receipt_hash = _receipt_hash(vote, code)
+        slot.save(update_fields=["choice", "receipt_hash"])
+        record(
+            actor,
+            "cast_secret_ballot",
+            {"vote": vote.pk, "member": member.external_id},
+            at=at,
+            organisation=vote.item.session.organ.council.organisation,
+        )
+    return code
+
+
+def secret_figures(vote: Vote) -> tuple[int, int, int, set[int]]:
+    """For, against, abstain, and the members who voted (for the presence at the close)."""
+    choices = list(SecretBallot.objects.filter(vote=vote).values_list("choice", flat=True))
+    voters = set(SecretVoter.objects.filter(vote=vote).values_list("mandate__member_id", flat=True))
+    return choices.count("for"), choices.count("against"), choices.count("abstain"), voters
+
+
+def seal(vote: Vote) -> None:
+    """Inside the closing action: drop unused slots, rewrite the cast ballots in key order."""
+    cast = list(
+        SecretBallot.objects.filter(vote=vote)
+        .exclude(choice="")
+        .order_by("key")
+        .values_list("key", "choice", "receipt_hash")
+    )
+    SecretBallot.objects.filter(vote=vote).delete()
+    SecretBallot.objects.bulk_create(
+        (SecretBallot(key=k, vote=vote, choice=c, receipt_hash=h, sealed=True) for k, c, h in cast),
+        batch_size=1000,
+    )
+
+
+def verify_receipt(vote: Vote | int, code: str) -> str | None:
+    """The choice on the ballot counted under *code*, or ``None`` if no counted ballot has it.
+
+    Only a closed vote's sealed ballots are counted ballots; a read, not a change.
+    """
+    vote = get_vote(vote)
+    if vote.status != Vote.CLOSED:
+        return None
+    found = SecretBallot.objects.filter(
+        vote=vote, sealed=True, receipt_hash=_receipt_hash(vote, code)
+    ).first()
+    return found.choice if found else None

@@ -1,0 +1,584 @@
+"""Sessions: an organ's rules of procedure, convening with notice, opening on a quorum,
+attendance, the chair, walkouts, adjourning and closing.
+
+The rules come from :mod:`smolny.rules.procedure.notice` (notice and the emergency rule,
+quorum to open) and :mod:`smolny.rules.procedure.closing` (walkouts); this module stores what
+they decide. Who sits in an organ with a vote (:func:`seated`): for a plenum every holder of a
+current mandate in the council, for any other organ the holders of its current seats. Everyone
+else in the hall is an observer. Presence is per person (member), and the right to vote is
+decided at the moment it is used, so a deputy recalled during a session stays in the hall and
+loses the vote at that instant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from fractions import Fraction as Ratio
+
+from smolny.councils.actions.base import (
+    ActionError,
+    Actor,
+    NotAllowed,
+    PermissionDenied,
+    action_transaction,
+    actor_label,
+    fresh,
+    is_secretary,
+    record,
+    require_member_or_secretary,
+    require_secretary,
+)
+from smolny.councils.models import (
+    Attendance,
+    ChairTerm,
+    Fraction,
+    FractionMembership,
+    Mandate,
+    Member,
+    Organ,
+    OrganRules,
+    OrganSeat,
+    Session,
+    Walkout,
+)
+from smolny.councils.models.dated import valid_at
+from smolny.rules.majority import Base, Kind, MajorityRule, Quorum
+from smolny.rules.procedure import (
+    AlternativeVoting,
+    EmergencyRule,
+    MotionRules,
+    NoticeRule,
+    PutOrder,
+    SpeakingRules,
+    decide_convening,
+    quorum_to_open,
+)
+
+# --- the organ's rules ---------------------------------------------------------------------
+
+
+def rules_of(organ: Organ) -> OrganRules:
+    """The organ's rules row, or the defaults (an unsaved row) when it has none."""
+    found = OrganRules.objects.filter(organ=organ).first()
+    return found if found is not None else OrganRules(organ=organ)
+
+
+def notice_rule(rules: OrganRules) -> NoticeRule:
+    emergency = (
+        EmergencyRule(timedelta(seconds=rules.emergency_minimum_seconds))
+        if rules.emergency
+        else None
+    )
+    return NoticeRule(timedelta(seconds=rules.notice_seconds), emergency)
+
+
+def quorum_of(rules: OrganRules) -> Quorum:
+    if rules.quorum_members is not None:
+        return Quorum(rules.quorum_members, more_than=rules.quorum_more_than)
+    return Quorum(rules.quorum_share, more_than=rules.quorum_more_than)
+
+
+def majority_rule(rules: OrganRules) -> MajorityRule:
+    """The organ's majority rule, with its quorum."""
+    kind = Kind(rules.majority_kind)
+    base = Base(rules.majority_base)
+    quorum = quorum_of(rules)
+    if kind is Kind.SIMPLE:
+        return MajorityRule.simple(quorum=quorum, casting_vote=rules.casting_vote)
+    if kind is Kind.ABSOLUTE:
+        return MajorityRule.absolute(base, quorum=quorum, casting_vote=rules.casting_vote)
+    return MajorityRule.qualified(
+        Ratio(rules.majority_num, rules.majority_den),
+        base,
+        more_than=rules.majority_more_than,
+        quorum=quorum,
+        casting_vote=rules.casting_vote,
+    )
+
+
+def motion_rules(rules: OrganRules) -> MotionRules:
+    return MotionRules(
+        max_depth=rules.max_depth,
+        alternatives=AlternativeVoting(rules.alternatives),
+        order=PutOrder(rules.put_order),
+    )
+
+
+def speaking_rules(rules: OrganRules) -> SpeakingRules:
+    return SpeakingRules(rules.time_limit, rules.point_of_order_limit)
+
+
+def set_organ_rules(
+    actor: Actor,
+    organ: Organ,
+    *,
+    notice: timedelta = timedelta(days=1),
+    emergency: timedelta | None = None,
+    quorum: Quorum | None = None,
+    majority: MajorityRule | None = None,
+    alternatives: str = "successive",
+    put_order: str = "as-moved",
+    max_depth: int = 2,
+    time_limit: int = 300,
+    point_of_order_limit: int = 180,
+    share_turns: int | None = None,
+    share_seconds: int | None = None,
+    at: datetime | None = None,
+) -> OrganRules:
+    """Set an organ's rules of procedure (*emergency*: the shortest notice the emergency rule
+    allows, ``None`` for no emergency rule; *quorum* defaults to more than half the seated;
+    *majority* to a simple majority; its own quorum is replaced by *quorum*)."""
+    quorum = quorum or Quorum.majority_of_seated()
+    majority = majority or MajorityRule.simple()
+    try:
+        notice_rule_checked = NoticeRule(
+            notice, None if emergency is None else EmergencyRule(emergency)
+        )
+        MotionRules(
+            max_depth=max_depth,
+            alternatives=AlternativeVoting(alternatives),
+            order=PutOrder(put_order),
+        )
+        SpeakingRules(time_limit, point_of_order_limit)
+    except ValueError as error:
+        raise ActionError(f"rules of procedure: {error}") from None
+    with action_transaction(at) as at:
+        organ = fresh(organ)
+        require_secretary(actor, organ.council.organisation, at)
+        rules = OrganRules.objects.filter(organ=organ).first() or OrganRules(organ=organ)
+        rules.notice_seconds = int(notice_rule_checked.period.total_seconds())
+        rules.emergency = emergency is not None
+        rules.emergency_minimum_seconds = int(emergency.total_seconds()) if emergency else 0
+        if isinstance(quorum.threshold, Ratio):
+            rules.quorum_num = quorum.threshold.numerator
+            rules.quorum_den = quorum.threshold.denominator
+            rules.quorum_members = None
+        else:
+            rules.quorum_members = quorum.threshold
+        rules.quorum_more_than = quorum.more_than
+        rules.majority_kind = majority.kind.value
+        rules.majority_base = majority.base.value
+        rules.majority_num = majority.fraction.numerator
+        rules.majority_den = majority.fraction.denominator
+        rules.majority_more_than = majority.more_than
+        rules.casting_vote = majority.casting_vote
+        rules.alternatives = alternatives
+        rules.put_order = put_order
+        rules.max_depth = max_depth
+        rules.time_limit = time_limit
+        rules.point_of_order_limit = point_of_order_limit
+        rules.share_turns = share_turns
+        rules.share_seconds = share_seconds
+        rules.save()
+        record(
+            actor,
+            "set_organ_rules",
+            {
+                "organ": organ.pk,
+                "notice_seconds": rules.notice_seconds,
+                "emergency": rules.emergency,
+                "emergency_minimum_seconds": rules.emergency_minimum_seconds,
+                "quorum": quorum_of(rules).describe(None)
+                if rules.quorum_members is not None
+                else f"{'more than' if quorum.more_than else 'at least'} {quorum.threshold}",
+                "majority": majority_rule(rules).describe(),
+                "alternatives": alternatives,
+                "put_order": put_order,
+            },
+            at=at,
+            organisation=organ.council.organisation,
+        )
+    return rules
+
+
+# --- who sits, who is present --------------------------------------------------------------
+
+
+def seated(organ: Organ, at: datetime) -> dict[int, Mandate]:
+    """The members with a vote in *organ* at *at*, by member id, with their mandates."""
+    mandates = Mandate.objects.filter(valid_at(at), council_id=organ.council_id)
+    if organ.kind != Organ.PLENUM:
+        holders = OrganSeat.objects.filter(valid_at(at), organ=organ, status=OrganSeat.HELD).values(
+            "holder_id"
+        )
+        mandates = mandates.filter(pk__in=holders)
+    return {m.member_id: m for m in mandates}
+
+
+def voting_mandate(organ: Organ, member: Member, at: datetime) -> Mandate | None:
+    """The mandate giving *member* a vote in *organ* at *at*, or ``None`` (an observer)."""
+    mandate = Mandate.objects.filter(
+        valid_at(at), council_id=organ.council_id, member=member
+    ).first()
+    if mandate is None:
+        return None
+    if organ.kind != Organ.PLENUM:
+        held = OrganSeat.objects.filter(
+            valid_at(at), organ=organ, status=OrganSeat.HELD, holder=mandate
+        ).exists()
+        if not held:
+            return None
+    return mandate
+
+
+def present_members(session: Session, at: datetime) -> set[int]:
+    """Member ids in the hall at *at*, observers included."""
+    return set(
+        Attendance.objects.filter(valid_at(at), session=session).values_list("member_id", flat=True)
+    )
+
+
+def fraction_names(mandates: Iterable[Mandate], at: datetime) -> dict[int, str]:
+    """The fraction each mandate sat with at *at* (by mandate id; absent: none)."""
+    ids = [m.pk for m in mandates]
+    rows = FractionMembership.objects.filter(valid_at(at), mandate_id__in=ids).values_list(
+        "mandate_id", "fraction__name"
+    )
+    return dict(rows)
+
+
+# --- permission ----------------------------------------------------------------------------
+
+
+def current_chair(session: Session, at: datetime) -> ChairTerm | None:
+    return ChairTerm.objects.filter(valid_at(at), session=session).first()
+
+
+def require_chair_or_secretary(actor: Actor, session: Session, at: datetime) -> None:
+    """The chair conducts the sitting; a secretary may record for the chair."""
+    if is_secretary(actor, session.organ.council.organisation, at):
+        return
+    term = current_chair(session, at)
+    user_id = getattr(actor, "pk", None)
+    if term is not None and user_id is not None and term.member.user_id == user_id:
+        return
+    raise PermissionDenied(f"{actor_label(actor)} neither chairs {session} nor is a secretary")
+
+
+def get_session(session: Session | int) -> Session:
+    """The session, re-read inside the transaction; an unknown id is refused by name."""
+    pk = session.pk if isinstance(session, Session) else session
+    found = Session.objects.select_related("organ__council__organisation").filter(pk=pk).first()
+    if found is None:
+        raise ActionError(f"no session with id {pk}")
+    return found
+
+
+def require_status(session: Session, *statuses: str) -> None:
+    if session.status not in statuses:
+        raise NotAllowed(
+            f"{session.title} is {session.status}; this needs it {' or '.join(statuses)}"
+        )
+
+
+# --- the lifecycle -------------------------------------------------------------------------
+
+
+def convene_session(
+    actor: Actor,
+    organ: Organ,
+    title: str,
+    *,
+    starts_at: datetime,
+    at: datetime | None = None,
+) -> Session:
+    """Call a sitting of *organ* for *starts_at*; the notice given is decided by its rules.
+
+    Short notice is allowed only under the organ's emergency rule, and the session (and every
+    decision it takes) is then marked irregular; without one the summons is refused.
+    """
+    title = title.strip()
+    if not title:
+        raise ActionError("a session needs a title")
+    with action_transaction(at) as at:
+        organ = fresh(organ)
+        require_secretary(actor, organ.council.organisation, at)
+        if not organ.current_at(at):
+            raise NotAllowed(f"{organ.name} does not exist at {at.isoformat()}")
+        if starts_at.tzinfo is None:
+            raise ActionError("starts_at has no timezone")
+        try:
+            convening = decide_convening(notice_rule(rules_of(organ)), at, starts_at)
+        except ValueError as error:
+            raise NotAllowed(str(error)) from None
+        if not convening.allowed:
+            raise NotAllowed(
+                f"{organ.name} cannot sit at {starts_at.isoformat()}: {convening.reason}"
+            )
+        session = Session.objects.create(
+            organ=organ,
+            title=title,
+            convened_at=at,
+            starts_at=starts_at,
+            regularity=convening.regularity.value,
+            convening=convening.reason,
+        )
+        record(
+            actor,
+            "convene_session",
+            {
+                "session": session.pk,
+                "organ": organ.pk,
+                "title": title,
+                "starts_at": starts_at.isoformat(),
+                "regularity": session.regularity,
+                "reason": convening.reason,
+            },
+            at=at,
+            organisation=organ.council.organisation,
+        )
+    return session
+
+
+def check_in(
+    actor: Actor, session: Session | int, members: Sequence[Member], *, at: datetime | None = None
+) -> list[Attendance]:
+    """*members* enter the hall (a member for themself, or a secretary for many at the door).
+
+    Whether each votes or observes is decided at each vote; the journal records the count of
+    each at check-in.
+    """
+    if not members:
+        raise ActionError("check-in names nobody")
+    with action_transaction(at) as at:
+        session = get_session(session)
+        require_status(session, Session.CONVENED, Session.OPEN, Session.ADJOURNED)
+        organisation = session.organ.council.organisation
+        ids = [m.pk for m in members]
+        if len(set(ids)) != len(ids):
+            raise ActionError("check-in names a member twice")
+        found = {m.pk: m for m in Member.objects.filter(pk__in=ids, organisation=organisation)}
+        missing = [str(i) for i in ids if i not in found]
+        if missing:
+            raise ActionError(f"no member with id {', '.join(missing)} in {organisation.name}")
+        if len(members) == 1:
+            require_member_or_secretary(actor, found[ids[0]], at)
+        else:
+            require_secretary(actor, organisation, at)
+        already = present_members(session, at) & set(ids)
+        if already:
+            names = ", ".join(sorted(found[i].external_id for i in already))
+            raise NotAllowed(f"already checked in: {names}")
+        rows = Attendance.objects.bulk_create(
+            Attendance(session=session, member_id=i, start=at) for i in ids
+        )
+        voting = seated(session.organ, at)
+        record(
+            actor,
+            "check_in",
+            {
+                "session": session.pk,
+                "members": [found[i].external_id for i in ids],
+                "deputies": sum(1 for i in ids if i in voting),
+                "observers": sum(1 for i in ids if i not in voting),
+            },
+            at=at,
+            organisation=organisation,
+        )
+    return rows
+
+
+def check_out(
+    actor: Actor, session: Session | int, member: Member, *, at: datetime | None = None
+) -> Attendance:
+    """*member* leaves the hall."""
+    with action_transaction(at) as at:
+        session = get_session(session)
+        member = fresh(member)
+        require_member_or_secretary(actor, member, at)
+        row = Attendance.objects.filter(valid_at(at), session=session, member=member).first()
+        if row is None:
+            raise NotAllowed(f"{member.name} is not in the hall")
+        if at < row.start:
+            raise NotAllowed("a check-out cannot precede the check-in")
+        row.end = at
+        row.save(update_fields=["end"])
+        record(
+            actor,
+            "check_out",
+            {"session": session.pk, "member": member.external_id},
+            at=at,
+            organisation=session.organ.council.organisation,
+        )
+    return row
+
+
+def open_session(
+    actor: Actor, session: Session | int, *, chair: Member, at: datetime | None = None
+) -> Session:
+    """Open the sitting under *chair* once a quorum of the seated members has checked in."""
+    with action_transaction(at) as at:
+        session = get_session(session)
+        require_secretary(actor, session.organ.council.organisation, at)
+        require_status(session, Session.CONVENED, Session.ADJOURNED)
+        if at < session.starts_at:
+            raise NotAllowed(
+                f"{session.title} was called for {session.starts_at.isoformat()}; "
+                "it cannot open before"
+            )
+        chair = fresh(chair)
+        if chair.organisation_id != session.organ.council.organisation_id:
+            raise ActionError(f"{chair.name} is not a member of this organisation")
+        members = seated(session.organ, at)
+        check = quorum_to_open(
+            quorum_of(rules_of(session.organ)), members, present_members(session, at)
+        )
+        if not check.quorate:
+            raise NotAllowed(f"{session.title} cannot open: {check.reason}")
+        first = session.status == Session.CONVENED
+        session.status = Session.OPEN
+        if first:
+            session.opened_at = at
+            session.opening_quorum = check.reason
+        session.save(update_fields=["status", "opened_at", "opening_quorum"])
+        _set_chair(session, chair, at)
+        record(
+            actor,
+            "open_session" if first else "resume_session",
+            {
+                "session": session.pk,
+                "chair": chair.external_id,
+                "quorum": check.reason,
+                "regularity": session.regularity,
+            },
+            at=at,
+            organisation=session.organ.council.organisation,
+        )
+    return session
+
+
+def _set_chair(session: Session, member: Member, at: datetime) -> None:
+    ChairTerm.objects.filter(session=session, end=None).update(end=at)
+    ChairTerm.objects.create(session=session, member=member, start=at)
+
+
+def hand_over_chair(
+    actor: Actor, session: Session | int, to: Member, *, at: datetime | None = None
+) -> ChairTerm:
+    """The chair passes to *to* (who must be in the hall)."""
+    with action_transaction(at) as at:
+        session = get_session(session)
+        require_chair_or_secretary(actor, session, at)
+        require_status(session, Session.OPEN)
+        to = fresh(to)
+        if to.pk not in present_members(session, at):
+            raise NotAllowed(f"{to.name} is not in the hall and cannot take the chair")
+        before = current_chair(session, at)
+        _set_chair(session, to, at)
+        record(
+            actor,
+            "hand_over_chair",
+            {
+                "session": session.pk,
+                "from": before.member.external_id if before else None,
+                "to": to.external_id,
+            },
+            at=at,
+            organisation=session.organ.council.organisation,
+        )
+    term = current_chair(session, at)
+    assert term is not None
+    return term
+
+
+def record_walkout(
+    actor: Actor,
+    session: Session | int,
+    *,
+    fraction: Fraction | None = None,
+    members: Sequence[Member] = (),
+    statement: str = "",
+    at: datetime | None = None,
+) -> Walkout:
+    """A fraction (its deputies in the hall) or named members leave the sitting together."""
+    if (fraction is None) == (not members):
+        raise ActionError("a walkout is of a fraction or of named members, not both or neither")
+    with action_transaction(at) as at:
+        session = get_session(session)
+        require_chair_or_secretary(actor, session, at)
+        require_status(session, Session.OPEN)
+        in_hall = present_members(session, at)
+        if fraction is not None:
+            fraction = fresh(fraction)
+            if fraction.council_id != session.organ.council_id:
+                raise ActionError(f"{fraction.name} is not a fraction of this council")
+            leaving = (
+                set(
+                    FractionMembership.objects.filter(valid_at(at), fraction=fraction)
+                    .filter(valid_at(at, "mandate"))
+                    .values_list("mandate__member_id", flat=True)
+                )
+                & in_hall
+            )
+            if not leaving:
+                raise NotAllowed(f"no deputy of {fraction.name} is in the hall")
+        else:
+            leaving = {m.pk for m in members}
+            absent = leaving - in_hall
+            if absent:
+                raise NotAllowed(
+                    f"not in the hall: member id {', '.join(map(str, sorted(absent)))}"
+                )
+        walkout = Walkout.objects.create(
+            session=session, at=at, fraction=fraction, statement=statement, members=len(leaving)
+        )
+        Attendance.objects.filter(valid_at(at), session=session, member_id__in=leaving).update(
+            end=at, walkout=walkout
+        )
+        voting = seated(session.organ, at)
+        check = quorum_to_open(quorum_of(rules_of(session.organ)), voting, in_hall - leaving)
+        record(
+            actor,
+            "record_walkout",
+            {
+                "session": session.pk,
+                "walkout": walkout.pk,
+                "fraction": fraction.name if fraction else None,
+                "members": sorted(
+                    Member.objects.filter(pk__in=leaving).values_list("external_id", flat=True)
+                ),
+                "quorum_after": check.reason,
+            },
+            at=at,
+            organisation=session.organ.council.organisation,
+        )
+    return walkout
+
+
+def adjourn_session(actor: Actor, session: Session | int, *, at: datetime | None = None) -> Session:
+    """Adjourn: the sitting pauses (no vote may be open); :func:`open_session` resumes it."""
+    return _pause(actor, session, Session.ADJOURNED, at)
+
+
+def close_session(actor: Actor, session: Session | int, *, at: datetime | None = None) -> Session:
+    """Close the sitting: attendance and the chair end; nothing more can be recorded in it."""
+    return _pause(actor, session, Session.CLOSED, at)
+
+
+def _pause(actor: Actor, session: Session | int, status: str, at: datetime | None) -> Session:
+    from smolny.councils.models import Vote
+
+    with action_transaction(at) as at:
+        session = get_session(session)
+        require_chair_or_secretary(actor, session, at)
+        require_status(
+            session, Session.OPEN, *((Session.ADJOURNED,) if status == Session.CLOSED else ())
+        )
+        open_votes = Vote.objects.filter(item__session=session, status=Vote.OPEN).count()
+        if open_votes:
+            raise NotAllowed(f"{session.title} has {open_votes} vote(s) open; close them first")
+        session.status = status
+        if status == Session.CLOSED:
+            session.closed_at = at
+            Attendance.objects.filter(session=session, end=None).update(end=at)
+            ChairTerm.objects.filter(session=session, end=None).update(end=at)
+        session.save(update_fields=["status", "closed_at"])
+        record(
+            actor,
+            "close_session" if status == Session.CLOSED else "adjourn_session",
+            {"session": session.pk},
+            at=at,
+            organisation=session.organ.council.organisation,
+        )
+    return session

@@ -1,0 +1,390 @@
+"""Votes: opening the vote that is due, the four methods, and the close with its outcome.
+
+* Only the vote :func:`smolny.councils.actions.motion.docket_of` puts next can be opened;
+  any other is refused with the vote that is due.
+* **Named roll call**: each deputy's vote is stored with the fraction they sat with
+  (:func:`cast_vote` one by one, or :func:`record_roll_call` for the clerk's sheet).
+  **Division**: the tellers enter the two counts (and abstentions); **counted show of hands**:
+  the chair enters the counts (:func:`enter_counts`). **Secret ballot**: see
+  :mod:`smolny.councils.actions.ballot`.
+* Credentials are checked at the moment of each vote, inside its transaction: a current
+  mandate with a seat in the organ (the plenum: every deputy of the council) and presence in
+  the hall. Observers, and deputies whose mandate ended (a recall) a moment before, are refused.
+* At the close (:func:`close_vote`) the outcome is
+  :func:`smolny.rules.procedure.close_vote`, i.e. :func:`smolny.rules.majority.decide` under
+  the organ's majority rule and quorum, on the members present at that moment. "Present" for
+  a vote is every voting member in the hall at the close, and every member who voted in it
+  and left afterwards (they were present when their vote was taken); a walkout before voting
+  therefore reduces the presence. An inquorate vote is stored as such and decides nothing: the
+  same question is due again. A session convened under the emergency rule marks the decision
+  irregular.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count
+
+from smolny.councils.actions.agenda import get_item
+from smolny.councils.actions.base import (
+    ActionError,
+    Actor,
+    NotAllowed,
+    action_transaction,
+    fresh,
+    record,
+    require_member_or_secretary,
+)
+from smolny.councils.actions.motion import docket_of, end_presidium, settle_motions
+from smolny.councils.actions.session import (
+    fraction_names,
+    majority_rule,
+    present_members,
+    quorum_of,
+    require_chair_or_secretary,
+    require_status,
+    rules_of,
+    seated,
+    voting_mandate,
+)
+from smolny.councils.models import AgendaItem, Mandate, Member, NamedVote, Session, Vote
+from smolny.rules.procedure import CallKind, result_of
+from smolny.rules.procedure import close_vote as decide_at_close
+
+CHOICES = ("for", "against", "abstain")
+
+
+def get_vote(vote: Vote | int) -> Vote:
+    pk = vote.pk if isinstance(vote, Vote) else vote
+    found = (
+        Vote.objects.select_related("item__session__organ__council__organisation", "motion")
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise ActionError(f"no vote with id {pk}")
+    return found
+
+
+def require_open(vote: Vote) -> None:
+    if vote.status != Vote.OPEN:
+        raise NotAllowed(f"the vote on {vote.motion.key if vote.motion else vote.call} is closed")
+
+
+def open_vote(
+    actor: Actor,
+    item: AgendaItem | int,
+    motion: str,
+    *,
+    method: str,
+    at: datetime | None = None,
+) -> Vote:
+    """Put the question on *motion* (its key) by *method*; only the vote that is due opens."""
+    if method not in dict(Vote.METHODS):
+        raise ActionError(f"vote method {method!r}: use one of {', '.join(dict(Vote.METHODS))}")
+    with action_transaction(at) as at:
+        item = get_item(item)
+        session = item.session
+        require_chair_or_secretary(actor, session, at)
+        require_status(session, Session.OPEN)
+        if item.votes.filter(status=Vote.OPEN).exists():
+            raise NotAllowed("a vote is open on this item already")
+        docket = docket_of(item)
+        due = docket.next
+        if due is None:
+            raise NotAllowed(f"no vote is due on item {item.position}: it is {docket.state.value}")
+        if due.motion != motion:
+            raise NotAllowed(
+                f"the vote on {motion} cannot be opened: the vote due is on {due.motion} "
+                f"({due.question})"
+            )
+        if due.kind is CallKind.PREFERENTIAL:
+            raise NotAllowed(
+                "the preferential vote among alternatives is counted from ranked ballots, "
+                "which these vote methods do not take"
+            )
+        row = item.motions.get(key=due.motion)
+        vote = Vote.objects.create(
+            item=item,
+            motion=row,
+            call=due.kind.value,
+            question=due.question,
+            text=due.would_read if due.would_read is not None else due.text,
+            method=method,
+            opened_at=at,
+            irregular=session.irregular,
+        )
+        if method == Vote.SECRET:
+            from smolny.councils.actions.ballot import make_slots
+
+            make_slots(vote, len(seated(session.organ, at)))
+        record(
+            actor,
+            "open_vote",
+            {
+                "vote": vote.pk,
+                "item": item.pk,
+                "motion": due.motion,
+                "call": due.kind.value,
+                "question": due.question,
+                "method": method,
+            },
+            at=at,
+            organisation=session.organ.council.organisation,
+        )
+    return vote
+
+
+def entitled(vote: Vote, member: Member, at: datetime) -> Mandate:
+    """The mandate with which *member* votes now, or the refusal saying why not."""
+    session = vote.item.session
+    if member.pk not in present_members(session, at):
+        raise NotAllowed(f"{member.name} is not in the hall")
+    mandate = voting_mandate(session.organ, member, at)
+    if mandate is None:
+        raise NotAllowed(
+            f"{member.name} holds no current mandate with a seat in {session.organ.name}: "
+            "an observer does not vote"
+        )
+    return mandate
+
+
+def cast_vote(
+    actor: Actor, vote: Vote | int, member: Member, choice: str, *, at: datetime | None = None
+) -> NamedVote:
+    """*member* answers the roll call: for, against or abstain."""
+    if choice not in CHOICES:
+        raise ActionError(f"choice {choice!r}: use for, against or abstain")
+    with action_transaction(at) as at:
+        vote = get_vote(vote)
+        member = fresh(member)
+        require_member_or_secretary(actor, member, at)
+        if vote.method != Vote.ROLL_CALL:
+            raise NotAllowed(f"this vote is by {vote.method}, not a named roll call")
+        require_open(vote)
+        mandate = entitled(vote, member, at)
+        if NamedVote.objects.filter(vote=vote, mandate=mandate).exists():
+            raise NotAllowed(f"{member.name} has voted in this roll call already")
+        fraction = fraction_names([mandate], at).get(mandate.pk, "")
+        row = NamedVote.objects.create(vote=vote, mandate=mandate, fraction=fraction, choice=choice)
+        record(
+            actor,
+            "cast_vote",
+            {"vote": vote.pk, "member": member.external_id, "fraction": fraction, "choice": choice},
+            at=at,
+            organisation=vote.item.session.organ.council.organisation,
+        )
+    return row
+
+
+def record_roll_call(
+    actor: Actor, vote: Vote | int, sheet: Mapping[Member, str], *, at: datetime | None = None
+) -> int:
+    """The clerk enters a roll call sheet (member -> choice) in one step; every name on it is
+    checked as :func:`cast_vote` would, and one bad name refuses the whole sheet."""
+    bad = sorted({c for c in sheet.values() if c not in CHOICES})
+    if bad:
+        raise ActionError(f"choice {bad[0]!r}: use for, against or abstain")
+    if not sheet:
+        raise ActionError("the roll call sheet is empty")
+    with action_transaction(at) as at:
+        vote = get_vote(vote)
+        session = vote.item.session
+        require_chair_or_secretary(actor, session, at)
+        if vote.method != Vote.ROLL_CALL:
+            raise NotAllowed(f"this vote is by {vote.method}, not a named roll call")
+        require_open(vote)
+        voting = seated(session.organ, at)
+        in_hall = present_members(session, at)
+        ids = [m.pk for m in sheet]
+        for member in sheet:
+            if member.pk not in in_hall:
+                raise NotAllowed(f"{member.name} ({member.external_id}) is not in the hall")
+            if member.pk not in voting:
+                raise NotAllowed(
+                    f"{member.name} ({member.external_id}) holds no current mandate with a seat "
+                    f"in {session.organ.name}: an observer does not vote"
+                )
+        mandates = {i: voting[i] for i in ids}
+        done = set(
+            NamedVote.objects.filter(
+                vote=vote, mandate_id__in=[m.pk for m in mandates.values()]
+            ).values_list("mandate__member__external_id", flat=True)
+        )
+        if done:
+            raise NotAllowed(f"voted in this roll call already: {', '.join(sorted(done))}")
+        fractions = fraction_names(mandates.values(), at)
+        NamedVote.objects.bulk_create(
+            (
+                NamedVote(
+                    vote=vote,
+                    mandate=mandates[m.pk],
+                    fraction=fractions.get(mandates[m.pk].pk, ""),
+                    choice=choice,
+                )
+                for m, choice in sheet.items()
+            ),
+            batch_size=1000,
+        )
+        record(
+            actor,
+            "record_roll_call",
+            {
+                "vote": vote.pk,
+                "votes": {
+                    m.external_id: c
+                    for m, c in sorted(sheet.items(), key=lambda mc: mc[0].external_id)
+                },
+            },
+            at=at,
+            organisation=session.organ.council.organisation,
+        )
+    return len(sheet)
+
+
+def enter_counts(
+    actor: Actor,
+    vote: Vote | int,
+    *,
+    for_votes: int,
+    against: int,
+    abstain: int = 0,
+    tellers: Sequence[Member] = (),
+    at: datetime | None = None,
+) -> Vote:
+    """Enter the counts of a division (by its tellers) or a counted show of hands (the chair)."""
+    for name, value in (("for", for_votes), ("against", against), ("abstain", abstain)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ActionError(f"count {name}: a whole number not below 0, not {value!r}")
+    with action_transaction(at) as at:
+        vote = get_vote(vote)
+        session = vote.item.session
+        require_chair_or_secretary(actor, session, at)
+        if vote.method not in (Vote.DIVISION, Vote.SHOW_OF_HANDS):
+            raise NotAllowed(f"this vote is by {vote.method}: its counts are not entered")
+        require_open(vote)
+        if vote.method == Vote.DIVISION and len(tellers) < 2:
+            raise ActionError("a division is counted by two tellers at least; name them")
+        in_hall = present_members(session, at)
+        for teller in tellers:
+            if teller.pk not in in_hall:
+                raise NotAllowed(f"teller {teller.name} is not in the hall")
+        present = len(set(seated(session.organ, at)) & in_hall)
+        if for_votes + against + abstain > present:
+            raise NotAllowed(
+                f"{for_votes + against + abstain} counted, but only {present} voting members "
+                "are in the hall"
+            )
+        vote.for_votes, vote.against, vote.abstain = for_votes, against, abstain
+        vote.counts_entered = True
+        vote.tellers = [t.external_id for t in tellers]
+        vote.save(update_fields=["for_votes", "against", "abstain", "counts_entered", "tellers"])
+        record(
+            actor,
+            "enter_counts",
+            {
+                "vote": vote.pk,
+                "for": for_votes,
+                "against": against,
+                "abstain": abstain,
+                "tellers": vote.tellers,
+            },
+            at=at,
+            organisation=session.organ.council.organisation,
+        )
+    return vote
+
+
+def _figures(vote: Vote) -> tuple[int, int, int, set[int]]:
+    """For, against, abstain, and the members who voted by name (or secretly)."""
+    if vote.method == Vote.ROLL_CALL:
+        counts = dict(
+            vote.named.values("choice").annotate(n=Count("id")).values_list("choice", "n")
+        )
+        voters = set(vote.named.values_list("mandate__member_id", flat=True))
+        return counts.get("for", 0), counts.get("against", 0), counts.get("abstain", 0), voters
+    if vote.method == Vote.SECRET:
+        from smolny.councils.actions.ballot import secret_figures
+
+        return secret_figures(vote)
+    if not vote.counts_entered:
+        raise NotAllowed("the counts of this vote have not been entered")
+    assert vote.for_votes is not None
+    assert vote.against is not None
+    assert vote.abstain is not None
+    return vote.for_votes, vote.against, vote.abstain, set()
+
+
+def close_vote(actor: Actor, vote: Vote | int, *, at: datetime | None = None) -> Vote:
+    """Close the vote and decide it under the organ's rule, on the presence at this moment."""
+    with action_transaction(at) as at:
+        vote = get_vote(vote)
+        item = vote.item
+        session = item.session
+        require_chair_or_secretary(actor, session, at)
+        require_open(vote)
+        for_, against, abstain, voters = _figures(vote)
+        voting = seated(session.organ, at)
+        present = len((set(voting) & present_members(session, at)) | voters)
+        seated_count = len(set(voting) | voters)
+        rules = rules_of(session.organ)
+        closed = decide_at_close(
+            majority_rule(rules),
+            for_=for_,
+            against=against,
+            abstain=abstain,
+            present=present,
+            seated=seated_count,
+            quorum=quorum_of(rules),
+            irregular=session.irregular,
+        )
+        vote.status = Vote.CLOSED
+        vote.closed_at = at
+        vote.for_votes, vote.against, vote.abstain = for_, against, abstain
+        vote.present, vote.seated = present, seated_count
+        vote.outcome = closed.decision.outcome.value
+        vote.rule = majority_rule(rules).describe()
+        vote.reason = closed.reason
+        consequences: dict[str, Any] = {}
+        assert vote.motion is not None
+        result = result_of(vote.motion.key, closed)
+        if result is not None:
+            assert result.verdict is not None
+            before = docket_of(item)
+            vote.verdict = result.verdict.value
+            vote.result_position = item.votes.filter(result_position__isnull=False).count() + 1
+        vote.save()
+        if vote.method == Vote.SECRET:
+            from smolny.councils.actions.ballot import seal
+
+            seal(vote)
+        if result is not None:
+            after = docket_of(item)
+            settle_motions(item, after)
+            item.state = after.state.value
+            item.save(update_fields=["state"])
+            if after.presidium_reformation and not before.presidium_reformation:
+                consequences = end_presidium(vote, at)
+        record(
+            actor,
+            "close_vote",
+            {
+                "vote": vote.pk,
+                "motion": vote.motion.key,
+                "for": for_,
+                "against": against,
+                "abstain": abstain,
+                "present": present,
+                "seated": seated_count,
+                "outcome": vote.outcome,
+                "reason": vote.reason,
+                "irregular": vote.irregular,
+                "presidium": consequences or None,
+            },
+            at=at,
+            organisation=session.organ.council.organisation,
+        )
+    return vote

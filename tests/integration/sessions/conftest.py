@@ -1,0 +1,103 @@
+"""Helpers for the sessions tests: a council of deputies by fraction, through the issue-4 actions.
+
+Deputies are seated as the council actions seat them: a roll imported, the council
+apportioned (one deputy per 10 members), one election per fraction's constituency declared,
+and each winner seated with their fraction by :func:`actions.seat_deputy`. At full size
+(1,000 deputies) seating one by one costs about 10 s on PostgreSQL, so ``bulk=True`` writes
+the same rows seat_deputy writes (a Mandate from the declared election, a FractionMembership)
+with ``bulk_create``, after seating the first deputy of each fraction through the action;
+the tests then check the council's composition through :mod:`smolny.councils.queries`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from smolny.councils import actions
+from smolny.councils.models import Fraction, FractionMembership, JournalEntry, Mandate, Member
+from tests.integration.councils.conftest import Frame, make_frame
+
+SYS = actions.SYSTEM
+
+
+def d(month: int, day: int, hour: int = 12, minute: int = 0, second: int = 0) -> datetime:
+    """A moment in 1917 (UTC)."""
+    return datetime(1917, month, day, hour, minute, second, tzinfo=UTC)
+
+
+@dataclass
+class Council:
+    """A council frame with its fractions and seated deputies (by fraction, in seat order)."""
+
+    frame: Frame
+    fractions: dict[str, Fraction]
+    deputies: dict[str, list[Mandate]]
+    outsiders: list[Member]
+    """Members on the roll with no mandate: observers when in the hall."""
+
+    def members(self, fraction: str) -> list[Member]:
+        return [m.member for m in self.deputies[fraction]]
+
+    def everyone(self) -> Iterator[Member]:
+        for mandates in self.deputies.values():
+            yield from (m.member for m in mandates)
+
+
+def build_council(
+    strengths: dict[str, int],
+    *,
+    at: datetime,
+    outsiders: int = 3,
+    name: str = "Petrograd",
+    unaffiliated: frozenset[str] = frozenset(),
+    bulk: bool = False,
+) -> Council:
+    """Seat ``strengths[f]`` deputies for each group *f* (a constituency per group); the
+    groups named in *unaffiliated* sit with no fraction (non-party deputies)."""
+    sizes = {
+        f"{f} district": n * 10 + (outsiders if i == 0 else 0)
+        for i, (f, n) in enumerate(strengths.items())
+    }
+    frame = make_frame(sizes, at=at, per=10, name=name)
+    actions.apportion_council(SYS, frame.council, at=at)
+    fractions = {
+        f: actions.create_fraction(SYS, frame.council, f, at=at)
+        for f in strengths
+        if f not in unaffiliated
+    }
+    deputies: dict[str, list[Mandate]] = {}
+    rest: list[Member] = []
+    for f, n in strengths.items():
+        district = f"{f} district"
+        election = actions.open_election(SYS, frame.constituencies[district], at=at)
+        winners = frame.members[district][:n]
+        actions.record_election_result(SYS, election, winners, at=at)
+        fraction = fractions.get(f)
+        step = 1 if bulk else n
+        seated = [
+            actions.seat_deputy(SYS, election, m, fraction=fraction, at=at) for m in winners[:step]
+        ]
+        if bulk:
+            seated += Mandate.objects.bulk_create(
+                Mandate(
+                    council=frame.council,
+                    constituency=election.constituency,
+                    member=m,
+                    election=election,
+                    start=at,
+                )
+                for m in winners[step:]
+            )
+            if fraction is not None:
+                FractionMembership.objects.bulk_create(
+                    FractionMembership(fraction=fraction, mandate=m, start=at) for m in seated[1:]
+                )
+        deputies[f] = seated
+        rest += frame.members[district][n:]
+    return Council(frame, fractions, deputies, rest[:outsiders])
+
+
+def journal_length() -> int:
+    return JournalEntry.objects.count()
