@@ -13,10 +13,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from smolny.councils import actions
-from smolny.councils.models import Fraction, FractionMembership, JournalEntry, Mandate, Member
+from smolny.councils.actions import session
+from smolny.councils.models import (
+    Fraction,
+    FractionMembership,
+    JournalEntry,
+    Mandate,
+    Member,
+    Organ,
+    Session,
+)
 from tests.integration.councils.conftest import Frame, make_frame
 
 SYS = actions.SYSTEM
@@ -101,3 +110,53 @@ def build_council(
 
 def journal_length() -> int:
     return JournalEntry.objects.count()
+
+
+def organ_of(
+    c: Council,
+    name: str,
+    *,
+    kind: str = "plenum",
+    elected: list[Mandate] | None = None,
+    at: datetime,
+    **rules: object,
+) -> Organ:
+    """An organ of the council (a plenum, or a committee of *elected* deputies) with rules."""
+    seats = len(elected) if elected else 1
+    organ = actions.form_organ(
+        SYS,
+        c.frame.council,
+        name,
+        kind=kind,
+        seat_rule=Organ.ELECTION,
+        seats=seats,
+        elected=elected or (),
+        at=at,
+    )
+    session.set_organ_rules(SYS, organ, at=at, **rules)  # type: ignore[arg-type]
+    return organ
+
+
+def open_sitting(
+    organ: Organ, members: list[Member], *, chair: Member, at: datetime, title: str = "Sitting"
+) -> Session:
+    """Convene *organ* two days ahead, check *members* in and open under *chair*."""
+    sitting = session.convene_session(SYS, organ, title, starts_at=at, at=at - timedelta(days=2))
+    session.check_in(SYS, sitting, members, at=at)
+    session.open_session(SYS, sitting, chair=chair, at=at)
+    return sitting
+
+
+def recall(c: Council, mandate: Mandate, at: datetime) -> None:
+    """The constituency recalls *mandate*: petition over the threshold, a recall vote carried."""
+    roll = c.frame.members[mandate.constituency.name]
+    others = [m for m in roll if m.pk != mandate.member_id]
+    petition = actions.open_recall_petition(SYS, mandate, others[0], at=at)
+    recall_vote = None
+    signers = iter(others[1:])
+    while recall_vote is None:
+        recall_vote = actions.sign_recall_petition(SYS, petition, next(signers), at=at)
+    for member in others[: len(roll) // 2 + 1]:
+        actions.cast_recall_vote(SYS, recall_vote, member, True, at=at)
+    closed = actions.close_recall_vote(SYS, recall_vote, at=at)
+    assert closed.outcome == "recalled"
