@@ -20,6 +20,12 @@ A congress is a council (``kind="congress"``) whose constituencies are its membe
    deputies, as the soviets did.
 5. A council recalls its delegate (``recall_by_delegating_body``) and the by-election that
    opens fills the seat; the replacement's credentials are checked like the others'.
+6. A delegate's mandate lasts until the next convocation: convening the congress again ends
+   the previous delegates' mandates as *expired* (their fraction memberships end, their organ
+   seats fall vacant and any recall under way lapses, as when a mandate ends otherwise), and
+   no by-election opens, since the new convocation's regular elections fill every seat. The
+   outgoing central executive stays the congress's central executive, with its seats vacant,
+   until the new convocation elects the next one: it answers to that congress.
 """
 
 from __future__ import annotations
@@ -38,7 +44,16 @@ from smolny.councils.actions.base import (
     require_secretary,
 )
 from smolny.councils.actions.election import eligible
-from smolny.councils.models import Constituency, Council, Mandate, Organ
+from smolny.councils.models import (
+    Constituency,
+    Council,
+    FractionMembership,
+    Mandate,
+    Organ,
+    OrganSeat,
+    RecallPetition,
+    RecallVote,
+)
 from smolny.councils.models.dated import valid_at
 from smolny.councils.queries import constituency_rows, roll_counts
 from smolny.federation.models import (
@@ -185,6 +200,7 @@ def convene_congress(
                 "share": str(share),
             }
             how = Convocation.ON_DEMAND
+        expired = _expire_delegates(congress, at)
         apportionment = apportion_council(actor, congress, tie_seed=tie_seed, at=at)
         number = Convocation.objects.filter(congress=congress).count() + 1
         convocation = Convocation.objects.create(
@@ -210,11 +226,53 @@ def convene_congress(
                 "organ": by.pk if by else None,
                 "apportionment": apportionment.pk,
                 "demand": demand,
+                "expired": expired,
             },
             at=at,
             organisation=congress.organisation,
         )
     return convocation
+
+
+def _expire_delegates(congress: Council, at: datetime) -> list[str]:
+    """End the current delegates' mandates at *at* as expired (rule 6 of the module), inside
+    the convening action; returns their member ids.
+
+    The same consequences as :func:`smolny.councils.actions.mandate.end_mandate`, except the
+    by-election, which a new convocation does not need.
+    """
+    mandates = list(
+        Mandate.objects.filter(council=congress, end=None).select_related("member").order_by("pk")
+    )
+    if not mandates:
+        return []
+    if any(m.start > at for m in mandates):
+        raise NotAllowed("a delegate was seated after this convocation's time")
+    ids = [m.pk for m in mandates]
+    memberships = FractionMembership.objects.filter(mandate__in=ids, end=None)
+    seats = OrganSeat.objects.filter(holder__in=ids, end=None)
+    if memberships.filter(start__gt=at).exists() or seats.filter(start__gt=at).exists():
+        raise NotAllowed("delegates' changes are recorded after this convocation's time")
+    Mandate.objects.filter(pk__in=ids).update(end=at, end_reason=Mandate.EXPIRED)
+    memberships.update(end=at)
+    petitions = RecallPetition.objects.filter(mandate__in=ids).exclude(status=RecallPetition.CLOSED)
+    RecallVote.objects.filter(petition__in=petitions, closed_at=None).update(
+        closed_at=at, outcome=RecallVote.LAPSED
+    )
+    petitions.update(status=RecallPetition.CLOSED, closed_at=at)
+    for seat in list(seats):
+        seat.end = at
+        seat.save(update_fields=["end"])
+        OrganSeat.objects.create(
+            organ_id=seat.organ_id,
+            number=seat.number,
+            status=OrganSeat.VACANT,
+            how=seat.how,
+            fraction=seat.fraction,
+            holder=None,
+            start=at,
+        )
+    return [m.member.external_id for m in mandates]
 
 
 def credential_finding(

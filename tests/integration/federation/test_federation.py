@@ -13,10 +13,11 @@ import pytest
 from smolny.councils import actions
 from smolny.councils.actions import NotAllowed
 from smolny.councils.journal import verify_journal
-from smolny.councils.models import Council, JournalEntry, Mandate, Organ, OrganSeat
+from smolny.councils.models import Council, Election, JournalEntry, Mandate, Organ, OrganSeat
 from smolny.councils.models.dated import valid_at
 from smolny.councils.queries import OrganComposition, composition, roll_counts
 from smolny.federation import actions as fed
+from smolny.federation.actions.congress import current_central_executive
 from smolny.federation.models import Convocation, Credential
 from smolny.federation.queries import commissariat_at, delegation_seats
 from smolny.rules.majority import Base, MajorityRule, Tally
@@ -283,16 +284,14 @@ def test_a_three_level_federation(db: None) -> None:
     (finding,) = fed.check_credentials(SYS, first, at=d(5, 6))
     assert finding.accepted
 
-    # -- Between congresses the central executive convenes the next one: the apportionment is
-    # made afresh, and the old delegates' credentials do not carry over.
-    second = fed.convene_congress(SYS, national, by=organ, at=d(6, 1))
-    assert second.number == 2
-    assert second.convened_by == Convocation.BY_CENTRAL_EXECUTIVE
-    assert second.apportionment_id != first.apportionment_id
-    old = fed.check_credentials(SYS, second, at=d(6, 2))
-    assert old
-    assert not any(c.accepted for c in old)
-    assert "not elected for convocation 2" in old[0].reason
+    # -- Between congresses the central executive convenes the next one. Bezhetsk has grown by
+    # 100 members: Region B now represents 545 -> 545 // 50 = 10 delegates; Region A still 7.
+    actions.import_roll(
+        SYS,
+        locals_["Bezhetsk"].council,
+        roll("Bezhetsk", "Bezhetsk works", 121, 100),
+        at=d(5, 20),
+    )
     stranger = actions.form_organ(
         SYS,
         national,
@@ -300,10 +299,53 @@ def test_a_three_level_federation(db: None) -> None:
         kind=Organ.COMMISSION,
         seat_rule=Organ.ELECTION,
         seats=1,
-        at=d(6, 3),
+        at=d(5, 21),
     )
     with pytest.raises(NotAllowed, match="is not the central executive"):
-        fed.convene_congress(SYS, national, by=stranger, at=d(6, 3))
+        fed.convene_congress(SYS, national, by=stranger, at=d(6, 1))
+    sitting_before = Mandate.objects.filter(council=national, end=None).count()
+    assert sitting_before == 15
+    second = fed.convene_congress(SYS, national, by=organ, at=d(6, 1))
+    assert second.number == 2
+    assert second.convened_by == Convocation.BY_CENTRAL_EXECUTIVE
+    assert {s.council: (s.membership, s.seats) for s in delegation_seats(second)} == {
+        region_a.name: (355, 7),
+        region_b.name: (545, 10),
+    }
+    # The first convocation's mandates have expired; no by-election was opened for them; the
+    # outgoing executive is still in office, its seats vacant until the congress replaces it.
+    assert not Mandate.objects.filter(council=national, end=None).exists()
+    assert Mandate.objects.filter(council=national, end_reason=Mandate.EXPIRED).count() == 15
+    assert not Election.objects.filter(cause__council=national, cause__end=d(6, 1)).exists()
+    outgoing = composition(organ, d(6, 1))
+    assert isinstance(outgoing, OrganComposition)
+    assert outgoing.count(OrganSeat.HELD) == 0
+    assert current_central_executive(national, d(6, 1)) == executive
+    with pytest.raises(NotAllowed, match="no delegate is waiting"):
+        fed.check_credentials(SYS, second, at=d(6, 2))
+    new_delegates = []
+    for region in (region_a, region_b):
+        candidates = [
+            m.member
+            for m in Mandate.objects.filter(valid_at(d(6, 3)), council=region).order_by("pk")
+        ]
+        new_delegates += elect_delegates(
+            delegation(national, region),
+            candidates,
+            at=d(6, 3),
+            fractions=[fractions["Bolsheviks"]] * 10,
+        )
+    assert len(new_delegates) == 17
+    assert all(c.accepted for c in fed.check_credentials(SYS, second, at=d(6, 4)))
+    with pytest.raises(NotAllowed, match="has been succeeded"):
+        fed.elect_central_executive(SYS, first, "Old", seats=3, at=d(6, 5))
+    successor = fed.elect_central_executive(
+        SYS, second, "Second Central Executive Committee", seats=3, at=d(6, 5)
+    )
+    executive.refresh_from_db()
+    assert executive.end == d(6, 5)
+    assert current_central_executive(national, d(6, 5)) == successor
+    assert current_central_executive(national, d(6, 4)) == executive
 
     # -- Every step is in the journal, and the chain holds.
     done = set(JournalEntry.objects.values_list("action", flat=True))
@@ -324,7 +366,7 @@ def test_a_three_level_federation(db: None) -> None:
     checked, broken = verify_journal()
     assert broken is None
     assert checked == JournalEntry.objects.count()
-    assert Credential.objects.filter(accepted=False).count() == 1 + len(old)
+    assert Credential.objects.filter(accepted=False).count() == 1
 
 
 def test_stv_central_executive_and_bad_calls(db: None) -> None:
