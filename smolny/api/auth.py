@@ -16,6 +16,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
+from smolny.api.common import MAX_ID
+from smolny.api.errors import NotFound
 from smolny.api.models import ApiToken
 
 TOKEN_PREFIX = "smolny_"
@@ -41,7 +43,11 @@ def create_token(user: AbstractBaseUser, name: str) -> tuple[ApiToken, str]:
 
 def revoke_token(user: AbstractBaseUser, token_id: int) -> ApiToken:
     """Revoke one of *user*'s own tokens (someone else's token is as good as unknown: 404)."""
-    token = ApiToken.objects.get(pk=token_id, user_id=user.pk)
+    token = None
+    if 0 < token_id <= MAX_ID:
+        token = ApiToken.objects.filter(pk=token_id, user_id=user.pk).first()
+    if token is None:
+        raise NotFound("token", token_id)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

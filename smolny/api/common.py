@@ -7,21 +7,52 @@ from typing import TypeVar
 
 from django.db import models
 from ninja import Schema
+from pydantic import ConfigDict, field_validator
 
 from smolny.api.errors import NotFound
 
 M = TypeVar("M", bound=models.Model)
 
 
+MAX_ID = 2**63 - 1
+"""The largest primary key a database column can hold; larger ids exist nowhere."""
+
+
 def lookup(model: type[M], pk: int, what: str | None = None) -> M:
     """The object of *model* with primary key *pk*, or a 404 naming what was not found."""
+    if not 0 < pk <= MAX_ID:
+        raise NotFound(what or str(model._meta.verbose_name), pk)
     obj = model._default_manager.filter(pk=pk).first()
     if obj is None:
         raise NotFound(what or str(model._meta.verbose_name), pk)
     return obj
 
 
-class Timed(Schema):
+def _no_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" not in value
+    if isinstance(value, dict):
+        return all(_no_nul(k) and _no_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_no_nul(v) for v in value)
+    return True
+
+
+class In(Schema):
+    """A request body: unknown fields are refused (a misspelt field is not silently dropped),
+    and so are NUL characters anywhere (PostgreSQL cannot store them)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def refuse_nul(cls, value: object) -> object:
+        if not _no_nul(value):
+            raise ValueError("text may not contain NUL characters")
+        return value
+
+
+class Timed(In):
     """A change may carry the moment it took effect (with a timezone); default: now."""
 
     at: datetime | None = None

@@ -17,7 +17,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.utils import check_csrf
 
 from smolny.api.auth import caller, create_token, revoke_token
-from smolny.api.common import Message
+from smolny.api.common import In, Message
 from smolny.api.models import ApiToken
 
 router = Router(tags=["auth"])
@@ -27,7 +27,7 @@ class Csrf(Schema):
     csrf_token: str
 
 
-class Credentials(Schema):
+class Credentials(In):
     username: str = Field(min_length=1, max_length=150)
     password: str = Field(min_length=1, max_length=4096)
 
@@ -37,7 +37,7 @@ class WhoAmI(Schema):
     username: str
 
 
-class TokenIn(Schema):
+class TokenIn(In):
     name: str = Field(min_length=1, max_length=100)
 
 

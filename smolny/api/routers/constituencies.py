@@ -41,7 +41,7 @@ def list_members(
 ) -> list[MemberOut]:
     """The current roll, in member-id order, a page at a time (``limit`` at most 1000)."""
     constituency = lookup(Constituency, constituency_id, "constituency")
-    offset, limit = max(offset, 0), min(max(limit, 0), 1000)
+    offset, limit = min(max(offset, 0), 2**62), min(max(limit, 0), 1000)
     rows = constituency.members.filter(CURRENT).order_by("external_id")[offset : offset + limit]
     return [member_out(m) for m in rows]
 

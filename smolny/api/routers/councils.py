@@ -137,6 +137,8 @@ def import_roll(
         text = request.body.decode("utf-8")
     except UnicodeDecodeError as error:
         raise BadRequestField("body", f"not UTF-8 text (byte {error.start})") from None
+    if "\x00" in text or "\x00" in source:
+        raise BadRequestField("body", "the roll contains a NUL character")
     result = actions.import_roll(
         caller(request), council, text.splitlines(keepends=True), source=source[:200], at=at
     )

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Status
 
 from smolny.api.auth import caller
-from smolny.api.common import Message, Timed, lookup
+from smolny.api.common import MAX_ID, Message, Timed, lookup
 from smolny.api.errors import BadRequestField
 from smolny.api.schemas import ElectionOut, MandateOut, election_out, mandate_out
 from smolny.councils import actions
@@ -37,7 +37,7 @@ def get_election(request: HttpRequest, election_id: int) -> ElectionOut:
 @router.post("/{election_id}/result", response={200: ElectionOut, **REFUSALS})
 def declare_result(request: HttpRequest, election_id: int, body: ResultIn) -> ElectionOut:
     election = lookup(Election, election_id, "election")
-    found = Member.objects.in_bulk(body.elected)
+    found = Member.objects.in_bulk([pk for pk in body.elected if 0 < pk <= MAX_ID])
     unknown = [pk for pk in body.elected if pk not in found]
     if unknown:
         raise BadRequestField("elected", f"no member {unknown[0]}")

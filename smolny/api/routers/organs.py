@@ -12,7 +12,7 @@ from django.utils import timezone
 from ninja import Field, Router
 
 from smolny.api.auth import caller
-from smolny.api.common import Message, Timed, lookup
+from smolny.api.common import MAX_ID, Message, Timed, lookup
 from smolny.api.errors import BadRequestField
 from smolny.api.schemas import (
     OrganCompositionOut,
@@ -53,7 +53,7 @@ class SeatIn(Timed):
 
 def mandates(ids: Sequence[int], field: str) -> list[Mandate]:
     """The mandates named by *ids*, in order; a 404 names the first unknown id."""
-    found = Mandate.objects.in_bulk(list(ids))
+    found = Mandate.objects.in_bulk([pk for pk in ids if 0 < pk <= MAX_ID])
     for pk in ids:
         if pk not in found:
             raise BadRequestField(field, f"no mandate {pk}")
