@@ -171,7 +171,8 @@ class Decision(models.Model):
 
 class Commissariat(Dated):
     """A council of commissars, answerable to the body that appoints them (``appointed_by``:
-    a congress ``"council:<id>"`` or its central executive ``"organ:<id>"``)."""
+    a congress ``"council:<id>"`` or its central executive ``"organ:<id>"``, and then to that
+    congress's central executive in office at the time of each decision)."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT)
     name = models.CharField(max_length=200)

@@ -53,6 +53,23 @@ def _check_appointing_body(body: Body, at: datetime) -> None:
     raise NotAllowed(f"{body} is neither a congress nor a central executive in office")
 
 
+def answerable_to(commissariat: Commissariat, at: datetime) -> Body:
+    """The body that appoints and removes the commissars at *at*: the congress, or the
+    congress's central executive *in office at that time* (a commissariat appointed by one
+    central executive answers to its successors)."""
+    body = resolve(commissariat.appointed_by, commissariat.organisation)
+    if isinstance(body, Organ):
+        elected = CentralExecutive.objects.filter(organ_id=body.pk).first()
+        if elected is not None:
+            current = CentralExecutive.objects.filter(
+                valid_at(at), congress_id=elected.congress_id
+            ).first()
+            if current is not None:
+                body = current.organ
+    _check_appointing_body(body, at)
+    return body
+
+
 def seated(body: Body, at: datetime) -> int:
     """Members of *body* at *at*: a council's current mandates or an organ's held seats."""
     if isinstance(body, Council):
@@ -156,8 +173,7 @@ def appoint_commissar(
         member = fresh(member)
         organisation = commissariat.organisation
         require_secretary(actor, organisation, at)
-        body = resolve(commissariat.appointed_by, organisation)
-        _check_appointing_body(body, at)
+        body = answerable_to(commissariat, at)
         if member.organisation_id != organisation.pk or not member.current_at(at):
             raise NotAllowed(f"{member.name} is not a member of {organisation.name}")
         if CommissarAppointment.objects.filter(
@@ -211,7 +227,7 @@ def remove_commissar(
             raise NotAllowed(f"{appointment.member.name} no longer holds {appointment.portfolio}")
         if at < appointment.start:
             raise NotAllowed("a commissar cannot be removed before being appointed")
-        body = resolve(commissariat.appointed_by, organisation)
+        body = answerable_to(commissariat, at)
         motion = f"remove {appointment.member.name} as commissar for {appointment.portfolio}"
         decision = record_decision(organisation, body, motion, tally, rule, at)
         if decision.outcome == "carried":

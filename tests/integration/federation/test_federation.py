@@ -20,6 +20,7 @@ from smolny.federation import actions as fed
 from smolny.federation.actions.congress import current_central_executive
 from smolny.federation.models import Convocation, Credential
 from smolny.federation.queries import commissariat_at, delegation_seats
+from smolny.rules.ballots import BallotSet
 from smolny.rules.majority import Base, MajorityRule, Tally
 from tests.integration.federation.conftest import (
     SYS,
@@ -340,12 +341,22 @@ def test_a_three_level_federation(db: None) -> None:
     with pytest.raises(NotAllowed, match="has been succeeded"):
         fed.elect_central_executive(SYS, first, "Old", seats=3, at=d(6, 5))
     successor = fed.elect_central_executive(
-        SYS, second, "Second Central Executive Committee", seats=3, at=d(6, 5)
+        SYS,
+        second,
+        "Second Central Executive Committee",
+        seats=3,
+        nominees={"Bolsheviks": new_delegates[:3]},
+        at=d(6, 5),
     )
     executive.refresh_from_db()
     assert executive.end == d(6, 5)
     assert current_central_executive(national, d(6, 5)) == successor
     assert current_central_executive(national, d(6, 4)) == executive
+    # The commissariat answers to the central executive in office: the successor removes.
+    decision = fed.remove_commissar(SYS, posts["Labour"], tally=Tally(2, 1), at=d(6, 6))
+    assert decision.body == f"organ:{successor.organ_id}"
+    assert decision.seated == 3
+    assert {p.portfolio for p in commissariat_at(sovnarkom, d(6, 6))} == {"Foreign Affairs"}
 
     # -- Every step is in the journal, and the chain holds.
     done = set(JournalEntry.objects.values_list("action", flat=True))
@@ -370,9 +381,7 @@ def test_a_three_level_federation(db: None) -> None:
 
 
 def test_stv_central_executive_and_bad_calls(db: None) -> None:
-    """A congress may elect its executive by STV; the count's elected must be delegates."""
-    from smolny.rules.ballots import BallotSet
-
+    """Delegates elected by a count; a congress electing its executive by STV; refusals."""
     organisation = actions.create_organisation(SYS, "Small federation", at=d(3, 1))
     one = local_council(organisation, "Alpha", 60, at=d(3, 1))
     two = local_council(organisation, "Beta", 40, at=d(3, 1))
@@ -392,12 +401,21 @@ def test_stv_central_executive_and_bad_calls(db: None) -> None:
     with pytest.raises(NotAllowed, match="outstanding already"):
         fed.demand_convocation(SYS, congress, one.council, at=d(3, 3))
     convocation = fed.convene_congress(SYS, congress, at=d(3, 4))
-    delegates = []
-    for local in (one, two):
-        delegates += elect_delegates(
-            delegation(congress, local.council), [m.member for m in local.deputies], at=d(3, 5)
-        )
-    assert len(delegates) == 3 + 2  # 60 // 20, 40 // 20
+    # Alpha counts its deputies' ballots for its 3 delegates (60 // 20) by Scottish STV:
+    # 6 deputies vote, quota floor(6/4)+1 = 2; deputies 5, 4 and 3 have two first
+    # preferences each and are elected at the first stage.
+    alpha = delegation(congress, one.council)
+    election = actions.open_election(SYS, alpha, at=d(3, 5))
+    names = tuple(m.member.external_id for m in one.deputies)
+    counted = BallotSet(names, ((5, 0), (4, 1), (3, 2)), (2, 2, 2), seats=3)
+    actions.count_election(SYS, election, counted, at=d(3, 5))
+    winners = [w.member for w in election.winners.order_by("position")]
+    assert {m.external_id for m in winners} == {names[3], names[4], names[5]}
+    delegates = [actions.seat_deputy(SYS, election, m, at=d(3, 5)) for m in winners]
+    delegates += elect_delegates(
+        delegation(congress, two.council), [m.member for m in two.deputies], at=d(3, 5)
+    )
+    assert len(delegates) == 3 + 2  # 40 // 20 for Beta
     ids = [m.member.external_id for m in delegates]
     ballots_needed = "stv"
     with pytest.raises(NotAllowed, match="credentials"):
