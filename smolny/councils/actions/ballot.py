@@ -16,27 +16,36 @@ Channels of linkage, and what is done about each:
   The voter rows have ordinary ids, which order the voters, but nothing of the ballot.
 * **Order of filling**: the slots (one per voting member, created with random keys when the
   vote opens, before anyone votes) are filled at a slot chosen uniformly at random among the
-  empty ones, so the place of a ballot in the table (SQLite's rowid, PostgreSQL's heap page)
-  is the slot's, fixed before the vote, not the order of arrival.
+  empty ones, so on SQLite the ballot keeps the slot's rowid, fixed before the vote. On
+  PostgreSQL an UPDATE writes a new row version, appended where there is room: the physical
+  order (``ctid``) would follow the order of arrival. So each cast rewrites, in the same
+  single UPDATE statement, :data:`DECOYS` other slots chosen at random (unchanged values),
+  processed in key order: the real ballot lands at a random place among them, and shares
+  their transaction id (``xmin``).
 * **At the close** every unused slot is deleted and every cast ballot is deleted and written
   again, sealed, in key order, in the closing transaction: the live rows then all carry that
   transaction's id (PostgreSQL's ``xmin``) and rowids in random-key order.
 
 Residual risk, said plainly: while the vote is open, someone with direct access to the
-database server can compare a ballot row's transaction id (PostgreSQL ``xmin``) or its
-update time in the write-ahead log with the journal entry of the cast, which is written in the
-same transaction; after the close the superseded row versions stay on disk (PostgreSQL) or in
-free pages (SQLite) until ``VACUUM`` runs. Operators limit this by running ``VACUUM`` after a
-secret vote and by not granting direct database access to anyone entitled to vote; the
-application itself never reads those system columns. A voter can also show their receipt to
-someone else (the usual price of a verifiable receipt).
+database server can compare the transaction id (PostgreSQL ``xmin``) of the rows written with
+a cast, or the write-ahead log, with the journal entry of the cast, which is written in the
+same transaction. The decoys blur this: the cast ballot hides among the already-cast ballots
+rewritten with it (up to :data:`DECOYS`; fewer early in the vote, when most decoys are still
+empty slots), and later casts move rows again. After the close the superseded row versions
+stay on disk (PostgreSQL) or in free pages (SQLite) until ``VACUUM`` runs. Operators limit
+this by running ``VACUUM`` after a secret vote and by not granting direct database access to
+anyone entitled to vote; the application never reads those system columns. A voter can also
+show their receipt to someone else (the usual price of a verifiable receipt).
 """
 
 from __future__ import annotations
 
 import hashlib
+import random
 import secrets
 from datetime import datetime
+
+from django.db.models import Case, F, Value, When
 
 from smolny.councils.actions.base import (
     ActionError,
@@ -49,6 +58,11 @@ from smolny.councils.actions.base import (
 )
 from smolny.councils.actions.vote import CHOICES, entitled, get_vote, require_open
 from smolny.councils.models import Member, SecretBallot, SecretVoter, Vote
+
+DECOYS = 16
+"""Other slots rewritten, unchanged, together with each ballot cast (see the module)."""
+
+_RANDOM = random.SystemRandom()
 
 
 def _key() -> str:
@@ -83,16 +97,8 @@ def cast_secret_ballot(
         if SecretVoter.objects.filter(vote=vote, mandate=mandate).exists():
             raise NotAllowed(f"{member.name} has voted in this ballot already")
         SecretVoter.objects.create(vote=vote, mandate=mandate)
-        empty = SecretBallot.objects.filter(vote=vote, choice="")
-        n = empty.count()
-        if n == 0:
-            make_slots(vote, 1)
-            n = 1
-        slot = empty.order_by("key")[secrets.randbelow(n)]
         code = secrets.token_urlsafe(16)
-        slot.choice = choice
-        slot.receipt_hash = _receipt_hash(vote, code)
-        slot.save(update_fields=["choice", "receipt_hash"])
+        _fill_slot(vote, choice, _receipt_hash(vote, code))
         record(
             actor,
             "cast_secret_ballot",
@@ -101,6 +107,26 @@ def cast_secret_ballot(
             organisation=vote.item.session.organ.council.organisation,
         )
     return code
+
+
+def _fill_slot(vote: Vote, choice: str, receipt_hash: str) -> None:
+    """Write the ballot into an empty slot chosen at random, rewriting :data:`DECOYS` other
+    slots (unchanged) in the same statement, in key order."""
+    empty = list(SecretBallot.objects.filter(vote=vote, choice="").values_list("key", flat=True))
+    if not empty:
+        make_slots(vote, 1)
+        empty = list(
+            SecretBallot.objects.filter(vote=vote, choice="").values_list("key", flat=True)
+        )
+    slot = empty[secrets.randbelow(len(empty))]
+    others = list(
+        SecretBallot.objects.filter(vote=vote).exclude(key=slot).values_list("key", flat=True)
+    )
+    decoys = _RANDOM.sample(others, min(DECOYS, len(others)))
+    SecretBallot.objects.filter(key__in=[slot, *decoys]).update(
+        choice=Case(When(key=slot, then=Value(choice)), default=F("choice")),
+        receipt_hash=Case(When(key=slot, then=Value(receipt_hash)), default=F("receipt_hash")),
+    )
 
 
 def secret_figures(vote: Vote) -> tuple[int, int, int, set[int]]:
