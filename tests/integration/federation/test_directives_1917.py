@@ -47,8 +47,8 @@ def organ(council: Council, name: str, kind: str = Organ.COMMISSION) -> Organ:
     )
 
 
-def petrograd() -> Petrograd:
-    org = actions.create_organisation(SYS, "Petrograd 1917", at=d(2, 27))
+def petrograd(name: str = "Petrograd 1917") -> Petrograd:
+    org = actions.create_organisation(SYS, name, at=d(2, 27))
     soviet = actions.create_council(SYS, org, "Petrograd Soviet", at=d(2, 27))
     duma = actions.create_council(SYS, org, "State Duma", at=d(2, 27))
     government = actions.create_council(SYS, org, "Provisional Government", at=d(2, 27))
