@@ -41,15 +41,3 @@ def resolve(ref: str, organisation: Organisation) -> Body:
     if body is None or organisation_id(body) != organisation.pk:
         raise ActionError(f"{ref!r}: no such {kind} in {organisation.name}")
     return body
-
-
-def label(ref: str) -> str:
-    """``ref`` with the body's name, for messages: ``organ:4 (Military Revolutionary ...)``."""
-    kind, _, number = ref.partition(":")
-    model = KINDS.get(kind)
-    body = (
-        model._default_manager.filter(pk=int(number)).first()
-        if model and number.isdigit()
-        else None
-    )
-    return f"{ref} ({body})" if body is not None else ref

@@ -11,7 +11,6 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from smolny.councils.models import Council
 from smolny.councils.models.dated import valid_at
 from smolny.directives import SignedDirective, Verification, authority_record, loads, verify
 from smolny.directives.document import DocumentError, dumps
@@ -184,9 +183,3 @@ def commissariat_at(commissariat: Commissariat, at: datetime) -> list[Post]:
         .order_by("portfolio")
     )
     return [Post(r.portfolio, r.member.external_id, r.member.name, r.start) for r in rows]
-
-
-def congresses(organisation_id: int) -> list[Council]:
-    return list(
-        Council.objects.filter(organisation=organisation_id, kind=Council.CONGRESS).order_by("name")
-    )
