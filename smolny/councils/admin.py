@@ -126,3 +126,50 @@ class JournalEntryAdmin(ReadOnlyAdmin):
     list_display = ("seq", "time", "actor", "action", "hash")
     list_filter = ("action",)
     search_fields = ("actor", "action", "payload")
+
+
+# --- sessions (issue 5): read-only like the rest; a vote is closed through its action ---------
+
+
+@admin.action(description="Close and decide the selected votes")
+def close_session_votes(
+    admin_: ReadOnlyAdmin, request: HttpRequest, queryset: QuerySet[Any]
+) -> None:
+    from smolny.councils.actions.vote import close_vote
+
+    _run(request, admin_, queryset, lambda actor, v: close_vote(actor, v))
+
+
+for model in (
+    models.OrganRules,
+    models.ChairTerm,
+    models.Walkout,
+    models.Attendance,
+    models.AgendaItem,
+    models.Motion,
+    models.NamedVote,
+    models.SecretVoter,
+    models.PresidiumReformation,
+):
+    admin.site.register(model, ReadOnlyAdmin)
+
+
+@admin.register(models.Session)
+class SessionAdmin(ReadOnlyAdmin):
+    list_display = ("title", "organ", "starts_at", "regularity", "status")
+    list_filter = ("regularity", "status")
+
+
+@admin.register(models.Vote)
+class VoteAdmin(ReadOnlyAdmin):
+    list_display = ("item", "motion", "method", "status", "for_votes", "against", "outcome")
+    list_filter = ("method", "status", "outcome")
+    actions = (close_session_votes,)
+
+
+@admin.register(models.SecretBallot)
+class SecretBallotAdmin(ReadOnlyAdmin):
+    """Ballots by their random key: no voter, no time (see actions.ballot)."""
+
+    list_display = ("key", "vote", "choice", "sealed")
+    ordering = ("key",)
