@@ -9,7 +9,8 @@ from django.db import models
 from ninja import Schema
 from pydantic import ConfigDict, field_validator
 
-from smolny.api.errors import NotFound
+from smolny.api.errors import BadRequestField, NotFound
+from smolny.councils.models import Member
 
 M = TypeVar("M", bound=models.Model)
 
@@ -62,3 +63,12 @@ class Message(Schema):
     """A refusal: ``detail`` says why (403, 404, 409, 422)."""
 
     detail: str
+
+
+def members_by_id(ids: list[int], field: str) -> list[Member]:
+    """The members named by *ids*, in order; an unknown id is refused naming *field*."""
+    found = Member.objects.in_bulk([pk for pk in ids if 0 < pk <= MAX_ID])
+    for pk in ids:
+        if pk not in found:
+            raise BadRequestField(field, f"no member {pk}")
+    return [found[pk] for pk in ids]

@@ -14,6 +14,7 @@ import smolny
 from smolny.api import errors
 from smolny.api.auth import AUTH
 from smolny.api.routers.account import router as account
+from smolny.api.routers.agenda import router as agenda
 from smolny.api.routers.constituencies import router as constituencies
 from smolny.api.routers.councils import router as councils
 from smolny.api.routers.elections import router as elections
@@ -24,6 +25,10 @@ from smolny.api.routers.organisations import router as organisations
 from smolny.api.routers.organs import router as organs
 from smolny.api.routers.recall import router as recall
 from smolny.api.routers.rolls import router as rolls
+from smolny.api.routers.sessions import organs as organ_sessions
+from smolny.api.routers.sessions import router as sessions
+from smolny.api.routers.votes import reformations
+from smolny.api.routers.votes import router as votes
 
 api = NinjaAPI(title="Smolny", version=smolny.__version__, urls_namespace="api", auth=AUTH)
 errors.install(api)
@@ -55,4 +60,9 @@ api.add_router("/mandates", mandates)
 api.add_router("/fractions", fractions)
 api.add_router("/organs", organs)
 api.add_router("/recall", recall)
+api.add_router("/organs", organ_sessions)
+api.add_router("/sessions", sessions)
+api.add_router("/agenda", agenda)
+api.add_router("/votes", votes)
+api.add_router("/presidium-reformations", reformations)
 api.add_router("/journal", journal)

@@ -26,6 +26,7 @@ from django.test import Client
 
 from smolny.api.auth import create_token
 from smolny.councils import actions
+from smolny.councils.actions import agenda, session
 from smolny.councils.models import (
     Election,
     Fraction,
@@ -35,6 +36,7 @@ from smolny.councils.models import (
     Organ,
     RecallPetition,
 )
+from smolny.councils.models.sessions import AgendaItem, Session
 from tests.integration.councils.conftest import Frame, d, make_frame
 
 SYS = actions.SYSTEM
@@ -56,6 +58,9 @@ class World:
     declared_unseated: Election
     unseated: Member
     petition: RecallPetition
+    plenum: Organ
+    sitting: Session
+    item: AgendaItem
     spare: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -129,6 +134,13 @@ def build_world() -> World:
         at=d(3, 7),
     )
     petition = actions.open_recall_petition(SYS, mandates["chair"], n[11], at=d(3, 8))
+    plenum = actions.form_organ(
+        SYS, frame.council, "Plenum", kind="plenum", seat_rule="election", seats=1, at=d(3, 7)
+    )
+    sitting = session.convene_session(SYS, plenum, "Sitting", starts_at=d(9, 9, 19), at=d(9, 7))
+    session.check_in(SYS, sitting, [n[0], n[1], v[0]], at=d(9, 9, 18))
+    session.open_session(SYS, sitting, chair=n[0], at=d(9, 9, 19))
+    item = agenda.add_agenda_item(SYS, sitting, "Confidence in the presidium", at=d(9, 9, 19, 5))
     keys = {role: create_token(users[role], "tests")[1] for role in ROLES}
     return World(
         frame=frame,
@@ -141,6 +153,9 @@ def build_world() -> World:
         declared_unseated=election,
         unseated=n[2],
         petition=petition,
+        plenum=plenum,
+        sitting=sitting,
+        item=item,
     )
 
 

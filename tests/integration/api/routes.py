@@ -14,7 +14,9 @@ from typing import Any
 
 from smolny.api.auth import create_token
 from smolny.councils import actions
+from smolny.councils.actions import agenda, ballot, motion, session, vote
 from smolny.councils.models import RecallVote
+from smolny.councils.models.sessions import Vote
 from tests.integration.api.conftest import PASSWORD, ROLES, SYS, World
 from tests.integration.councils.conftest import d
 
@@ -274,6 +276,186 @@ CASES: dict[tuple[str, str], Case] = {
     ),
     ("get", "/api/journal"): Case(EVERYONE, lambda w, r: ("/api/journal", None)),
     ("get", "/api/journal/verify"): Case(EVERYONE, lambda w, r: ("/api/journal/verify", None)),
+}
+
+CHAIR = frozenset({"admin", "chair"})
+
+
+def main_motion(w: World) -> str:
+    return motion.move_motion(SYS, w.item, "main", text="All power to the soviets.").key
+
+
+def open_vote(w: World, method: str = "roll call") -> Vote:
+    return vote.open_vote(SYS, w.item, main_motion(w), method=method)
+
+
+def speaking(w: World) -> None:
+    agenda.request_to_speak(SYS, w.item, w.narva(1))
+
+
+def receipt(w: World) -> str:
+    v = open_vote(w, "secret ballot")
+    code = ballot.cast_secret_ballot(SYS, v, w.narva(1), "for")
+    vote.close_vote(SYS, v)
+    w.spare["vote"] = v.pk
+    return code
+
+
+def no_confidence(w: World) -> int:
+    """The plenum votes no confidence in the presidium 2-1: its re-formation opens."""
+    key = motion.move_motion(
+        SYS, w.item, "procedural", procedural="no-confidence", mover=w.narva(0)
+    ).key
+    v = vote.open_vote(SYS, w.item, key, method="roll call")
+    vote.record_roll_call(SYS, v, {w.narva(0): "for", w.narva(1): "for", w.vyborg(0): "against"})
+    closed = vote.close_vote(SYS, v)
+    assert closed.outcome == "carried", closed.reason
+    return closed.reformation.pk
+
+
+S = "/api/sessions"
+A = "/api/agenda"
+V = "/api/votes"
+CASES |= {
+    ("post", "/api/organs/{organ_id}/rules"): Case(
+        ADMIN, lambda w, r: (f"/api/organs/{w.plenum.pk}/rules", {"notice_hours": 48})
+    ),
+    ("post", "/api/organs/{organ_id}/sessions"): Case(
+        ADMIN,
+        lambda w, r: (
+            f"/api/organs/{w.plenum.pk}/sessions",
+            {"title": "Next sitting", "starts_at": "2100-01-01T18:00:00Z"},
+        ),
+        201,
+    ),
+    ("get", "/api/sessions/{session_id}"): Case(
+        EVERYONE, lambda w, r: (f"{S}/{w.sitting.pk}", None)
+    ),
+    ("post", "/api/sessions/{session_id}/check-in"): Case(
+        frozenset({"admin", "member"}),
+        lambda w, r: (f"{S}/{w.sitting.pk}/check-in", {"members": [w.narva(10).pk]}),
+    ),
+    ("post", "/api/sessions/{session_id}/check-out"): Case(
+        frozenset({"admin", "deputy"}),
+        lambda w, r: (f"{S}/{w.sitting.pk}/check-out", {"member": w.narva(1).pk}),
+    ),
+    ("post", "/api/sessions/{session_id}/open"): Case(
+        ADMIN,
+        lambda w, r: (
+            session.adjourn_session(SYS, w.sitting),
+            f"{S}/{w.sitting.pk}/open",
+            {"chair": w.narva(0).pk},
+        )[1:],
+    ),
+    ("post", "/api/sessions/{session_id}/chair"): Case(
+        CHAIR, lambda w, r: (f"{S}/{w.sitting.pk}/chair", {"member": w.narva(1).pk})
+    ),
+    ("post", "/api/sessions/{session_id}/walkouts"): Case(
+        CHAIR,
+        lambda w, r: (
+            f"{S}/{w.sitting.pk}/walkouts",
+            {"fraction": w.fractions["SRs"].pk, "statement": "We leave."},
+        ),
+        201,
+    ),
+    ("post", "/api/sessions/{session_id}/adjourn"): Case(
+        CHAIR, lambda w, r: (f"{S}/{w.sitting.pk}/adjourn", {})
+    ),
+    ("post", "/api/sessions/{session_id}/close"): Case(
+        CHAIR, lambda w, r: (f"{S}/{w.sitting.pk}/close", {})
+    ),
+    ("get", "/api/sessions/{session_id}/agenda"): Case(
+        EVERYONE, lambda w, r: (f"{S}/{w.sitting.pk}/agenda", None)
+    ),
+    ("post", "/api/sessions/{session_id}/agenda"): Case(
+        CHAIR, lambda w, r: (f"{S}/{w.sitting.pk}/agenda", {"title": "Bread"}), 201
+    ),
+    ("get", "/api/sessions/{session_id}/minutes"): Case(
+        EVERYONE, lambda w, r: (f"{S}/{w.sitting.pk}/minutes", None)
+    ),
+    ("get", "/api/agenda/{item_id}"): Case(EVERYONE, lambda w, r: (f"{A}/{w.item.pk}", None)),
+    ("get", "/api/agenda/{item_id}/speakers"): Case(
+        EVERYONE, lambda w, r: (f"{A}/{w.item.pk}/speakers", None)
+    ),
+    ("post", "/api/agenda/{item_id}/speakers"): Case(
+        frozenset({"admin", "deputy"}),
+        lambda w, r: (f"{A}/{w.item.pk}/speakers", {"member": w.narva(1).pk}),
+    ),
+    ("post", "/api/agenda/{item_id}/speakers/finish"): Case(
+        CHAIR,
+        lambda w, r: (speaking(w), f"{A}/{w.item.pk}/speakers/finish", {"seconds": 60})[1:],
+    ),
+    ("post", "/api/agenda/{item_id}/speakers/withdraw"): Case(
+        frozenset({"admin", "deputy"}),
+        lambda w, r: (
+            speaking(w),
+            f"{A}/{w.item.pk}/speakers/withdraw",
+            {"member": w.narva(1).pk},
+        )[1:],
+    ),
+    ("post", "/api/agenda/{item_id}/motions"): Case(
+        frozenset({"admin", "deputy"}),
+        lambda w, r: (
+            f"{A}/{w.item.pk}/motions",
+            {"kind": "main", "text": "Peace.", "mover": w.narva(1).pk},
+        ),
+        201,
+    ),
+    ("post", "/api/agenda/{item_id}/votes"): Case(
+        CHAIR,
+        lambda w, r: (
+            f"{A}/{w.item.pk}/votes",
+            {"motion": main_motion(w), "method": "roll call"},
+        ),
+        201,
+    ),
+    ("get", "/api/votes/{vote_id}"): Case(EVERYONE, lambda w, r: (f"{V}/{open_vote(w).pk}", None)),
+    ("post", "/api/votes/{vote_id}/named"): Case(
+        frozenset({"admin", "deputy"}),
+        lambda w, r: (
+            f"{V}/{open_vote(w).pk}/named",
+            {"member": w.narva(1).pk, "choice": "for"},
+        ),
+        201,
+    ),
+    ("post", "/api/votes/{vote_id}/roll-call"): Case(
+        CHAIR,
+        lambda w, r: (
+            f"{V}/{open_vote(w).pk}/roll-call",
+            {"sheet": {str(w.narva(1).pk): "for", str(w.vyborg(0).pk): "against"}},
+        ),
+        201,
+    ),
+    ("post", "/api/votes/{vote_id}/counts"): Case(
+        CHAIR,
+        lambda w, r: (
+            f"{V}/{open_vote(w, 'division').pk}/counts",
+            {"for_votes": 2, "against": 1, "tellers": [w.narva(0).pk, w.vyborg(0).pk]},
+        ),
+    ),
+    ("post", "/api/votes/{vote_id}/secret"): Case(
+        frozenset({"admin", "deputy"}),
+        lambda w, r: (
+            f"{V}/{open_vote(w, 'secret ballot').pk}/secret",
+            {"member": w.narva(1).pk, "choice": "against"},
+        ),
+        201,
+    ),
+    ("post", "/api/votes/{vote_id}/receipt"): Case(
+        EVERYONE,
+        lambda w, r: ((code := receipt(w)), f"{V}/{w.spare['vote']}/receipt", {"code": code})[1:],
+    ),
+    ("post", "/api/votes/{vote_id}/close"): Case(
+        CHAIR, lambda w, r: (f"{V}/{open_vote(w).pk}/close", {})
+    ),
+    ("post", "/api/presidium-reformations/{reformation_id}"): Case(
+        ADMIN,
+        lambda w, r: (
+            f"/api/presidium-reformations/{no_confidence(w)}",
+            {"name": "New presidium", "method": "sainte-lague"},
+        ),
+        201,
+    ),
 }
 
 PUBLIC = {("get", "/api/health"), ("get", "/api/auth/csrf"), ("post", "/api/auth/login")}

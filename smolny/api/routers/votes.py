@@ -1,0 +1,207 @@
+"""Votes: the roll call (one by one, or the clerk's sheet), counts of a division or a show of
+hands, the secret ballot with its receipt, the close, and a presidium's re-formation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+
+from smolny.api.auth import caller
+from smolny.api.common import In, Message, Timed, lookup, members_by_id
+from smolny.api.routers.organs import mandates
+from smolny.api.schemas import OrganOut, organ_out
+from smolny.councils.actions import ballot, motion, vote
+from smolny.councils.models import Member
+from smolny.councils.models.sessions import NamedVote, PresidiumReformation, Vote
+
+router = Router(tags=["votes"])
+reformations = Router(tags=["votes"])
+REFUSALS = {403: Message, 404: Message, 409: Message, 422: Message}
+Choice = Literal["for", "against", "abstain"]
+
+
+class VoteOut(Schema):
+    id: int
+    item: int
+    motion: str
+    question: str
+    method: str
+    status: str
+    opened_at: datetime
+    closed_at: datetime | None
+    for_votes: int | None
+    against: int | None
+    abstain: int | None
+    present: int | None
+    seated: int | None
+    outcome: str
+    rule: str
+    reason: str
+    irregular: bool
+    reformation: int | None
+
+
+def vote_out(v: Vote) -> VoteOut:
+    reformation = PresidiumReformation.objects.filter(vote=v).values_list("pk", flat=True)
+    return VoteOut(
+        id=v.pk,
+        item=v.item_id,
+        motion=v.call,
+        question=v.question,
+        method=v.method,
+        status=v.status,
+        opened_at=v.opened_at,
+        closed_at=v.closed_at,
+        for_votes=v.for_votes,
+        against=v.against,
+        abstain=v.abstain,
+        present=v.present,
+        seated=v.seated,
+        outcome=v.outcome,
+        rule=v.rule,
+        reason=v.reason,
+        irregular=v.irregular,
+        reformation=reformation.first(),
+    )
+
+
+class NamedIn(Timed):
+    member: int
+    choice: Choice
+
+
+class NamedOut(Schema):
+    vote: int
+    member: int
+    choice: str
+    fraction: str
+
+
+class SheetIn(Timed):
+    """The clerk's roll-call sheet: member id -> choice."""
+
+    sheet: dict[int, Choice] = Field(min_length=1, max_length=100_000)
+
+
+class SheetOut(Schema):
+    vote: int
+    recorded: int
+
+
+class CountsIn(Timed):
+    for_votes: int = Field(ge=0, le=10**7)
+    against: int = Field(ge=0, le=10**7)
+    abstain: int = Field(0, ge=0, le=10**7)
+    tellers: list[int] = Field(default_factory=list, max_length=100)
+
+
+class SecretIn(Timed):
+    member: int
+    choice: Choice
+
+
+class Receipt(Schema):
+    vote: int
+    receipt: str = Field(description="keep it: after the close it shows the ballot was counted")
+
+
+class ReceiptIn(In):
+    code: str = Field(min_length=1, max_length=200)
+
+
+class ReceiptCheck(Schema):
+    vote: int
+    counted: bool
+    choice: str | None
+
+
+class ReformIn(Timed):
+    name: str = Field(min_length=1, max_length=200)
+    seats: int | None = Field(None, ge=1, le=100_000)
+    method: str | None = Field(None, max_length=32)
+    nominees: dict[str, list[int]] = Field(default_factory=dict)
+
+
+@router.get("/{vote_id}", response={200: VoteOut, 404: Message})
+def get_vote(request: HttpRequest, vote_id: int) -> VoteOut:
+    return vote_out(lookup(Vote, vote_id, "vote"))
+
+
+@router.post("/{vote_id}/named", response={201: NamedOut, **REFUSALS})
+def cast_named(request: HttpRequest, vote_id: int, body: NamedIn) -> Status[NamedOut]:
+    """A deputy answers the roll call (for themself; a secretary may record it)."""
+    v = lookup(Vote, vote_id, "vote")
+    member = lookup(Member, body.member, "member")
+    row: NamedVote = vote.cast_vote(caller(request), v, member, body.choice, at=body.at)
+    return Status(
+        201, NamedOut(vote=v.pk, member=member.pk, choice=row.choice, fraction=row.fraction)
+    )
+
+
+@router.post("/{vote_id}/roll-call", response={201: SheetOut, **REFUSALS})
+def roll_call_sheet(request: HttpRequest, vote_id: int, body: SheetIn) -> Status[SheetOut]:
+    v = lookup(Vote, vote_id, "vote")
+    ids = list(body.sheet)
+    members = members_by_id(ids, "sheet")
+    sheet = {m: body.sheet[m.pk] for m in members}
+    recorded = vote.record_roll_call(caller(request), v, sheet, at=body.at)
+    return Status(201, SheetOut(vote=v.pk, recorded=recorded))
+
+
+@router.post("/{vote_id}/counts", response={200: VoteOut, **REFUSALS})
+def enter_counts(request: HttpRequest, vote_id: int, body: CountsIn) -> VoteOut:
+    """Counts of a division (entered by its tellers) or a counted show of hands (the chair)."""
+    v = lookup(Vote, vote_id, "vote")
+    result = vote.enter_counts(
+        caller(request),
+        v,
+        for_votes=body.for_votes,
+        against=body.against,
+        abstain=body.abstain,
+        tellers=members_by_id(body.tellers, "tellers"),
+        at=body.at,
+    )
+    return vote_out(result)
+
+
+@router.post("/{vote_id}/secret", response={201: Receipt, **REFUSALS})
+def cast_secret(request: HttpRequest, vote_id: int, body: SecretIn) -> Status[Receipt]:
+    """Cast a secret ballot; the answer is the receipt code, shown only to the voter."""
+    v = lookup(Vote, vote_id, "vote")
+    member = lookup(Member, body.member, "member")
+    code = ballot.cast_secret_ballot(caller(request), v, member, body.choice, at=body.at)
+    return Status(201, Receipt(vote=v.pk, receipt=code))
+
+
+@router.post("/{vote_id}/receipt", response={200: ReceiptCheck, **REFUSALS})
+def check_receipt(request: HttpRequest, vote_id: int, body: ReceiptIn) -> ReceiptCheck:
+    """Check a receipt after the close (a POST so that the code stays out of URLs and logs)."""
+    v = lookup(Vote, vote_id, "vote")
+    choice = ballot.verify_receipt(v, body.code)
+    return ReceiptCheck(vote=v.pk, counted=choice is not None, choice=choice)
+
+
+@router.post("/{vote_id}/close", response={200: VoteOut, **REFUSALS})
+def close(request: HttpRequest, vote_id: int, body: Timed) -> VoteOut:
+    """Close and decide it on the presence at this moment (inquorate votes decide nothing)."""
+    v = lookup(Vote, vote_id, "vote")
+    return vote_out(vote.close_vote(caller(request), v, at=body.at))
+
+
+@reformations.post("/{reformation_id}", response={201: OrganOut, **REFUSALS})
+def reform(request: HttpRequest, reformation_id: int, body: ReformIn) -> Status[OrganOut]:
+    """Form the new presidium after no confidence, allotted between the fractions as they are."""
+    r = lookup(PresidiumReformation, reformation_id, "presidium re-formation")
+    organ = motion.reform_presidium(
+        caller(request),
+        r,
+        name=body.name,
+        seats=body.seats,
+        method=body.method,
+        nominees={k: mandates(v, f"nominees.{k}") for k, v in body.nominees.items()},
+        at=body.at,
+    )
+    return Status(201, organ_out(organ))
