@@ -149,8 +149,9 @@ class CentralExecutive(Dated):
 
 
 class Decision(models.Model):
-    """A recorded decision of a council or an organ: the motion, the tallies and the outcome
-    decided by :func:`smolny.rules.majority.decide`."""
+    """A recorded decision of a council or an organ: the motion, the tallies and the outcome,
+    decided by :func:`smolny.rules.majority.decide` from tallies entered here, or taken from a
+    closed ``vote`` of a session of the body (issue 5's procedure), whose figures are copied."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT)
     body = models.CharField(max_length=40)
@@ -164,6 +165,13 @@ class Decision(models.Model):
     rule = models.CharField(max_length=200)
     outcome = models.CharField(max_length=32)
     reason = models.CharField(max_length=500)
+    vote = models.OneToOneField(
+        "councils.Vote",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="federation_decision",
+    )
 
     def __str__(self) -> str:
         return f"{self.body}: {self.motion} ({self.outcome})"

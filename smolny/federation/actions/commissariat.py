@@ -1,13 +1,14 @@
 """The commissariat: officers appointed by a congress or its central executive, each with a
 portfolio, removable by a vote of the appointing body at any time.
 
-Appointments and removals are decisions of the appointing body. Until the session actions can
-be linked here, each is recorded as a :class:`~smolny.federation.models.Decision`: the motion,
-the tallies as entered, and the outcome decided by :func:`smolny.rules.majority.decide` under
-the body's majority rule. A decision is recorded whether it carried or not (a failed removal
-is part of the record too); only a carried one changes the commissariat. When the tally does
-not say how many members are seated, the database does: the congress's current mandates, or
-the organ's held seats, at the time of the vote.
+Appointments and removals are decisions of the appointing body, each recorded as a
+:class:`~smolny.federation.models.Decision`: either linked to the closed vote of a session of
+that body (issue 5's procedure decided it; its figures, rule and outcome are copied), or, for
+decisions taken elsewhere, the motion, the tallies as entered, and the outcome decided by
+:func:`smolny.rules.majority.decide` under the majority rule given. A decision is recorded
+whether it carried or not (a failed removal is part of the record too); only a carried one
+changes the commissariat. When entered tallies do not say how many members are seated, the
+database does: the congress's current mandates, or the organ's held seats, at the time.
 
 Composition history: appointments are dated rows ended by removal, never rewritten, so the
 commissariat at any past date is one query (:func:`smolny.federation.queries.commissariat_at`).
@@ -27,7 +28,15 @@ from smolny.councils.actions.base import (
     record,
     require_secretary,
 )
-from smolny.councils.models import Council, Mandate, Member, Organ, Organisation, OrganSeat
+from smolny.councils.models import (
+    Council,
+    Mandate,
+    Member,
+    Organ,
+    Organisation,
+    OrganSeat,
+    Vote,
+)
 from smolny.councils.models.dated import valid_at
 from smolny.federation.bodies import Body, body_ref, resolve
 from smolny.federation.models import (
@@ -36,7 +45,9 @@ from smolny.federation.models import (
     Commissariat,
     Decision,
 )
-from smolny.rules.majority import MajorityRule, Tally, decide
+from smolny.rules.majority import MajorityRule, Outcome, Tally, decide
+
+OUTCOMES = frozenset(o.value for o in Outcome)
 
 
 def _check_appointing_body(body: Body, at: datetime) -> None:
@@ -108,6 +119,60 @@ def record_decision(
     )
 
 
+def decision_from_vote(
+    organisation: Organisation, body: Body, motion: str, vote: Vote, at: datetime
+) -> Decision:
+    """Record the outcome of a closed *vote* taken in a session of *body* (inside the calling
+    action). For a congress, the session is one of its organs (its plenum)."""
+    vote = fresh(vote)
+    organ = vote.item.session.organ
+    sitting_for = organ.council_id == body.pk if isinstance(body, Council) else organ == body
+    if not sitting_for:
+        raise NotAllowed(f"vote {vote.pk} was taken in {organ}, not by {body}")
+    if vote.status != Vote.CLOSED or vote.closed_at is None:
+        raise NotAllowed(f"vote {vote.pk} is not closed")
+    if vote.closed_at > at:
+        raise NotAllowed(f"vote {vote.pk} closed after {at.isoformat()}")
+    if vote.outcome not in OUTCOMES or vote.for_votes is None or vote.against is None:
+        raise NotAllowed(f"vote {vote.pk} is not a vote for or against a motion")
+    if Decision.objects.filter(vote=vote).exists():
+        raise NotAllowed(f"vote {vote.pk} has decided another question already")
+    return Decision.objects.create(
+        organisation=organisation,
+        body=body_ref(body),
+        at=at,
+        motion=f"{motion} (vote {vote.pk}: {vote.question})"[:500],
+        votes_for=vote.for_votes,
+        votes_against=vote.against,
+        abstentions=vote.abstain or 0,
+        present=vote.present,
+        seated=vote.seated,
+        rule=vote.rule[:200],
+        outcome=vote.outcome,
+        reason=vote.reason[:500],
+        vote=vote,
+    )
+
+
+def _decide(
+    organisation: Organisation,
+    body: Body,
+    motion: str,
+    tally: Tally | None,
+    vote: Vote | None,
+    rule: MajorityRule | None,
+    at: datetime,
+) -> Decision:
+    if (tally is None) == (vote is None):
+        raise ActionError("give the tallies of the decision, or the vote that took it (not both)")
+    if vote is not None:
+        if rule is not None:
+            raise ActionError("a vote was decided under its organ's own rule")
+        return decision_from_vote(organisation, body, motion, vote, at)
+    assert tally is not None
+    return record_decision(organisation, body, motion, tally, rule or MajorityRule.simple(), at)
+
+
 def _decision_payload(decision: Decision) -> dict[str, object]:
     return {
         "decision": decision.pk,
@@ -121,6 +186,7 @@ def _decision_payload(decision: Decision) -> dict[str, object]:
         "rule": decision.rule,
         "outcome": decision.outcome,
         "reason": decision.reason,
+        "vote": decision.vote_id,
     }
 
 
@@ -158,16 +224,18 @@ def appoint_commissar(
     member: Member,
     portfolio: str,
     *,
-    tally: Tally,
+    tally: Tally | None = None,
+    vote: Vote | None = None,
     rule: MajorityRule | None = None,
     at: datetime | None = None,
 ) -> tuple[Decision, CommissarAppointment | None]:
     """The appointing body votes on appointing *member* to *portfolio*; when the motion
-    carries, the appointment starts. Returns the decision and the appointment (or None)."""
+    carries, the appointment starts. The decision is given by its *tally* (decided here under
+    *rule*, a simple majority by default) or by the closed session *vote* that took it.
+    Returns the decision and the appointment (or None)."""
     portfolio = portfolio.strip()
     if not portfolio:
         raise ActionError("a commissar needs a portfolio")
-    rule = rule or MajorityRule.simple()
     with action_transaction(at) as at:
         commissariat = fresh(commissariat)
         member = fresh(member)
@@ -181,7 +249,7 @@ def appoint_commissar(
         ).exists():
             raise NotAllowed(f"the portfolio {portfolio!r} is held; remove its commissar first")
         motion = f"appoint {member.name} commissar for {portfolio}"
-        decision = record_decision(organisation, body, motion, tally, rule, at)
+        decision = _decide(organisation, body, motion, tally, vote, rule, at)
         appointment = None
         if decision.outcome == "carried":
             appointment = CommissarAppointment.objects.create(
@@ -211,13 +279,14 @@ def remove_commissar(
     actor: Actor,
     appointment: CommissarAppointment,
     *,
-    tally: Tally,
+    tally: Tally | None = None,
+    vote: Vote | None = None,
     rule: MajorityRule | None = None,
     at: datetime | None = None,
 ) -> Decision:
-    """The appointing body votes on removing the commissar; when it carries, the
-    appointment ends at that moment."""
-    rule = rule or MajorityRule.simple()
+    """The appointing body votes on removing the commissar (its *tally*, or its closed session
+    *vote*, as for :func:`appoint_commissar`); when it carries, the appointment ends at that
+    moment."""
     with action_transaction(at) as at:
         appointment = fresh(appointment)
         commissariat = appointment.commissariat
@@ -229,7 +298,7 @@ def remove_commissar(
             raise NotAllowed("a commissar cannot be removed before being appointed")
         body = answerable_to(commissariat, at)
         motion = f"remove {appointment.member.name} as commissar for {appointment.portfolio}"
-        decision = record_decision(organisation, body, motion, tally, rule, at)
+        decision = _decide(organisation, body, motion, tally, vote, rule, at)
         if decision.outcome == "carried":
             appointment.end = at
             appointment.removed_by = decision

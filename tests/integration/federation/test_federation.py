@@ -11,7 +11,8 @@ from __future__ import annotations
 import pytest
 
 from smolny.councils import actions
-from smolny.councils.actions import NotAllowed
+from smolny.councils.actions import ActionError, NotAllowed, agenda, motion, session
+from smolny.councils.actions import vote as votes
 from smolny.councils.journal import verify_journal
 from smolny.councils.models import Council, Election, JournalEntry, Mandate, Organ, OrganSeat
 from smolny.councils.models.dated import valid_at
@@ -357,6 +358,33 @@ def test_a_three_level_federation(db: None) -> None:
     assert decision.body == f"organ:{successor.organ_id}"
     assert decision.seated == 3
     assert {p.portfolio for p in commissariat_at(sovnarkom, d(6, 6))} == {"Foreign Affairs"}
+
+    # A removal decided by a vote in a session of the central executive (issue 5's procedure).
+    ce = successor.organ
+    holders = [m.member for m in new_delegates[:3]]
+    session.set_organ_rules(SYS, ce, at=d(6, 6))
+    sitting = session.convene_session(SYS, ce, "Sitting", starts_at=d(6, 10), at=d(6, 7))
+    session.check_in(SYS, sitting, holders, at=d(6, 10))
+    session.open_session(SYS, sitting, chair=holders[0], at=d(6, 10))
+    item = agenda.add_agenda_item(SYS, sitting, "The Commissar for Foreign Affairs", at=d(6, 10))
+    motion.move_motion(SYS, item, "main", text="Remove the commissar.", at=d(6, 10, 12, 5))
+    taken = votes.open_vote(SYS, item, "M1", method="show of hands", at=d(6, 10, 13))
+    votes.enter_counts(SYS, taken, for_votes=2, against=1, at=d(6, 10, 13))
+    taken = votes.close_vote(SYS, taken, at=d(6, 10, 13, 1))
+    with pytest.raises(ActionError, match="not both"):
+        fed.remove_commissar(
+            SYS, posts["Foreign Affairs"], vote=taken, tally=Tally(2, 1), at=d(6, 10, 14)
+        )
+    by_vote = fed.remove_commissar(SYS, posts["Foreign Affairs"], vote=taken, at=d(6, 10, 14))
+    assert (by_vote.vote_id, by_vote.outcome, by_vote.votes_for, by_vote.seated) == (
+        taken.pk,
+        "carried",
+        2,
+        3,
+    )
+    assert commissariat_at(sovnarkom, d(6, 10, 14)) == []
+    with pytest.raises(NotAllowed, match="decided another question already"):
+        fed.appoint_commissar(SYS, sovnarkom, holders[1], "Labour", vote=taken, at=d(6, 10, 15))
 
     # -- Every step is in the journal, and the chain holds.
     done = set(JournalEntry.objects.values_list("action", flat=True))
