@@ -212,6 +212,8 @@ def _vote(n: int, vote: Vote, irregular: list[str]) -> list[Block]:
     if vote.status == Vote.OPEN:
         blocks.append(_p("The vote is still open."))
         return blocks
+    if vote.options:
+        return blocks + _preferential(vote)
     blocks.append(
         _t(
             ("for", "against", "abstain", "present", "seated", "outcome"),
@@ -253,6 +255,31 @@ def _vote(n: int, vote: Vote, irregular: list[str]) -> list[Block]:
     reformation = PresidiumReformation.objects.filter(vote=vote).first()
     if reformation is not None:
         blocks += _reformation(reformation)
+    return blocks
+
+
+def _preferential(vote: Vote) -> list[Block]:
+    """A preferential vote: the options, first preferences, the winner and any lot."""
+    from smolny.councils.models import SecretBallot
+
+    if vote.method == Vote.SECRET:
+        rankings = SecretBallot.objects.filter(vote=vote, choice="ranked")
+    else:
+        rankings = NamedVote.objects.filter(vote=vote)  # type: ignore[assignment]
+    first = Counter(r[0] for r in rankings.values_list("ranking", flat=True) if r)
+    blocks = [
+        _p(f"Options: {', '.join(vote.options)}."),
+        _t(
+            ("option", "first preferences"),
+            [(o, str(first.get(o, 0))) for o in vote.options],
+        ),
+        _p(
+            f"Ballots {vote.for_votes}; present {vote.present} of {vote.seated} seated. "
+            f"Rule: {vote.rule}. Outcome: {vote.outcome.upper()}. {vote.reason}."
+        ),
+    ]
+    if vote.outcome == "inquorate":
+        blocks.append(_p("INQUORATE: this vote decided nothing; the question stands."))
     return blocks
 
 

@@ -45,10 +45,9 @@ import random
 import secrets
 from datetime import datetime
 
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, F, JSONField, Value, When
 
 from smolny.councils.actions.base import (
-    ActionError,
     Actor,
     NotAllowed,
     action_transaction,
@@ -56,7 +55,13 @@ from smolny.councils.actions.base import (
     record,
     require_member_or_secretary,
 )
-from smolny.councils.actions.vote import CHOICES, entitled, get_vote, require_open
+from smolny.councils.actions.vote import (
+    Answer,
+    checked_answer,
+    entitled,
+    get_vote,
+    require_open,
+)
 from smolny.councils.models import Member, SecretBallot, SecretVoter, Vote
 
 DECOYS = 16
@@ -81,13 +86,13 @@ def make_slots(vote: Vote, n: int) -> None:
 
 
 def cast_secret_ballot(
-    actor: Actor, vote: Vote | int, member: Member, choice: str, *, at: datetime | None = None
+    actor: Actor, vote: Vote | int, member: Member, choice: Answer, *, at: datetime | None = None
 ) -> str:
-    """*member* casts a secret ballot; the return value is their receipt code (keep it)."""
-    if choice not in CHOICES:
-        raise ActionError(f"choice {choice!r}: use for, against or abstain")
+    """*member* casts a secret ballot (for, against, abstain; a ranking of the options in a
+    preferential vote); the return value is their receipt code (keep it)."""
     with action_transaction(at) as at:
         vote = get_vote(vote)
+        choice, ranking = checked_answer(vote, choice)
         member = fresh(member)
         require_member_or_secretary(actor, member, at)
         if vote.method != Vote.SECRET:
@@ -98,7 +103,7 @@ def cast_secret_ballot(
             raise NotAllowed(f"{member.name} has voted in this ballot already")
         SecretVoter.objects.create(vote=vote, mandate=mandate)
         code = secrets.token_urlsafe(16)
-        _fill_slot(vote, choice, _receipt_hash(vote, code))
+        _fill_slot(vote, choice, ranking, _receipt_hash(vote, code))
         record(
             actor,
             "cast_secret_ballot",
@@ -109,7 +114,7 @@ def cast_secret_ballot(
     return code
 
 
-def _fill_slot(vote: Vote, choice: str, receipt_hash: str) -> None:
+def _fill_slot(vote: Vote, choice: str, ranking: list[str], receipt_hash: str) -> None:
     """Write the ballot into an empty slot chosen at random, rewriting :data:`DECOYS` other
     slots (unchanged) in the same statement, in key order."""
     empty = list(SecretBallot.objects.filter(vote=vote, choice="").values_list("key", flat=True))
@@ -125,6 +130,11 @@ def _fill_slot(vote: Vote, choice: str, receipt_hash: str) -> None:
     decoys = _RANDOM.sample(others, min(DECOYS, len(others)))
     SecretBallot.objects.filter(key__in=[slot, *decoys]).update(
         choice=Case(When(key=slot, then=Value(choice)), default=F("choice")),
+        ranking=Case(
+            When(key=slot, then=Value(ranking, output_field=JSONField())),
+            default=F("ranking"),
+            output_field=JSONField(),
+        ),
         receipt_hash=Case(When(key=slot, then=Value(receipt_hash)), default=F("receipt_hash")),
     )
 
@@ -142,17 +152,21 @@ def seal(vote: Vote) -> None:
         SecretBallot.objects.filter(vote=vote)
         .exclude(choice="")
         .order_by("key")
-        .values_list("key", "choice", "receipt_hash")
+        .values_list("key", "choice", "ranking", "receipt_hash")
     )
     SecretBallot.objects.filter(vote=vote).delete()
     SecretBallot.objects.bulk_create(
-        (SecretBallot(key=k, vote=vote, choice=c, receipt_hash=h, sealed=True) for k, c, h in cast),
+        (
+            SecretBallot(key=k, vote=vote, choice=c, ranking=r, receipt_hash=h, sealed=True)
+            for k, c, r, h in cast
+        ),
         batch_size=1000,
     )
 
 
-def verify_receipt(vote: Vote | int, code: str) -> str | None:
-    """The choice on the ballot counted under *code*, or ``None`` if no counted ballot has it.
+def verify_receipt(vote: Vote | int, code: str) -> str | list[str] | None:
+    """The choice (or ranking) on the ballot counted under *code*, or ``None`` if no counted
+    ballot has it.
 
     Only a closed vote's sealed ballots are counted ballots; a read, not a change.
     """
@@ -162,4 +176,6 @@ def verify_receipt(vote: Vote | int, code: str) -> str | None:
     found = SecretBallot.objects.filter(
         vote=vote, sealed=True, receipt_hash=_receipt_hash(vote, code)
     ).first()
-    return found.choice if found else None
+    if found is None:
+        return None
+    return list(found.ranking) if found.choice == "ranked" else found.choice

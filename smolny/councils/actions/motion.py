@@ -80,10 +80,11 @@ def record_of(item: AgendaItem) -> tuple[list[Motion], list[Result]]:
     motions = [rule_motion(m) for m in item.motions.order_by("pk")]
     results = [
         Result(v.motion.key, Verdict(v.verdict))
+        if v.motion is not None
+        else Result.preference(v.preferred)
         for v in item.votes.filter(result_position__isnull=False)
         .select_related("motion")
         .order_by("result_position")
-        if v.motion is not None
     ]
     return motions, results
 

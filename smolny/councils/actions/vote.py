@@ -22,9 +22,10 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count
 
@@ -50,9 +51,29 @@ from smolny.councils.actions.session import (
     seated,
     voting_mandate,
 )
-from smolny.councils.models import AgendaItem, Mandate, Member, NamedVote, Session, Vote
-from smolny.rules.procedure import CallKind, result_of
+from smolny.councils.models import (
+    AgendaItem,
+    Mandate,
+    Member,
+    NamedVote,
+    OrganRules,
+    Session,
+    Vote,
+)
+from smolny.rules.procedure import (
+    PREFERENTIAL_VOTE,
+    CallKind,
+    ProcedureError,
+    Result,
+    VoteCall,
+    check_quorum,
+    count_preference,
+    result_of,
+)
 from smolny.rules.procedure import close_vote as decide_at_close
+
+if TYPE_CHECKING:  # the ballot types pull in numpy; only a preferential vote needs them
+    from smolny.rules.ballots import BallotSet
 
 CHOICES = ("for", "against", "abstain")
 
@@ -101,15 +122,17 @@ def open_vote(
                 f"the vote on {motion} cannot be opened: the vote due is on {due.motion} "
                 f"({due.question})"
             )
-        if due.kind is CallKind.PREFERENTIAL:
+        preferential = due.kind is CallKind.PREFERENTIAL
+        if preferential and method not in (Vote.ROLL_CALL, Vote.SECRET):
             raise NotAllowed(
-                "the preferential vote among alternatives is counted from ranked ballots, "
-                "which these vote methods do not take"
+                "the preferential vote among alternatives is counted from ranked ballots: "
+                "take it by named roll call or by secret ballot"
             )
-        row = item.motions.get(key=due.motion)
+        row = None if preferential else item.motions.get(key=due.motion)
         vote = Vote.objects.create(
             item=item,
             motion=row,
+            options=list(due.options),
             call=due.kind.value,
             question=due.question,
             text=due.would_read if due.would_read is not None else due.text,
@@ -152,14 +175,37 @@ def entitled(vote: Vote, member: Member, at: datetime) -> Mandate:
     return mandate
 
 
+Answer = str | Sequence[str]
+"""for, against or abstain; or, in a preferential vote, a ranking of the options."""
+
+
+def checked_answer(vote: Vote, answer: Answer) -> tuple[str, list[str]]:
+    """The stored form of *answer* (choice, ranking), or the refusal saying what is wrong."""
+    if vote.call != CallKind.PREFERENTIAL.value:
+        if not isinstance(answer, str) or answer not in CHOICES:
+            raise ActionError(f"choice {answer!r}: use for, against or abstain")
+        return answer, []
+    if isinstance(answer, str):
+        raise ActionError(
+            f"this is a preferential vote: rank the options ({', '.join(vote.options)})"
+        )
+    ranking = list(answer)
+    unknown = [o for o in ranking if o not in vote.options]
+    if unknown or not ranking or len(set(ranking)) != len(ranking):
+        raise ActionError(
+            f"ranking {ranking!r}: name each of {', '.join(vote.options)} at most once"
+        )
+    return "ranked", ranking
+
+
 def cast_vote(
-    actor: Actor, vote: Vote | int, member: Member, choice: str, *, at: datetime | None = None
+    actor: Actor, vote: Vote | int, member: Member, choice: Answer, *, at: datetime | None = None
 ) -> NamedVote:
-    """*member* answers the roll call: for, against or abstain."""
-    if choice not in CHOICES:
-        raise ActionError(f"choice {choice!r}: use for, against or abstain")
+    """*member* answers the roll call: for, against or abstain (a ranking in a preferential
+    vote)."""
     with action_transaction(at) as at:
         vote = get_vote(vote)
+        choice, ranking = checked_answer(vote, choice)
         member = fresh(member)
         require_member_or_secretary(actor, member, at)
         if vote.method != Vote.ROLL_CALL:
@@ -169,11 +215,19 @@ def cast_vote(
         if NamedVote.objects.filter(vote=vote, mandate=mandate).exists():
             raise NotAllowed(f"{member.name} has voted in this roll call already")
         fraction = fraction_names([mandate], at).get(mandate.pk, "")
-        row = NamedVote.objects.create(vote=vote, mandate=mandate, fraction=fraction, choice=choice)
+        row = NamedVote.objects.create(
+            vote=vote, mandate=mandate, fraction=fraction, choice=choice, ranking=ranking
+        )
         record(
             actor,
             "cast_vote",
-            {"vote": vote.pk, "member": member.external_id, "fraction": fraction, "choice": choice},
+            {
+                "vote": vote.pk,
+                "member": member.external_id,
+                "fraction": fraction,
+                "choice": choice,
+                "ranking": ranking,
+            },
             at=at,
             organisation=vote.item.session.organ.council.organisation,
         )
@@ -181,17 +235,15 @@ def cast_vote(
 
 
 def record_roll_call(
-    actor: Actor, vote: Vote | int, sheet: Mapping[Member, str], *, at: datetime | None = None
+    actor: Actor, vote: Vote | int, sheet: Mapping[Member, Answer], *, at: datetime | None = None
 ) -> int:
-    """The clerk enters a roll call sheet (member -> choice) in one step; every name on it is
+    """The clerk enters a roll call sheet (member -> answer) in one step; every name on it is
     checked as :func:`cast_vote` would, and one bad name refuses the whole sheet."""
-    bad = sorted({c for c in sheet.values() if c not in CHOICES})
-    if bad:
-        raise ActionError(f"choice {bad[0]!r}: use for, against or abstain")
     if not sheet:
         raise ActionError("the roll call sheet is empty")
     with action_transaction(at) as at:
         vote = get_vote(vote)
+        answers = {m: checked_answer(vote, a) for m, a in sheet.items()}
         session = vote.item.session
         require_chair_or_secretary(actor, session, at)
         if vote.method != Vote.ROLL_CALL:
@@ -224,8 +276,9 @@ def record_roll_call(
                     mandate=mandates[m.pk],
                     fraction=fractions.get(mandates[m.pk].pk, ""),
                     choice=choice,
+                    ranking=ranking,
                 )
-                for m, choice in sheet.items()
+                for m, (choice, ranking) in answers.items()
             ),
             batch_size=1000,
         )
@@ -235,8 +288,8 @@ def record_roll_call(
             {
                 "vote": vote.pk,
                 "votes": {
-                    m.external_id: c
-                    for m, c in sorted(sheet.items(), key=lambda mc: mc[0].external_id)
+                    m.external_id: (c if c != "ranked" else r)
+                    for m, (c, r) in sorted(answers.items(), key=lambda mc: mc[0].external_id)
                 },
             },
             at=at,
@@ -318,49 +371,111 @@ def _figures(vote: Vote) -> tuple[int, int, int, set[int]]:
     return vote.for_votes, vote.against, vote.abstain, set()
 
 
-def close_vote(actor: Actor, vote: Vote | int, *, at: datetime | None = None) -> Vote:
-    """Close the vote and decide it under the organ's rule, on the presence at this moment."""
+def _rankings(vote: Vote) -> list[list[str]]:
+    """The rankings cast in a preferential vote (named or secret)."""
+    if vote.method == Vote.SECRET:
+        from smolny.councils.models import SecretBallot
+
+        rows = SecretBallot.objects.filter(vote=vote, choice="ranked")
+        return [list(r) for r in rows.values_list("ranking", flat=True)]
+    return [list(r) for r in vote.named.values_list("ranking", flat=True)]
+
+
+def _ballot_set(options: list[str], rankings: list[list[str]]) -> BallotSet:
+    from smolny.rules.ballots import BallotSet
+
+    index = {o: i for i, o in enumerate(options)}
+    merged = Counter(tuple(index[o] for o in r) for r in rankings)
+    keys = sorted(merged)
+    return BallotSet(tuple(options), tuple(keys), tuple(merged[k] for k in keys))
+
+
+def _decide_preference(
+    vote: Vote, rules: OrganRules, present: int, seated_count: int, tie_seed: int | None
+) -> Result | None:
+    """Count the preferential vote by Schulze (quorum first); store the figures on *vote*."""
+    check = check_quorum(quorum_of(rules), seated_count, present)
+    rankings = _rankings(vote)
+    vote.for_votes = len(rankings)
+    vote.rule = "preferential vote, Schulze method"
+    if not check.quorate:
+        vote.outcome = "inquorate"
+        vote.reason = f"{check.reason}; the {len(rankings)} ballots decide nothing"
+        return None
+    call = VoteCall(CallKind.PREFERENTIAL, PREFERENTIAL_VOTE, options=tuple(vote.options))
+    try:
+        result = count_preference(call, _ballot_set(vote.options, rankings), tie_seed=tie_seed)
+    except ProcedureError as error:
+        raise NotAllowed(f"{error}; close the vote with a tie seed to draw lots") from None
+    assert result.preferred is not None
+    vote.outcome = "preferred"
+    vote.preferred = result.preferred
+    vote.ties = [t.as_dict() for t in result.ties]
+    drawn = "; ".join(f"tie at {t.at} settled by {t.resolved_by}" for t in result.ties)
+    vote.reason = (
+        f"{result.preferred} preferred on {len(rankings)} ballots by the Schulze method"
+        + (f" ({drawn})" if drawn else "")
+        + (" (irregular: the sitting was called at short notice)" if vote.irregular else "")
+    )
+    return result
+
+
+def close_vote(
+    actor: Actor, vote: Vote | int, *, tie_seed: int | None = None, at: datetime | None = None
+) -> Vote:
+    """Close the vote and decide it under the organ's rule, on the presence at this moment.
+
+    *tie_seed* is used only by a preferential vote whose first place is tied (a recorded lot).
+    """
     with action_transaction(at) as at:
         vote = get_vote(vote)
         item = vote.item
         session = item.session
         require_chair_or_secretary(actor, session, at)
         require_open(vote)
-        for_, against, abstain, voters = _figures(vote)
+        rules = rules_of(session.organ)
+        preferential = vote.call == CallKind.PREFERENTIAL.value
+        if preferential:
+            voters = _voters(vote)
+        else:
+            for_, against, abstain, voters = _figures(vote)
         voting = seated(session.organ, at)
         present = len((set(voting) & present_members(session, at)) | voters)
         seated_count = len(set(voting) | voters)
-        rules = rules_of(session.organ)
-        closed = decide_at_close(
-            majority_rule(rules),
-            for_=for_,
-            against=against,
-            abstain=abstain,
-            present=present,
-            seated=seated_count,
-            quorum=quorum_of(rules),
-            irregular=session.irregular,
-        )
+        before = docket_of(item)
         vote.status = Vote.CLOSED
         vote.closed_at = at
-        vote.for_votes, vote.against, vote.abstain = for_, against, abstain
         vote.present, vote.seated = present, seated_count
-        vote.outcome = closed.decision.outcome.value
-        vote.rule = majority_rule(rules).describe()
-        vote.reason = closed.reason
-        consequences: dict[str, Any] = {}
-        assert vote.motion is not None
-        result = result_of(vote.motion.key, closed)
+        if preferential:
+            result = _decide_preference(vote, rules, present, seated_count, tie_seed)
+        else:
+            closed = decide_at_close(
+                majority_rule(rules),
+                for_=for_,
+                against=against,
+                abstain=abstain,
+                present=present,
+                seated=seated_count,
+                quorum=quorum_of(rules),
+                irregular=session.irregular,
+            )
+            vote.for_votes, vote.against, vote.abstain = for_, against, abstain
+            vote.outcome = closed.decision.outcome.value
+            vote.rule = majority_rule(rules).describe()
+            vote.reason = closed.reason
+            assert vote.motion is not None
+            result = result_of(vote.motion.key, closed)
+            if result is not None:
+                assert result.verdict is not None
+                vote.verdict = result.verdict.value
         if result is not None:
-            assert result.verdict is not None
-            before = docket_of(item)
-            vote.verdict = result.verdict.value
             vote.result_position = item.votes.filter(result_position__isnull=False).count() + 1
         vote.save()
         if vote.method == Vote.SECRET:
             from smolny.councils.actions.ballot import seal
 
             seal(vote)
+        consequences: dict[str, Any] = {}
         if result is not None:
             after = docket_of(item)
             settle_motions(item, after)
@@ -373,18 +488,30 @@ def close_vote(actor: Actor, vote: Vote | int, *, at: datetime | None = None) ->
             "close_vote",
             {
                 "vote": vote.pk,
-                "motion": vote.motion.key,
-                "for": for_,
-                "against": against,
-                "abstain": abstain,
+                "motion": vote.motion.key if vote.motion else PREFERENTIAL_VOTE,
+                "for": vote.for_votes,
+                "against": vote.against,
+                "abstain": vote.abstain,
+                "preferred": vote.preferred or None,
                 "present": present,
                 "seated": seated_count,
                 "outcome": vote.outcome,
                 "reason": vote.reason,
                 "irregular": vote.irregular,
+                "ties": vote.ties,
                 "presidium": consequences or None,
             },
             at=at,
             organisation=session.organ.council.organisation,
         )
     return vote
+
+
+def _voters(vote: Vote) -> set[int]:
+    if vote.method == Vote.SECRET:
+        from smolny.councils.models import SecretVoter
+
+        return set(
+            SecretVoter.objects.filter(vote=vote).values_list("mandate__member_id", flat=True)
+        )
+    return set(vote.named.values_list("mandate__member_id", flat=True))

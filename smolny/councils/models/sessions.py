@@ -220,6 +220,9 @@ class Vote(models.Model):
     reason = models.TextField(blank=True, default="")
     irregular = models.BooleanField(default=False)
     result_position = models.PositiveIntegerField(null=True, blank=True)
+    options = models.JSONField(default=list, blank=True)
+    preferred = models.CharField(max_length=32, blank=True, default="")
+    ties = models.JSONField(default=list, blank=True)
 
     class Meta:
         constraints = (
@@ -232,7 +235,8 @@ class Vote(models.Model):
         return f"vote on {self.motion.key if self.motion else self.call}"
 
 
-CHOICES = (("for", "for"), ("against", "against"), ("abstain", "abstain"))
+CHOICES = (("for", "for"), ("against", "against"), ("abstain", "abstain"), ("ranked", "ranked"))
+"""A binary vote's answers; ``ranked`` marks a ballot of a preferential vote (its ranking)."""
 
 
 class NamedVote(models.Model):
@@ -242,12 +246,14 @@ class NamedVote(models.Model):
     mandate = models.ForeignKey(Mandate, on_delete=models.PROTECT)
     fraction = models.CharField(max_length=200, blank=True, default="")
     choice = models.CharField(max_length=8, choices=CHOICES)
+    ranking = models.JSONField(default=list, blank=True)
 
     class Meta:
         constraints = (
             models.UniqueConstraint(fields=["vote", "mandate"], name="named_vote_once"),
             models.CheckConstraint(
-                condition=Q(choice__in=["for", "against", "abstain"]), name="named_vote_choice"
+                condition=Q(choice__in=["for", "against", "abstain", "ranked"]),
+                name="named_vote_choice_or_ranking",
             ),
         )
 
@@ -274,14 +280,15 @@ class SecretBallot(models.Model):
     key = models.CharField(max_length=32, primary_key=True)
     vote = models.ForeignKey(Vote, on_delete=models.PROTECT, related_name="ballots")
     choice = models.CharField(max_length=8, choices=CHOICES, blank=True, default="")
+    ranking = models.JSONField(default=list, blank=True)
     receipt_hash = models.CharField(max_length=64, blank=True, default="")
     sealed = models.BooleanField(default=False)
 
     class Meta:
         constraints = (
             models.CheckConstraint(
-                condition=Q(choice__in=["", "for", "against", "abstain"]),
-                name="secret_ballot_choice",
+                condition=Q(choice__in=["", "for", "against", "abstain", "ranked"]),
+                name="secret_ballot_choice_or_ranking",
             ),
         )
 

@@ -83,7 +83,7 @@ def test_no_row_entry_or_event_links_a_voter_to_a_choice(
 
     # 1. The ballot table has no person and no time; the voter table has no choice.
     ballot_columns = {f.column for f in SecretBallot._meta.concrete_fields}
-    assert ballot_columns == {"key", "vote_id", "choice", "receipt_hash", "sealed"}
+    assert ballot_columns == {"key", "vote_id", "choice", "ranking", "receipt_hash", "sealed"}
     voter_columns = {f.column for f in SecretVoter._meta.concrete_fields}
     assert voter_columns == {"id", "vote_id", "mandate_id"}
     with connection.cursor() as cursor:
