@@ -275,3 +275,48 @@ def test_hand_over_chair_and_close() -> None:
     assert closed.status == "closed"
     text = minutes_markdown(sitting)
     assert f"| 1917-09-25 12:00 | 1917-09-25 13:00 | {chkheidze.name} |" in text
+
+
+@pytest.mark.django_db
+def test_a_fractions_speaking_share_follows_its_seats() -> None:
+    # 3 turns by Sainte-Laguë over 12/6/3 seats: quotients 12 (B), 6 (SR), 4 (B), then 3 (M)
+    # misses out: B 2 turns, SR 1, M none.
+    c = small()
+    plenum = organ_of(c, "Plenum", at=d(3, 2), share_turns=3)
+    sitting = open_sitting(plenum, list(c.everyone()), chair=c.members("SRs")[0], at=d(9, 1))
+    item = agenda.add_agenda_item(SYS, sitting, "Debate", at=d(9, 1))
+    assert item.speakers["share"]["seats"] == {"Bolsheviks": 12, "SRs": 6, "Mensheviks": 3}
+    b = c.members("Bolsheviks")
+    agenda.request_to_speak(SYS, item, b[0], at=d(9, 1))
+    agenda.request_to_speak(SYS, item, b[1], at=d(9, 1))
+    with pytest.raises(NotAllowed, match="Bolsheviks fraction's turns are taken"):
+        agenda.request_to_speak(SYS, item, b[2], at=d(9, 1))
+    with pytest.raises(NotAllowed, match="Mensheviks fraction's turns are taken"):
+        agenda.request_to_speak(SYS, item, c.members("Mensheviks")[0], at=d(9, 1))
+    agenda.request_to_speak(SYS, item, c.members("SRs")[1], at=d(9, 1))
+    # a point of order is outside the share
+    agenda.request_to_speak(SYS, item, c.members("Mensheviks")[0], point_of_order=True, at=d(9, 1))
+    turn = agenda.next_speaker(item)
+    assert turn is not None
+    assert turn.point_of_order
+
+
+@pytest.mark.django_db
+def test_in_a_committee_only_its_seat_holders_vote() -> None:
+    c = small()
+    members = c.deputies["Bolsheviks"][:5]
+    cc = organ_of(c, "Bureau", kind="executive committee", elected=members, at=d(4, 1))
+    people = [m.member for m in members]
+    outsider_deputy = c.members("SRs")[0]
+    sitting = open_sitting(cc, [*people, outsider_deputy], chair=people[0], at=d(6, 1))
+    item = agenda.add_agenda_item(SYS, sitting, "Bureau business", at=d(6, 1))
+    motion.move_motion(SYS, item, "main", text="Do it.", at=d(6, 1))
+    v = vote.open_vote(SYS, item, "M1", method="roll call", at=d(6, 1, 13))
+    with pytest.raises(NotAllowed, match="no current mandate with a seat in Bureau"):
+        vote.cast_vote(SYS, v, outsider_deputy, "for", at=d(6, 1, 13))
+    for person in people[:3]:
+        vote.cast_vote(SYS, v, person, "for", at=d(6, 1, 13))
+    session.record_walkout(SYS, sitting, members=people[3:], at=d(6, 1, 13, 30))
+    v = vote.close_vote(SYS, v, at=d(6, 1, 14))
+    # presence at the close: 3 seat holders (the 2 who walked out had not voted); quorum 3 of 5
+    assert (v.present, v.seated, v.outcome) == (3, 5, "carried")
