@@ -24,7 +24,7 @@ from smolny.commands import InputError, fail
 if TYPE_CHECKING:
     from smolny.directives import SignedDirective, Verification
 
-HELP = "check signed directives"
+HELP = "signed directives: list, export, verify"
 DESCRIPTION = """\
 Signed directives: orders issued by an organ, signed with the organ's Ed25519 key, whose key
 is certified by the organisation's root key.
