@@ -1,50 +1,97 @@
-"""Live updates: a small in-process publish/subscribe broker.
+"""Live updates: publish/subscribe by channel, with event ids and replay after a reconnect.
 
 Actions publish an event after their transaction commits (through
 ``transaction.on_commit``), so a subscriber never hears of a change that was rolled back.
 This module is the one interface the rest of Smolny sees: ``publish(channel, event)`` and
-``subscribe(channel)``. Inside one process (SQLite, tests, ``smolny serve``) the events travel
-through this broker; a later transport (server-sent events, PostgreSQL LISTEN/NOTIFY across
-processes) plugs in behind the same two functions.
+``subscribe(channel)`` (plus ``subscribe_async``, ``replay`` and ``head`` for the event
+stream of :mod:`smolny.web.live`).
+
+Every published event gets an id, increasing within its channel, so that a client that lost
+its connection can say which event it saw last (the ``Last-Event-ID`` of server-sent events)
+and be sent exactly what it missed. Where the events travel depends on the database:
+
+- SQLite (one process: tests, ``smolny serve``): the in-process :class:`Broker` gives the ids
+  and keeps the last :data:`REPLAY_SIZE` events of each channel for replay. Its ids start at
+  the process's start time in microseconds, so the ids of a restarted server are larger than
+  any id a client kept from before, and such a client is told to reload instead of being
+  sent a replay that would skip what the old process had published.
+- PostgreSQL (several worker processes): :class:`smolny.web.live.PostgresTransport` stores
+  each event in a table, takes its id from a sequence, and wakes every process with
+  ``NOTIFY``; each process's listener hands the event to its own broker.
+
+In both cases the publishing process delivers to its own subscribers at once, so a test or a
+command that subscribes and then acts sees the event when the action returns.
 
 Each subscription owns a bounded queue. A subscriber that stops reading must not make
 publishers block or memory grow, so when its queue is full the oldest event is dropped and
-counted in ``Subscription.dropped`` (a client that sees a gap re-reads the state).
+counted in ``dropped`` (a client that sees a gap re-reads the state).
 """
 
 from __future__ import annotations
 
+import asyncio
+import collections
+import contextlib
 import queue
 import threading
+import time
 from collections.abc import Iterator
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 Event = dict[str, Any]
 
 DEFAULT_MAXSIZE = 1000
+REPLAY_SIZE = 1000
+"""Events kept per channel for replay after a reconnect (in-process broker)."""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """An event as it travels: its channel, its id in that channel, and the event itself."""
+
+    channel: str
+    id: int
+    event: Event
+
+
+@dataclass(frozen=True)
+class Replay:
+    """What a reconnecting client missed after *after*.
+
+    ``complete`` is false when the events after *after* can no longer all be given (they
+    fell out of the replay buffer, or *after* is not an id of this channel's history, as
+    after a restart): the client must then re-read the state. ``head`` is the channel's
+    newest id (what a client has seen once it has read the state).
+    """
+
+    head: int
+    complete: bool
+    deliveries: list[Delivery]
 
 
 class Subscription:
-    """A queue-like receiver of the events published on one channel.
+    """A queue-like receiver of the events published on one channel (for threads).
 
     ``get(timeout=...)`` and ``get_nowait()`` behave like :class:`queue.Queue`'s (raising
-    :class:`queue.Empty`); iterating yields the events already waiting without blocking. Use it
-    as a context manager, or call :meth:`close`, to stop receiving.
+    :class:`queue.Empty`) and return the event; ``get_delivery`` returns it with its id.
+    Iterating yields the events already waiting without blocking. Use it as a context
+    manager, or call :meth:`close`, to stop receiving.
     """
 
     def __init__(self, broker: Broker, channel: str, maxsize: int) -> None:
         self.channel = channel
         self.dropped = 0
         self._broker = broker
-        self._queue: queue.Queue[Event] = queue.Queue(maxsize=maxsize)
+        self._queue: queue.Queue[Delivery] = queue.Queue(maxsize=maxsize)
         self._lock = threading.Lock()
         self.closed = False
 
-    def _deliver(self, event: Event) -> None:
+    def _deliver(self, delivery: Delivery) -> None:
         with self._lock:
             while True:
                 try:
-                    self._queue.put_nowait(event)
+                    self._queue.put_nowait(delivery)
                     return
                 except queue.Full:
                     try:
@@ -53,12 +100,16 @@ class Subscription:
                     except queue.Empty:  # pragma: no cover - a reader emptied it meanwhile
                         pass
 
-    def get(self, timeout: float | None = None) -> Event:
-        """The next event; blocks up to *timeout* seconds, then raises :class:`queue.Empty`."""
+    def get_delivery(self, timeout: float | None = None) -> Delivery:
+        """The next event with its id; blocks up to *timeout* seconds."""
         return self._queue.get(timeout=timeout)
 
+    def get(self, timeout: float | None = None) -> Event:
+        """The next event; blocks up to *timeout* seconds, then raises :class:`queue.Empty`."""
+        return self._queue.get(timeout=timeout).event
+
     def get_nowait(self) -> Event:
-        return self._queue.get_nowait()
+        return self._queue.get_nowait().event
 
     def qsize(self) -> int:
         return self._queue.qsize()
@@ -66,7 +117,7 @@ class Subscription:
     def __iter__(self) -> Iterator[Event]:
         while True:
             try:
-                yield self._queue.get_nowait()
+                yield self._queue.get_nowait().event
             except queue.Empty:
                 return
 
@@ -81,12 +132,61 @@ class Subscription:
         self.close()
 
 
-class Broker:
-    """Channels and their subscriptions, safe to use from many threads."""
+class AsyncSubscription:
+    """A receiver for coroutines: events are handed to its event loop, never block it.
 
-    def __init__(self) -> None:
+    Publishers run in other threads; the broker passes each event to the loop once
+    (``call_soon_threadsafe``) for all of that loop's subscribers of the channel, so a
+    thousand open streams cost one wake-up of the loop per event, not a thousand.
+    """
+
+    def __init__(
+        self, broker: Broker, channel: str, maxsize: int, loop: asyncio.AbstractEventLoop
+    ) -> None:
+        self.channel = channel
+        self.dropped = 0
+        self.loop = loop
+        self._broker = broker
+        self._queue: asyncio.Queue[Delivery] = asyncio.Queue(maxsize=maxsize)
+        self.closed = False
+
+    def _deliver_in_loop(self, delivery: Delivery) -> None:
+        """Runs in the subscription's loop."""
+        if self._queue.full():
+            self._queue.get_nowait()
+            self.dropped += 1
+        self._queue.put_nowait(delivery)
+
+    async def get(self) -> Delivery:
+        """The next event with its id (wrap in ``asyncio.wait_for`` for a timeout)."""
+        return await self._queue.get()
+
+    def close(self) -> None:
+        self._broker._unsubscribe(self)
+        self.closed = True
+
+
+class _Receiver(Protocol):
+    channel: str
+
+
+def _fan_out(subscribers: list[AsyncSubscription], delivery: Delivery) -> None:
+    for subscription in subscribers:
+        if not subscription.closed:
+            subscription._deliver_in_loop(delivery)
+
+
+class Broker:
+    """Channels, their subscriptions, ids and replay buffers; safe to use from many threads."""
+
+    def __init__(self, replay_size: int = REPLAY_SIZE) -> None:
         self._lock = threading.Lock()
-        self._channels: dict[str, list[Subscription]] = {}
+        self._channels: dict[str, list[Subscription | AsyncSubscription]] = {}
+        self._replay_size = replay_size
+        self._first_id = time.time_ns() // 1000
+        self._heads: dict[str, int] = {}
+        self._buffers: dict[str, collections.deque[Delivery]] = {}
+        self._pruned: dict[str, int] = {}
 
     def subscribe(self, channel: str, maxsize: int = DEFAULT_MAXSIZE) -> Subscription:
         subscription = Subscription(self, channel, maxsize)
@@ -94,7 +194,14 @@ class Broker:
             self._channels.setdefault(channel, []).append(subscription)
         return subscription
 
-    def _unsubscribe(self, subscription: Subscription) -> None:
+    def subscribe_async(self, channel: str, maxsize: int = DEFAULT_MAXSIZE) -> AsyncSubscription:
+        """Subscribe from a coroutine: events arrive in the running event loop."""
+        subscription = AsyncSubscription(self, channel, maxsize, asyncio.get_running_loop())
+        with self._lock:
+            self._channels.setdefault(channel, []).append(subscription)
+        return subscription
+
+    def _unsubscribe(self, subscription: Subscription | AsyncSubscription) -> None:
         with self._lock:
             subscribers = self._channels.get(subscription.channel, [])
             if subscription in subscribers:
@@ -102,23 +209,147 @@ class Broker:
             if not subscribers:
                 self._channels.pop(subscription.channel, None)
 
-    def publish(self, channel: str, event: Event) -> int:
-        """Deliver *event* to every current subscriber of *channel*; return how many got it."""
+    def subscriber_count(self, channel: str) -> int:
         with self._lock:
-            subscribers = list(self._channels.get(channel, ()))
+            return len(self._channels.get(channel, ()))
+
+    def publish(self, channel: str, event: Event) -> int:
+        """Give *event* the channel's next id, keep it for replay, deliver it.
+
+        Returns how many subscribers got it.
+        """
+        with self._lock:
+            head = self._heads.get(channel, self._first_id - 1) + 1
+            self._heads[channel] = head
+            delivery = Delivery(channel, head, event)
+            buffer = self._buffers.setdefault(channel, collections.deque())
+            if len(buffer) == self._replay_size:
+                self._pruned[channel] = buffer.popleft().id
+            buffer.append(delivery)
+        return self.deliver(delivery)
+
+    def deliver(self, delivery: Delivery) -> int:
+        """Deliver an event that already has its id (from another process) to subscribers."""
+        with self._lock:
+            subscribers = list(self._channels.get(delivery.channel, ()))
+        by_loop: dict[asyncio.AbstractEventLoop, list[AsyncSubscription]] = {}
         for subscription in subscribers:
-            subscription._deliver(event)
+            if isinstance(subscription, AsyncSubscription):
+                by_loop.setdefault(subscription.loop, []).append(subscription)
+            else:
+                subscription._deliver(delivery)
+        for loop, group in by_loop.items():
+            with contextlib.suppress(RuntimeError):  # a closed loop: its streams are gone
+                loop.call_soon_threadsafe(_fan_out, group, delivery)
         return len(subscribers)
+
+    def head(self, channel: str) -> int:
+        """The channel's newest id (the id before the first one if nothing was published)."""
+        with self._lock:
+            return self._heads.get(channel, self._first_id - 1)
+
+    def replay(self, channel: str, after: int) -> Replay:
+        """The events of *channel* after id *after*, if the buffer still holds them all."""
+        with self._lock:
+            head = self._heads.get(channel, self._first_id - 1)
+            floor = self._pruned.get(channel, self._first_id - 1)
+            if not floor <= after <= head:
+                return Replay(head, False, [])
+            missed = [d for d in self._buffers.get(channel, ()) if d.id > after]
+            return Replay(head, True, missed)
+
+
+class Transport(Protocol):
+    """Where events travel: the in-process broker alone, or PostgreSQL between processes."""
+
+    broker: Broker
+
+    def publish(self, channel: str, event: Event) -> int: ...
+
+    def ensure_listening(self) -> None: ...
+
+    def head(self, channel: str) -> int: ...
+
+    def replay(self, channel: str, after: int) -> Replay: ...
+
+
+class LocalTransport:
+    """One process: the broker is the whole transport."""
+
+    def __init__(self, broker: Broker) -> None:
+        self.broker = broker
+
+    def publish(self, channel: str, event: Event) -> int:
+        return self.broker.publish(channel, event)
+
+    def ensure_listening(self) -> None:
+        """Nothing to listen to: every publisher is in this process."""
+
+    def head(self, channel: str) -> int:
+        return self.broker.head(channel)
+
+    def replay(self, channel: str, after: int) -> Replay:
+        return self.broker.replay(channel, after)
 
 
 _broker = Broker()
+_transport: Transport | None = None
+_transport_lock = threading.Lock()
+
+
+def transport() -> Transport:
+    """The transport for this process: PostgreSQL's when Django's database is PostgreSQL."""
+    global _transport
+    if _transport is None:
+        with _transport_lock:
+            if _transport is None:
+                _transport = _choose_transport()
+    return _transport
+
+
+def _choose_transport() -> Transport:
+    from django.conf import settings
+
+    if settings.configured:
+        engine = str(settings.DATABASES.get("default", {}).get("ENGINE", ""))
+        if engine.endswith("postgresql"):
+            from smolny.web.live import PostgresTransport
+
+            return PostgresTransport(_broker)
+    return LocalTransport(_broker)
 
 
 def publish(channel: str, event: Event) -> int:
-    """Publish *event* on *channel* of the process-wide broker."""
-    return _broker.publish(channel, event)
+    """Publish *event* on *channel*; return how many subscribers in this process got it."""
+    return transport().publish(channel, event)
 
 
 def subscribe(channel: str, maxsize: int = DEFAULT_MAXSIZE) -> Subscription:
-    """Subscribe to *channel* of the process-wide broker."""
+    """Subscribe to *channel* (events from every process, once this one listens)."""
+    transport().ensure_listening()
     return _broker.subscribe(channel, maxsize)
+
+
+def subscribe_async(channel: str, maxsize: int = DEFAULT_MAXSIZE) -> AsyncSubscription:
+    """Subscribe from a coroutine. Call :func:`ensure_listening` first (it may block)."""
+    return _broker.subscribe_async(channel, maxsize)
+
+
+def ensure_listening() -> None:
+    """Make sure this process hears events published by others (blocking; call once)."""
+    transport().ensure_listening()
+
+
+def head(channel: str) -> int:
+    """The newest event id of *channel*: a page renders it so its stream starts there."""
+    return transport().head(channel)
+
+
+def replay(channel: str, after: int) -> Replay:
+    """The events of *channel* published after id *after* (see :class:`Replay`)."""
+    return transport().replay(channel, after)
+
+
+def subscriber_count(channel: str) -> int:
+    """How many subscriptions this process holds on *channel*."""
+    return _broker.subscriber_count(channel)
