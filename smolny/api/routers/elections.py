@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Literal
+
 from django.http import HttpRequest
 from ninja import Field, Router, Status
 
@@ -60,3 +63,46 @@ def seat_deputy(request: HttpRequest, election_id: int, body: SeatIn) -> Status[
     fraction = None if body.fraction is None else lookup(Fraction, body.fraction, "fraction")
     mandate = actions.seat_deputy(caller(request), election, member, fraction=fraction, at=body.at)
     return Status(201, mandate_out(mandate))
+
+
+@router.post(
+    "/{election_id}/count",
+    response={200: ElectionOut, **REFUSALS},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "description": "the ballots: BLT, a CSV of rankings, or the long format; "
+            "candidates named by member id",
+            "content": {"text/plain": {"schema": {"type": "string"}}},
+        }
+    },
+)
+def count(
+    request: HttpRequest,
+    election_id: int,
+    method: Literal["scottish-stv", "meek-stv"] = "scottish-stv",
+    format: Literal["auto", "blt", "csv", "long"] = "auto",
+    source: str = "ballots",
+    tie_seed: int | None = None,
+    at: datetime | None = None,
+) -> ElectionOut:
+    """Count the ballots (the request body) by STV and declare who was elected."""
+    from smolny.rules.ballots import BallotFileError, read_ballots
+
+    election = lookup(Election, election_id, "election")
+    try:
+        text = request.body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise BadRequestField("body", f"not UTF-8 text (byte {error.start})") from None
+    if "\x00" in text or "\x00" in source:
+        raise BadRequestField("body", "the ballots contain a NUL character")
+    if tie_seed is not None and not 0 <= tie_seed <= MAX_ID:
+        raise BadRequestField("tie_seed", f"use a seed between 0 and {MAX_ID}")
+    try:
+        ballots = read_ballots(text, source[:200], format)
+    except BallotFileError as error:
+        raise BadRequestField("body", str(error)) from None
+    result = actions.count_election(
+        caller(request), election, ballots, method=method, tie_seed=tie_seed, at=at
+    )
+    return election_out(result)

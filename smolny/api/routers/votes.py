@@ -4,7 +4,7 @@ hands, the secret ballot with its receipt, the close, and a presidium's re-forma
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
@@ -21,6 +21,9 @@ router = Router(tags=["votes"])
 reformations = Router(tags=["votes"])
 REFUSALS = {403: Message, 404: Message, 409: Message, 422: Message}
 Choice = Literal["for", "against", "abstain"]
+Ranking = Annotated[list[Annotated[str, Field(max_length=32)]], Field(min_length=1, max_length=100)]
+Answer = Choice | Ranking
+"""For, against or abstain; in a preferential vote, a ranking of the vote's options."""
 
 
 class VoteOut(Schema):
@@ -37,6 +40,7 @@ class VoteOut(Schema):
     abstain: int | None
     present: int | None
     seated: int | None
+    options: list[str]
     outcome: str
     rule: str
     reason: str
@@ -60,6 +64,7 @@ def vote_out(v: Vote) -> VoteOut:
         abstain=v.abstain,
         present=v.present,
         seated=v.seated,
+        options=list(v.options),
         outcome=v.outcome,
         rule=v.rule,
         reason=v.reason,
@@ -70,20 +75,21 @@ def vote_out(v: Vote) -> VoteOut:
 
 class NamedIn(Timed):
     member: int
-    choice: Choice
+    choice: Answer
 
 
 class NamedOut(Schema):
     vote: int
     member: int
     choice: str
+    ranking: list[str]
     fraction: str
 
 
 class SheetIn(Timed):
     """The clerk's roll-call sheet: member id -> choice."""
 
-    sheet: dict[int, Choice] = Field(min_length=1, max_length=100_000)
+    sheet: dict[int, Answer] = Field(min_length=1, max_length=100_000)
 
 
 class SheetOut(Schema):
@@ -100,7 +106,7 @@ class CountsIn(Timed):
 
 class SecretIn(Timed):
     member: int
-    choice: Choice
+    choice: Answer
 
 
 class Receipt(Schema):
@@ -115,7 +121,7 @@ class ReceiptIn(In):
 class ReceiptCheck(Schema):
     vote: int
     counted: bool
-    choice: str | None
+    choice: str | list[str] | None
 
 
 class ReformIn(Timed):
@@ -137,7 +143,14 @@ def cast_named(request: HttpRequest, vote_id: int, body: NamedIn) -> Status[Name
     member = lookup(Member, body.member, "member")
     row: NamedVote = vote.cast_vote(caller(request), v, member, body.choice, at=body.at)
     return Status(
-        201, NamedOut(vote=v.pk, member=member.pk, choice=row.choice, fraction=row.fraction)
+        201,
+        NamedOut(
+            vote=v.pk,
+            member=member.pk,
+            choice=row.choice,
+            ranking=list(row.ranking),
+            fraction=row.fraction,
+        ),
     )
 
 

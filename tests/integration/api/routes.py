@@ -193,6 +193,13 @@ CASES: dict[tuple[str, str], Case] = {
         ),
         201,
     ),
+    ("post", "/api/elections/{election_id}/count"): Case(
+        ADMIN,
+        lambda w, r: (
+            f"/api/elections/{w.open_election.pk}/count?format=csv&source=vyborg.csv",
+            "count,rank1,rank2\n12,V-0002,V-0003\n5,V-0003\n",
+        ),
+    ),
     ("get", "/api/mandates/{mandate_id}"): Case(
         EVERYONE, lambda w, r: (f"/api/mandates/{w.mandates['deputy'].pk}", None)
     ),

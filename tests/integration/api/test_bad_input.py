@@ -18,11 +18,12 @@ from tests.integration.api.routes import CASES
 
 pytestmark = pytest.mark.django_db
 
-ROLL = "/api/councils/{council_id}/roll"  # CSV, see test_roll_errors
+TEXT = ("/api/councils/{council_id}/roll", "/api/elections/{election_id}/count")
+"""Routes whose body is a file's text, not JSON (see test_refusals)."""
 ID = re.compile(r"^\{(\w+_id)\}$")
 WITH_IDS = sorted(k for k in CASES if any(ID.match(p) for p in k[1].split("/")))
 WITH_BODY = sorted(
-    k for k in CASES if k[0] not in ("get", "delete") and k[1] not in ("/api/auth/logout", ROLL)
+    k for k in CASES if k[0] not in ("get", "delete") and k[1] not in ("/api/auth/logout", *TEXT)
 )
 
 

@@ -115,3 +115,16 @@ def test_the_composition_at_a_date_is_the_record_at_that_date(world: World) -> N
         f"/api/councils/{world.council_id}/composition?at=1917-03-05T11:00:00Z"
     )
     assert before.json()["deputies"] == []
+
+
+def test_ballots_are_counted_by_stv_and_a_bad_ballot_file_is_refused_by_line(
+    world: World,
+) -> None:
+    url = f"/api/elections/{world.open_election.pk}/count?format=csv&source=vyborg.csv"
+    refused(world, "admin", "post", url, "count,rank1\nmany,V-0002\n", 422)
+    detail = refused(world, "admin", "post", url, "count,rank1\n3,V-9999\n", 422)
+    assert "V-9999" in detail
+    answer = call(world.client("admin"), "post", url, "count,rank1,rank2\n12,V-0002\n5,V-0003\n")
+    assert answer.status_code == 200
+    assert answer.json()["result"]["elected"] == ["V-0002"]
+    assert answer.json()["status"] == "declared"
