@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db import models
 from ninja import Schema
@@ -60,9 +60,13 @@ class Timed(In):
 
 
 class Message(Schema):
-    """A refusal: ``detail`` says why (403, 404, 409, 422)."""
+    """A refusal: ``detail`` says why (401, 403, 404, 409, 422). A request the schema refuses
+    gets the list of its faults, each with ``loc`` (where) and ``msg`` (what); a refusal of one
+    field names it in ``field``; a refused file lists its bad lines in ``errors``."""
 
-    detail: str
+    detail: str | list[dict[str, Any]]
+    field: str | None = None
+    errors: list[dict[str, Any]] | None = None
 
 
 def members_by_id(ids: list[int], field: str) -> list[Member]:

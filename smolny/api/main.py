@@ -6,6 +6,8 @@ pair; each router file holds one area of the council system.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import connection
 from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
@@ -30,7 +32,40 @@ from smolny.api.routers.sessions import router as sessions
 from smolny.api.routers.votes import reformations
 from smolny.api.routers.votes import router as votes
 
-api = NinjaAPI(title="Smolny", version=smolny.__version__, urls_namespace="api", auth=AUTH)
+REFUSED = {
+    "400": "the body is not JSON",
+    "401": "no caller: log in, or send Authorization: Bearer <token>",
+    "404": "an id in the path names nothing",
+    "422": "a field cannot be used (the answer says which)",
+}
+
+
+class SmolnyAPI(NinjaAPI):
+    """The API, whose schema also documents the refusals every route may give.
+
+    django-ninja documents only the answers a handler declares; the 400, 401 and 422 it gives
+    itself, and the 404 of an unknown id, are added here so that a client (or a schema
+    fuzzer) can rely on the schema for every answer it gets.
+    """
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        refusal = {"application/json": {"schema": {"$ref": "#/components/schemas/Message"}}}
+        for path, operations in schema["paths"].items():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                codes = ["400", "422"]
+                codes += ["401"] if operation.get("security") else []
+                codes += ["404"] if "{" in path else []
+                for code in codes:
+                    if code not in responses and int(code) not in responses:
+                        responses[code] = {"description": REFUSED[code], "content": refusal}
+        return schema
+
+
+api = SmolnyAPI(title="Smolny", version=smolny.__version__, urls_namespace="api", auth=AUTH)
 errors.install(api)
 
 

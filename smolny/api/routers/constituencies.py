@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Field, Router, Status
 
 from smolny.api.auth import caller
@@ -16,6 +17,8 @@ from smolny.api.schemas import (
     member_out,
 )
 from smolny.councils import actions
+from smolny.councils.actions import PermissionDenied
+from smolny.councils.actions.base import is_secretary
 from smolny.councils.models import Constituency
 from smolny.councils.models.dated import CURRENT
 
@@ -35,12 +38,19 @@ def get_constituency(request: HttpRequest, constituency_id: int) -> Constituency
     return constituency_out(lookup(Constituency, constituency_id, "constituency"))
 
 
-@router.get("/{constituency_id}/members", response={200: list[MemberOut], 404: Message})
+@router.get(
+    "/{constituency_id}/members", response={200: list[MemberOut], 403: Message, 404: Message}
+)
 def list_members(
     request: HttpRequest, constituency_id: int, offset: int = 0, limit: int = 100
 ) -> list[MemberOut]:
-    """The current roll, in member-id order, a page at a time (``limit`` at most 1000)."""
+    """The current roll, in member-id order, a page at a time (``limit`` at most 1000).
+
+    A roll is personal data: only the organisation's secretaries read it whole."""
     constituency = lookup(Constituency, constituency_id, "constituency")
+    organisation = constituency.council.organisation
+    if not is_secretary(caller(request), organisation, timezone.now()):
+        raise PermissionDenied(f"only a secretary of {organisation.name} reads its rolls")
     offset, limit = min(max(offset, 0), 2**62), min(max(limit, 0), 1000)
     rows = constituency.members.filter(CURRENT).order_by("external_id")[offset : offset + limit]
     return [member_out(m) for m in rows]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Field, Router
 
 from smolny.api.auth import caller
@@ -11,6 +12,8 @@ from smolny.api.common import Message, Timed, lookup
 from smolny.api.errors import NotFound
 from smolny.api.schemas import MemberOut, member_out
 from smolny.councils import actions
+from smolny.councils.actions import PermissionDenied
+from smolny.councils.actions.base import is_secretary
 from smolny.councils.models import Member
 
 router = Router(tags=["rolls"])
@@ -21,9 +24,14 @@ class LinkIn(Timed):
     username: str = Field(min_length=1, max_length=150)
 
 
-@router.get("/{member_id}", response={200: MemberOut, 404: Message})
+@router.get("/{member_id}", response={200: MemberOut, 403: Message, 404: Message})
 def get_member(request: HttpRequest, member_id: int) -> MemberOut:
-    return member_out(lookup(Member, member_id, "member"))
+    """A roll entry, for the member themself or a secretary of the organisation."""
+    member = lookup(Member, member_id, "member")
+    user = caller(request)
+    if member.user_id != user.pk and not is_secretary(user, member.organisation, timezone.now()):
+        raise PermissionDenied("a roll entry is read by its member or a secretary")
+    return member_out(member)
 
 
 @router.post("/{member_id}/user", response={200: MemberOut, **REFUSALS})

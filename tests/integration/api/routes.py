@@ -158,7 +158,7 @@ CASES: dict[tuple[str, str], Case] = {
         lambda w, r: (f"/api/constituencies/{w.frame.constituencies['Narva'].pk}", None),
     ),
     ("get", "/api/constituencies/{constituency_id}/members"): Case(
-        EVERYONE,
+        ADMIN,
         lambda w, r: (f"/api/constituencies/{w.frame.constituencies['Narva'].pk}/members", None),
     ),
     ("post", "/api/constituencies/{constituency_id}/elections"): Case(
@@ -170,7 +170,7 @@ CASES: dict[tuple[str, str], Case] = {
         201,
     ),
     ("get", "/api/members/{member_id}"): Case(
-        EVERYONE, lambda w, r: (f"/api/members/{w.narva(5).pk}", None)
+        frozenset({"admin", "member"}), lambda w, r: (f"/api/members/{w.narva(10).pk}", None)
     ),
     ("post", "/api/members/{member_id}/user"): Case(
         ADMIN, lambda w, r: (f"/api/members/{w.narva(5).pk}/user", {"username": "outsider"})

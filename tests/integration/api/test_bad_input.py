@@ -15,6 +15,7 @@ from django.db import transaction
 
 from tests.integration.api.conftest import World, build_world, call, journal_length
 from tests.integration.api.routes import CASES
+from tests.integration.api.test_permissions import declared
 
 pytestmark = pytest.mark.django_db
 
@@ -38,12 +39,14 @@ def spoil_id(template: str, url: str, value: str) -> list[tuple[str, str]]:
     return out
 
 
-def refused(world: World, method: str, url: str, body: Any) -> tuple[int, Any]:
-    """Send as the secretary; return the status and the answer, checking nothing was written."""
+def refused(world: World, method: str, url: str, body: Any, path: str) -> tuple[int, Any]:
+    """Send as the secretary; return the status and the answer, checking nothing was written
+    and that the schema documents the status."""
     before = journal_length()
     response = call(world.client("admin"), method, url, body)
     assert journal_length() == before, f"{method} {url} wrote to the journal"
     assert response.status_code < 500
+    assert response.status_code in declared(method, path), response.status_code
     return response.status_code, response.json() if response.content else None
 
 
@@ -54,7 +57,7 @@ def test_unknown_ids_are_not_found(method: str, path: str) -> None:
         with transaction.atomic():
             url, body = CASES[(method, path)].prepare(world, "admin")
             for name, spoilt in spoil_id(path, url, value):
-                status, answer = refused(world, method, spoilt, body)
+                status, answer = refused(world, method, spoilt, body, path)
                 assert status == expected, (name, spoilt, answer)
                 text = str(answer)
                 if expected == 404:
@@ -76,22 +79,24 @@ def test_malformed_bodies_are_refused_naming_the_field(method: str, path: str) -
     world = build_world()
     url, body = CASES[(method, path)].prepare(world, "admin")
     with transaction.atomic():
-        status, answer = refused(world, method, url, b"{not json")
+        status, answer = refused(world, method, url, b"{not json", path)
         assert status in (400, 422), answer
         transaction.set_rollback(True)
     for field in body or {}:
         with transaction.atomic():
             spoilt = {**body, field: wrong_type(body[field])}
-            status, answer = refused(world, method, url, spoilt)
+            status, answer = refused(world, method, url, spoilt, path)
             assert status == 422, (field, answer)
             assert field in str(answer), answer
             transaction.set_rollback(True)
     with transaction.atomic():
-        status, answer = refused(world, method, url, {**(body or {}), "at": "yesterday"})
+        status, answer = refused(world, method, url, {**(body or {}), "at": "yesterday"}, path)
         assert status == 422
         assert "at" in str(answer)
         transaction.set_rollback(True)
     with transaction.atomic():
-        status, answer = refused(world, method, url, {**(body or {}), "at": "1917-09-09T18:00"})
+        status, answer = refused(
+            world, method, url, {**(body or {}), "at": "1917-09-09T18:00"}, path
+        )
         assert status == 422, answer  # a time without a timezone is ambiguous
         transaction.set_rollback(True)

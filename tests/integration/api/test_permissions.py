@@ -7,6 +7,9 @@ OpenAPI schema, so a route added without a rule fails :func:`test_the_table_cove
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
 import pytest
 from django.db import transaction
 
@@ -18,8 +21,20 @@ pytestmark = pytest.mark.django_db
 
 
 def schema_routes() -> set[tuple[str, str]]:
-    paths = api.get_openapi_schema()["paths"]
+    paths = schema()["paths"]
     return {(method, path) for path, methods in paths.items() for method in methods}
+
+
+@functools.cache
+def schema() -> dict[str, Any]:
+    built: dict[str, Any] = api.get_openapi_schema()
+    return built
+
+
+def declared(method: str, path: str) -> set[int]:
+    """The statuses the schema documents for one route."""
+    responses = schema()["paths"][path][method]["responses"]
+    return {int(code) for code in responses}
 
 
 def test_the_table_covers_every_route() -> None:
@@ -33,12 +48,15 @@ def test_each_role_gets_what_the_table_says(method: str, path: str) -> None:
     """One world per route; each role's request runs in a savepoint rolled back after it."""
     case = CASES[(method, path)]
     world = build_world()
+    documented = declared(method, path)
     wrong: list[str] = []
     for role in ROLES:
         with transaction.atomic():
             url, body = case.prepare(world, role)
             before = journal_length()
             response = call(world.client(role), method, url, body)
+            if response.status_code not in documented:
+                wrong.append(f"{role}: {response.status_code} is not in the schema")
             if role in case.allowed:
                 if response.status_code != case.status:
                     wrong.append(f"{role}: {response.status_code} {response.content[:300]!r}")
@@ -61,4 +79,5 @@ def test_nobody_gets_401_everywhere_but_the_public_routes(
     before = journal_length()
     response = call(world.client(None), method, url, body)
     assert response.status_code == 401
+    assert 401 in declared(method, path)
     assert journal_length() == before
