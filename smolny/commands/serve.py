@@ -54,16 +54,28 @@ def run(args: argparse.Namespace) -> int:
     from django.db import DatabaseError
 
     try:
+        _make_sqlite_directory()
         call_command("migrate", interactive=False, verbosity=0)
-    except DatabaseError as error:
+    except (DatabaseError, OSError) as error:
         return fail(Exception(f"cannot prepare the database: {error}".strip()))
     import uvicorn
     from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
     from django.core.asgi import get_asgi_application
 
     application = ASGIStaticFilesHandler(get_asgi_application())
-    print(
-        f"smolny: serving on http://{args.host}:{args.port}/ (API docs at /api/docs)", flush=True
-    )
+    print(f"smolny: serving on http://{args.host}:{args.port}/ (API docs at /api/docs)", flush=True)
     uvicorn.run(application, host=args.host, port=args.port, log_level="warning", lifespan="off")
     return 0
+
+
+def _make_sqlite_directory() -> None:
+    """Create the directory of an SQLite database file (SQLite creates the file, not its
+    directory): on a fresh machine the default ``~/.local/share/smolny/`` does not exist."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    name = str(database.get("NAME", ""))
+    if database["ENGINE"].endswith("sqlite3") and name and name != ":memory:":
+        Path(name).expanduser().parent.mkdir(parents=True, exist_ok=True)

@@ -36,26 +36,21 @@ def fetch(url: str) -> tuple[int, str, bytes]:
         return error.code, error.headers.get("content-type", ""), error.read()
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[str]:
-    """Start ``smolny serve --empty`` on a new database; yield its base URL; stop it."""
+@pytest.fixture(params=["default database", "--db"])
+def server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """Start ``smolny serve --empty`` on a new database (the per-user default under a fresh
+    home directory, or one named by ``--db``); yield its base URL; stop it."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SMOLNY_", "DJANGO_"))}
-    env["HOME"] = str(tmp_path)  # so nothing of the user's own data is touched
-    db = tmp_path / "fresh" / "smolny.sqlite3"
-    db.parent.mkdir()
+    env["HOME"] = str(tmp_path)  # a fresh machine: nothing of the user's own data is touched
+    args = [sys.executable, "-m", "smolny", "serve", "--empty", "--port", str(port)]
+    if request.param == "--db":
+        db = tmp_path / "new" / "dir" / "smolny.sqlite3"
+        args += ["--db", f"sqlite:///{db}"]
+    else:
+        db = tmp_path / ".local" / "share" / "smolny" / "smolny.sqlite3"
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "smolny",
-            "serve",
-            "--empty",
-            "--port",
-            str(port),
-            "--db",
-            f"sqlite:///{db}",
-        ],
+        args,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
