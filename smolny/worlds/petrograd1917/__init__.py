@@ -1,0 +1,112 @@
+"""The Petrograd 1917 world: its data files, read and checked, with no database.
+
+The facts come from shared/history/petrograd-1917.md (China Miéville, *October*, by
+chapter); every record names its chapter in ``source`` and, where the figures are estimates
+or do not add up, says so in ``note``. This module reads the TOML files with the standard
+library, converts the sources' dates (Julian, Petrograd local time) to moments, and generates
+the anonymous constituencies of the Petrograd Soviet from the figures. The loader
+(:mod:`smolny.worlds.loader`) turns the data into actions; the replay reads both.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+from importlib import resources
+from typing import Any
+
+from smolny.rules.calendar import JulianDate, julian_to_gregorian
+
+NAME = "petrograd-1917"
+
+FILES = (
+    "councils",
+    "constituencies",
+    "fractions",
+    "organs",
+    "congresses",
+    "sessions",
+    "directives",
+    "timeline",
+)
+
+PETROGRAD_TIME = timezone(timedelta(hours=2, minutes=1), "Petrograd")
+"""Petrograd mean time (the Pulkovo meridian, UTC+2:01): the sources give local clock times,
+and the world needs one fixed offset to order them; daylight saving is not modelled."""
+
+
+class WorldDataError(ValueError):
+    """A data file of the world is malformed: the message names the file and the record."""
+
+
+def read_file(name: str) -> dict[str, Any]:
+    """Parse one data file of the world (``name`` without ``.toml``)."""
+    path = resources.files(__name__).joinpath(f"{name}.toml")
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise WorldDataError(f"{name}.toml: {error}") from None
+
+
+def read_world() -> dict[str, dict[str, Any]]:
+    """Every data file of the world, by file name."""
+    return {name: read_file(name) for name in FILES}
+
+
+def moment(text: str, where: str = "") -> datetime:
+    """A source's ``YYYY-MM-DD[THH:MM]`` (Julian date, Petrograd time) as an aware moment.
+
+    The day is converted through :func:`smolny.rules.calendar.julian_to_gregorian` (a real
+    calendar, not a 13-day constant); the clock time is kept, at Petrograd mean time.
+    """
+    try:
+        day, _, clock = text.partition("T")
+        year, month, mday = (int(p) for p in day.split("-"))
+        hour, minute = (int(p) for p in clock.split(":")) if clock else (12, 0)
+        gregorian = julian_to_gregorian(JulianDate(year, month, mday))
+        local = datetime(
+            gregorian.year, gregorian.month, gregorian.day, hour, minute, tzinfo=PETROGRAD_TIME
+        )
+    except ValueError as error:
+        raise WorldDataError(f"{where}: date {text!r}: {error}") from None
+    return local.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class Constituency:
+    """One generated constituency of the Petrograd Soviet: a works or a company."""
+
+    name: str
+    category: str
+    """``workers`` (a factory or workshop) or ``soldiers`` (a company)."""
+    people: int
+    """People on its roll (the full figure, before the world's roll scale)."""
+
+
+def petrograd_constituencies(spec: dict[str, Any]) -> list[Constituency]:
+    """The works and companies of the March 1917 Petrograd Soviet, generated from the figures
+    in constituencies.toml (named works first, then the groups, in file order)."""
+    out = [Constituency(f["name"], "workers", int(f["workers"])) for f in spec.get("factory", [])]
+    for group in spec.get("factory_group", []):
+        districts = group["districts"]
+        for n in range(1, int(group["count"]) + 1):
+            district = districts[(n - 1) % len(districts)]
+            name = group["name"].format(district=district, n=n)
+            out.append(Constituency(name, "workers", int(group["workers"])))
+    for group in spec.get("company_group", []):
+        regiments = group["regiments"]
+        for n in range(1, int(group["count"]) + 1):
+            regiment = regiments[(n - 1) % len(regiments)]
+            name = group["name"].format(regiment=regiment, n=(n - 1) // len(regiments) + 1)
+            out.append(Constituency(name, "soldiers", int(group["soldiers"])))
+    names = [c.name for c in out]
+    if len(set(names)) != len(names):
+        raise WorldDataError("constituencies.toml: generated constituency names repeat")
+    scale = int(spec["roll_scale"])
+    uneven = [c.name for c in out if c.people % scale]
+    if uneven:
+        raise WorldDataError(
+            f"constituencies.toml: {uneven[0]}: {scale} does not divide its roll (roll_scale)"
+        )
+    return out
