@@ -70,6 +70,11 @@ def install(api: NinjaAPI) -> None:
     def data(request: HttpRequest, exc: Any) -> HttpResponse:
         return answer(request, 422, "a value does not fit the database (too long or too large)")
 
+    def overflow(request: HttpRequest, exc: Any) -> HttpResponse:
+        return answer(
+            request, 422, "a value is out of range (times must fall within years 1-9999 in UTC)"
+        )
+
     # Most specific first: ninja picks the handler by the exception's class hierarchy.
     api.add_exception_handler(PermissionDenied, permission)
     api.add_exception_handler(RollImportError, roll)
@@ -80,3 +85,4 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(ObjectDoesNotExist, missing_object)
     api.add_exception_handler(IntegrityError, conflict)
     api.add_exception_handler(DataError, data)
+    api.add_exception_handler(OverflowError, overflow)

@@ -21,7 +21,7 @@ router = Router(tags=["journal"])
 
 
 class Page(Schema):
-    after: int = Field(0, ge=0, description="entries with a higher number than this")
+    after: int = Field(0, ge=0, le=2**63 - 1, description="entries numbered above this")
     limit: int = Field(100, ge=1, le=1000)
 
 

@@ -128,3 +128,27 @@ def test_ballots_are_counted_by_stv_and_a_bad_ballot_file_is_refused_by_line(
     assert answer.status_code == 200
     assert answer.json()["result"]["elected"] == ["V-0002"]
     assert answer.json()["status"] == "declared"
+
+
+@pytest.mark.parametrize(
+    "at", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"], ids=["early", "late"]
+)
+def test_times_beyond_the_calendar_are_refused_not_crashed_on(world: World, at: str) -> None:
+    """Found by probing the edges: converting these to UTC overflows Python's datetime."""
+    answer = world.client("observer").get(
+        f"/api/councils/{world.council_id}/composition", {"at": at}
+    )
+    assert answer.status_code == 422
+    assert "out of range" in answer.json()["detail"]
+    fraction = {"name": "Anarchists", "at": at}
+    refused(world, "admin", "post", f"/api/councils/{world.council_id}/fractions", fraction, 422)
+
+
+def test_pages_beyond_any_id_are_empty_or_refused(world: World) -> None:
+    client = world.client("admin")
+    assert client.get("/api/journal", {"after": 2**63 - 1}).json() == []
+    assert client.get("/api/journal", {"after": 2**80}).status_code == 422
+    roll = f"/api/constituencies/{world.frame.constituencies['Narva'].pk}/members"
+    page = client.get(roll, {"offset": -5, "limit": 10**25})
+    assert page.status_code == 200
+    assert len(page.json()) == 30
