@@ -26,6 +26,8 @@ COMMANDS: tuple[str, ...] = (
     "apportion",
     "directive",
     "serve",
+    "world",
+    "replay",
 )
 
 EPILOG = """\
