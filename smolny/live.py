@@ -320,13 +320,36 @@ def _choose_transport() -> Transport:
 
 
 def publish(channel: str, event: Event) -> int:
-    """Publish *event* on *channel*; return how many subscribers in this process got it."""
+    """Publish *event* on *channel*; return how many subscribers in this process got it.
+
+    Inside a database transaction the event waits for the commit (and is dropped on a
+    rollback): nobody must hear of a change that may still be undone.
+    """
+    if _in_transaction():
+        from django.db import transaction
+
+        transaction.on_commit(lambda: transport().publish(channel, event))
+        return 0
     return transport().publish(channel, event)
 
 
+def _in_transaction() -> bool:
+    from django.conf import settings
+
+    if not settings.configured:
+        return False
+    from django.db import connection
+
+    return bool(connection.in_atomic_block)
+
+
 def subscribe(channel: str, maxsize: int = DEFAULT_MAXSIZE) -> Subscription:
-    """Subscribe to *channel* (events from every process, once this one listens)."""
-    transport().ensure_listening()
+    """Subscribe to *channel* from a thread.
+
+    It hears the events published in this process; events of other processes too once this
+    process listens (:func:`ensure_listening`, which the event stream calls). Subscribing
+    does not start the listener itself, so that tests and commands open no extra connection.
+    """
     return _broker.subscribe(channel, maxsize)
 
 

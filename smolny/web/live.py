@@ -241,7 +241,9 @@ class PostgresTransport:
                     self._listening.set()
                     delay = 0.1
                     while not self._stop.is_set():
-                        for notify in conn.notifies(timeout=1.0):
+                        # The generator holds the connection while it waits: leave it
+                        # before _received may need the connection to fetch a large event.
+                        for notify in list(conn.notifies(timeout=1.0, stop_after=1)):
                             self._received(conn, notify.payload)
             except Exception:
                 logger.exception("live listener lost its connection; reconnecting")
