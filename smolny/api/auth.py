@@ -71,8 +71,19 @@ class TokenAuth(HttpBearer):
         return row.user
 
 
+class CsrfSessionAuth(SessionAuth):
+    """Django's session, with its CSRF check; a request without a logged-in session is simply
+    unauthenticated (401), not a CSRF failure (ninja checks CSRF before looking)."""
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if not request.user.is_authenticated:
+            return None
+        key: str | None = super()._get_key(request)
+        return key
+
+
 token_auth = TokenAuth()
-session_auth = SessionAuth(csrf=True)
+session_auth = CsrfSessionAuth(csrf=True)
 AUTH = [token_auth, session_auth]
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
 
 from django.db import models
 from ninja import Schema
-from pydantic import ConfigDict, field_validator
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
 from smolny.api.errors import BadRequestField, NotFound
 from smolny.councils.models import Member
@@ -40,23 +40,29 @@ def _no_nul(value: object) -> bool:
 
 
 class In(Schema):
-    """A request body: unknown fields are refused (a misspelt field is not silently dropped),
-    and so are NUL characters anywhere (PostgreSQL cannot store them)."""
+    """A request body, read strictly: a value of another JSON type than the schema's is refused
+    rather than converted (``"5"`` is not a number, ``1`` not a boolean, ``0`` not a time),
+    unknown fields are refused (a misspelt field is not silently dropped), and so are NUL
+    characters anywhere (PostgreSQL cannot store them). Times are ISO 8601 strings."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     @field_validator("*", mode="before")
     @classmethod
-    def refuse_nul(cls, value: object) -> object:
+    def refuse_nul(cls, value: object, info: ValidationInfo) -> object:
         if not _no_nul(value):
             raise ValueError("text may not contain NUL characters")
+        field = cls.model_fields.get(info.field_name or "")
+        timed = field is not None and datetime in (field.annotation, *get_args(field.annotation))
+        if timed and value is not None and not isinstance(value, str):
+            raise ValueError("give a time as an ISO 8601 string, e.g. 1917-09-09T19:00:00Z")
         return value
 
 
 class Timed(In):
     """A change may carry the moment it took effect (with a timezone); default: now."""
 
-    at: datetime | None = None
+    at: datetime | None = Field(None, strict=False)
 
 
 class Message(Schema):

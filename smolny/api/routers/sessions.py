@@ -55,7 +55,7 @@ class RulesOut(Schema):
 
 class ConveneIn(Timed):
     title: str = Field(min_length=1, max_length=200)
-    starts_at: datetime
+    starts_at: datetime = Field(strict=False)
 
 
 class SessionOut(Schema):

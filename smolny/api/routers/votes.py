@@ -87,9 +87,11 @@ class NamedOut(Schema):
 
 
 class SheetIn(Timed):
-    """The clerk's roll-call sheet: member id -> choice."""
+    """The clerk's roll-call sheet: member id (as a JSON object's key) -> choice."""
 
-    sheet: dict[int, Answer] = Field(min_length=1, max_length=100_000)
+    sheet: dict[Annotated[str, Field(pattern=r"^[1-9][0-9]{0,17}$")], Answer] = Field(
+        min_length=1, max_length=100_000
+    )
 
 
 class SheetOut(Schema):
@@ -157,9 +159,9 @@ def cast_named(request: HttpRequest, vote_id: int, body: NamedIn) -> Status[Name
 @router.post("/{vote_id}/roll-call", response={201: SheetOut, **REFUSALS})
 def roll_call_sheet(request: HttpRequest, vote_id: int, body: SheetIn) -> Status[SheetOut]:
     v = lookup(Vote, vote_id, "vote")
-    ids = list(body.sheet)
+    ids = [int(key) for key in body.sheet]
     members = members_by_id(ids, "sheet")
-    sheet = {m: body.sheet[m.pk] for m in members}
+    sheet = {m: body.sheet[str(m.pk)] for m in members}
     recorded = vote.record_roll_call(caller(request), v, sheet, at=body.at)
     return Status(201, SheetOut(vote=v.pk, recorded=recorded))
 

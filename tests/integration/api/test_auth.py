@@ -76,3 +76,15 @@ def test_tokens_that_are_unknown_malformed_or_of_an_inactive_user_are_refused(
     user.is_active = False
     user.save()
     assert client.get("/api/auth/whoami").status_code == 401
+
+
+def test_nobody_posting_without_a_session_gets_401_not_a_csrf_failure(world: World) -> None:
+    """Found by schemathesis: ninja checked CSRF before looking for a session, so an
+    anonymous (or revoked-token) POST got an undocumented 403 "CSRF check Failed"."""
+    browser = Client(enforce_csrf_checks=True)
+    answer = call(browser, "post", "/api/organisations", {"name": "Kronstadt"})
+    assert answer.status_code == 401
+    key = world.keys["observer"]
+    revoked = Client(enforce_csrf_checks=True, headers={"authorization": f"Bearer {key}"})
+    ApiToken.objects.filter(digest=digest(key)).update(revoked_at="2000-01-01T00:00:00Z")
+    assert call(revoked, "post", "/api/auth/tokens", {"name": "x"}).status_code == 401

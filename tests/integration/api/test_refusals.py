@@ -152,3 +152,29 @@ def test_pages_beyond_any_id_are_empty_or_refused(world: World) -> None:
     page = client.get(roll, {"offset": -5, "limit": 10**25})
     assert page.status_code == 200
     assert len(page.json()) == 30
+
+
+@pytest.mark.parametrize(
+    ("url", "body", "field"),
+    [
+        ("/api/organisations", {"name": "Kronstadt", "at": 0}, "at"),
+        ("/api/organisations", {"name": "Kronstadt", "at": True}, "at"),
+        ("/api/auth/tokens", {"name": 5}, "name"),
+    ],
+)
+def test_values_of_another_json_type_are_refused_not_converted(
+    world: World, url: str, body: dict[str, Any], field: str
+) -> None:
+    """Found by schemathesis: ``"at": 0`` was read as 1970-01-01."""
+    answer = call(world.client("admin"), "post", url, body)
+    assert answer.status_code == 422
+    assert field in str(answer.json())
+
+
+def test_numbers_and_booleans_are_not_read_from_strings(world: World) -> None:
+    vyborg = world.frame.constituencies["Vyborg"].pk
+    for body in ({"by_election": 1}, {"seats": "1"}, {"seats": 1.0}):
+        answer = call(
+            world.client("admin"), "post", f"/api/constituencies/{vyborg}/elections", body
+        )
+        assert answer.status_code == 422, body
