@@ -10,7 +10,6 @@ or the ballots' physical order following the order of casting.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -46,10 +45,8 @@ def physical_choices() -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
-@pytest.mark.django_db
-def test_no_row_entry_or_event_links_a_voter_to_a_choice(
-    django_capture_on_commit_callbacks: Callable[..., Any],
-) -> None:
+@pytest.mark.django_db(transaction=True)  # actions commit, so live events are published
+def test_no_row_entry_or_event_links_a_voter_to_a_choice() -> None:
     c = build_council(STRENGTHS, at=d(3, 1))
     plenum = organ_of(c, "Plenum", at=d(3, 2))
     sitting = open_sitting(plenum, list(c.everyone()), chair=c.members("SRs")[0], at=d(10, 10))
@@ -65,17 +62,17 @@ def test_no_row_entry_or_event_links_a_voter_to_a_choice(
     first_seq = JournalEntry.objects.order_by("-seq").values_list("seq", flat=True)[0] + 1
     subscription = live.subscribe(f"organisation:{c.frame.organisation.pk}")
     receipts: dict[str, str] = {}
-    with django_capture_on_commit_callbacks(execute=True):
-        v = vote.open_vote(SYS, item, "M1", method="secret ballot", at=d(10, 10, 13))
-        for member, choice in plan:
-            receipts[member.external_id] = cast_secret_ballot(
-                SYS, v, member, choice, at=d(10, 10, 13, 5)
-            )
-        with pytest.raises(NotAllowed, match="voted in this ballot already"):
-            cast_secret_ballot(SYS, v, plan[0][0], "against", at=d(10, 10, 13, 6))
-        assert verify_receipt(v, receipts[plan[0][0].external_id]) is None  # not counted yet
-        during = physical_choices()
-        v = vote.close_vote(SYS, v, at=d(10, 10, 14))
+    # the vote, from its opening to its close
+    v = vote.open_vote(SYS, item, "M1", method="secret ballot", at=d(10, 10, 13))
+    for member, choice in plan:
+        receipts[member.external_id] = cast_secret_ballot(
+            SYS, v, member, choice, at=d(10, 10, 13, 5)
+        )
+    with pytest.raises(NotAllowed, match="voted in this ballot already"):
+        cast_secret_ballot(SYS, v, plan[0][0], "against", at=d(10, 10, 13, 6))
+    assert verify_receipt(v, receipts[plan[0][0].external_id]) is None  # not counted yet
+    during = physical_choices()
+    v = vote.close_vote(SYS, v, at=d(10, 10, 14))
     after_rows = all_rows()
     events = list(subscription)
     subscription.close()
@@ -107,7 +104,8 @@ def test_no_row_entry_or_event_links_a_voter_to_a_choice(
 
     # 3. What changed during the vote, table by table: nothing that could carry a link.
     changed = {t for t in after_rows if set(after_rows[t]) != set(before_rows.get(t, []))}
-    assert changed == {
+    # PostgreSQL's live transport keeps the events in its own tables (checked in 2 and 4)
+    assert changed - {"smolny_live_event", "smolny_live_channel"} == {
         SecretBallot._meta.db_table,
         SecretVoter._meta.db_table,
         Vote._meta.db_table,
