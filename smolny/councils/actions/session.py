@@ -79,6 +79,14 @@ def quorum_of(rules: OrganRules) -> Quorum:
     return Quorum(rules.quorum_share, more_than=rules.quorum_more_than)
 
 
+def describe_quorum(quorum: Quorum) -> str:
+    """E.g. ``"more than 1/2 of the seated members"`` or ``"at least 50 members"``."""
+    words = "more than" if quorum.more_than else "at least"
+    if isinstance(quorum.threshold, Ratio):
+        return f"{words} {quorum.threshold} of the seated members"
+    return f"{words} {quorum.threshold} members"
+
+
 def majority_rule(rules: OrganRules) -> MajorityRule:
     """The organ's majority rule, with its quorum."""
     kind = Kind(rules.majority_kind)
@@ -179,9 +187,7 @@ def set_organ_rules(
                 "notice_seconds": rules.notice_seconds,
                 "emergency": rules.emergency,
                 "emergency_minimum_seconds": rules.emergency_minimum_seconds,
-                "quorum": quorum_of(rules).describe(None)
-                if rules.quorum_members is not None
-                else f"{'more than' if quorum.more_than else 'at least'} {quorum.threshold}",
+                "quorum": describe_quorum(quorum),
                 "majority": majority_rule(rules).describe(),
                 "alternatives": alternatives,
                 "put_order": put_order,

@@ -408,6 +408,13 @@ def _decide_preference(
     except ProcedureError as error:
         raise NotAllowed(f"{error}; close the vote with a tie seed to draw lots") from None
     assert result.preferred is not None
+    lots = [t for t in result.ties if t.resolved_by == "lot" and result.preferred in t.contenders]
+    if lots and tie_seed is None:
+        # the count drew a lot with a default seed: a lot is drawn only with a seed given here
+        raise NotAllowed(
+            f"{', '.join(lots[0].contenders)} are tied for {lots[0].at}; close the vote with "
+            "a tie seed to draw lots"
+        )
     vote.outcome = "preferred"
     vote.preferred = result.preferred
     vote.ties = [t.as_dict() for t in result.ties]

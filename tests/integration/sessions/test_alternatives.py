@@ -7,7 +7,7 @@ import pytest
 from smolny.councils.actions import ActionError, NotAllowed, agenda, motion, vote
 from smolny.councils.actions.ballot import cast_secret_ballot, verify_receipt
 from smolny.councils.minutes import minutes_markdown
-from smolny.councils.models import AgendaItem, Motion
+from smolny.councils.models import AgendaItem, JournalEntry, Motion, Vote
 from smolny.rules.procedure import PREFERENTIAL_VOTE, STATUS_QUO
 from tests.integration.sessions.conftest import (
     SYS,
@@ -98,3 +98,35 @@ def test_a_preferential_vote_by_secret_ballot_picks_the_condorcet_winner() -> No
     assert "| C1 | 8 |" in text
     assert "| C2 | 10 |" in text
     assert "C2 preferred on 21 ballots by the Schulze method" in text
+
+
+@pytest.mark.django_db
+def test_a_tie_for_first_place_is_drawn_only_by_a_seeded_lot_and_recorded() -> None:
+    c = build_council({"Bolsheviks": 1, "SRs": 1}, at=d(3, 1))
+    plenum = organ_of(c, "Bureau", at=d(3, 2), alternatives="preferential")
+    sitting = open_sitting(plenum, list(c.everyone()), chair=c.members("SRs")[0], at=d(9, 19))
+    item = agenda.add_agenda_item(SYS, sitting, "Government", at=d(9, 19))
+    motion.move_motion(SYS, item, "main", text="Coalition.", at=d(9, 19))
+    motion.move_motion(SYS, item, "counter", parent="M1", text="Soviets.", at=d(9, 19))
+    v = vote.open_vote(SYS, item, PREFERENTIAL_VOTE, method="roll call", at=d(9, 19, 13))
+    vote.record_roll_call(
+        SYS,
+        v,
+        {
+            c.members("Bolsheviks")[0]: ["C1", "M1", STATUS_QUO],
+            c.members("SRs")[0]: ["M1", "C1", STATUS_QUO],
+        },
+        at=d(9, 19, 13),
+    )
+    before = JournalEntry.objects.count()
+    with pytest.raises(NotAllowed, match="tie seed"):
+        vote.close_vote(SYS, v, at=d(9, 19, 14))
+    assert JournalEntry.objects.count() == before
+    assert Vote.objects.get(pk=v.pk).status == "open"
+    v = vote.close_vote(SYS, v, tie_seed=1917, at=d(9, 19, 14))
+    assert v.preferred in {"M1", "C1"}
+    assert v.ties
+    assert v.ties[0]["seed"] == 1917
+    assert sorted(v.ties[0]["contenders"]) == ["C1", "M1"]
+    assert v.ties[0]["chosen"] == [v.preferred]
+    assert "settled by" in v.reason
