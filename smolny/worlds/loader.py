@@ -72,6 +72,10 @@ class _World:
     groups: dict[tuple[str, str], list[Member]] = field(default_factory=dict)
     sittings: dict[str, Session] = field(default_factory=dict)
     votes: dict[str, Vote] = field(default_factory=dict)
+    bodies: dict[str, Council | Organ] = field(default_factory=dict)
+    """Councils and organs that issue, receive or rule on directives, by the data's names."""
+    units: list[Any] = field(default_factory=list)
+    grants: dict[str, Any] = field(default_factory=dict)
     workers: set[int] = field(default_factory=set)
     """Constituency ids of the Petrograd Soviet's works (its workers' section)."""
     deputies: int = 0
@@ -131,6 +135,7 @@ def _plan(world: dict[str, dict[str, Any]]) -> list[Step]:
     for reformation in world["sessions"]["reformation"]:
         at = data.moment(reformation["at"], "sessions.toml: reformation")
         add(at, reformation["name"], _reform(reformation, at))
+    _plan_authority(world["directives"], add)
     allotment = world["congresses"]["second-congress-presidium"]
     at = data.moment(allotment["at"], "congresses.toml: presidium")
     add(at, "Second Congress presidium", _allot_presidium(allotment, at))
@@ -550,5 +555,136 @@ def _leave(spec: dict[str, Any], event: dict[str, Any], at: datetime) -> Callabl
 def _close_sitting(spec: dict[str, Any], last: datetime) -> Callable[[_World], None]:
     def step(w: _World) -> None:
         session.close_session(ACTOR, w.sittings[spec["id"]], at=last + timedelta(minutes=30))
+
+    return step
+
+
+# --- dual power: the other powers, the garrison, authority rules, directives ---------------
+
+
+def _plan_authority(spec: dict[str, Any], add: Callable[..., None]) -> None:
+    """Directives go through the federation actions: issued and signed by an organ, bound
+    or not by the authority rules in force, as the engine says (not the data)."""
+    powers = spec["powers"]
+    at = data.moment(powers["founded"], "directives.toml: powers")
+    add(at, "the other powers", _create_powers(powers["councils"], at))
+    for organ in powers["organ"]:
+        formed = data.moment(organ["formed"], f"directives.toml: {organ['name']}")
+        add(formed, organ["name"], _power_organ(organ, formed))
+    garrison = spec["garrison"]
+    under_soviet = data.moment(garrison["under_soviet"], "directives.toml: garrison")
+    under_mrc = data.moment(garrison["under_mrc"], "directives.toml: garrison")
+    add(under_soviet, "the garrison under the Soviet", _garrison(garrison["units"], under_soviet))
+    add(under_mrc, "the garrison under the MRC", _under_mrc(under_mrc))
+    for rule in spec["authority"]:
+        at = data.moment(rule["at"], f"directives.toml: {rule['kind']}")
+        add(at, f"authority rule: {rule['kind']}", _authority(rule, at))
+        if "until" in rule:
+            until = data.moment(rule["until"], f"directives.toml: {rule['kind']}")
+            add(until, f"authority rule ends: {rule['kind']}", _withdraw(rule, until))
+    for directive in spec["directive"]:
+        at = data.moment(directive["at"], f"directives.toml: {directive['id']}")
+        add(at, directive["title"], _issue(directive, at))
+
+
+def _create_powers(names: list[str], at: datetime) -> Callable[[_World], None]:
+    def step(w: _World) -> None:
+        for name in names:
+            council = actions.create_council(ACTOR, w.organisations["soviets"], name, at=at)
+            w.bodies[name] = council
+
+    return step
+
+
+def _power_organ(spec: dict[str, Any], at: datetime) -> Callable[[_World], None]:
+    from smolny.federation import actions as federation
+
+    def step(w: _World) -> None:
+        name = spec["council"]
+        council = w.councils["petrograd"] if name == "petrograd" else w.bodies[name]
+        assert isinstance(council, Council)
+        organ = actions.form_organ(
+            ACTOR,
+            council,
+            spec["name"],
+            kind=spec["kind"],
+            seat_rule=Organ.ELECTION,
+            seats=1,
+            at=at,
+        )
+        federation.rotate_organ_key(ACTOR, organ, at=at)
+        w.bodies[spec["name"]] = organ
+
+    return step
+
+
+def _garrison(names: list[str], at: datetime) -> Callable[[_World], None]:
+    from smolny.federation import actions as federation
+
+    def step(w: _World) -> None:
+        soviet = w.councils["petrograd"]
+        w.bodies["Petrograd Soviet"] = soviet
+        plenum = w.organs[("petrograd", "plenum")]
+        federation.rotate_organ_key(ACTOR, plenum, at=at)
+        w.bodies["Plenum"] = plenum
+        for name in names:
+            unit = federation.create_unit(ACTOR, w.organisations["soviets"], name, at=at)
+            federation.place_under(ACTOR, unit, soviet, at=at)
+            w.units.append(unit)
+
+    return step
+
+
+def _under_mrc(at: datetime) -> Callable[[_World], None]:
+    from smolny.federation import actions as federation
+
+    def step(w: _World) -> None:
+        for unit in w.units:
+            federation.place_under(ACTOR, unit, w.bodies["Military Revolutionary Committee"], at=at)
+
+    return step
+
+
+def _authority(rule: dict[str, Any], at: datetime) -> Callable[[_World], None]:
+    from smolny.federation import actions as federation
+
+    def step(w: _World) -> None:
+        body = w.bodies[rule["body"]]
+        if rule["kind"] == "veto":
+            grant = federation.grant_veto(
+                ACTOR,
+                body,
+                issuers=[w.bodies[n] for n in rule["issuers"]],
+                domains=rule.get("domains"),
+                at=at,
+            )
+            w.grants[rule["body"]] = grant
+            return
+        others = [w.bodies[n] for n in rule["others"]] if "others" in rule else None
+        federation.set_authority_rule(
+            ACTOR, rule["kind"], body, others=others, domains=rule.get("domains"), at=at
+        )
+
+    return step
+
+
+def _withdraw(rule: dict[str, Any], at: datetime) -> Callable[[_World], None]:
+    from smolny.federation import actions as federation
+
+    def step(w: _World) -> None:
+        federation.withdraw_veto(ACTOR, w.grants[rule["body"]], at=at)
+
+    return step
+
+
+def _issue(spec: dict[str, Any], at: datetime) -> Callable[[_World], None]:
+    from smolny.federation import actions as federation
+
+    def step(w: _World) -> None:
+        organ = w.bodies[spec["organ"]]
+        assert isinstance(organ, Organ)
+        to = list(w.units) if spec["to"] == "garrison" else [w.bodies[spec["to"]]]
+        text = spec["title"] + ": " + " ".join(spec["rules"])
+        federation.issue_directive(ACTOR, organ, text, to, domain=spec["domain"], at=at)
 
     return step

@@ -310,6 +310,53 @@ def _presidium_over_time(councils: dict[str, Council]) -> list[dict[str, Any]]:
     return out
 
 
+def _directives(world: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Directives as the engine stores them, each with its status for its first addressee an
+    hour after issue under the authority rules then in force; and the rules themselves."""
+    from smolny.federation.models import Directive
+    from smolny.federation.queries import status_of
+
+    orgs = [o["name"] for o in world["councils"]["organisation"]]
+    out = []
+    for d in world["directives"]["directive"]:
+        at = data.moment(d["at"])
+        found = Directive.objects.filter(
+            organisation__name__in=orgs, issued_at=at, text__startswith=d["title"] + ":"
+        ).first()
+        if found is None:
+            raise NotLoaded(f"directive {d['id']} is missing")
+        first = found.addressees[0]
+        out.append(
+            {
+                "kind": "directive",
+                **when(at),
+                "body": d["issuer"],
+                "organ": found.issuer.name,
+                "title": d["title"],
+                "domain": found.domain,
+                "addressees": d["addressees"],
+                "addressed": len(found.addressees),
+                "rules": d["rules"],
+                "status": status_of(found, first, at + timedelta(hours=1)).value,
+                "source": d["source"],
+                "note": d.get("note", ""),
+            }
+        )
+    for rule in world["directives"]["authority"]:
+        out.append(
+            {
+                "kind": "authority",
+                **when(data.moment(rule["at"])),
+                "body": rule["body"],
+                "rule": rule["kind"],
+                "until": when(data.moment(rule["until"])) if "until" in rule else None,
+                "source": rule["source"],
+                "note": rule.get("note", ""),
+            }
+        )
+    return out
+
+
 def build_replay() -> dict[str, Any]:
     """The account of the Petrograd 1917 world as loaded in the database."""
     world = data.read_world()
@@ -328,20 +375,7 @@ def build_replay() -> dict[str, Any]:
     entries += _organs(councils)
     entries += votes
     entries += _walkouts(councils)
-    for d in world["directives"]["directive"]:
-        entries.append(
-            {
-                "kind": "directive",
-                **when(data.moment(d["at"])),
-                "body": d["issuer"],
-                "title": d["title"],
-                "addressees": d["addressees"],
-                "rules": d["rules"],
-                "until": when(data.moment(d["until"])) if "until" in d else None,
-                "source": d["source"],
-                "note": d.get("note", ""),
-            }
-        )
+    entries += _directives(world)
     for e in world["sessions"].get("election", []):
         entries.append(
             {
@@ -422,8 +456,15 @@ def render_text(replay: dict[str, Any]) -> str:
             if e["statement"]:
                 lines.append(f"    {e['statement']}")
         elif kind == "directive":
-            lines.append(f"{head} — {e['body']}: {e['title']} (to {e['addressees']})")
+            lines.append(
+                f"{head} — {e['body']} ({e['organ']}): {e['title']} (to {e['addressees']}; "
+                f"{e['domain']}; engine: {e['status']})"
+            )
             lines += [f"    - {r}" for r in e["rules"]]
+        elif kind == "authority":
+            until = f", until {e['until']['date']} {e['until']['time']}" if e["until"] else ""
+            lines.append(f"{head} — authority rule: {e['rule']} of {e['body']}{until}")
+            lines.append(f"    {e['note']}")
         elif kind == "election":
             parts = ", ".join(f"{k} {v:,}" for k, v in e["votes"].items())
             lines.append(f"{head} — {e['body']}: {parts} (an election, not a motion)")

@@ -39,7 +39,11 @@ def records() -> list[tuple[str, dict[str, Any]]]:
         ]
     for kind in ("reformation", "election"):
         out += [(f"sessions.toml {kind}", r) for r in WORLD["sessions"][kind]]
-    out += [("directives.toml", r) for r in WORLD["directives"]["directive"]]
+    directives = WORLD["directives"]
+    out += [("directives.toml", r) for r in directives["directive"]]
+    out += [("directives.toml authority", r) for r in directives["authority"]]
+    out += [("directives.toml powers", directives["powers"]), ("garrison", directives["garrison"])]
+    out += [("directives.toml organ", r) for r in directives["powers"]["organ"]]
     out += [("timeline.toml", r) for r in WORLD["timeline"]["event"]]
     return out
 

@@ -145,9 +145,14 @@ def test_load_twice_replay_and_compositions(capsys: pytest.CaptureFixture[str]) 
         "vote",
         "walkout",
         "directive",
+        "authority",
         "election",
         "event",
     }
+    directives = {e["title"]: e for e in replay["entries"] if e["kind"] == "directive"}
+    assert directives["Order No. 1"]["status"] == "binding"
+    assert directives["Order No. 1"]["addressed"] == 10
+    assert directives["Commissars to the units"]["organ"] == "Military Revolutionary Committee"
     stamps = [e["at"] for e in replay["entries"]]
     assert stamps == sorted(stamps)
 
