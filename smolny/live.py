@@ -32,6 +32,8 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import functools
+import json
 import queue
 import threading
 import time
@@ -53,6 +55,11 @@ class Delivery:
     channel: str
     id: int
     event: Event
+
+    @functools.cached_property
+    def json(self) -> str:
+        """The event as compact JSON, encoded once however many streams send it."""
+        return json.dumps(self.event, separators=(",", ":"), ensure_ascii=False)
 
 
 @dataclass(frozen=True)
@@ -158,8 +165,15 @@ class AsyncSubscription:
         self._queue.put_nowait(delivery)
 
     async def get(self) -> Delivery:
-        """The next event with its id (wrap in ``asyncio.wait_for`` for a timeout)."""
+        """The next event with its id (wrap in ``asyncio.timeout`` for a timeout)."""
         return await self._queue.get()
+
+    def get_waiting(self) -> list[Delivery]:
+        """The events already waiting, without waiting for more."""
+        waiting = []
+        while not self._queue.empty():
+            waiting.append(self._queue.get_nowait())
+        return waiting
 
     def close(self) -> None:
         self._broker._unsubscribe(self)

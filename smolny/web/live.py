@@ -21,7 +21,8 @@ the channel's newest id, so a later reconnect knows where the client stood), or,
 client sends ``Last-Event-ID`` (or ``?last_event_id=``, for a page that rendered the id it
 read its state at), every event it missed, or ``reset`` when they cannot all be given and
 the client must re-read the state. Then each event as ``id:``/``event: message``/``data:``
-(its JSON), and a comment line as a heartbeat every :data:`HEARTBEAT_SECONDS` so that
+(its JSON; a burst goes out as one chunk), ``reset`` again if the client read so slowly
+that its queue overflowed, and a comment line as a heartbeat every :data:`HEARTBEAT_SECONDS` so that
 proxies keep the connection and the server notices a vanished client. When the client goes
 away, Django's ASGI handler cancels the stream and the subscription is closed.
 """
@@ -294,6 +295,11 @@ def sse(event_id: int, kind: str, data: Any) -> str:
     return f"id: {event_id}\nevent: {kind}\ndata: {_json(data)}\n\n"
 
 
+def message(delivery: Delivery) -> str:
+    """A published event as a server-sent ``message`` (its JSON encoded once)."""
+    return f"id: {delivery.id}\nevent: message\ndata: {delivery.json}\n\n"
+
+
 def last_event_id(request: Any) -> int | None:
     """The id the client saw last: the ``Last-Event-ID`` header, else ``?last_event_id=``."""
     raw = request.headers.get("Last-Event-ID") or request.GET.get("last_event_id")
@@ -344,24 +350,31 @@ async def stream(request: Any, channel: str) -> Any:
     async def events() -> AsyncIterator[str]:
         try:
             yield f"retry: {RETRY_MILLISECONDS}\n\n"
-            sent = start.head
+            sent, dropped = start.head, 0
             if after is None:
                 yield sse(start.head, "ready", {"channel": channel, "id": start.head})
             elif not start.complete:
                 yield sse(start.head, "reset", {"channel": channel, "id": start.head})
             else:
                 for delivery in start.deliveries:
-                    yield sse(delivery.id, "message", delivery.event)
+                    yield message(delivery)
             while True:
                 try:
-                    delivery = await asyncio.wait_for(subscription.get(), HEARTBEAT_SECONDS)
+                    async with asyncio.timeout(HEARTBEAT_SECONDS):
+                        waiting = [await subscription.get()]
                 except TimeoutError:
                     yield ": heartbeat\n\n"
                     continue
-                if delivery.id <= sent:
+                waiting += subscription.get_waiting()  # send a burst as one chunk
+                if subscription.dropped != dropped:
+                    # This client fell so far behind that events were dropped: say so.
+                    dropped, sent = subscription.dropped, waiting[-1].id
+                    yield sse(sent, "reset", {"channel": channel, "id": sent})
                     continue
-                sent = delivery.id
-                yield sse(delivery.id, "message", delivery.event)
+                fresh = [d for d in waiting if d.id > sent]
+                if fresh:
+                    sent = fresh[-1].id
+                    yield "".join(message(d) for d in fresh)
         finally:
             subscription.close()
 
