@@ -187,3 +187,19 @@ def test_replay_of_a_world_not_loaded_exits_2(capsys: pytest.CaptureFixture[str]
     assert "not loaded" in capsys.readouterr().err
     assert cli.main(["world", "load", "moscow-1905"]) == 2
     assert cli.main(["replay", "moscow-1905", "--json"]) == 2
+
+
+def test_bad_database_urls_exit_2_naming_the_url() -> None:
+    import subprocess
+    import sys
+
+    for argv in (
+        ["world", "load", "petrograd-1917", "--db", "foo://x"],
+        ["replay", "petrograd-1917", "--db", "foo://x"],
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "smolny", *argv], capture_output=True, text=True, check=False
+        )
+        assert done.returncode == 2
+        assert "database URL 'foo://x'" in done.stderr
+        assert done.stdout == ""
