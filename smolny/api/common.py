@@ -7,6 +7,7 @@ from typing import Any, TypeVar, get_args
 
 from django.db import models
 from ninja import Schema
+from ninja.params.functions import Query
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
 from smolny.api.errors import BadRequestField, NotFound
@@ -39,6 +40,41 @@ def _no_nul(value: object) -> bool:
     return True
 
 
+def _integral(value: object, kinds: tuple[object, ...]) -> object:
+    """JSON Schema counts ``3.0`` as an integer, so the API does too (strict mode would not):
+    an integral float becomes an int for an int field or a list of ints."""
+    if isinstance(value, float) and value.is_integer() and int in kinds:
+        return int(value)
+    if isinstance(value, list) and list[int] in kinds:
+        return [int(v) if isinstance(v, float) and v.is_integer() else v for v in value]
+    return value
+
+
+def parse_time(value: str | None, field: str = "at") -> datetime | None:
+    """A time given as a query parameter: an ISO 8601 string with a timezone, or nothing.
+
+    (Query parameters are parsed here rather than by pydantic, which would also take a
+    number of seconds since 1970 for a time.)"""
+    if value is None:
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        raise BadRequestField(field, f"{value!r} is not an ISO 8601 time") from None
+    if when.tzinfo is None:
+        raise BadRequestField(field, "give a timezone, e.g. 1917-09-09T18:00:00Z")
+    return when
+
+
+TIME_PATTERN = r"^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,6})?)?(Z|[+-]\d\d:\d\d)$"
+TIME_QUERY = Query(
+    None,
+    description="an ISO 8601 time with a timezone",
+    pattern=TIME_PATTERN,
+    example="1917-09-09T19:00:00Z",
+)
+
+
 class In(Schema):
     """A request body, read strictly: a value of another JSON type than the schema's is refused
     rather than converted (``"5"`` is not a number, ``1`` not a boolean, ``0`` not a time),
@@ -53,10 +89,10 @@ class In(Schema):
         if not _no_nul(value):
             raise ValueError("text may not contain NUL characters")
         field = cls.model_fields.get(info.field_name or "")
-        timed = field is not None and datetime in (field.annotation, *get_args(field.annotation))
-        if timed and value is not None and not isinstance(value, str):
+        kinds = (field.annotation, *get_args(field.annotation)) if field is not None else ()
+        if datetime in kinds and value is not None and not isinstance(value, str):
             raise ValueError("give a time as an ISO 8601 string, e.g. 1917-09-09T19:00:00Z")
-        return value
+        return _integral(value, kinds)
 
 
 class Timed(In):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from smolny.api.auth import caller
-from smolny.api.common import Message, Timed, lookup
+from smolny.api.common import TIME_QUERY, Message, Timed, lookup, parse_time
 from smolny.api.errors import BadRequestField
 from smolny.api.routers.organisations import CouncilOut, council_out
 from smolny.api.routers.organs import OrganIn, form_organ
@@ -129,7 +129,7 @@ def create_constituency(
     },
 )
 def import_roll(
-    request: HttpRequest, council_id: int, source: str = "roll.csv", at: datetime | None = None
+    request: HttpRequest, council_id: int, source: str = "roll.csv", at: str | None = TIME_QUERY
 ) -> Status[RollOut]:
     """Import a roll (the request body is the CSV text): all lines or none."""
     council = lookup(Council, council_id, "council")
@@ -140,7 +140,11 @@ def import_roll(
     if "\x00" in text or "\x00" in source:
         raise BadRequestField("body", "the roll contains a NUL character")
     result = actions.import_roll(
-        caller(request), council, text.splitlines(keepends=True), source=source[:200], at=at
+        caller(request),
+        council,
+        text.splitlines(keepends=True),
+        source=source[:200],
+        at=parse_time(at),
     )
     return Status(
         201,
@@ -157,13 +161,11 @@ def apportion(request: HttpRequest, council_id: int, body: ApportionIn) -> Statu
 
 @router.get("/{council_id}/composition", response={200: CompositionOut, 404: Message})
 def composition(
-    request: HttpRequest, council_id: int, at: datetime | None = None
+    request: HttpRequest, council_id: int, at: str | None = TIME_QUERY
 ) -> CompositionOut:
     """The council's deputies at *at* (default: now), with their fractions."""
     council = lookup(Council, council_id, "council")
-    when = at or timezone.now()
-    if timezone.is_naive(when):
-        raise BadRequestField("at", "give a timezone, e.g. 1917-09-09T18:00:00Z")
+    when = parse_time(at) or timezone.now()
     return composition_out(council_composition(council, when))
 
 

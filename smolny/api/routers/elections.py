@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Status
 
 from smolny.api.auth import caller
-from smolny.api.common import MAX_ID, Message, Timed, lookup
+from smolny.api.common import MAX_ID, TIME_QUERY, Message, Timed, lookup, parse_time
 from smolny.api.errors import BadRequestField
 from smolny.api.schemas import ElectionOut, MandateOut, election_out, mandate_out
 from smolny.councils import actions
@@ -84,7 +83,7 @@ def count(
     format: Literal["auto", "blt", "csv", "long"] = "auto",
     source: str = "ballots",
     tie_seed: int | None = None,
-    at: datetime | None = None,
+    at: str | None = TIME_QUERY,
 ) -> ElectionOut:
     """Count the ballots (the request body) by STV and declare who was elected."""
     from smolny.rules.ballots import BallotFileError, read_ballots
@@ -103,6 +102,6 @@ def count(
     except BallotFileError as error:
         raise BadRequestField("body", str(error)) from None
     result = actions.count_election(
-        caller(request), election, ballots, method=method, tie_seed=tie_seed, at=at
+        caller(request), election, ballots, method=method, tie_seed=tie_seed, at=parse_time(at)
     )
     return election_out(result)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from ninja import Field, Router
 
 from smolny.api.auth import caller
-from smolny.api.common import MAX_ID, Message, Timed, lookup
+from smolny.api.common import MAX_ID, TIME_QUERY, Message, Timed, lookup, parse_time
 from smolny.api.errors import BadRequestField
 from smolny.api.schemas import (
     OrganCompositionOut,
@@ -92,13 +92,11 @@ def get_organ(request: HttpRequest, organ_id: int) -> OrganOut:
 
 @router.get("/{organ_id}/composition", response={200: OrganCompositionOut, 404: Message})
 def composition(
-    request: HttpRequest, organ_id: int, at: datetime | None = None
+    request: HttpRequest, organ_id: int, at: str | None = TIME_QUERY
 ) -> OrganCompositionOut:
     """The organ's seats at *at* (default: now): who held each, or why it was empty."""
     organ = lookup(Organ, organ_id, "organ")
-    when = at or timezone.now()
-    if timezone.is_naive(when):
-        raise BadRequestField("at", "give a timezone, e.g. 1917-09-09T18:00:00Z")
+    when = parse_time(at) or timezone.now()
     return organ_composition_out(organ_composition(organ, when))
 
 
