@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.db import connection
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from smolny import live
 from smolny.councils.actions import NotAllowed, agenda, motion, vote
@@ -176,3 +178,37 @@ def test_observers_cannot_cast_a_secret_ballot_and_votes_after_close_are_refused
     with pytest.raises(NotAllowed, match="is closed"):
         cast_secret_ballot(SYS, v, c.members("SRs")[1], "for", at=d(10, 10, 14, 1))
     assert not SecretBallot.objects.exists()  # no ballot cast: the empty slots are gone
+
+
+@pytest.mark.django_db
+def test_any_secret_vote_counts_every_ballot_once_and_every_receipt_verifies() -> None:
+    c = build_council({"Bolsheviks": 4, "SRs": 3}, at=d(3, 1))
+    plenum = organ_of(c, "Plenum", at=d(3, 2))
+    deputies = list(c.everyone())
+    sitting = open_sitting(plenum, deputies, chair=deputies[0], at=d(10, 10))
+    answers = st.lists(st.sampled_from(["for", "against", "abstain", None]), min_size=7, max_size=7)
+
+    @settings(max_examples=15, deadline=None)
+    @given(answers)
+    def check(plan: list[str | None]) -> None:
+        item = agenda.add_agenda_item(SYS, sitting, "Q", at=d(10, 10))
+        motion.move_motion(SYS, item, "main", text="Q.", at=d(10, 10))
+        v = vote.open_vote(SYS, item, "M1", method="secret ballot", at=d(10, 10))
+        receipts = [
+            (cast_secret_ballot(SYS, v, m, a, at=d(10, 10)), a)
+            for m, a in zip(deputies, plan, strict=True)
+            if a is not None
+        ]
+        v = vote.close_vote(SYS, v, at=d(10, 10))
+        assert (v.for_votes, v.against, v.abstain) == (
+            plan.count("for"),
+            plan.count("against"),
+            plan.count("abstain"),
+        )
+        assert SecretVoter.objects.filter(vote=v).count() == len(receipts)
+        assert SecretBallot.objects.filter(vote=v, sealed=True).count() == len(receipts)
+        assert not SecretBallot.objects.filter(vote=v, choice="").exists()
+        for code, answer in receipts:
+            assert verify_receipt(v, code) == answer
+
+    check()
