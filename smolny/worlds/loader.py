@@ -470,6 +470,14 @@ def _open_sitting(spec: dict[str, Any], at: datetime) -> Callable[[_World], None
     def step(w: _World) -> None:
         organ = w.organs[(spec["council"], spec["organ"])]
         voting = session.seated(organ, at)
+        absent = set(spec.get("absent", ()))
+        if absent:
+            away = set(
+                FractionMembership.objects.filter(
+                    valid_at(at), mandate__in=list(voting.values()), fraction__name__in=absent
+                ).values_list("mandate__member_id", flat=True)
+            )
+            voting = {k: v for k, v in voting.items() if k not in away}
         members = list(Member.objects.filter(pk__in=list(voting)).order_by("pk"))
         present = spec["present"]
         if present != "all":

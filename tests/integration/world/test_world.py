@@ -13,6 +13,7 @@ import pytest
 from smolny import cli
 from smolny.councils.journal import verify_journal
 from smolny.councils.models import (
+    Attendance,
     Council,
     JournalEntry,
     Mandate,
@@ -20,6 +21,7 @@ from smolny.councils.models import (
     Organ,
     Organisation,
     PresidiumReformation,
+    Session,
     Vote,
 )
 from smolny.councils.models.dated import valid_at
@@ -149,6 +151,11 @@ def test_load_twice_replay_and_compositions(capsys: pytest.CaptureFixture[str]) 
         "election",
         "event",
     }
+    # the Bolsheviks, who walked out on 7 October, are not in the hall on 24 October
+    dan = Session.objects.get(title="Preparliament, 24 October 1917")
+    in_hall = Attendance.objects.filter(session=dan)
+    assert in_hall.count() == 251
+    assert not in_hall.filter(member__mandates__fraction_memberships__fraction__name="Bolsheviks")
     directives = {e["title"]: e for e in replay["entries"] if e["kind"] == "directive"}
     assert directives["Order No. 1"]["status"] == "binding"
     assert directives["Order No. 1"]["addressed"] == 10
