@@ -35,6 +35,7 @@ from smolny.rules.procedure import (
     Request,
     SpeakerRefused,
     SpeakersList,
+    SpeakingRules,
     SpeakingShare,
     Spoken,
     Turn,
@@ -62,7 +63,7 @@ def load_speakers(item: AgendaItem) -> SpeakersList:
     rules = speaking_rules(rules_of(item.session.organ))
     share = data.get("share")
     if share:
-        rules = type(rules)(
+        rules = SpeakingRules(
             rules.time_limit,
             rules.point_of_order_limit,
             SpeakingShare(share["seats"], share.get("turns"), share.get("seconds")),

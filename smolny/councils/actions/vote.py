@@ -18,6 +18,11 @@
   therefore reduces the presence. An inquorate vote is stored as such and decides nothing: the
   same question is due again. A session convened under the emergency rule marks the decision
   irregular.
+* **Alternatives by preferential vote** (the organ's rules say ``preferential``): the call due
+  is :data:`smolny.rules.procedure.PREFERENTIAL_VOTE`; it is taken by named roll call or secret
+  ballot, each answer a ranking of the options, and counted at the close by
+  :func:`smolny.rules.procedure.count_preference` (Schulze), after the quorum. A tied first
+  place is drawn by lot only with a seed given to :func:`close_vote`, and the lot is recorded.
 """
 
 from __future__ import annotations
@@ -103,7 +108,8 @@ def open_vote(
     method: str,
     at: datetime | None = None,
 ) -> Vote:
-    """Put the question on *motion* (its key) by *method*; only the vote that is due opens."""
+    """Put the question on *motion* (its key, or ``PREFERENTIAL_VOTE``) by *method*; only the
+    vote that is due opens."""
     if method not in dict(Vote.METHODS):
         raise ActionError(f"vote method {method!r}: use one of {', '.join(dict(Vote.METHODS))}")
     with action_transaction(at) as at:
