@@ -6,7 +6,10 @@ worker processes) before the real pages stand on it.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -63,3 +66,91 @@ def test_the_probe_page_has_no_serious_accessibility_violations(
     assert serious(violations) == []
     # axe really ran: it reports what it checked.
     assert page.evaluate("() => typeof window.axe.run") == "function"
+
+
+class CuttableProxy:
+    """A TCP proxy in front of the server whose connections the test can cut, as a phone
+    losing its network would: :meth:`cut` closes every open connection and refuses new
+    ones until :meth:`restore`."""
+
+    def __init__(self, upstream_port: int) -> None:
+        self.upstream_port = upstream_port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.open: list[socket.socket] = []
+        self.refusing = threading.Event()
+        self.lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            if self.refusing.is_set():
+                client.close()
+                continue
+            upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
+            with self.lock:
+                self.open += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, target: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                target.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (source, target):
+                with contextlib.suppress(OSError):
+                    s.shutdown(socket.SHUT_RDWR)
+
+    def cut(self) -> None:
+        self.refusing.set()
+        with self.lock:
+            for s in self.open:
+                with contextlib.suppress(OSError):
+                    s.shutdown(socket.SHUT_RDWR)
+            self.open.clear()
+
+    def restore(self) -> None:
+        self.refusing.clear()
+
+    def close(self) -> None:
+        self.cut()
+        self.listener.close()
+
+
+def test_a_page_that_loses_its_connection_gets_the_missed_events_on_reconnecting(
+    live_smolny: LiveServer, phone: Callable[[], Any]
+) -> None:
+    name = uuid.uuid4().hex[:12]
+    proxy = CuttableProxy(int(live_smolny.base.rsplit(":", 1)[1]))
+    try:
+        page = phone().new_page()
+        page.goto(f"http://127.0.0.1:{proxy.port}/live/probe/{name}")
+        page.wait_for_function(
+            "() => document.getElementById('status').textContent === 'connected'"
+        )
+        live_smolny.publish(name, {"n": 0})
+        page.wait_for_function("() => document.querySelectorAll('#events li').length === 1")
+        proxy.cut()  # the phone drops off the network
+        page.wait_for_function(
+            "() => document.getElementById('status').textContent === 'reconnecting'"
+        )
+        for n in range(1, 4):  # published while the page cannot hear
+            live_smolny.publish(name, {"n": n})
+        assert page.locator("#events li").count() == 1
+        proxy.restore()
+        page.wait_for_function("() => document.querySelectorAll('#events li').length === 4")
+        live_smolny.publish(name, {"n": 4})
+        page.wait_for_function("() => document.querySelectorAll('#events li').length === 5")
+        items = page.locator("#events li").all_text_contents()
+        assert [json.loads(text)["n"] for text in items] == [0, 1, 2, 3, 4]  # none lost or twice
+        assert page.evaluate("() => performance.navigation.type") == 0  # never reloaded
+    finally:
+        proxy.close()
