@@ -76,10 +76,11 @@ def measure(url: str) -> dict[str, float]:
     load, out = timed([*smolny, "world", "load", "petrograd-1917", "--db", url])
     if "loaded:" not in out:
         raise SystemExit(f"the world was not loaded on a fresh database: {out}")
-    verify, _ = timed([*smolny, "audit", "verify", "--db", url])
+    verify, checked = timed([*smolny, "audit", "verify", "--db", url])
+    entries = float(checked.split()[1])  # "OK: N journal entries, chain intact"
     replay, _ = timed([*smolny, "replay", "petrograd-1917", "--json", "--db", url])
     again, _ = timed([*smolny, "world", "load", "petrograd-1917", "--db", url])
-    return {"load": load, "verify": verify, "replay": replay, "again": again}
+    return {"load": load, "verify": verify, "replay": replay, "again": again, "entries": entries}
 
 
 def fresh_sqlite(directory: str, run: int) -> str:
@@ -164,13 +165,15 @@ def write_results(
         "",
         "The world: 3,000 deputies of the Petrograd Soviet from 2,811 works and companies "
         "(rolls of 60,000 entries, each standing for 10 people), 5,631 more delegates in nine "
-        "other bodies, 24 recorded votes decided by the engine, 353 journal entries.",
+        "other bodies, 24 recorded votes decided by the engine, 4 directives issued under 3 "
+        f"authority rules; {int(results['SQLite'][0]['entries'])} journal entries.",
     ]
     if full is not None:
         lines.append(
             f"Importing the March rolls at full size instead (600,000 members, `import_roll` "
-            f"on SQLite, in one transaction): {full:.1f} s on its own, over the world's 60 s "
-            "budget with everything else; hence the 1:10 roll scale."
+            f"on SQLite, in one transaction): {full:.1f} s on its own, to which the rest of the "
+            "load adds its own time: too close to the 60 s budget on a shared machine; hence "
+            "the 1:10 roll scale (roll_scale in constituencies.toml)."
         )
     block = "\n".join([BEGIN, *lines, END])
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"

@@ -69,6 +69,7 @@ def run_load(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from smolny.councils.actions import ActionError
     from smolny.worlds import load_world
     from smolny.worlds.loader import WorldMismatch
 
@@ -92,6 +93,10 @@ def run_load(args: argparse.Namespace) -> int:
         except WorldMismatch as error:
             bar.stop()
             print(f"smolny: the engine disagrees with history: {error}; nothing was loaded")
+            return 1
+        except ActionError as error:
+            bar.stop()
+            print(f"smolny: an action of the world was refused: {error}; nothing was loaded")
             return 1
     if not report.loaded:
         print(f"{args.name} is loaded already: nothing done")

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.db import transaction
 
-from smolny.councils import actions
+from smolny.councils import actions, journal
 from smolny.councils.actions import agenda, motion, session, vote
 from smolny.councils.models import (
     Constituency,
@@ -93,6 +93,7 @@ def load_petrograd_1917(progress: Progress | None = None) -> LoadReport:
     steps = _plan(world)
     done_votes = 0
     with transaction.atomic():
+        journal.lock()  # a second loader waits here, then finds the world loaded
         if is_loaded():
             return LoadReport(loaded=False)
         built = _World()
@@ -164,9 +165,15 @@ def _roll(prefix: str, rows: list[tuple[str, int, int]]) -> list[str]:
     return lines
 
 
-def _members_by_constituency(council: Council, at: datetime) -> dict[int, list[Member]]:
+def _members_by_constituency(
+    council: Council, at: datetime, *, deputies_only: bool = False
+) -> dict[int, list[Member]]:
+    """The roll of each constituency in roll order; with *deputies_only*, only the entries
+    generated as deputies (the rest of a 600,000-member roll is never read back)."""
     found: dict[int, list[Member]] = {}
     rows = Member.objects.filter(valid_at(at), constituency__council=council).order_by("pk")
+    if deputies_only:
+        rows = rows.filter(name__startswith="Deputy, ")
     for member in rows:
         found.setdefault(member.constituency_id, []).append(member)
     return found
@@ -219,11 +226,16 @@ def _seat_petrograd(
     ids = dict(Constituency.objects.filter(council=council).values_list("name", "pk"))
     seats = dict(apportionment.entries.values_list("constituency_id", "seats"))
     w.workers = {ids[c.name] for c in generated if c.category == "workers"}
-    members = _members_by_constituency(council, at)
+    members = _members_by_constituency(council, at, deputies_only=True)
     order: list[tuple[int, Member]] = []
     for c in generated:
         pk = ids[c.name]
-        order += [(pk, m) for m in members[pk][: seats[pk]]]
+        if seats[pk] != expected[c.name]:
+            raise WorldMismatch(
+                f"{c.name}: the engine apportions {seats[pk]} seat(s) to {c.people:,} people, "
+                f"the March rule {expected[c.name]}"
+            )
+        order += [(pk, m) for m in members[pk]]
     first = world["fractions"]["strength"][0]
     labels = _fraction_labels(first["fractions"], len(order))
     slate: dict[int, list[tuple[Member, str | None]]] = {}
