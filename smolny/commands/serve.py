@@ -16,9 +16,9 @@ from smolny.commands import fail
 DESCRIPTION = """\
 Serve Smolny over HTTP: the API under /api/ (docs at /api/docs, schema at
 /api/openapi.json) and the admin under /admin/. The database is migrated first (created if
-it does not exist). Loading the Petrograd 1917 world on first run is not built yet: today
-every first run starts with an empty database, with or without --empty; --empty is accepted
-now so that scripts using it keep working when the world loader arrives.
+it does not exist). On the first run, when the database had never been migrated, the
+Petrograd 1917 world is loaded too (about 15 s) unless --empty is given; later runs only
+apply new migrations and never load or change data.
 """
 
 
@@ -35,7 +35,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--empty",
         action="store_true",
-        help="start with an empty database (today the only behaviour; see above)",
+        help="on the first run, do not load the Petrograd 1917 world",
     )
     parser.set_defaults(handler=run)
 
@@ -55,9 +55,14 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         _make_sqlite_directory()
+        fresh = _never_migrated()
         call_command("migrate", interactive=False, verbosity=0)
     except (DatabaseError, OSError) as error:
         return fail(Exception(f"cannot prepare the database: {error}".strip()))
+    if fresh and not args.empty:
+        status = _load_world()
+        if status:
+            return status
     import uvicorn
     from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
     from django.core.asgi import get_asgi_application
@@ -79,3 +84,33 @@ def _make_sqlite_directory() -> None:
     name = str(database.get("NAME", ""))
     if database["ENGINE"].endswith("sqlite3") and name and name != ":memory:":
         Path(name).expanduser().parent.mkdir(parents=True, exist_ok=True)
+
+
+def _never_migrated() -> bool:
+    """Whether the database has never been migrated: the first run on it."""
+    from django.db import connection
+    from django.db.migrations.recorder import MigrationRecorder
+
+    recorder = MigrationRecorder(connection)
+    return not recorder.has_table() or not recorder.applied_migrations()
+
+
+def _load_world() -> int:
+    """Load the Petrograd 1917 world (first run); 0, or the exit status of a failure."""
+    import sys
+
+    from smolny.councils.actions import ActionError
+    from smolny.worlds.loader import WorldMismatch, load_petrograd_1917
+
+    print("smolny: first run: loading the Petrograd 1917 world (--empty skips this)", flush=True)
+    try:
+        report = load_petrograd_1917()
+    except (ActionError, WorldMismatch) as error:
+        return fail(Exception(f"the Petrograd 1917 world could not be loaded: {error}"))
+    print(
+        f"smolny: loaded {report.deputies} deputies and {report.votes} votes "
+        f"in {report.steps} steps",
+        file=sys.stdout,
+        flush=True,
+    )
+    return 0
