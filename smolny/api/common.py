@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, TypeVar, get_args
 
 from django.db import models
@@ -63,7 +63,23 @@ def parse_time(value: str | None, field: str = "at") -> datetime | None:
         raise BadRequestField(field, f"{value!r} is not an ISO 8601 time") from None
     if when.tzinfo is None:
         raise BadRequestField(field, "give a timezone, e.g. 1917-09-09T18:00:00Z")
+    if not _in_range(when):
+        raise BadRequestField(field, OUT_OF_RANGE)
     return when
+
+
+OUT_OF_RANGE = "a value is out of range (times must fall within years 1-9999 in UTC)"
+
+
+def _in_range(when: datetime) -> bool:
+    """Whether *when* is a time every database can store: within years 1-9999 in UTC."""
+    if when.tzinfo is None:
+        return True
+    try:
+        when.astimezone(UTC)
+    except OverflowError:
+        return False
+    return True
 
 
 TIME_PATTERN = r"^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,6})?)?(Z|[+-]\d\d:\d\d)$"
@@ -93,6 +109,13 @@ class In(Schema):
         if datetime in kinds and value is not None and not isinstance(value, str):
             raise ValueError("give a time as an ISO 8601 string, e.g. 1917-09-09T19:00:00Z")
         return _integral(value, kinds)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def refuse_overflow(cls, value: object) -> object:
+        if isinstance(value, datetime) and not _in_range(value):
+            raise ValueError(OUT_OF_RANGE)
+        return value
 
 
 class Timed(In):
