@@ -382,7 +382,9 @@ def build_replay() -> dict[str, Any]:
                 "kind": "election",
                 **when(data.moment(e["at"])),
                 "body": e["body"],
-                "votes": e["votes"],
+                "votes": e.get("votes"),
+                "ballots": e.get("ballots"),
+                "shares": e.get("shares"),
                 "source": e["source"],
                 "note": e["note"],
             }
@@ -466,7 +468,11 @@ def render_text(replay: dict[str, Any]) -> str:
             lines.append(f"{head} — authority rule: {e['rule']} of {e['body']}{until}")
             lines.append(f"    {e['note']}")
         elif kind == "election":
-            parts = ", ".join(f"{k} {v:,}" for k, v in e["votes"].items())
+            if e["votes"]:
+                parts = ", ".join(f"{k} {v:,}" for k, v in e["votes"].items())
+            else:
+                shares = ", ".join(f"{k} {v}%" for k, v in e["shares"].items())
+                parts = f"{e['ballots']:,} ballots: {shares}"
             lines.append(f"{head} — {e['body']}: {parts} (an election, not a motion)")
         else:
             lines.append(f"{head} — {e['text']}")

@@ -169,6 +169,11 @@ def test_every_vote_of_the_history_table_is_in_the_world() -> None:
         wanted = (for_.replace(",", ""), against.replace(",", ""), abstain)
         assert wanted in world, wanted
     assert len(votes()) == len(rows) - 1
+    moscow = {e["id"]: e for e in WORLD["sessions"]["election"][1:]}
+    assert moscow["moscow-june"]["ballots"] == 640_000
+    assert moscow["moscow-september"]["shares"]["Bolsheviks"] == 49.5
+    for e in moscow.values():
+        assert "not the day" in e["note"]
     duma = WORLD["sessions"]["election"][0]
     assert duma["votes"] == {
         "SRs": 205000,
