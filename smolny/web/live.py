@@ -9,7 +9,10 @@ connection (in a background thread) that ``LISTEN``s and hands the events to its
 broker. ``NOTIFY`` payloads are limited to 8000 bytes, so an event that does not fit is sent
 as its id only and the listener reads it from the table. Publishing takes the channel's row
 in ``smolny_live_channel`` first, so the events of one channel are numbered and committed in
-the same order, and a stream that has seen id *n* has seen every earlier id of its channel.
+the same order, and a stream that has seen id *n* has seen every earlier id of its channel:
+a process delivers the events of a channel in id order, and before delivering its own event
+it first delivers any earlier one its listener has not brought yet (the listener may lag, or
+be reconnecting: then it catches up from the table).
 The table keeps the last :data:`smolny.live.REPLAY_SIZE` events of each channel for clients
 that reconnect, and the channel row records the newest id and the newest id pruned, which
 is how a replay knows whether it is complete. The tables are created on first use (they are
@@ -46,6 +49,8 @@ from smolny.live import Broker, Delivery, Event, Replay
 logger = logging.getLogger(__name__)
 
 NOTIFY_CHANNEL = "smolny_live"
+LISTENER_NAME = "smolny-live-listener"
+"""The listener connections' ``application_name`` (to find them in ``pg_stat_activity``)."""
 NOTIFY_LIMIT = 7900
 """Largest NOTIFY payload sent whole (PostgreSQL's limit is 8000 bytes)."""
 
@@ -84,6 +89,9 @@ class PostgresTransport:
         self._stop = threading.Event()
         self._start_lock = threading.Lock()
         self._last_seen: dict[str, int] = {}
+        # Per channel, the earliest point a stream of this process started from: after a
+        # lost listener connection, the catch-up starts there for channels not heard yet.
+        self._floor: dict[str, int] = {}
 
     # Tables --------------------------------------------------------------------------------
 
@@ -120,9 +128,11 @@ class PostgresTransport:
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute(
                     "INSERT INTO smolny_live_channel (channel) VALUES (%s) ON CONFLICT (channel)"
-                    " DO UPDATE SET channel = EXCLUDED.channel",
+                    " DO UPDATE SET channel = EXCLUDED.channel RETURNING head",
                     [channel],
                 )
+                previous = int(cursor.fetchone()[0])
+                gap = self._gap(cursor, channel, previous)
                 cursor.execute("SELECT nextval('smolny_live_event_id')")
                 event_id = int(cursor.fetchone()[0])
                 cursor.execute(
@@ -149,7 +159,29 @@ class PostgresTransport:
                 if len(payload.encode("utf-8")) > NOTIFY_LIMIT:
                     payload = _json({"c": channel, "i": event_id, "o": self.origin})
                 cursor.execute("SELECT pg_notify(%s, %s)", [NOTIFY_CHANNEL, payload])
+            for missed in gap:
+                self._deliver(missed)
             return self._deliver(Delivery(channel, event_id, event))
+
+    def _gap(self, cursor: Any, channel: str, previous: int) -> list[Delivery]:
+        """Events of *channel* up to *previous* that this process has not delivered yet.
+
+        Another process may have published them a moment ago and its notification not have
+        reached this process's listener (or the listener is reconnecting): they must reach
+        this process's subscribers before the event being published, or they would be
+        skipped as older than it.
+        """
+        if self.broker.subscriber_count(channel) == 0:
+            return []
+        seen = self._last_seen.get(channel, self._floor.get(channel))
+        if seen is None or seen >= previous:
+            return []
+        cursor.execute(
+            "SELECT id, event FROM smolny_live_event WHERE channel = %s AND id > %s"
+            " AND id <= %s ORDER BY id",
+            [channel, seen, previous],
+        )
+        return [Delivery(channel, int(i), json.loads(text)) for i, text in cursor.fetchall()]
 
     def _deliver(self, delivery: Delivery) -> int:
         """Hand a delivery to the broker unless this process has already passed its id."""
@@ -167,7 +199,10 @@ class PostgresTransport:
         with connection.cursor() as cursor:
             cursor.execute("SELECT head FROM smolny_live_channel WHERE channel = %s", [channel])
             row = cursor.fetchone()
-        return int(row[0]) if row else 0
+        head = int(row[0]) if row else 0
+        with self._order:
+            self._floor.setdefault(channel, head)
+        return head
 
     def replay(self, channel: str, after: int) -> Replay:
         from django.db import connection, transaction
@@ -180,6 +215,8 @@ class PostgresTransport:
             )
             row = cursor.fetchone()
             head, floor = (int(row[0]), int(row[1])) if row else (0, 0)
+            with self._order:
+                self._floor.setdefault(channel, min(after, head))
             if not floor <= after <= head:
                 return Replay(head, False, [])
             cursor.execute(
@@ -234,7 +271,8 @@ class PostgresTransport:
         first = True
         while not self._stop.is_set():
             try:
-                with psycopg.connect(autocommit=True, **conninfo) as conn:
+                named = {"application_name": LISTENER_NAME, **conninfo}
+                with psycopg.connect(autocommit=True, **named) as conn:
                     conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
                     if not first:
                         self._catch_up(conn)
@@ -275,7 +313,7 @@ class PostgresTransport:
     def _catch_up(self, conn: Any) -> None:
         """After a lost connection: deliver what was published meanwhile, in id order."""
         with self._order:
-            channels = dict(self._last_seen)
+            channels = {**self._floor, **self._last_seen}
         for channel, seen in channels.items():
             rows = conn.execute(
                 "SELECT id, event FROM smolny_live_event WHERE channel = %s AND id > %s"

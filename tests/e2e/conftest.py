@@ -179,7 +179,7 @@ def start_postgres_server(directory: Path, url: str, workers: int = 2) -> LiveSe
         )
     base = f"http://127.0.0.1:{port}"
     wait_until_serving(process, base, log)
-    return LiveServer(base, process, "postgres", workers, log)
+    return LiveServer(base, process, "postgres", workers, log, {"database_url": url})
 
 
 @pytest.fixture(scope="session")

@@ -45,3 +45,40 @@ def test_an_event_published_through_one_worker_reaches_a_stream_on_the_other(
     finally:
         for stream in [*by_pid.values(), *extra]:
             stream.close()
+
+
+def test_a_worker_whose_listener_connection_dies_misses_nothing(
+    live_smolny_postgres: LiveServer,
+) -> None:
+    import psycopg
+
+    server = live_smolny_postgres
+    name = uuid.uuid4().hex[:12]
+    streams: list[EventStream] = []
+    pids: set[str] = set()
+    try:
+        for _ in range(200):
+            stream = EventStream(server.url(f"/live/probe:{name}"))
+            assert stream.next_event().kind == "ready"
+            streams.append(stream)
+            pids.add(stream.headers["x-smolny-process"])
+            if len(pids) == 2:
+                break
+        assert len(pids) == 2
+        with psycopg.connect(server.extra["database_url"], autocommit=True) as conn:
+            killed = conn.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE application_name = 'smolny-live-listener'"
+            ).fetchone()
+        assert killed is not None
+        assert killed[0] == 2  # one listener per worker
+        # Published while the listeners reconnect, through either worker: each worker
+        # catches up from the table, or fills the gap before delivering its own event.
+        heads = [server.publish(name, {"n": n})["head"] for n in range(8)]
+        for stream in streams:
+            got = [stream.next_event(within=20) for _ in range(8)]
+            assert [m.json() for m in got] == [{"n": n} for n in range(8)]
+            assert [int(m.id or "") for m in got] == heads
+    finally:
+        for stream in streams:
+            stream.close()
