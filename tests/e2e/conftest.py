@@ -23,6 +23,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -148,7 +149,7 @@ def start_sqlite_server(directory: Path) -> LiveServer:
         )
     base = f"http://127.0.0.1:{port}"
     wait_until_serving(process, base, log)
-    return LiveServer(base, process, "sqlite", 1, log)
+    return LiveServer(base, process, "sqlite", 1, log, {"database_url": f"sqlite:///{database}"})
 
 
 def start_postgres_server(directory: Path, url: str, workers: int = 2) -> LiveServer:
@@ -180,6 +181,37 @@ def start_postgres_server(directory: Path, url: str, workers: int = 2) -> LiveSe
     base = f"http://127.0.0.1:{port}"
     wait_until_serving(process, base, log)
     return LiveServer(base, process, "postgres", workers, log, {"database_url": url})
+
+
+def create_user(server: LiveServer, username: str, password: str) -> None:
+    """Create a user in the server's database (through Django, as an operator would)."""
+    env = server_environment(
+        Path(tempfile.gettempdir()),
+        SMOLNY_DATABASE_URL=server.extra["database_url"],
+        DJANGO_SETTINGS_MODULE="smolny.settings",
+    )
+    code = (
+        "from django.contrib.auth import get_user_model; "
+        f"get_user_model().objects.create_user({username!r}, password={password!r})"
+    )
+    subprocess.run(
+        [sys.executable, "-m", "django", "shell", "-c", code],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        timeout=120,
+    )
+
+
+def sign_in(context: Any, server: LiveServer, username: str, password: str) -> None:
+    """Sign a browser context in through the API (CSRF cookie, then the login form post)."""
+    token = context.request.get(server.url("/api/auth/csrf")).json()["csrf_token"]
+    answer = context.request.post(
+        server.url("/api/auth/login"),
+        data={"username": username, "password": password},
+        headers={"X-CSRFToken": token, "Referer": server.base + "/"},
+    )
+    assert answer.status == 200, answer.text()
 
 
 @pytest.fixture(scope="session")

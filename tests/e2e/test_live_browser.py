@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import LiveServer, serious
+from tests.e2e.conftest import LiveServer, create_user, serious, sign_in
 
 
 def open_probe(context: Any, server: LiveServer, name: str) -> Any:
@@ -154,3 +154,33 @@ def test_a_page_that_loses_its_connection_gets_the_missed_events_on_reconnecting
         assert page.evaluate("() => performance.navigation.type") == 0  # never reloaded
     finally:
         proxy.close()
+
+
+FOLLOW = """async (url) => await new Promise((resolve) => {
+    const source = new EventSource(url);
+    source.addEventListener("ready", (e) => { source.close(); resolve(["ready", e.data]); });
+    source.addEventListener("error", () => {
+        if (source.readyState === EventSource.CLOSED) resolve(["refused", null]);
+    });
+})"""
+
+
+def test_an_organisation_channel_is_for_signed_in_browsers(
+    live_smolny: LiveServer, browser: Any
+) -> None:
+    create_user(live_smolny, "chkheidze", "Petrograd-1917")
+    anonymous = browser.new_context()
+    member = browser.new_context()
+    try:
+        sign_in(member, live_smolny, "chkheidze", "Petrograd-1917")
+        url = live_smolny.url("/live/organisation:1")
+        for context, expected in ((anonymous, "refused"), (member, "ready")):
+            page = context.new_page()
+            page.goto(live_smolny.url("/live/probe/x"))  # any page of the site
+            kind, data = page.evaluate(FOLLOW, url)
+            assert kind == expected
+            if expected == "ready":
+                assert json.loads(data)["channel"] == "organisation:1"
+    finally:
+        anonymous.close()
+        member.close()
