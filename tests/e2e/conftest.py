@@ -1,7 +1,8 @@
 """Fixtures for tests against a real server: live servers, Chromium, axe-core, screenshots.
 
-- ``live_smolny``: ``smolny serve`` as a real process on a free loopback port with a fresh,
-  migrated SQLite file (one process: the in-process broker carries live events).
+- ``live_smolny``: ``smolny serve --empty`` as a real process on a free loopback port with a
+  fresh, migrated SQLite file and no world loaded (one process: the in-process broker
+  carries live events).
 - ``live_smolny_postgres``: uvicorn with two worker processes on a throwaway PostgreSQL
   (:class:`smolny.testing.postgres.ThrowawayPostgres`), migrated first; live events cross
   between the workers through LISTEN/NOTIFY.
@@ -132,14 +133,14 @@ def wait_until_serving(process: subprocess.Popen[bytes], base: str, log: Path) -
 
 
 def start_sqlite_server(directory: Path) -> LiveServer:
-    """``smolny serve`` on a new SQLite file (it migrates before serving)."""
+    """``smolny serve --empty`` on a new SQLite file (it migrates before serving)."""
     port = free_port()
     database = directory / "smolny.sqlite3"
     log = directory / "server.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
             [
-                *(sys.executable, "-m", "smolny", "serve", "--port", str(port)),
+                *(sys.executable, "-m", "smolny", "serve", "--empty", "--port", str(port)),
                 *("--db", f"sqlite:///{database}"),
             ],
             env=server_environment(directory),
