@@ -25,9 +25,12 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # ninja's own copy of the Swagger UI, so /api/docs works on a machine without internet.
+    "ninja",
     "smolny.councils",
     "smolny.federation",
     "smolny.api",
+    "smolny.web",
 ]
 
 MIDDLEWARE = [

@@ -39,3 +39,13 @@ def test_openapi_schema_is_served() -> None:
     response = Client().get("/api/openapi.json")
     assert response.status_code == 200
     assert "/api/health" in response.json()["paths"]
+
+
+@pytest.mark.django_db
+def test_api_docs_need_no_internet() -> None:
+    """The Swagger UI comes from ninja's bundled static files, not from a CDN."""
+    response = Client().get("/api/docs")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "cdn.jsdelivr.net" not in page
+    assert "/static/ninja/" in page
