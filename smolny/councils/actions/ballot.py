@@ -50,10 +50,12 @@ from django.db.models import Case, F, JSONField, Value, When
 from smolny.councils.actions.base import (
     Actor,
     NotAllowed,
+    PermissionDenied,
+    SystemActor,
     action_transaction,
+    actor_label,
     fresh,
     record,
-    require_member_or_secretary,
 )
 from smolny.councils.actions.vote import (
     Answer,
@@ -85,6 +87,20 @@ def make_slots(vote: Vote, n: int) -> None:
     )
 
 
+def require_voter_in_person(actor: Actor, member: Member) -> None:
+    """Only the voter casts a secret ballot: a secretary who cast it for them would learn the
+    choice and hold the receipt. (The system actor is for world loading and tests, which have
+    no person behind the member; paper ballots are counted by tellers, not cast here.)"""
+    if isinstance(actor, SystemActor):
+        return
+    if actor.is_authenticated and member.user_id is not None and member.user_id == actor.pk:
+        return
+    raise PermissionDenied(
+        f"{actor_label(actor)} may not cast a secret ballot for {member.name}: "
+        "a secret ballot is cast by the voter alone"
+    )
+
+
 def cast_secret_ballot(
     actor: Actor, vote: Vote | int, member: Member, choice: Answer, *, at: datetime | None = None
 ) -> str:
@@ -94,7 +110,7 @@ def cast_secret_ballot(
         vote = get_vote(vote)
         choice, ranking = checked_answer(vote, choice)
         member = fresh(member)
-        require_member_or_secretary(actor, member, at)
+        require_voter_in_person(actor, member)
         if vote.method != Vote.SECRET:
             raise NotAllowed(f"this vote is by {vote.method}, not a secret ballot")
         require_open(vote)

@@ -441,7 +441,7 @@ CASES |= {
         ),
     ),
     ("post", "/api/votes/{vote_id}/secret"): Case(
-        frozenset({"admin", "deputy"}),
+        frozenset({"deputy"}),
         lambda w, r: (
             f"{V}/{open_vote(w, 'secret ballot').pk}/secret",
             {"member": w.narva(1).pk, "choice": "against"},

@@ -212,3 +212,34 @@ def test_any_secret_vote_counts_every_ballot_once_and_every_receipt_verifies() -
             assert verify_receipt(v, code) == answer
 
     check()
+
+
+@pytest.mark.django_db
+def test_only_the_voter_casts_a_secret_ballot() -> None:
+    """A secretary who could cast a member's secret ballot would learn the choice and hold the
+    receipt: the action refuses anyone but the voter in person."""
+    from django.contrib.auth import get_user_model
+
+    from smolny.councils.actions import PermissionDenied
+    from smolny.councils.actions.organisation import appoint_secretary, link_member_user
+
+    c = build_council(STRENGTHS, at=d(3, 1))
+    plenum = organ_of(c, "Plenum", at=d(3, 2))
+    sitting = open_sitting(plenum, list(c.everyone()), chair=c.members("SRs")[0], at=d(10, 10))
+    item = agenda.add_agenda_item(SYS, sitting, "X", at=d(10, 10))
+    motion.move_motion(SYS, item, "main", text="X.", at=d(10, 10))
+    v = vote.open_vote(SYS, item, "M1", method="secret ballot", at=d(10, 10, 13))
+    users = get_user_model().objects
+    secretary = users.create_user("secretary", password="x")
+    voter_user = users.create_user("voter", password="x")
+    appoint_secretary(SYS, c.frame.organisation, secretary, at=d(3, 1))
+    voter = c.members("Bolsheviks")[0]
+    link_member_user(SYS, voter, voter_user, at=d(3, 1))
+    before = JournalEntry.objects.count()
+    with pytest.raises(PermissionDenied, match="cast by the voter alone"):
+        cast_secret_ballot(secretary, v, voter, "for", at=d(10, 10, 13, 1))
+    assert JournalEntry.objects.count() == before
+    assert not SecretVoter.objects.exists()
+    receipt = cast_secret_ballot(voter_user, v, voter, "for", at=d(10, 10, 13, 2))
+    v = vote.close_vote(SYS, v, at=d(10, 10, 14))
+    assert verify_receipt(v, receipt) == "for"
