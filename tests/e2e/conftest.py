@@ -241,7 +241,9 @@ def live_smolny_postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[L
 # The browser ----------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: Playwright's sync API keeps an asyncio event loop running in the
+# main thread while it lives, and the later tests that call asyncio.run() must not meet it.
+@pytest.fixture(scope="package")
 def playwright_instance() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
@@ -251,7 +253,7 @@ def playwright_instance() -> Iterator[Any]:
         yield playwright
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright_instance: Any) -> Iterator[Any]:
     """Debian's Chromium, headless."""
     browser = playwright_instance.chromium.launch(
