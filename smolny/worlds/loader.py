@@ -21,6 +21,7 @@ from django.db import transaction
 
 from smolny.councils import actions, journal
 from smolny.councils.actions import agenda, motion, session, vote
+from smolny.councils.actions.slate import regroup_fractions, seat_slate
 from smolny.councils.models import (
     Constituency,
     Council,
@@ -37,7 +38,6 @@ from smolny.councils.models import (
 from smolny.councils.models.dated import valid_at
 from smolny.rules.majority import Quorum
 from smolny.worlds import petrograd1917 as data
-from smolny.worlds.seating import regroup_fractions, seat_slate
 
 ACTOR = actions.SystemActor("world:petrograd-1917")
 ORGANISATION_KEYS = ("soviets", "bolsheviks")

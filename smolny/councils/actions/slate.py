@@ -1,5 +1,6 @@
-"""Two bulk actions a world needs: seating thousands of elected deputies, and regrouping them
-between fractions, each in one transaction with one journal entry.
+"""Two bulk actions for large councils (a world load, a big congress): seating thousands of
+elected deputies, and regrouping them between fractions, each in one transaction with one
+journal entry.
 
 The councils app seats a deputy with :func:`smolny.councils.actions.seat_deputy` (one
 election opened and declared per constituency, one action per deputy). At the Petrograd
@@ -18,9 +19,6 @@ every deputy) and check what the one-by-one actions check, in bulk:
   ``seat_deputy``.
 - :func:`regroup_fractions`: each mandate is current in the council; its fraction
   membership ends and the new one starts (``None``: sits with no fraction).
-
-They belong in :mod:`smolny.councils.actions.mandate`; they live here until the councils app
-takes them over.
 """
 
 from __future__ import annotations

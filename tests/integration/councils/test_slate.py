@@ -8,6 +8,7 @@ import pytest
 
 from smolny.councils import actions
 from smolny.councils.actions import NotAllowed
+from smolny.councils.actions.slate import Slate, regroup_fractions, seat_slate
 from smolny.councils.journal import verify_journal
 from smolny.councils.models import (
     Election,
@@ -18,7 +19,6 @@ from smolny.councils.models import (
 )
 from smolny.councils.models.dated import valid_at
 from smolny.councils.queries import council_composition
-from smolny.worlds.seating import Slate, regroup_fractions, seat_slate
 from tests.integration.councils.conftest import Frame, d, make_frame
 
 SYS = actions.SYSTEM
