@@ -28,7 +28,7 @@ import numpy as np
 
 from smolny.rules.ballots import OVERVOTE, SKIPPED, BallotSet, Ranking
 from smolny.rules.count import CountResult, Stage
-from smolny.rules.stv._common import settle_tie
+from smolny.rules.stv._common import pick_extreme
 from smolny.rules.ties import Tie, draw_lots
 
 OverVoteRule = Literal["exhaust", "skip"]
@@ -163,22 +163,19 @@ class _Runoff:
         """Eliminate the candidate with the fewest votes and move their ballots on."""
         number = len(self.stages) + 1
         notes: list[str] = []
-        lowest = min(self.votes[c] for c in self.piles)
-        tied = [c for c in self.piles if self.votes[c] == lowest]
-        loser = tied[0]
-        if len(tied) > 1:
-            settled = settle_tie(
-                tied,
-                self.history,
-                self.names,
-                highest=False,
-                at=f"round {number}: elimination",
-                purpose="to be eliminated",
-                seed=self.tie_seed,
-                rule="fewest votes at the most recent earlier round at which they differed",
-                lot_rule="lot, as they were equal at every round",
-            )
-            loser = settled.chosen
+        loser, settled = pick_extreme(
+            self.votes,
+            self.piles,
+            self.names,
+            self.history,
+            highest=False,
+            at=f"round {number}: elimination",
+            purpose="to be eliminated",
+            seed=self.tie_seed,
+            rule="fewest votes at the most recent earlier round at which they differed",
+            lot_rule="lot, as they were equal at every round",
+        )
+        if settled is not None:
             self.ties.append(settled.tie)
             notes.append(settled.note)
         held = self.votes[loser]

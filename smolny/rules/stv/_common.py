@@ -16,7 +16,7 @@ record, so that no tie is ever broken silently.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -129,3 +129,37 @@ def settle_tie(
         + f"; {order[0]} is chosen {purpose} by lot ({seed_words}, context {at!r}; {lot_rule})."
     )
     return Settlement(chosen, tie, note)
+
+
+def pick_extreme(
+    votes: Sequence[int],
+    among: Iterable[int],
+    names: Sequence[str],
+    history: Sequence[Sequence[int]],
+    *,
+    highest: bool,
+    at: str,
+    purpose: str,
+    seed: int | None,
+    rule: str,
+    lot_rule: str,
+) -> tuple[int, Settlement | None]:
+    """The candidate of *among* with the most (or fewest) *votes*; a tie for that place is
+    settled by :func:`settle_tie` and its :class:`Settlement` returned with the choice."""
+    candidates = list(among)
+    extreme = (max if highest else min)(votes[c] for c in candidates)
+    tied = [c for c in candidates if votes[c] == extreme]
+    if len(tied) == 1:
+        return tied[0], None
+    settled = settle_tie(
+        tied,
+        history,
+        names,
+        highest=highest,
+        at=at,
+        purpose=purpose,
+        seed=seed,
+        rule=rule,
+        lot_rule=lot_rule,
+    )
+    return settled.chosen, settled

@@ -49,7 +49,7 @@ import numpy.typing as npt
 
 from smolny.rules.ballots import OVERVOTE, BallotSet
 from smolny.rules.count import CountResult, Stage
-from smolny.rules.stv._common import fixed, settle_tie
+from smolny.rules.stv._common import fixed, pick_extreme
 from smolny.rules.ties import Tie
 
 METHOD = "scottish-stv"
@@ -230,22 +230,19 @@ class _ScottishCount:
         """Rules 48 and 49: transfer the largest surplus."""
         number = len(self.stages) + 1
         notes: list[str] = []
-        largest = max(self.votes[c] for c in self.pending)
-        tied = [c for c in self.pending if self.votes[c] == largest]
-        source = tied[0]
-        if len(tied) > 1:
-            settled = settle_tie(
-                tied,
-                self.history,
-                self.names,
-                highest=True,
-                at=f"stage {number}: order of surpluses",
-                purpose="to have the surplus transferred first",
-                seed=self.tie_seed,
-                rule="rule 49(2)",
-                lot_rule="rule 49(3)",
-            )
-            source = settled.chosen
+        source, settled = pick_extreme(
+            self.votes,
+            self.pending,
+            self.names,
+            self.history,
+            highest=True,
+            at=f"stage {number}: order of surpluses",
+            purpose="to have the surplus transferred first",
+            seed=self.tie_seed,
+            rule="rule 49(2)",
+            lot_rule="rule 49(3)",
+        )
+        if settled is not None:
             self.ties.append(settled.tie)
             notes.append(settled.note)
         self.pending.remove(source)
@@ -281,22 +278,19 @@ class _ScottishCount:
         """Rules 50 and 51: exclude the candidate with the fewest votes."""
         number = len(self.stages) + 1
         notes: list[str] = []
-        lowest = min(self.votes[c] for c in self.continuing)
-        tied = [c for c in self.continuing if self.votes[c] == lowest]
-        loser = tied[0]
-        if len(tied) > 1:
-            settled = settle_tie(
-                tied,
-                self.history,
-                self.names,
-                highest=False,
-                at=f"stage {number}: exclusion",
-                purpose="to be excluded",
-                seed=self.tie_seed,
-                rule="rule 51(2)(a)",
-                lot_rule="rule 51(2)(b)",
-            )
-            loser = settled.chosen
+        loser, settled = pick_extreme(
+            self.votes,
+            self.continuing,
+            self.names,
+            self.history,
+            highest=False,
+            at=f"stage {number}: exclusion",
+            purpose="to be excluded",
+            seed=self.tie_seed,
+            rule="rule 51(2)(a)",
+            lot_rule="rule 51(2)(b)",
+        )
+        if settled is not None:
             self.ties.append(settled.tie)
             notes.append(settled.note)
         self.continuing.remove(loser)
