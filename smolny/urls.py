@@ -1,4 +1,4 @@
-"""URL map: the admin and the HTTP API; the web pages join here in later work."""
+"""URL map: the web pages, the admin, the HTTP API, the live streams and the language switch."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -9,4 +9,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("live/", include("smolny.web.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("smolny.web.pages")),
 ]

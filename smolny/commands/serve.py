@@ -1,7 +1,7 @@
 """``smolny serve``: run the web application and the HTTP API under uvicorn (ASGI).
 
-One process serves everything, static files included (Django's own
-``ASGIStaticFilesHandler``, so the admin and the API docs work without ``collectstatic`` or a
+One process serves everything, static files included (WhiteNoise's middleware, as in every
+deployed worker, so the pages, the admin and the API docs work without ``collectstatic`` or a
 separate web server). Before serving it applies any migrations the database lacks, so a fresh
 machine needs no configuration: the default database is SQLite in the user's data directory.
 """
@@ -64,10 +64,9 @@ def run(args: argparse.Namespace) -> int:
         if status:
             return status
     import uvicorn
-    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
     from django.core.asgi import get_asgi_application
 
-    application = ASGIStaticFilesHandler(get_asgi_application())
+    application = get_asgi_application()
     print(f"smolny: serving on http://{args.host}:{args.port}/ (API docs at /api/docs)", flush=True)
     uvicorn.run(application, host=args.host, port=args.port, log_level="warning", lifespan="off")
     return 0

@@ -1,0 +1,5 @@
+"""Routes of the timeline pages (see :mod:`smolny.web.routes`)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
