@@ -241,6 +241,7 @@ class PostgresTransport:
             "port": settings.get("PORT") or None,
         }
         info.update(settings.get("OPTIONS", {}))
+        info.pop("pool", None)  # Django's pool settings (smolny/asgi.py), not a libpq option
         return {k: v for k, v in info.items() if v is not None}
 
     def ensure_listening(self) -> None:
