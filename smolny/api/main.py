@@ -20,6 +20,12 @@ from smolny.api.routers.agenda import router as agenda
 from smolny.api.routers.constituencies import router as constituencies
 from smolny.api.routers.councils import router as councils
 from smolny.api.routers.elections import router as elections
+from smolny.api.routers.federation_authority import router as authority
+from smolny.api.routers.federation_commissariats import router as commissariats
+from smolny.api.routers.federation_congresses import convocations
+from smolny.api.routers.federation_congresses import router as congresses
+from smolny.api.routers.federation_directives import organ_keys
+from smolny.api.routers.federation_directives import router as directives
 from smolny.api.routers.fractions import router as fractions
 from smolny.api.routers.journal import router as journal
 from smolny.api.routers.mandates import router as mandates
@@ -101,3 +107,9 @@ api.add_router("/agenda", agenda)
 api.add_router("/votes", votes)
 api.add_router("/presidium-reformations", reformations)
 api.add_router("/journal", journal)
+api.add_router("/congresses", congresses)
+api.add_router("/convocations", convocations)
+api.add_router("/commissariats", commissariats)
+api.add_router("/authority", authority)
+api.add_router("/directives", directives)
+api.add_router("/organs", organ_keys)

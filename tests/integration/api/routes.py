@@ -18,6 +18,7 @@ from smolny.councils.actions import agenda, ballot, motion, session, vote
 from smolny.councils.models import RecallVote
 from smolny.councils.models.sessions import Vote
 from tests.integration.api.conftest import PASSWORD, ROLES, SYS, World
+from tests.integration.api.federation_routes import FEDERATION
 from tests.integration.councils.conftest import d
 
 EVERYONE = frozenset(ROLES)
@@ -464,6 +465,8 @@ CASES |= {
         201,
     ),
 }
+
+CASES |= {route: Case(*rule) for route, rule in FEDERATION.items()}
 
 PUBLIC = {("get", "/api/health"), ("get", "/api/auth/csrf"), ("post", "/api/auth/login")}
 """The routes that need no caller; every other route answers 401 to nobody."""
