@@ -1,5 +1,9 @@
 """Routes of the timeline pages (see :mod:`smolny.web.routes`)."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from smolny.web.views import timeline
+
+urlpatterns: list[URLPattern] = [
+    path("o/<int:organisation_id>/timeline/", timeline.timeline, name="timeline"),
+]

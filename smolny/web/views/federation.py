@@ -1,0 +1,143 @@
+"""Congresses (member councils, delegates, credentials, central executive, commissariat) and
+directives (text, issuer, signer key, each addressee's standing, the signed file).
+
+Read-only pages: the federation's changes of state are made through the actions (and the API);
+these pages show what the rules make of the record at the moment they are asked.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from smolny.councils.models import Constituency, Council
+from smolny.councils.models.dated import valid_at
+from smolny.councils.queries import seats_at
+from smolny.federation.models import Directive
+from smolny.federation.queries import export_text
+from smolny.web.access import organisation_or_404
+from smolny.web.views import federation_data as data
+from smolny.web.views import timeline_data
+
+
+@login_required
+def congresses(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """The organisation's congresses, newest first, with their size and convocations."""
+    organisation = organisation_or_404(organisation_id)
+    now = timezone.now()
+    rows = []
+    for congress in Council.objects.filter(
+        organisation=organisation, kind=Council.CONGRESS
+    ).order_by("-start", "-pk"):
+        counts = timeline_data.council_counts(congress, now)
+        rows.append(
+            {
+                "congress": congress,
+                "delegates": sum(counts.values()),
+                "members": Constituency.objects.filter(
+                    valid_at(now), council=congress, kind=Constituency.COUNCIL
+                ).count(),
+                "convocations": congress.convocations.count(),
+            }
+        )
+    return render(
+        request, "web/federation/congresses.html", {"organisation": organisation, "rows": rows}
+    )
+
+
+@login_required
+def congress(request: HttpRequest, organisation_id: int, congress_id: int) -> HttpResponse:
+    """One congress: composition, member councils and their delegates, convocations with the
+    credentials step, the central executive, and the commissariat it answers for."""
+    organisation = organisation_or_404(organisation_id)
+    found = Council.objects.filter(
+        pk=congress_id, organisation=organisation, kind=Council.CONGRESS
+    ).first()
+    if found is None:
+        raise Http404("no such congress")
+    now = timezone.now()
+    body = timeline_data.body_on(found, now)
+    members = [
+        {"constituency": c, "seats": seats_at(c, now)}
+        for c in Constituency.objects.filter(valid_at(now), council=found)
+        .select_related("delegating_council")
+        .order_by("name")
+    ]
+    executive = data.central_executive_at(found, now)
+    executive_chart = None
+    if executive is not None:
+        executive_chart = timeline_data.chart(
+            f"organ:{executive.organ.pk}",
+            executive.organ.name,
+            executive.organ.kind,
+            timeline_data.organ_counts(executive.organ, now),
+            f"{executive.organ.name}: seats by fraction",
+        )
+    context = {
+        "organisation": organisation,
+        "congress": found,
+        "body": body,
+        "members": members,
+        "convocations": data.convocations(found),
+        "executive": executive,
+        "executive_chart": executive_chart,
+        "commissariats": data.commissariats_of(found, now),
+    }
+    return render(request, "web/federation/congress.html", context)
+
+
+def _directive(organisation_id: int, directive_id: int) -> Directive:
+    organisation = organisation_or_404(organisation_id)
+    found = (
+        Directive.objects.filter(pk=directive_id, organisation=organisation)
+        .select_related("issuer__council", "organisation")
+        .first()
+    )
+    if found is None:
+        raise Http404("no such directive")
+    return found
+
+
+@login_required
+def directives(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """Every directive of the organisation with each addressee's standing now."""
+    organisation = organisation_or_404(organisation_id)
+    now = timezone.now()
+    names = data.body_names(organisation)
+    rows = [
+        data.directive_row(d, now, names)
+        for d in Directive.objects.filter(organisation=organisation)
+        .select_related("issuer__council")
+        .order_by("issued_at", "pk")
+    ]
+    return render(
+        request,
+        "web/federation/directives.html",
+        {"organisation": organisation, "rows": rows, "now": now},
+    )
+
+
+@login_required
+def directive(request: HttpRequest, organisation_id: int, directive_id: int) -> HttpResponse:
+    """One directive: its text, issuer and signer key, the signature's check, the acts on it,
+    and each addressee's standing now with the reason."""
+    found = _directive(organisation_id, directive_id)
+    now = timezone.now()
+    context = {
+        "organisation": found.organisation,
+        "detail": data.directive_detail(found, now),
+        "now": now,
+    }
+    return render(request, "web/federation/directive.html", context)
+
+
+@login_required
+def directive_file(request: HttpRequest, organisation_id: int, directive_id: int) -> HttpResponse:
+    """The self-contained signed file (the bytes ``smolny directive export`` writes), which
+    ``smolny directive verify`` checks offline."""
+    found = _directive(organisation_id, directive_id)
+    response = HttpResponse(export_text(found), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="directive-{found.pk}.json"'
+    return response
