@@ -1,5 +1,25 @@
-"""Routes of the session pages (see :mod:`smolny.web.routes`)."""
+"""Routes of the session pages (see :mod:`smolny.web.routes`): chair console, deputy view,
+projector, and the fragments each re-reads on a live event."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from smolny.web.views import chair, deputy, projector
+
+urlpatterns: list[URLPattern] = [
+    path("sessions/<int:session_id>/chair", chair.console, name="session-chair"),
+    path(
+        "sessions/<int:session_id>/chair/part/<str:part>",
+        chair.fragment,
+        name="session-chair-part",
+    ),
+    path("sessions/<int:session_id>/chair/<str:name>", chair.step, name="session-chair-step"),
+    path("sessions/<int:session_id>/deputy", deputy.view, name="session-deputy"),
+    path("sessions/<int:session_id>/deputy/panel", deputy.panel, name="session-deputy-panel"),
+    path("sessions/<int:session_id>/deputy/<str:name>", deputy.step, name="session-deputy-step"),
+    path("sessions/<int:session_id>/projector", projector.view, name="session-projector"),
+    path(
+        "sessions/<int:session_id>/projector/screen",
+        projector.screen,
+        name="session-projector-screen",
+    ),
+]

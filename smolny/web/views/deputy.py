@@ -1,0 +1,130 @@
+"""The deputy's view, made for a phone: check in, ask to speak, vote, and why not.
+
+The page names the signed-in user's member record in the organisation and reads their
+standing (:func:`smolny.web.views.session_state.standing`): present or not, deputy of this
+organ or not, mandate ended (and how), voted already, or no vote open. It shows every reason
+that stands in the way, and the vote buttons only when none does. The buttons post with htmx
+and the panel is swapped in place (a plain post and a redirect without JavaScript); a refusal
+comes back as the panel with the action's words and a 4xx status.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from smolny.councils.actions import ActionError, PermissionDenied
+from smolny.councils.actions.agenda import request_to_speak
+from smolny.councils.actions.ballot import cast_secret_ballot
+from smolny.councils.actions.session import check_in
+from smolny.councils.actions.vote import CHOICES, cast_vote
+from smolny.councils.models import Member, Session, Vote
+from smolny.web.access import current_member
+from smolny.web.views import session_state as state
+from smolny.web.views.session_http import BadForm, form_int, form_text, session_page, status_of
+
+
+def context(request: HttpRequest, session: Session, **extra: Any) -> dict[str, Any]:
+    now = timezone.now()
+    organisation = session.organ.council.organisation
+    member = current_member(request.user, organisation)
+    vote = state.vote_shown(session)
+    item = state.current_item(session)
+    speakers = state.speakers_of(item) if item else None
+    place = None
+    if member is not None and speakers is not None:
+        ids = [w["id"] for w in speakers.waiting]
+        place = ids.index(member.external_id) + 1 if member.external_id in ids else None
+    return {
+        "session": session,
+        "organisation": organisation,
+        "member": member,
+        "standing": state.standing(session, member, vote, now),
+        "vote": vote,
+        "open_vote": vote if vote is not None and vote.status == Vote.OPEN else None,
+        "tally": state.tally_of(vote, now) if vote else None,
+        "item": item,
+        "speakers": speakers,
+        "place": place,
+        "has_floor": bool(
+            member is not None and speakers is not None and speakers.floor == member.name
+        ),
+        "session_open": session.status == Session.OPEN,
+        "can_check_in": session.status in (Session.CONVENED, Session.OPEN, Session.ADJOURNED),
+        **extra,
+    }
+
+
+@session_page
+@require_GET
+def view(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = state.session_or_404(session_id)
+    return render(request, "web/session/deputy.html", context(request, session))
+
+
+@session_page
+@require_GET
+def panel(request: HttpRequest, session_id: int) -> HttpResponse:
+    """The deputy's panel, re-read on a live event."""
+    session = state.session_or_404(session_id)
+    return render(request, "web/session/_deputy_panel.html", context(request, session))
+
+
+def _member(request: HttpRequest, session: Session) -> Member:
+    member = current_member(request.user, session.organ.council.organisation)
+    if member is None:
+        raise PermissionDenied(_("You are not on a roll of this organisation."))
+    return member
+
+
+@session_page
+@require_POST
+def step(request: HttpRequest, session_id: int, name: str) -> HttpResponse:
+    """Check in, ask to speak, or vote; the panel again, or the refusal with a 4xx."""
+    if name not in ("check-in", "speak", "vote"):
+        raise Http404("no such step")
+    session = state.session_or_404(session_id)
+    receipt = None
+    try:
+        member = _member(request, session)
+        if name == "check-in":
+            check_in(request.user, session, [member])
+            done = _("You are checked in.")
+        elif name == "speak":
+            item = session.items.filter(pk=form_int(request, "item")).first()
+            if item is None:
+                raise BadForm(_("item: not an item of this sitting"))
+            request_to_speak(request.user, item, member)
+            done = _("You are on the speakers' list.")
+        else:
+            vote = Vote.objects.filter(pk=form_int(request, "vote"), item__session=session).first()
+            if vote is None:
+                raise BadForm(_("vote: not a vote of this sitting"))
+            choice = form_text(request, "choice", limit=16)
+            if choice not in CHOICES:
+                raise BadForm(_("choice: for, against or abstain"))
+            if vote.method == Vote.SECRET:
+                receipt = cast_secret_ballot(request.user, vote, member, choice)
+                done = _("Your ballot is cast.")
+            else:
+                cast_vote(request.user, vote, member, choice)
+                done = _("Your vote is recorded: %(choice)s.") % {"choice": _(choice)}
+    except ActionError as error:
+        page = context(request, session, refusal=str(error))
+        template = "_deputy_panel.html" if request.headers.get("HX-Request") else "deputy.html"
+        return render(request, f"web/session/{template}", page, status=status_of(error))
+    if request.headers.get("HX-Request"):
+        page = context(request, session, done=done, receipt=receipt)
+        return render(request, "web/session/_deputy_panel.html", page)
+    if receipt is not None:
+        # Without JavaScript the receipt is shown on this answer itself: it is never stored.
+        page = context(request, session, done=done, receipt=receipt)
+        return render(request, "web/session/deputy.html", page)
+    messages.success(request, done)
+    return redirect("session-deputy", session_id=session.pk)

@@ -1,0 +1,355 @@
+"""What the session pages show, read at the time of the request (no writes here).
+
+The chair console, the deputy view and the projector show the same sitting from three
+places; this module reads it once for all three: the item under debate, its speakers, the
+vote open (or the last one closed) with its live tally and, for a named vote, each seat's
+answer; the presence against the quorum; and, for one deputy, whether they may vote now and
+if not, why. The reasons mirror the checks :func:`smolny.councils.actions.vote.entitled` makes
+at the moment of a vote, so the page says beforehand what the action would refuse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Count
+from django.http import Http404
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from smolny.councils.actions.agenda import load_speakers
+from smolny.councils.actions.motion import docket_of
+from smolny.councils.actions.session import (
+    current_chair,
+    describe_quorum,
+    fraction_names,
+    present_members,
+    quorum_of,
+    rules_of,
+    seated,
+    voting_mandate,
+)
+from smolny.councils.models import (
+    AgendaItem,
+    Fraction,
+    Mandate,
+    Member,
+    NamedVote,
+    SecretVoter,
+    Session,
+    Vote,
+)
+from smolny.councils.models.dated import valid_at
+from smolny.rules.calendar import dual_date
+from smolny.rules.procedure import quorum_to_open
+from smolny.web.charts.hemicycle import FractionSeats, SeatState, hemicycle_svg, hemicycle_table
+
+# Okabe-Ito and darker companions: told apart by colour-blind readers; each fraction also
+# gets its own fill pattern from the chart, so colour never carries the meaning alone.
+PALETTE = ("#0072b2", "#cc79a7", "#56b4e9", "#8a1c1c", "#6a3d9a", "#b15928", "#33a02c")
+NO_FRACTION = "—"
+GREGORIAN_IN_RUSSIA = date(1918, 2, 14)
+"""The first New Style day in Russia: earlier dates are shown in both calendars."""
+
+
+def session_or_404(session_id: int) -> Session:
+    """The session of a page's URL (with its organ, council and organisation), or a 404."""
+    found = (
+        Session.objects.select_related("organ__council__organisation").filter(pk=session_id).first()
+    )
+    if found is None:
+        raise Http404("no such session")
+    return found
+
+
+def show_date(moment: datetime) -> str:
+    """A day as the pages write it: Old and New Style before Russia's change of calendar."""
+    day = timezone.localtime(moment).date()
+    if day < GREGORIAN_IN_RUSSIA:
+        return dual_date(day)
+    return str(formats.date_format(day, "DATE_FORMAT"))
+
+
+def current_item(session: Session) -> AgendaItem | None:
+    """The item before the sitting: the one with an open vote, else the first item still
+    undecided, else the last one."""
+    items = list(session.items.all())
+    if not items:
+        return None
+    voting = set(
+        Vote.objects.filter(item__session=session, status=Vote.OPEN).values_list(
+            "item_id", flat=True
+        )
+    )
+    for item in items:
+        if item.pk in voting:
+            return item
+    for item in items:
+        if item.state in ("open", "voting"):
+            return item
+    return items[-1]
+
+
+def vote_shown(session: Session) -> Vote | None:
+    """The vote open in the sitting, else the one closed last (its result stays on screen)."""
+    votes = Vote.objects.filter(item__session=session).select_related("motion", "item")
+    open_vote = votes.filter(status=Vote.OPEN).order_by("-pk").first()
+    if open_vote is not None:
+        return open_vote
+    return votes.filter(status=Vote.CLOSED).order_by("-closed_at", "-pk").first()
+
+
+@dataclass
+class Presence:
+    """Voting members in the hall against the quorum the organ's rules require."""
+
+    present: int
+    seated: int
+    required: int
+    quorate: bool
+    rule: str
+    observers: int
+    names: list[str]
+
+
+def presence(session: Session, at: datetime) -> Presence:
+    voting = seated(session.organ, at)
+    in_hall = present_members(session, at)
+    quorum = quorum_of(rules_of(session.organ))
+    check = quorum_to_open(quorum, voting, in_hall)
+    names = list(
+        Member.objects.filter(pk__in=in_hall).order_by("name").values_list("name", flat=True)
+    )
+    return Presence(
+        present=check.present,
+        seated=check.seated,
+        required=check.required,
+        quorate=check.quorate,
+        rule=describe_quorum(quorum),
+        observers=len(in_hall - set(voting)),
+        names=names,
+    )
+
+
+@dataclass
+class Tally:
+    """A vote's figures as far as they may be shown now."""
+
+    vote: Vote
+    cast: int
+    for_votes: int | None
+    against: int | None
+    abstain: int | None
+    secret: bool
+    hemicycle: str = ""
+    table: str = ""
+    states: dict[str, int] = field(default_factory=dict)
+
+
+def tally_of(vote: Vote, at: datetime, *, chart: bool = False, id_prefix: str = "vote") -> Tally:
+    """The live tally of *vote*; for a named roll call also the hemicycle of the seats.
+
+    A secret ballot shows only how many have voted until it closes: a running count of
+    choices would let the hall link late ballots to the deputies seen voting.
+    """
+    secret = vote.method == Vote.SECRET
+    if vote.status == Vote.CLOSED:
+        total = sum(x or 0 for x in (vote.for_votes, vote.against, vote.abstain))
+        result = Tally(vote, total, vote.for_votes, vote.against, vote.abstain, secret)
+    elif vote.method == Vote.ROLL_CALL:
+        counts = dict(
+            vote.named.values("choice").annotate(n=Count("id")).values_list("choice", "n")
+        )
+        result = Tally(
+            vote,
+            sum(counts.values()),
+            counts.get("for", 0),
+            counts.get("against", 0),
+            counts.get("abstain", 0),
+            secret,
+        )
+    elif secret:
+        result = Tally(vote, SecretVoter.objects.filter(vote=vote).count(), None, None, None, True)
+    elif vote.counts_entered:
+        total = sum(x or 0 for x in (vote.for_votes, vote.against, vote.abstain))
+        result = Tally(vote, total, vote.for_votes, vote.against, vote.abstain, False)
+    else:
+        result = Tally(vote, 0, None, None, None, False)
+    if chart and vote.method == Vote.ROLL_CALL:
+        result.hemicycle, result.table, result.states = seat_chart(vote, at, id_prefix)
+    return result
+
+
+def seat_chart(vote: Vote, at: datetime, id_prefix: str) -> tuple[str, str, dict[str, int]]:
+    """The hemicycle of a named vote: every seat in the organ by fraction, coloured by its
+    answer (absent when its holder is not in the hall, its fraction's colour while waiting)."""
+    session = vote.item.session
+    moment = vote.closed_at or at
+    voting = seated(session.organ, moment)
+    answers = {n.mandate_id: n for n in NamedVote.objects.filter(vote=vote)}
+    mandates: dict[int, Mandate] = {m.pk: m for m in voting.values()}
+    for row in Mandate.objects.filter(pk__in=answers.keys()):
+        mandates.setdefault(row.pk, row)
+    fractions_now = fraction_names(mandates.values(), moment)
+    in_hall = present_members(session, moment)
+
+    def fraction_of(mandate_id: int) -> str:
+        if mandate_id in answers and answers[mandate_id].fraction:
+            return answers[mandate_id].fraction
+        return fractions_now.get(mandate_id) or NO_FRACTION
+
+    order = list(
+        Fraction.objects.filter(council=session.organ.council)
+        .order_by("pk")
+        .values_list("name", flat=True)
+    )
+    groups: dict[str, list[Mandate]] = {}
+    for mandate in sorted(mandates.values(), key=lambda m: m.pk):
+        groups.setdefault(fraction_of(mandate.pk), []).append(mandate)
+    names = [n for n in order if n in groups] + sorted(n for n in groups if n not in order)
+    fractions: list[FractionSeats] = []
+    states: dict[int, SeatState] = {}
+    number = 0
+    for index, name in enumerate(names):
+        fractions.append(FractionSeats(name, len(groups[name]), PALETTE[index % len(PALETTE)]))
+        for mandate in groups[name]:
+            number += 1
+            answer = answers.get(mandate.pk)
+            if answer is not None and answer.choice in ("for", "against", "abstain"):
+                states[number] = SeatState(answer.choice)
+            elif mandate.member_id not in in_hall or vote.status == Vote.CLOSED:
+                states[number] = SeatState.ABSENT
+    title = _("Named vote on %(question)s") % {"question": vote.question}
+    svg = hemicycle_svg(fractions, title=title, states=states, id_prefix=id_prefix)
+    table = hemicycle_table(fractions, caption=_("Seats by fraction and answer"), states=states)
+    counts: dict[str, int] = {}
+    for state in states.values():
+        counts[state.value] = counts.get(state.value, 0) + 1
+    return svg, table, counts
+
+
+@dataclass
+class Speakers:
+    """An item's speakers' list, with names in place of roll numbers."""
+
+    floor: str | None
+    floor_seconds: int | None
+    point_of_order: bool
+    waiting: list[dict[str, Any]]
+    spoken: int
+
+
+def speakers_of(item: AgendaItem) -> Speakers:
+    listing = load_speakers(item)
+    order = listing.order
+    ids = {r.speaker for r in order}
+    names = dict(
+        Member.objects.filter(
+            organisation=item.session.organ.council.organisation, external_id__in=ids
+        ).values_list("external_id", "name")
+    )
+    turn = listing.next_turn()
+    waiting = [
+        {
+            "id": r.speaker,
+            "name": names.get(r.speaker, r.speaker),
+            "fraction": r.fraction,
+            "point_of_order": r.point_of_order,
+        }
+        for r in order
+    ]
+    return Speakers(
+        floor=names.get(turn.speaker, turn.speaker) if turn else None,
+        floor_seconds=turn.seconds if turn else None,
+        point_of_order=bool(turn and turn.point_of_order),
+        waiting=waiting[1:] if turn else waiting,
+        spoken=len(listing.spoken),
+    )
+
+
+def due_call(item: AgendaItem) -> Any:
+    """The vote the rules of procedure put next on *item* (or ``None``)."""
+    return docket_of(item).next
+
+
+def chair_name(session: Session, at: datetime) -> str | None:
+    term = current_chair(session, at)
+    return term.member.name if term is not None else None
+
+
+@dataclass
+class Standing:
+    """A deputy's standing in the sitting: present, voting, and why not."""
+
+    member: Member | None
+    present: bool
+    mandate: Mandate | None
+    reasons: list[str]
+    voted: str | None = None
+    """For a named vote, the answer given; for a secret ballot, "secret"."""
+
+    @property
+    def may_vote(self) -> bool:
+        return not self.reasons
+
+
+def standing(session: Session, member: Member | None, vote: Vote | None, at: datetime) -> Standing:
+    """Whether *member* may vote in *vote* now; every reason that stands in the way."""
+    if member is None:
+        return Standing(None, False, None, [_("You are not on a roll of this organisation.")])
+    present = member.pk in present_members(session, at)
+    mandate = voting_mandate(session.organ, member, at)
+    reasons: list[str] = []
+    if mandate is None:
+        ended = (
+            Mandate.objects.filter(council_id=session.organ.council_id, member=member)
+            .exclude(end=None)
+            .order_by("-end")
+            .first()
+        )
+        current = Mandate.objects.filter(
+            valid_at(at), council_id=session.organ.council_id, member=member
+        ).exists()
+        if ended is not None and not current:
+            reasons.append(_ended(ended))
+        else:
+            reasons.append(
+                _("You are not a deputy of %(organ)s: you may attend as an observer, not vote.")
+                % {"organ": session.organ.name}
+            )
+    if not present:
+        reasons.append(_("You have not checked in: only deputies in the hall vote."))
+    voted = None
+    if vote is None or vote.status != Vote.OPEN:
+        reasons.append(_("No vote is open."))
+    elif mandate is not None:
+        if vote.method in (Vote.DIVISION, Vote.SHOW_OF_HANDS):
+            reasons.append(
+                _("This vote is taken by %(method)s in the hall, not on this page.")
+                % {"method": vote.method}
+            )
+        elif vote.method == Vote.ROLL_CALL:
+            named = NamedVote.objects.filter(vote=vote, mandate=mandate).first()
+            if named is not None:
+                voted = named.choice
+                reasons.append(_("You have voted in this roll call already."))
+        elif SecretVoter.objects.filter(vote=vote, mandate=mandate).exists():
+            voted = "secret"
+            reasons.append(_("You have cast your ballot in this vote already."))
+    return Standing(member, present, mandate, reasons, voted)
+
+
+def _ended(mandate: Mandate) -> str:
+    assert mandate.end is not None
+    day = show_date(mandate.end)
+    if mandate.end_reason == Mandate.RECALLED:
+        text = _("Your mandate ended: you were recalled by your constituency on %(day)s.")
+    elif mandate.end_reason == Mandate.RECALLED_BY_DELEGATING_BODY:
+        text = _("Your mandate ended: you were recalled by the council that sent you on %(day)s.")
+    elif mandate.end_reason == Mandate.RESIGNED:
+        text = _("Your mandate ended: you resigned on %(day)s.")
+    else:
+        text = _("Your mandate ended on %(day)s.")
+    return text % {"day": day} + " " + _("The vote is no longer yours.")

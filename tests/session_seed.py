@@ -1,0 +1,139 @@
+"""A small sitting to drive the session pages: nine deputies in three fractions, people with logins.
+
+Used in-process by the integration tests of the pages and, as ``python -m tests.session_seed``
+with a server's environment, by the browser tests (the server is another process). Everything
+is written through the actions, as the system actor, at times in the recent past so that the
+sitting is open *now*:
+
+- an organisation with one council (one deputy per 10 members; recall petitions need a tenth
+  of the roll, a recall vote a fifth), three works of 30 members, three deputies from each,
+  each works' deputies in one fraction; the plenum sits under the default rules (quorum more
+  than half of the 9 seated, simple majority of votes cast);
+- logins: ``secretary`` (the organisation's secretary), ``chair`` (a deputy, in the chair),
+  ``deputy1``..``deputy3`` (deputies of three fractions, not yet checked in), ``observer``
+  (on a roll, no mandate); all with the password :data:`PASSWORD`; an API token for the
+  secretary;
+- the sitting convened, the chair and four more deputies checked in (5 of 9: quorate), opened;
+  one agenda item with a main motion moved, so the vote on it is due.
+
+The answer is a JSON object of the ids the tests need.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+PASSWORD = "Petrograd-1917"
+WORKS = ("Putilov works", "Obukhov works", "Izhora works")
+FRACTIONS = ("Bolsheviks", "Mensheviks", "Socialist Revolutionaries")
+
+
+def seed(now: datetime | None = None, *, name: str = "Vyborg Soviet") -> dict[str, Any]:
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from smolny.api.auth import create_token
+    from smolny.councils import actions
+    from smolny.councils.actions import agenda, motion, session
+    from smolny.councils.models import Member, Organ
+    from tests.integration.councils.conftest import make_frame
+
+    sys = actions.SYSTEM
+    now = now or timezone.now()
+    start = now - timedelta(days=3)
+    frame = make_frame(
+        dict.fromkeys(WORKS, 30),
+        at=start,
+        per=10,
+        name=name,
+        petition_threshold="1/10",
+        recall_quorum="1/5",
+    )
+    actions.apportion_council(sys, frame.council, at=start)
+    deputies: dict[str, list[Any]] = {}
+    for works, fraction_name in zip(WORKS, FRACTIONS, strict=True):
+        fraction = actions.create_fraction(sys, frame.council, fraction_name, at=start)
+        election = actions.open_election(sys, frame.constituencies[works], at=start)
+        winners = frame.members[works][:3]
+        actions.record_election_result(sys, election, winners, at=start)
+        deputies[works] = [
+            actions.seat_deputy(sys, election, m, fraction=fraction, at=start) for m in winners
+        ]
+    plenum = actions.form_organ(
+        sys,
+        frame.council,
+        "Plenum",
+        kind=Organ.PLENUM,
+        seat_rule=Organ.ELECTION,
+        seats=1,
+        at=start,
+    )
+    session.set_organ_rules(sys, plenum, at=start)
+
+    users = get_user_model().objects
+    secretary = users.create_user("secretary", password=PASSWORD)
+    actions.appoint_secretary(sys, frame.organisation, secretary, at=start)
+    _, token = create_token(secretary, "browser tests")
+    chair_mandate = deputies[WORKS[0]][0]
+    # deputy1..3: one of each fraction, none of them the chair
+    voters = [deputies[WORKS[0]][1], deputies[WORKS[1]][0], deputies[WORKS[2]][0]]
+    people = {"chair": chair_mandate.member}
+    people.update({f"deputy{i}": m.member for i, m in enumerate(voters, 1)})
+    observer = Member.objects.filter(constituency=frame.constituencies[WORKS[1]]).order_by(
+        "external_id"
+    )[20]
+    people["observer"] = observer
+    for username, member in people.items():
+        user = users.create_user(username, password=PASSWORD)
+        actions.link_member_user(sys, member, user, at=start)
+
+    sitting = session.convene_session(
+        sys,
+        plenum,
+        "Sitting of the Vyborg Soviet",
+        starts_at=now - timedelta(hours=1),
+        at=start,
+    )
+    others = [m.member for ms in deputies.values() for m in ms if m not in voters]
+    arriving = others[:5]  # the chair and four more: 5 of 9, more than half
+    assert chair_mandate.member in arriving
+    session.check_in(sys, sitting, arriving, at=now - timedelta(minutes=30))
+    session.open_session(sys, sitting, chair=chair_mandate.member, at=now - timedelta(minutes=30))
+    item = agenda.add_agenda_item(
+        sys, sitting, "On the Constituent Assembly", at=now - timedelta(minutes=20)
+    )
+    motion.move_motion(
+        sys,
+        item,
+        "main",
+        text="The Soviet calls for the Constituent Assembly to meet at once.",
+        at=now - timedelta(minutes=10),
+    )
+    recalled = voters[2]
+    roll = Member.objects.filter(constituency=recalled.constituency).order_by("external_id")
+    return {
+        "organisation": frame.organisation.pk,
+        "council": frame.council.pk,
+        "organ": plenum.pk,
+        "session": sitting.pk,
+        "item": item.pk,
+        "token": token,
+        "password": PASSWORD,
+        "members": {u: m.pk for u, m in people.items()},
+        "names": {u: m.name for u, m in people.items()},
+        "mandates": {f"deputy{i}": m.pk for i, m in enumerate(voters, 1)},
+        "electors": [m.pk for m in roll if m.pk != recalled.member_id],
+    }
+
+
+def main() -> None:
+    import django
+
+    django.setup()
+    print(json.dumps(seed()))
+
+
+if __name__ == "__main__":
+    main()
