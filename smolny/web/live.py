@@ -420,6 +420,7 @@ async def stream(request: Any, channel: str) -> Any:
     response = StreamingHttpResponse(events(), content_type="text/event-stream; charset=utf-8")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"
-    if channel.startswith("probe:"):
-        response["X-Smolny-Process"] = str(os.getpid())
+    # Which worker process holds the stream: the browser tests prove with it that pages
+    # followed from different processes (the session pages send it on every answer too).
+    response["X-Smolny-Process"] = str(os.getpid())
     return response
