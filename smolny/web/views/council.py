@@ -1,14 +1,125 @@
-"""Organisation overview, council page, journal and minutes."""
+"""Organisation overview and council page.
+
+Like the API, the pages answer signed-in users only; anyone signed in may read an
+organisation's councils, sessions and journal (the record of a council system is public to
+its people). Nothing here writes: the pages read the dated rows at a moment.
+"""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from smolny.web.access import organisation_or_404
+from smolny.councils.models import Council, Organ, Session
+from smolny.web.access import current_member, is_secretary, organisation_or_404
+from smolny.web.views import composition
+
+DEPUTIES_PER_PAGE = 100
+SESSIONS_SHOWN = 20
 
 
+class BadDate(ValueError):
+    """The ``at`` parameter is not a date the page can show."""
+
+
+def moment(request: HttpRequest) -> tuple[datetime, date | None]:
+    """The moment a page shows: the end of ``?at=YYYY-MM-DD`` (UTC), or now.
+
+    The end of the day, so that the changes made on that day are in.
+    """
+    text = request.GET.get("at", "").strip()
+    if not text:
+        return timezone.now(), None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise BadDate(
+            _("“%(text)s” is not a date: write it as YYYY-MM-DD, e.g. 1917-10-25.") % {"text": text}
+        ) from None
+    return datetime.combine(day, time.max, tzinfo=UTC), day
+
+
+def bad_request(request: HttpRequest, message: str) -> HttpResponse:
+    """A page that says what was wrong with the request (status 400)."""
+    return render(request, "web/council/bad_request.html", {"message": message}, status=400)
+
+
+@login_required
 def organisation(request: HttpRequest, organisation_id: int) -> HttpResponse:
-    """The organisation's overview: its councils and their organs."""
+    """The organisation's overview: councils, their organs, sessions, and where to go next."""
     org = organisation_or_404(organisation_id)
-    return render(request, "web/organisation.html", {"organisation": org})
+    now = timezone.now()
+    councils = list(Council.objects.filter(organisation=org).order_by("name"))
+    organs = Organ.objects.filter(council__organisation=org).order_by("council__name", "name")
+    by_council: dict[int, list[Organ]] = {}
+    for organ in organs:
+        by_council.setdefault(organ.council_id, []).append(organ)
+    sessions = Session.objects.filter(organ__council__organisation=org).select_related(
+        "organ__council"
+    )
+    upcoming = list(
+        sessions.filter(status__in=[Session.CONVENED, Session.OPEN, Session.ADJOURNED]).order_by(
+            "starts_at", "pk"
+        )[:SESSIONS_SHOWN]
+    )
+    recent = list(
+        sessions.filter(status=Session.CLOSED).order_by("-starts_at", "-pk")[:SESSIONS_SHOWN]
+    )
+    return render(
+        request,
+        "web/organisation.html",
+        {
+            "organisation": org,
+            "councils": [(c, by_council.get(c.pk, [])) for c in councils],
+            "upcoming": upcoming,
+            "recent": recent,
+            "member": current_member(request.user, org),
+            "secretary": is_secretary(request.user, org),
+            "now": now,
+        },
+    )
+
+
+@login_required
+def council(request: HttpRequest, organisation_id: int, council_id: int) -> HttpResponse:
+    """A council at a moment: hemicycle, deputies, constituencies, malapportionment, organs."""
+    org = organisation_or_404(organisation_id)
+    body = get_object_or_404(Council, pk=council_id, organisation=org)
+    try:
+        at, day = moment(request)
+    except BadDate as error:
+        return bad_request(request, str(error))
+    deputies = composition.deputies(body, at)
+    constituencies = composition.constituencies(body, at, deputies)
+    apportioned = [c.seats for c in constituencies if c.seats is not None]
+    vacant = max(sum(apportioned) - len(deputies), 0) if apportioned else 0
+    hemicycle_svg, hemicycle_table = composition.hemicycle(body, deputies, vacant)
+    mal_svg, mal_table = composition.malapportionment(body, constituencies)
+    page = Paginator(deputies, DEPUTIES_PER_PAGE).get_page(request.GET.get("page"))
+    fractions = composition.fraction_seats(deputies)
+    return render(
+        request,
+        "web/council/council.html",
+        {
+            "organisation": org,
+            "council": body,
+            "at": at,
+            "day": day,
+            "deputies": page,
+            "deputy_count": len(deputies),
+            "vacant": vacant,
+            "fractions": fractions,
+            "constituencies": constituencies,
+            "hemicycle_svg": hemicycle_svg,
+            "hemicycle_table": hemicycle_table,
+            "malapportionment_svg": mal_svg,
+            "malapportionment_table": mal_table,
+            "organs": composition.organs(body, at),
+        },
+    )

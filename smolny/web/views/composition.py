@@ -1,0 +1,198 @@
+"""What the council page shows, read from the dated rows at one moment.
+
+The page's figures come from the same queries as the API's (:mod:`smolny.councils.queries`):
+deputies are the mandates current at the moment, members are the rolls as they stood then,
+so an earlier ``?at=`` gives the earlier council. Colours of fractions are the page's choice
+(the record keeps none): a few parties of 1917 have their customary colour, the others take
+the next colour of a palette that stays apart for colour-blind readers, and the charts add a
+pattern to each colour anyway.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from fractions import Fraction
+
+from django.utils.translation import gettext as _
+
+from smolny.councils.models import (
+    ApportionedSeats,
+    Council,
+    FractionMembership,
+    Mandate,
+    Organ,
+)
+from smolny.councils.models.dated import valid_at
+from smolny.councils.queries import (
+    OrganComposition,
+    apportionment_at,
+    constituency_rows,
+    organ_composition,
+    roll_counts,
+)
+from smolny.web.charts import (
+    ConstituencyRatio,
+    FractionSeats,
+    hemicycle_svg,
+    hemicycle_table,
+    malapportionment_svg,
+    malapportionment_table,
+)
+
+CUSTOMARY = {
+    "Bolsheviks": "#b2182b",
+    "Mensheviks": "#0072b2",
+    "SRs": "#009e73",
+    "Left SRs": "#e69f00",
+}
+PALETTE = ("#cc79a7", "#56b4e9", "#f0e442", "#d55e00", "#8c6d31", "#6a51a3", "#66a61e")
+NON_PARTY = "#bdbdbd"
+
+
+def fraction_colours(names: list[str]) -> dict[str, str]:
+    """A colour per fraction name: the customary one if any, else the palette in turn."""
+    colours: dict[str, str] = {}
+    spare = iter(c for c in PALETTE if c not in CUSTOMARY.values())
+    for name in names:
+        colours[name] = CUSTOMARY.get(name) or next(spare, "#777777")
+    return colours
+
+
+@dataclass(frozen=True)
+class DeputyRow:
+    """One deputy as the page lists them."""
+
+    mandate: int
+    name: str
+    member_id: str
+    constituency: str
+    fraction: str | None
+    since: datetime
+
+
+@dataclass(frozen=True)
+class ConstituencyRow:
+    """One constituency: its roll, its apportioned seats, its deputies, members per deputy."""
+
+    name: str
+    members: int
+    seats: int | None
+    deputies: int
+
+    @property
+    def members_per_deputy(self) -> Fraction | None:
+        return Fraction(self.members, self.deputies) if self.deputies else None
+
+
+@dataclass(frozen=True)
+class OrganView:
+    """An organ with its composition at the moment and the seats counted by fraction."""
+
+    organ: Organ
+    composition: OrganComposition
+    by_fraction: list[tuple[str, int]]
+    held: int
+    empty: list[tuple[str, int]]
+
+
+def deputies(council: Council, at: datetime) -> list[DeputyRow]:
+    """The deputies whose mandates were current at *at*, with their fraction then."""
+    mandates = list(
+        Mandate.objects.filter(valid_at(at), council=council)
+        .select_related("member", "constituency")
+        .order_by("constituency__name", "member__name", "id")
+    )
+    # Memberships of mandates not current at *at* are harmless here: nothing looks them up.
+    fractions = dict(
+        FractionMembership.objects.filter(valid_at(at), mandate__council=council).values_list(
+            "mandate_id", "fraction__name"
+        )
+    )
+    return [
+        DeputyRow(
+            mandate=m.pk,
+            name=m.member.name,
+            member_id=m.member.external_id,
+            constituency=m.constituency.name,
+            fraction=fractions.get(m.pk),
+            since=m.start,
+        )
+        for m in mandates
+    ]
+
+
+def constituencies(council: Council, at: datetime, rows: list[DeputyRow]) -> list[ConstituencyRow]:
+    """Every current constituency with its roll count, apportioned seats and deputies."""
+    current = constituency_rows(council, at)
+    members = roll_counts(council, at, only=current)
+    apportionment = apportionment_at(council, at)
+    seats: dict[int, int] = {}
+    if apportionment is not None:
+        seats = dict(
+            ApportionedSeats.objects.filter(apportionment=apportionment).values_list(
+                "constituency_id", "seats"
+            )
+        )
+    sitting = Counter(d.constituency for d in rows)
+    return [
+        ConstituencyRow(
+            name=c.name,
+            members=members.get(c.pk, 0),
+            seats=seats.get(c.pk) if apportionment is not None else None,
+            deputies=sitting.get(c.name, 0),
+        )
+        for c in current
+    ]
+
+
+def fraction_seats(rows: list[DeputyRow]) -> list[FractionSeats]:
+    """The hemicycle's fractions: largest first, the deputies of no fraction last."""
+    counts = Counter(d.fraction for d in rows)
+    named = sorted((n for n in counts if n is not None), key=lambda n: (-counts[n], n))
+    colours = fraction_colours(named)
+    seats = [FractionSeats(n, counts[n], colours[n]) for n in named]
+    if counts.get(None):
+        seats.append(FractionSeats(_("no fraction"), counts[None], NON_PARTY))
+    return seats
+
+
+def hemicycle(council: Council, rows: list[DeputyRow], vacant: int) -> tuple[str, str]:
+    """The council's hemicycle (SVG) and its text equivalent (a table)."""
+    fractions = fraction_seats(rows)
+    title = _("Composition of %(council)s by fraction") % {"council": council.name}
+    svg = hemicycle_svg(fractions, title=title, vacant=vacant, id_prefix="council-hemicycle")
+    table = hemicycle_table(fractions, caption=title, vacant=vacant)
+    return svg, table
+
+
+def malapportionment(council: Council, rows: list[ConstituencyRow]) -> tuple[str, str]:
+    """The members-per-deputy chart (SVG) and its table."""
+    ratios = [ConstituencyRatio(r.name, r.members, r.deputies) for r in rows]
+    title = _("Members per deputy in each constituency of %(council)s") % {"council": council.name}
+    svg = malapportionment_svg(ratios, title=title, id_prefix="council-malapportionment")
+    return svg, malapportionment_table(ratios, caption=title)
+
+
+def organs(council: Council, at: datetime) -> list[OrganView]:
+    """The council's organs current at *at*, each with its seats then."""
+    views = []
+    for organ in Organ.objects.filter(valid_at(at), council=council).order_by("kind", "name"):
+        composition = organ_composition(organ, at)
+        counts = Counter(s.fraction for s in composition.seats if s.status == "held")
+        views.append(
+            OrganView(
+                organ=organ,
+                composition=composition,
+                by_fraction=sorted(
+                    ((name or _("no fraction"), n) for name, n in counts.items()),
+                    key=lambda item: (-item[1], item[0]),
+                ),
+                held=sum(counts.values()),
+                empty=sorted(
+                    Counter(s.status for s in composition.seats if s.status != "held").items()
+                ),
+            )
+        )
+    return views

@@ -1,0 +1,98 @@
+"""The journal with its verification, and a session's minutes.
+
+The journal is one hash chain for the whole installation (every organisation's actions are
+links of it), so the page lists every entry, newest first, and marks those of the
+organisation in view. Verifying recomputes every hash from the first entry, which takes a
+moment on a large journal: the page asks for the verdict separately (htmx, on load), so the
+entries show at once and the verdict follows.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from smolny.councils.journal import verify_journal
+from smolny.councils.minutes import minutes_blocks, minutes_markdown, minutes_pdf
+from smolny.councils.models import JournalEntry, Session
+from smolny.web.access import organisation_or_404
+
+ENTRIES_PER_PAGE = 50
+SUMMARY_LENGTH = 240
+
+
+def _summary(payload: str) -> tuple[int | None, str]:
+    """The organisation an entry belongs to, and its payload shortened for the table."""
+    try:
+        body = json.loads(payload)
+    except ValueError:
+        return None, payload[:SUMMARY_LENGTH]
+    organisation = body.pop("organisation", None) if isinstance(body, dict) else None
+    if isinstance(body, dict):
+        body.pop("at", None)
+    text = json.dumps(body, ensure_ascii=False, sort_keys=True)
+    if len(text) > SUMMARY_LENGTH:
+        text = text[: SUMMARY_LENGTH - 1] + "…"
+    return organisation if isinstance(organisation, int) else None, text
+
+
+@login_required
+def journal(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """A page of entries, newest first; the verdict on the chain loads by itself."""
+    org = organisation_or_404(organisation_id)
+    entries = JournalEntry.objects.order_by("-seq")
+    page = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+    rows = []
+    for entry in page:
+        owner, summary = _summary(entry.payload)
+        rows.append({"entry": entry, "mine": owner == org.pk, "summary": summary})
+    return render(
+        request,
+        "web/council/journal.html",
+        {"organisation": org, "page": page, "rows": rows},
+    )
+
+
+@login_required
+def journal_verdict(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """The verdict on the whole chain (an htmx fragment; also readable on its own)."""
+    org = organisation_or_404(organisation_id)
+    checked, broken = verify_journal()
+    return render(
+        request,
+        "web/council/journal_verdict.html",
+        {"organisation": org, "checked": checked, "broken": broken},
+    )
+
+
+@login_required
+def minutes(request: HttpRequest, session_id: int) -> HttpResponse:
+    """The session's minutes as a page, with the Markdown and PDF downloads."""
+    session = get_object_or_404(Session.objects.select_related("organ__council"), pk=session_id)
+    return render(
+        request,
+        "web/council/minutes.html",
+        {
+            "session": session,
+            "organisation": session.organ.council.organisation,
+            "blocks": minutes_blocks(session),
+        },
+    )
+
+
+@login_required
+def minutes_download(request: HttpRequest, session_id: int, format: str) -> HttpResponse:
+    """The minutes as a Markdown or PDF file (the same text as the page)."""
+    session = get_object_or_404(Session, pk=session_id)
+    if format == "pdf":
+        response = HttpResponse(minutes_pdf(session), content_type="application/pdf")
+    else:
+        response = HttpResponse(
+            minutes_markdown(session), content_type="text/markdown; charset=utf-8"
+        )
+    response["Content-Disposition"] = f'inline; filename="minutes-{session.pk}.{format}"'
+    return response

@@ -1,0 +1,341 @@
+"""The member portal: my constituency, my deputies, recall petitions and recall votes.
+
+Every button is a form posted with its CSRF token to a view that calls one recall action
+(:mod:`smolny.councils.actions.recall`) as the signed-in user: the action checks that the
+user is the member (or a secretary) and that the member is on the deputy's roll, so the
+page never decides who may do what, it only offers what the member could do. A refused
+action comes back as the portal with the action's reason and a 4xx status; an accepted one
+redirects to the portal (post/redirect/get). The recall section re-reads itself on each live
+event of the organisation, so signatures and ballots of others appear without a reload.
+
+Members vote on a recall here; a by-election is shown with its state and result, as the
+secretary enters or counts it (no member ballot for by-elections exists among the actions).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from smolny.councils import actions
+from smolny.councils.models import (
+    Constituency,
+    Election,
+    FractionMembership,
+    Mandate,
+    Member,
+    Organisation,
+    RecallBallot,
+    RecallPetition,
+    RecallSignature,
+    RecallVote,
+)
+from smolny.councils.models.dated import valid_at
+from smolny.councils.queries import roll_size, seats_at
+from smolny.councils.recall_rules import share_of_roll
+from smolny.web.access import current_member, is_secretary, organisation_or_404
+
+CLOSED_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class PetitionView:
+    """A live petition as the member sees it: the deputy, the progress, my signature."""
+
+    petition: RecallPetition
+    signatures: int
+    signed: bool
+
+    @property
+    def missing(self) -> int:
+        return max(self.petition.threshold - self.signatures, 0)
+
+
+@dataclass(frozen=True)
+class RecallVoteView:
+    """An open or closed recall vote: turnout, the quorum it needs, my ballot."""
+
+    vote: RecallVote
+    cast: int
+    quorum: int
+    voted: bool
+
+
+def _deputies(constituency: Constituency, at: datetime) -> list[dict[str, Any]]:
+    mandates = list(
+        Mandate.objects.filter(valid_at(at), constituency=constituency)
+        .select_related("member", "council")
+        .order_by("member__name")
+    )
+    fractions = dict(
+        FractionMembership.objects.filter(valid_at(at), mandate__in=mandates).values_list(
+            "mandate_id", "fraction__name"
+        )
+    )
+    live = {
+        p.mandate_id: p
+        for p in RecallPetition.objects.filter(mandate__in=mandates).exclude(
+            status=RecallPetition.CLOSED
+        )
+    }
+    return [
+        {"mandate": m, "fraction": fractions.get(m.pk), "petition": live.get(m.pk)}
+        for m in mandates
+    ]
+
+
+def _petitions(constituencies: list[Constituency], member: Member | None) -> list[PetitionView]:
+    petitions = (
+        RecallPetition.objects.filter(
+            status=RecallPetition.OPEN, mandate__constituency__in=constituencies
+        )
+        .select_related("mandate__member", "mandate__constituency", "opened_by")
+        .order_by("opened_at", "pk")
+    )
+    views = []
+    for petition in petitions:
+        live = RecallSignature.objects.filter(petition=petition, withdrawn_at=None)
+        signed = member is not None and live.filter(member=member).exists()
+        views.append(PetitionView(petition, live.count(), signed))
+    return views
+
+
+def _votes(
+    constituencies: list[Constituency], member: Member | None, *, closed: bool
+) -> list[RecallVoteView]:
+    votes = RecallVote.objects.filter(
+        petition__mandate__constituency__in=constituencies, closed_at__isnull=not closed
+    ).select_related(
+        "petition__mandate__member",
+        "petition__mandate__constituency",
+        "petition__mandate__council",
+    )
+    votes = votes.order_by("-closed_at", "-pk")[:CLOSED_SHOWN] if closed else votes.order_by("pk")
+    views = []
+    for vote in votes:
+        ballots = RecallBallot.objects.filter(vote=vote)
+        quorum = share_of_roll(vote.roll_size, vote.petition.mandate.council.recall_quorum)
+        voted = member is not None and ballots.filter(member=member).exists()
+        views.append(RecallVoteView(vote, ballots.count(), quorum, voted))
+    return views
+
+
+def portal_context(request: HttpRequest, org: Organisation) -> dict[str, Any]:
+    """Everything the portal shows to the signed-in user, read now."""
+    now = timezone.now()
+    member = current_member(request.user, org)
+    secretary = is_secretary(request.user, org)
+    context: dict[str, Any] = {"organisation": org, "member": member, "secretary": secretary}
+    mine: list[Constituency] = []
+    if member is not None:
+        constituency = member.constituency
+        mine = [constituency]
+        context.update(
+            constituency=constituency,
+            council=constituency.council,
+            roll_size=roll_size(constituency, now),
+            seats=seats_at(constituency, now),
+            deputies=_deputies(constituency, now),
+            threshold_share=constituency.council.petition_threshold,
+            quorum_share=constituency.council.recall_quorum,
+            elections=Election.objects.filter(constituency=constituency)
+            .select_related("cause__member")
+            .prefetch_related("winners__member")
+            .order_by("-opened_at", "-pk")[:CLOSED_SHOWN],
+        )
+    # A secretary counts the recall votes of the whole organisation.
+    watched = list(Constituency.objects.filter(council__organisation=org)) if secretary else mine
+    context.update(
+        petitions=_petitions(watched, member),
+        open_votes=_votes(watched, member, closed=False),
+        closed_votes=_votes(watched, member, closed=True),
+    )
+    return context
+
+
+def _portal(request: HttpRequest, org: Organisation, status: int = 200) -> HttpResponse:
+    context = portal_context(request, org)
+    if context["member"] is None and not context["secretary"]:
+        status = 403 if status == 200 else status
+    return render(request, "web/member/portal.html", context, status=status)
+
+
+@login_required
+def portal(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """The member's portal (403 for a user who is neither on a roll nor a secretary)."""
+    return _portal(request, organisation_or_404(organisation_id))
+
+
+@login_required
+def recall_fragment(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """The recall section alone, for the live refresh."""
+    org = organisation_or_404(organisation_id)
+    return render(request, "web/member/_recall.html", portal_context(request, org))
+
+
+def _act(request: HttpRequest, org: Organisation, done: str, call: Any) -> HttpResponse:
+    """Run *call* (an action); on success say *done* and redirect, else show why, with 4xx."""
+    try:
+        call()
+    except actions.PermissionDenied as error:
+        messages.error(request, str(error))
+        return _portal(request, org, status=403)
+    except actions.ActionError as error:
+        messages.error(request, str(error))
+        return _portal(request, org, status=409)
+    messages.success(request, done)
+    return redirect("portal", organisation_id=org.pk)
+
+
+def _acting_member(request: HttpRequest, org: Organisation) -> Member | None:
+    return current_member(request.user, org)
+
+
+def _not_a_member(request: HttpRequest, org: Organisation) -> HttpResponse:
+    messages.error(request, _("You are not on a roll of %(organisation)s.") % {"organisation": org})
+    return _portal(request, org, status=403)
+
+
+@login_required
+@require_POST
+def open_petition(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """Open a recall petition against a deputy of my constituency (and sign it)."""
+    org = organisation_or_404(organisation_id)
+    member = _acting_member(request, org)
+    if member is None:
+        return _not_a_member(request, org)
+    mandate = get_object_or_404(
+        Mandate, pk=request.POST.get("mandate") or 0, council__organisation=org
+    )
+    return _act(
+        request,
+        org,
+        _("Recall petition against %(deputy)s opened, with your signature.")
+        % {"deputy": mandate.member.name},
+        lambda: actions.open_recall_petition(request.user, mandate, member),
+    )
+
+
+def _petition(org: Organisation, petition_id: int) -> RecallPetition:
+    return get_object_or_404(
+        RecallPetition.objects.select_related("mandate__member"),
+        pk=petition_id,
+        mandate__council__organisation=org,
+    )
+
+
+@login_required
+@require_POST
+def sign_petition(request: HttpRequest, organisation_id: int, petition_id: int) -> HttpResponse:
+    """Sign a petition; the signature that reaches the threshold opens the recall vote."""
+    org = organisation_or_404(organisation_id)
+    member = _acting_member(request, org)
+    if member is None:
+        return _not_a_member(request, org)
+    petition = _petition(org, petition_id)
+    opened: list[RecallVote | None] = []
+
+    def sign() -> None:
+        opened.append(actions.sign_recall_petition(request.user, petition, member))
+
+    response = _act(request, org, _("Your signature is on the petition."), sign)
+    if opened and opened[0] is not None:
+        messages.info(
+            request,
+            _("The threshold is reached: the recall vote on %(deputy)s is open.")
+            % {"deputy": petition.mandate.member.name},
+        )
+    return response
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, organisation_id: int, petition_id: int) -> HttpResponse:
+    """Withdraw my signature (only while the petition is below its threshold)."""
+    org = organisation_or_404(organisation_id)
+    member = _acting_member(request, org)
+    if member is None:
+        return _not_a_member(request, org)
+    petition = _petition(org, petition_id)
+    return _act(
+        request,
+        org,
+        _("Your signature is withdrawn."),
+        lambda: actions.withdraw_signature(request.user, petition, member),
+    )
+
+
+def _vote(org: Organisation, vote_id: int) -> RecallVote:
+    return get_object_or_404(
+        RecallVote.objects.select_related("petition__mandate__member"),
+        pk=vote_id,
+        petition__mandate__council__organisation=org,
+    )
+
+
+@login_required
+@require_POST
+def cast(request: HttpRequest, organisation_id: int, vote_id: int) -> HttpResponse:
+    """Vote to recall or to keep the deputy; once."""
+    org = organisation_or_404(organisation_id)
+    member = _acting_member(request, org)
+    if member is None:
+        return _not_a_member(request, org)
+    vote = _vote(org, vote_id)
+    choice = request.POST.get("choice")
+    if choice not in (RecallBallot.RECALL, RecallBallot.KEEP):
+        messages.error(request, _("Choose to recall or to keep the deputy."))
+        return _portal(request, org, status=400)
+    return _act(
+        request,
+        org,
+        _("Your vote is cast."),
+        lambda: actions.cast_recall_vote(request.user, vote, member, choice == RecallBallot.RECALL),
+    )
+
+
+@login_required
+@require_POST
+def close(request: HttpRequest, organisation_id: int, vote_id: int) -> HttpResponse:
+    """A secretary closes the recall vote; its outcome applies at once."""
+    org = organisation_or_404(organisation_id)
+    vote = _vote(org, vote_id)
+    closed: list[RecallVote] = []
+    response = _act(
+        request,
+        org,
+        _("The recall vote on %(deputy)s is closed.")
+        % {"deputy": vote.petition.mandate.member.name},
+        lambda: closed.append(actions.close_recall_vote(request.user, vote)),
+    )
+    if closed:
+        outcome = closed[0].outcome
+        if outcome == RecallVote.RECALLED:
+            messages.info(
+                request,
+                _("%(deputy)s is recalled: the mandate has ended and a by-election is open.")
+                % {"deputy": vote.petition.mandate.member.name},
+            )
+        else:
+            messages.info(request, _("Outcome: %(outcome)s.") % {"outcome": outcome_label(outcome)})
+    return response
+
+
+def outcome_label(outcome: str) -> str:
+    """A recall vote's outcome in words of the page's language."""
+    labels = {
+        RecallVote.RECALLED: _("recalled"),
+        RecallVote.NOT_RECALLED: _("not recalled"),
+        RecallVote.NO_QUORUM: _("no quorum"),
+        RecallVote.LAPSED: _("lapsed"),
+    }
+    return labels.get(outcome, outcome)
