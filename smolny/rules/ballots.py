@@ -158,12 +158,21 @@ def _blt_comment_free(line: str) -> str:
     return line.strip()
 
 
+_MAX_DIGITS = 4000
+"""Python refuses to convert longer digit strings (its 4,300-digit limit); no count needs them."""
+
+
 def _parse_int(token: str) -> int | None:
-    """The integer in *token*, or None (accepts only an optional sign and digits)."""
+    """The integer in *token*, or None (accepts only an optional sign and digits, at most
+    :data:`_MAX_DIGITS` of them after leading zeros)."""
     body = token[1:] if token[:1] in "+-" else token
     if not body.isdigit() or not body.isascii():
         return None
-    return int(token)
+    digits = body.lstrip("0") or "0"
+    if len(digits) > _MAX_DIGITS:
+        return None
+    value = int(digits)
+    return -value if token[:1] == "-" else value
 
 
 def read_blt(source: str | Iterable[str], filename: str) -> BallotSet:
@@ -183,7 +192,12 @@ def read_blt(source: str | Iterable[str], filename: str) -> BallotSet:
     n_candidates, seats, withdrawn, start = _blt_header(lines, filename)
     end, plain_lines = _blt_scan_ballots(lines, start)
     fast = None
-    if plain_lines is not None and plain_lines >= _BULK and lines[end].strip() == "0":
+    if (
+        plain_lines is not None
+        and plain_lines >= _BULK
+        and n_candidates < 2**31
+        and lines[end].strip() == "0"
+    ):
         fast = _blt_ballots_fast(lines, start, end, plain_lines, n_candidates)
     if fast is not None:
         rankings, counts = fast
@@ -476,21 +490,34 @@ OVERVOTE_TOKEN = "$OVERVOTE"
 UNDERVOTE_TOKEN = "$UNDERVOTE"
 
 
-def _csv_rows(source: str | Iterable[str]) -> Iterator[tuple[int, list[str]]]:
+def _csv_records(lines: Iterable[str], filename: str) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) for every CSV row; the csv module's own refusals (a field longer
+    than its limit of 131,072 characters, for one) become a :class:`BallotFileError`."""
+    reader = csv.reader(lines)
+    while True:
+        try:
+            row = next(reader, None)
+        except csv.Error as error:
+            _raise(filename, max(1, reader.line_num), f"not readable as CSV: {error}")
+        if row is None:
+            return
+        yield reader.line_num, row
+
+
+def _csv_rows(source: str | Iterable[str], filename: str) -> Iterator[tuple[int, list[str]]]:
     """(line number, cells) for every non-blank CSV row."""
     lines = source.splitlines() if isinstance(source, str) else list(source)
     if lines:
         lines[0] = _strip_bom(lines[0])
-    reader = csv.reader(lines)
-    for row in reader:
+    for number, row in _csv_records(lines, filename):
         cells = [cell.strip() for cell in row]
         if any(cells):
-            yield reader.line_num, cells
+            yield number, cells
 
 
 def read_rankings_csv(source: str | Iterable[str], filename: str) -> BallotSet:
     """Read a CSV of rankings (see the format above) into a merged :class:`BallotSet`."""
-    rows = list(_csv_rows(source))
+    rows = list(_csv_rows(source, filename))
     if not rows:
         _raise(filename, 1, "empty file: expected one ballot per row")
     first_line, first = rows[0]
@@ -560,11 +587,14 @@ def _choice(cell: str, index: dict[str, int]) -> int:
 # rank number missing between two marked ones) a skipped rank. Ranks are whole numbers from 1.
 
 LONG_HEADER = ("ballot_id", "rank", "choice")
+MAX_RANK = 10_000
+"""The highest rank a long-format file may mark: the ranks skipped below a mark are held one
+by one, so a rank of a billion would ask for a billion-place ballot."""
 
 
 def read_long(source: str | Iterable[str], filename: str) -> BallotSet:
     """Read a long-format file (see above) into a merged :class:`BallotSet`."""
-    rows = _csv_rows(source)
+    rows = _csv_rows(source, filename)
     header = next(rows, None)
     if header is None:
         _raise(filename, 1, "empty file: expected the header ballot_id,rank,choice")
@@ -588,6 +618,12 @@ def read_long(source: str | Iterable[str], filename: str) -> BallotSet:
         rank = _parse_int(rank_text)
         if rank is None or rank < 1:
             _raise(filename, number, f"field 2 (rank): {rank_text!r} is not a rank (1, 2, ...)")
+        if rank > MAX_RANK:
+            _raise(
+                filename,
+                number,
+                f"field 2 (rank): {rank} is beyond the {MAX_RANK:,} ranks a ballot may have",
+            )
         if not choice_text:
             _raise(filename, number, "field 3 (choice) is empty (use $UNDERVOTE for a blank rank)")
         marks = ballots.setdefault(ballot_id, {}).setdefault(rank, [])
@@ -636,7 +672,7 @@ def sniff_format(source: str, filename: str = "<ballots>") -> str:
             continue
         if _BLT_FIRST_LINE.fullmatch(text):
             return "blt"
-        cells = next(csv.reader([text]), [])
+        cells = next(_csv_records([text], filename), (0, []))[1]
         if tuple(c.strip().lower() for c in cells) == LONG_HEADER:
             return "long"
         return "csv"

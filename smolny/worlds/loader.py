@@ -11,7 +11,8 @@ allotments are compared the same way.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from fractions import Fraction as Ratio
@@ -90,7 +91,7 @@ def is_loaded() -> bool:
 def load_petrograd_1917(progress: Progress | None = None) -> LoadReport:
     """Load the Petrograd 1917 world on a migrated database; a no-op when it is loaded."""
     world = data.read_world()
-    steps = _plan(world)
+    steps = plan_world(world)
     done_votes = 0
     with transaction.atomic():
         journal.lock()  # a second loader waits here, then finds the world loaded
@@ -108,6 +109,21 @@ def load_petrograd_1917(progress: Progress | None = None) -> LoadReport:
 Step = tuple[datetime, int, str, Callable[[_World], None]]
 
 
+def plan_world(world: dict[str, Any]) -> list[Step]:
+    """Every step of *world* (its data files parsed), in chronological order.
+
+    The data is checked as far as planning reads it: a missing table or field, or a value of
+    the wrong type, is a :class:`~smolny.worlds.petrograd1917.WorldDataError` naming the file
+    and the record, never a bare ``KeyError`` or ``TypeError``. The Petrograd Soviet's
+    constituencies, generated from their figures when its council is created, are generated
+    here once too, so that bad figures are refused before anything is written.
+    """
+    steps = _plan(world)
+    with _reading("constituencies.toml: [petrograd]"):
+        data.petrograd_constituencies(world["constituencies"]["petrograd"])
+    return steps
+
+
 def _plan(world: dict[str, dict[str, Any]]) -> list[Step]:
     """Every step of the world, in chronological order (ties in the order planned)."""
     steps: list[Step] = []
@@ -115,32 +131,64 @@ def _plan(world: dict[str, dict[str, Any]]) -> list[Step]:
     def add(at: datetime, label: str, step: Callable[[_World], None]) -> None:
         steps.append((at, len(steps), label, step))
 
-    councils = world["councils"]
-    for org in councils["organisation"]:
-        at = data.moment(org["founded"], "councils.toml")
-        add(at, f"organisation {org['name']}", _create_organisation(org, at))
-    for council in councils["council"]:
-        at = data.moment(council["founded"], f"councils.toml: {council['key']}")
-        add(at, council["name"], _create_council(world, council, at))
-    for congress in world["congresses"]["congress"]:
-        at = data.moment(congress["opens"], f"congresses.toml: {congress['key']}")
-        add(at, congress["name"], _create_congress(congress, at))
-    for strength in world["fractions"]["strength"][1:]:
-        at = data.moment(strength["at"], "fractions.toml")
-        add(at, f"fractions of {strength['council']}", _regroup(strength, at))
-    for organ in world["organs"]["organ"]:
-        at = data.moment(organ["formed"], f"organs.toml: {organ['key']}")
-        add(at, f"{organ['council']}: {organ['name']}", _form_organ(organ, at))
-    for sitting in world["sessions"]["sitting"]:
-        _plan_sitting(sitting, add)
-    for reformation in world["sessions"]["reformation"]:
-        at = data.moment(reformation["at"], "sessions.toml: reformation")
-        add(at, reformation["name"], _reform(reformation, at))
-    _plan_authority(world["directives"], add)
-    allotment = world["congresses"]["second-congress-presidium"]
-    at = data.moment(allotment["at"], "congresses.toml: presidium")
-    add(at, "Second Congress presidium", _allot_presidium(allotment, at))
+    for where, org in _records(world, "councils", "organisation"):
+        with _reading(where):
+            at = data.moment(org["founded"], where)
+            add(at, f"organisation {org['name']}", _create_organisation(org, at))
+    for where, council in _records(world, "councils", "council"):
+        with _reading(where):
+            at = data.moment(council["founded"], f"councils.toml: {council['key']}")
+            add(at, council["name"], _create_council(world, council, at))
+    for where, congress in _records(world, "congresses", "congress"):
+        with _reading(where):
+            at = data.moment(congress["opens"], f"congresses.toml: {congress['key']}")
+            add(at, congress["name"], _create_congress(congress, at))
+    for where, strength in _records(world, "fractions", "strength")[1:]:
+        with _reading(where):
+            at = data.moment(strength["at"], where)
+            add(at, f"fractions of {strength['council']}", _regroup(strength, at))
+    for where, organ in _records(world, "organs", "organ"):
+        with _reading(where):
+            at = data.moment(organ["formed"], f"organs.toml: {organ['key']}")
+            add(at, f"{organ['council']}: {organ['name']}", _form_organ(organ, at))
+    for where, sitting in _records(world, "sessions", "sitting"):
+        with _reading(where):
+            _plan_sitting(sitting, add)
+    for where, reformation in _records(world, "sessions", "reformation"):
+        with _reading(where):
+            at = data.moment(reformation["at"], where)
+            add(at, reformation["name"], _reform(reformation, at))
+    with _reading("directives.toml"):
+        _plan_authority(world["directives"], add)
+    with _reading("congresses.toml: [second-congress-presidium]"):
+        allotment = world["congresses"]["second-congress-presidium"]
+        at = data.moment(allotment["at"], "congresses.toml: presidium")
+        add(at, "Second Congress presidium", _allot_presidium(allotment, at))
     return sorted(steps, key=lambda s: (s[0], s[1]))
+
+
+def _records(world: dict[str, Any], file: str, table: str) -> list[tuple[str, dict[str, Any]]]:
+    """The records of the array of tables ``[[table]]`` in *file*, each with its place in
+    words (``organs.toml: [[organ]] 3``), or the :class:`WorldDataError` saying it is not one."""
+    where = f"{file}.toml: [[{table}]]"
+    records = world.get(file, {}).get(table) if isinstance(world.get(file), dict) else None
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise data.WorldDataError(f"{where}: missing, or not an array of tables")
+    return [(f"{where} {i}", record) for i, record in enumerate(records, start=1)]
+
+
+@contextmanager
+def _reading(where: str) -> Iterator[None]:
+    """Planning from one record of the data: a field it lacks, or a value of the wrong type,
+    becomes a :class:`WorldDataError` naming the record (*where*)."""
+    try:
+        yield
+    except data.WorldDataError:
+        raise
+    except KeyError as error:
+        raise data.WorldDataError(f"{where}: missing field {error.args[0]!r}") from None
+    except (TypeError, AttributeError, IndexError, ValueError) as error:
+        raise data.WorldDataError(f"{where}: a value of the wrong kind ({error})") from None
 
 
 # --- organisations, councils, rolls ----------------------------------------------------------

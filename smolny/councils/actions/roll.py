@@ -17,6 +17,7 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from smolny.councils.actions.base import (
     ActionError,
@@ -74,30 +75,55 @@ class _Digesting:
             yield line
 
 
+def _csv_rows(reader: Any) -> Iterator[tuple[int, list[str]] | RollError]:
+    """(line number, cells) of each CSV record; when the csv module refuses the text (a
+    field longer than its limit of 131,072 characters, for one), a :class:`RollError` for
+    that line ends the records."""
+    while True:
+        try:
+            record_ = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield RollError(max(1, reader.line_num), "line", f"not readable as CSV: {error}")
+            return
+        yield reader.line_num, record_
+
+
 def _parse(
     lines: Iterable[str], constituency_ids: dict[str, int], taken_ids: set[str]
 ) -> tuple[list[tuple[str, str, int]], list[RollError], str]:
     """Check every line; return the rows (external id, name, constituency id), errors, digest."""
     source = _Digesting(lines)
-    reader = csv.reader(source)
+    reader = _csv_rows(csv.reader(source))
     errors: list[RollError] = []
     rows: list[tuple[str, str, int]] = []
-    header = next(reader, None)
-    if header is None:
+    first = next(reader, None)
+    if first is None:
         return rows, [RollError(1, "header", "the file is empty")], source.sha.hexdigest()
-    names = [h.strip().lower() for h in header]
-    missing = [c for c in COLUMNS if c not in names]
-    if missing:
-        errors.append(RollError(1, "header", f"missing column(s): {', '.join(missing)}"))
-        for _ in reader:  # still digest the whole text
+    if isinstance(first, RollError):
+        errors.append(first)
+    else:
+        names = [h.strip().lower() for h in first[1]]
+        missing = [c for c in COLUMNS if c not in names]
+        if missing:
+            errors.append(RollError(1, "header", f"missing column(s): {', '.join(missing)}"))
+    if errors:
+        for _ in source:  # still digest the whole text
             pass
         return rows, errors, source.sha.hexdigest()
     i_id, i_name, i_con = (names.index(c) for c in COLUMNS)
     width = len(names)
     first_line: dict[str, int] = {}
-    for record_ in reader:
-        line = reader.line_num
+    for read in reader:
+        if isinstance(read, RollError):
+            errors.append(read)
+            break
+        line, record_ = read
         if not record_:
+            continue
+        if any("\x00" in cell for cell in record_):
+            errors.append(RollError(line, "line", "contains a NUL character"))
             continue
         if len(record_) != width:
             errors.append(RollError(line, "line", f"{len(record_)} fields, the header has {width}"))

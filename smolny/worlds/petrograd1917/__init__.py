@@ -43,8 +43,14 @@ class WorldDataError(ValueError):
 def read_file(name: str) -> dict[str, Any]:
     """Parse one data file of the world (``name`` without ``.toml``)."""
     path = resources.files(__name__).joinpath(f"{name}.toml")
+    return parse_file(name, path.read_text(encoding="utf-8"))
+
+
+def parse_file(name: str, text: str) -> dict[str, Any]:
+    """Parse the *text* of the world's data file *name*; bad TOML is a :class:`WorldDataError`
+    naming the file, line and column."""
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise WorldDataError(f"{name}.toml: {error}") from None
 
