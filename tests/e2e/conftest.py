@@ -3,6 +3,7 @@
 - ``live_smolny``: ``smolny serve --empty`` as a real process on a free loopback port with a
   fresh, migrated SQLite file and no world loaded (one process: the in-process broker
   carries live events).
+- ``live_world``: ``smolny serve`` on SQLite with the Petrograd 1917 world loaded.
 - ``live_smolny_postgres``: uvicorn with two worker processes on a throwaway PostgreSQL
   (:class:`smolny.testing.postgres.ThrowawayPostgres`), migrated first; live events cross
   between the workers through LISTEN/NOTIFY.
@@ -184,6 +185,34 @@ def start_postgres_server(directory: Path, url: str, workers: int = 2) -> LiveSe
     return LiveServer(base, process, "postgres", workers, log, {"database_url": url})
 
 
+def start_world_server(directory: Path) -> LiveServer:
+    """``smolny serve`` on a SQLite file with the Petrograd 1917 world loaded first (by
+    ``smolny world load``, as an operator would; the server then finds it loaded)."""
+    database = directory / "world.sqlite3"
+    url = f"sqlite:///{database}"
+    subprocess.run(
+        [sys.executable, "-m", "smolny", "world", "load", "petrograd-1917", "--db", url],
+        env=server_environment(directory),
+        cwd=ROOT,
+        check=True,
+        timeout=180,
+        capture_output=True,
+    )
+    port = free_port()
+    log = directory / "server.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "smolny", "serve", "--port", str(port), "--db", url],
+            env=server_environment(directory),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    wait_until_serving(process, base, log)
+    return LiveServer(base, process, "sqlite", 1, log, {"database_url": url})
+
+
 def create_user(server: LiveServer, username: str, password: str) -> None:
     """Create a user in the server's database (through Django, as an operator would)."""
     env = server_environment(
@@ -219,6 +248,16 @@ def sign_in(context: Any, server: LiveServer, username: str, password: str) -> N
 def live_smolny(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """One ``smolny serve`` process on SQLite for the session."""
     server = start_sqlite_server(tmp_path_factory.mktemp("live-sqlite"))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def live_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """One ``smolny serve`` process on SQLite with the Petrograd 1917 world, for the session."""
+    server = start_world_server(tmp_path_factory.mktemp("live-world"))
     try:
         yield server
     finally:
