@@ -4,7 +4,8 @@ Three constituencies with rolls of 30, 8 and 5 under one deputy per 10 members (
 one): 3, 1 and 1 seats. Putilov works seats two Bolsheviks (a seat stays vacant), Narva gate
 one Menshevik, Vyborg side one deputy of no fraction; so members per deputy are 15, 8 and 5,
 the council's average 43/4 = 10.75. An executive committee of three is allotted between the
-fractions (2 Bolsheviks, 1 Menshevik). One session sits (its three members present) and closes, for the minutes.
+fractions (2 Bolsheviks, 1 Menshevik). One session sits (its three members present) and
+closes, for the minutes.
 
 Users: ``secretary`` (the organisation's secretary), ``narva1``…``narva4`` (members 2-5 of
 the Narva roll; member 1 is its deputy), ``putilov`` (a Putilov member), ``outsider`` (on no
