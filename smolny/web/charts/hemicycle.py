@@ -164,7 +164,10 @@ def hemicycle_svg(
 
     legend_rows = len(fractions) + (1 if vacant else 0) + (len(SeatState) if states else 0)
     width = 2 * (SCALE + MARGIN)
-    arch_height = SCALE + 2 * MARGIN
+    # The floor row's discs reach below the floor line by their radius (large in a small
+    # house): the legend starts under them.
+    lowest = max((p.radius - p.y for p in positions), default=0.0)
+    arch_height = SCALE + 2 * MARGIN + max(lowest, 0.0) * SCALE
     height = arch_height + 18 * legend_rows + MARGIN
     cx, cy = SCALE + MARGIN, SCALE + MARGIN
 
