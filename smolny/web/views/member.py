@@ -177,9 +177,11 @@ def portal(request: HttpRequest, organisation_id: int) -> HttpResponse:
 
 @login_required
 def recall_fragment(request: HttpRequest, organisation_id: int) -> HttpResponse:
-    """The recall section alone, for the live refresh."""
+    """The portal without its frame, for the live refresh (htmx swaps it in)."""
     org = organisation_or_404(organisation_id)
-    return render(request, "web/member/_recall.html", portal_context(request, org))
+    context = portal_context(request, org)
+    status = 200 if context["member"] is not None or context["secretary"] else 403
+    return render(request, "web/member/_portal_body.html", context, status=status)
 
 
 def _act(request: HttpRequest, org: Organisation, done: str, call: Any) -> HttpResponse:

@@ -27,8 +27,12 @@ def d(month: int, day: int, hour: int = 12) -> datetime:
     return datetime(1917, month, day, hour, tzinfo=UTC)
 
 
-def build(name: str = "Petrograd") -> dict[str, Any]:
-    """Build the council (through the actions) and its users; return their ids."""
+def build(tag: str = "") -> dict[str, Any]:
+    """Build the council (through the actions) and its users; return their ids.
+
+    *tag* is appended to the organisation's name and the user names, so that several
+    worlds can live in one server's database (the browser tests share one server).
+    """
     from django.contrib.auth import get_user_model
 
     from smolny.councils import actions
@@ -37,7 +41,7 @@ def build(name: str = "Petrograd") -> dict[str, Any]:
     from tests.integration.councils.conftest import make_frame
 
     sys_ = actions.SYSTEM
-    frame = make_frame(SIZES, at=d(3, 1), per=10, name=name)
+    frame = make_frame(SIZES, at=d(3, 1), per=10, name=f"Petrograd{tag}")
     council = frame.council
     actions.apportion_council(sys_, council, at=d(3, 1, 18))
     bolsheviks = actions.create_fraction(sys_, council, "Bolsheviks", at=d(3, 2))
@@ -74,15 +78,15 @@ def build(name: str = "Petrograd") -> dict[str, Any]:
     sessions.close_session(sys_, session, at=d(3, 9, 18))
 
     users = get_user_model().objects
-    secretary = users.create_user("secretary", password=PASSWORD)
+    secretary = users.create_user(f"secretary{tag}", password=PASSWORD)
     actions.appoint_secretary(sys_, frame.organisation, secretary, at=d(3, 1, 13))
     narva = frame.members["Narva gate"]
     for i, member in enumerate(narva[1:5], start=1):
-        user = users.create_user(f"narva{i}", password=PASSWORD)
+        user = users.create_user(f"narva{i}{tag}", password=PASSWORD)
         actions.link_member_user(sys_, member, user, at=d(3, 1, 14))
-    putilov = users.create_user("putilov", password=PASSWORD)
+    putilov = users.create_user(f"putilov{tag}", password=PASSWORD)
     actions.link_member_user(sys_, frame.members["Putilov works"][5], putilov, at=d(3, 1, 14))
-    users.create_user("outsider", password=PASSWORD)
+    users.create_user(f"outsider{tag}", password=PASSWORD)
     return {
         "organisation": frame.organisation.pk,
         "council": council.pk,
@@ -97,10 +101,6 @@ def build(name: str = "Petrograd") -> dict[str, Any]:
     }
 
 
-def main() -> None:
+def main(tag: str) -> None:
     """Build the world and print its ids as one JSON line (for the browser tests)."""
-    print("WORLD " + json.dumps(build()))
-
-
-if __name__ == "__main__":
-    main()
+    print("WORLD " + json.dumps(build(tag)))
