@@ -7,12 +7,15 @@ these pages show what the rules make of the record at the moment they are asked.
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from smolny.councils.models import Constituency, Council
+from smolny.councils.models import Constituency, Council, Organisation
 from smolny.councils.models.dated import valid_at
 from smolny.councils.queries import seats_at
 from smolny.federation.models import Directive
@@ -88,6 +91,34 @@ def congress(request: HttpRequest, organisation_id: int, congress_id: int) -> Ht
     return render(request, "web/federation/congress.html", context)
 
 
+def moment_asked(request: HttpRequest) -> datetime:
+    """The moment a page is asked about: ``?at=YYYY-MM-DDTHH:MM`` (UTC unless it says) or
+    ``?at=YYYY-MM-DD`` (the end of that day, UTC); now without it. :class:`ValueError` with
+    a message for people when it is neither."""
+    text = request.GET.get("at", "").strip()
+    if not text:
+        return timezone.now()
+    try:
+        if "T" in text:
+            moment = datetime.fromisoformat(text)
+            return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            _("“%(text)s” is not a moment: use YYYY-MM-DD or YYYY-MM-DDTHH:MM.") % {"text": text}
+        ) from None
+    return datetime.combine(day, time.max, tzinfo=UTC)
+
+
+def bad_moment(request: HttpRequest, organisation: Organisation, message: str) -> HttpResponse:
+    return render(
+        request,
+        "web/federation/bad_request.html",
+        {"organisation": organisation, "message": message},
+        status=400,
+    )
+
+
 def _directive(organisation_id: int, directive_id: int) -> Directive:
     organisation = organisation_or_404(organisation_id)
     found = (
@@ -102,9 +133,13 @@ def _directive(organisation_id: int, directive_id: int) -> Directive:
 
 @login_required
 def directives(request: HttpRequest, organisation_id: int) -> HttpResponse:
-    """Every directive of the organisation with each addressee's standing now."""
+    """Every directive of the organisation with each addressee's standing now (or at
+    ``?at=``)."""
     organisation = organisation_or_404(organisation_id)
-    now = timezone.now()
+    try:
+        now = moment_asked(request)
+    except ValueError as error:
+        return bad_moment(request, organisation, str(error))
     names = data.body_names(organisation)
     rows = [
         data.directive_row(d, now, names)
@@ -122,9 +157,12 @@ def directives(request: HttpRequest, organisation_id: int) -> HttpResponse:
 @login_required
 def directive(request: HttpRequest, organisation_id: int, directive_id: int) -> HttpResponse:
     """One directive: its text, issuer and signer key, the signature's check, the acts on it,
-    and each addressee's standing now with the reason."""
+    and each addressee's standing now (or at ``?at=``) with the reason."""
     found = _directive(organisation_id, directive_id)
-    now = timezone.now()
+    try:
+        now = moment_asked(request)
+    except ValueError as error:
+        return bad_moment(request, found.organisation, str(error))
     context = {
         "organisation": found.organisation,
         "detail": data.directive_detail(found, now),

@@ -237,8 +237,11 @@ class Chart:
         return self.counts.get(fraction, 0)
 
 
-def chart(key: str, name: str, kind: str, counts: dict[str, int], caption: str) -> Chart:
-    """The hemicycle and its table for *counts* (fraction → seats), left to right."""
+def chart(
+    key: str, name: str, kind: str, counts: dict[str, int], caption: str, *, draw: bool = True
+) -> Chart:
+    """The hemicycle and its table for *counts* (fraction → seats), left to right (the table
+    alone when not *draw*: the svg is then empty)."""
     ordered = sorted(((k, v) for k, v in counts.items() if v), key=lambda kv: _order(kv[0]))
     total = sum(v for _, v in ordered)
     per = next((s for s in _STEPS if total <= MAX_CIRCLES * s), _STEPS[-1])
@@ -256,11 +259,12 @@ def chart(key: str, name: str, kind: str, counts: dict[str, int], caption: str) 
     description = _("%(total)s seats: %(parts)s.") % {"total": f"{total:,}", "parts": parts}
     if per > 1:
         description += " " + _("Each circle stands for %(n)s seats.") % {"n": per}
-    svg = hemicycle_svg(
-        drawn,
-        title=caption,
-        description=description,
-        id_prefix=f"tl-{key.replace(':', '-')}",
+    svg = (
+        hemicycle_svg(
+            drawn, title=caption, description=description, id_prefix=f"tl-{key.replace(':', '-')}"
+        )
+        if draw
+        else ""
     )
     table = hemicycle_table(exact, caption=caption)
     return Chart(key, name, kind, dict(ordered), svg, table, per, total)
@@ -345,8 +349,9 @@ def current_organs(council: Council, at: datetime) -> tuple[list[Organ], list[st
     return shown, missing
 
 
-def body_on(council: Council, at: datetime) -> Body | None:
-    """*council* at *at*; None when it had no deputies then (a power, not a council)."""
+def body_on(council: Council, at: datetime, *, draw: bool = True) -> Body | None:
+    """*council* at *at*; None when it had no deputies then (a power, not a council). Not
+    *draw*: the tables alone."""
     counts = council_counts(council, at)
     read_at = at
     if not counts and council.kind == Council.CONGRESS:
@@ -361,6 +366,7 @@ def body_on(council: Council, at: datetime) -> Body | None:
         council.kind,
         counts,
         _("%(body)s: deputies by fraction") % {"body": council.name},
+        draw=draw,
     )
     organs, missing = current_organs(council, at)
     charts = []
@@ -374,6 +380,7 @@ def body_on(council: Council, at: datetime) -> Body | None:
                 counts,
                 _("%(organ)s of the %(body)s: seats by fraction")
                 % {"organ": organ.name, "body": council.name},
+                draw=draw,
             )
         )
     return Body(council, plenum, tuple(charts), tuple(missing), read_at)
@@ -391,6 +398,7 @@ class DayVote:
     organ: str
     session_id: int
     session: str
+    item: str
 
 
 def votes_on(organisation: Organisation, day: Day) -> list[DayVote]:
@@ -411,6 +419,7 @@ def votes_on(organisation: Organisation, day: Day) -> list[DayVote]:
             v.item.session.organ.name,
             v.item.session.pk,
             v.item.session.title,
+            v.item.title,
         )
         for v in rows
     ]
@@ -501,16 +510,19 @@ def timeline(organisation: Organisation, calendar: Calendar, day: Day) -> Timeli
     at = day.end
     councils: list[Body] = []
     congresses: list[Body] = []
+    # The latest congress first (the one sitting, or the last to sit), drawn; the earlier
+    # ones as tables, to keep the page light enough to refetch on every move of the slider.
     for council in Council.objects.filter(organisation=organisation, start__lte=at).order_by(
-        "start", "pk"
+        "-start", "-pk"
     ):
         if council.end is not None and council.end <= at:
             continue
-        body = body_on(council, at)
+        congress = council.kind == Council.CONGRESS
+        body = body_on(council, at, draw=not congress or not congresses)
         if body is None:
             continue
-        (congresses if council.kind == Council.CONGRESS else councils).append(body)
-    congresses.reverse()  # the latest first: the one sitting, or the last to sit
+        (congresses if congress else councils).append(body)
+    councils.reverse()
     days = record_days(organisation, calendar)
     before, after = neighbours(days, day.gregorian)
     return Timeline(
