@@ -167,10 +167,56 @@ def hemicycle(council: Council, rows: list[DeputyRow], vacant: int) -> tuple[str
     return svg, table
 
 
+MAX_BARS = 30
+"""Beyond this many constituencies the chart shows groups of them, not one bar each."""
+GROUPS = 10
+
+
+def ratio_groups(rows: list[ConstituencyRow]) -> list[ConstituencyRatio]:
+    """The chart's bars: one per constituency, or for a large council ten groups.
+
+    The Petrograd Soviet had some 2,800 constituencies; a bar each would make a chart
+    60,000 pixels tall that nobody can read. So beyond :data:`MAX_BARS` the constituencies
+    with a deputy are sorted by members per deputy and cut into :data:`GROUPS` groups of
+    (nearly) equal count, from the best represented to the worst; each bar is its group's
+    members over its deputies, labelled "how many: lowest–highest". The constituencies
+    without a deputy make one more group.
+    """
+    if len(rows) <= MAX_BARS:
+        return [ConstituencyRatio(r.name, r.members, r.deputies) for r in rows]
+    ranked = sorted(
+        (r for r in rows if r.deputies), key=lambda r: (Fraction(r.members, r.deputies), r.name)
+    )
+    groups = []
+    for i in range(GROUPS):
+        chunk = ranked[i * len(ranked) // GROUPS : (i + 1) * len(ranked) // GROUPS]
+        if not chunk:
+            continue
+        low, high = (round(Fraction(r.members, r.deputies)) for r in (chunk[0], chunk[-1]))
+        label = _("%(count)s: %(low)s–%(high)s") % {"count": len(chunk), "low": low, "high": high}
+        groups.append(
+            ConstituencyRatio(label, sum(r.members for r in chunk), sum(r.deputies for r in chunk))
+        )
+    without = [r for r in rows if not r.deputies]
+    if without:
+        label = _("%(count)s without a deputy") % {"count": len(without)}
+        groups.append(ConstituencyRatio(label, sum(r.members for r in without), 0))
+    return groups
+
+
 def malapportionment(council: Council, rows: list[ConstituencyRow]) -> tuple[str, str]:
     """The members-per-deputy chart (SVG) and its table."""
-    ratios = [ConstituencyRatio(r.name, r.members, r.deputies) for r in rows]
-    title = _("Members per deputy in each constituency of %(council)s") % {"council": council.name}
+    ratios = ratio_groups(rows)
+    if len(ratios) == len(rows):
+        title = _("Members per deputy in each constituency of %(council)s") % {
+            "council": council.name
+        }
+    else:
+        title = _(
+            "Members per deputy in %(council)s: its %(count)s constituencies in groups from "
+            "the best represented to the worst (each label: how many constituencies, and "
+            "their lowest and highest members per deputy)"
+        ) % {"council": council.name, "count": len(rows)}
     svg = malapportionment_svg(ratios, title=title, id_prefix="council-malapportionment")
     return svg, malapportionment_table(ratios, caption=title)
 

@@ -8,9 +8,10 @@ its people). Nothing here writes: the pages read the dated rows at a moment.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -21,6 +22,7 @@ from smolny.web.access import current_member, is_secretary, organisation_or_404
 from smolny.web.views import composition
 
 DEPUTIES_PER_PAGE = 100
+CONSTITUENCIES_PER_PAGE = 100
 SESSIONS_SHOWN = 20
 
 
@@ -43,6 +45,22 @@ def moment(request: HttpRequest) -> tuple[datetime, date | None]:
             _("“%(text)s” is not a date: write it as YYYY-MM-DD, e.g. 1917-10-25.") % {"text": text}
         ) from None
     return datetime.combine(day, time.max, tzinfo=UTC), day
+
+
+def page_links(request: HttpRequest, param: str, page: Page[Any]) -> dict[str, str]:
+    """Links to the previous and next page of *page*, keeping the other query parameters."""
+
+    def link(number: int) -> str:
+        query = request.GET.copy()
+        query[param] = str(number)
+        return "?" + query.urlencode()
+
+    links = {}
+    if page.has_previous():
+        links["previous"] = link(page.previous_page_number())
+    if page.has_next():
+        links["next"] = link(page.next_page_number())
+    return links
 
 
 def bad_request(request: HttpRequest, message: str) -> HttpResponse:
@@ -102,6 +120,7 @@ def council(request: HttpRequest, organisation_id: int, council_id: int) -> Http
     hemicycle_svg, hemicycle_table = composition.hemicycle(body, deputies, vacant)
     mal_svg, mal_table = composition.malapportionment(body, constituencies)
     page = Paginator(deputies, DEPUTIES_PER_PAGE).get_page(request.GET.get("page"))
+    rows = Paginator(constituencies, CONSTITUENCIES_PER_PAGE).get_page(request.GET.get("cpage"))
     fractions = composition.fraction_seats(deputies)
     return render(
         request,
@@ -112,10 +131,13 @@ def council(request: HttpRequest, organisation_id: int, council_id: int) -> Http
             "at": at,
             "day": day,
             "deputies": page,
+            "deputy_links": page_links(request, "page", page),
             "deputy_count": len(deputies),
             "vacant": vacant,
             "fractions": fractions,
-            "constituencies": constituencies,
+            "constituencies": rows,
+            "constituency_count": len(constituencies),
+            "constituency_links": page_links(request, "cpage", rows),
             "hemicycle_svg": hemicycle_svg,
             "hemicycle_table": hemicycle_table,
             "malapportionment_svg": mal_svg,

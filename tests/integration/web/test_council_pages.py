@@ -176,3 +176,39 @@ def test_minutes_page_and_downloads(world: dict[str, Any]) -> None:
     pdf = client.get(reverse("session-minutes-pdf", args=[session]))
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
+
+
+def test_a_large_council_is_charted_in_groups() -> None:
+    from smolny.web.views.composition import ConstituencyRow, ratio_groups
+
+    # 100 works of 1,000 members with one deputy each, 100 companies of 250 with one each,
+    # 1 unit without a deputy: ten groups of 20 plus the one without.
+    rows = [ConstituencyRow(f"works {i}", 1000, 1, 1) for i in range(100)]
+    rows += [ConstituencyRow(f"company {i}", 250, 1, 1) for i in range(100)]
+    rows.append(ConstituencyRow("reserve", 400, 1, 0))
+    groups = ratio_groups(rows)
+    assert [g.name for g in groups] == ["20: 250–250"] * 5 + ["20: 1000–1000"] * 5 + [
+        "1 without a deputy"
+    ]
+    assert [(g.members, g.deputies) for g in groups[:1] + groups[5:]] == [
+        (5000, 20),
+        *[(20000, 20)] * 5,
+        (400, 0),
+    ]
+    small = rows[:3]
+    assert [g.name for g in ratio_groups(small)] == ["works 0", "works 1", "works 2"]
+
+
+def test_constituency_pages_keep_the_date(
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from smolny.web.views import council as council_view
+
+    monkeypatch.setattr(council_view, "CONSTITUENCIES_PER_PAGE", 2)
+    url = reverse("council", args=[world["organisation"], world["council"]])
+    answer = signed_in("outsider").get(url, {"at": "1917-04-01", "cpage": "2"})
+    html = answer.content.decode()
+    assert "Page 2 of 2 (3 constituencies)" in text(answer.content)
+    assert row(answer.content, "Vyborg side")
+    assert "Putilov works</th>" not in html.split('class="constituencies"')[1].split("</table>")[0]
+    assert "?at=1917-04-01&amp;cpage=1#constituencies" in html
