@@ -464,7 +464,7 @@ def events_on(organisation: Organisation, day: Day) -> list[Event]:
 def record_days(organisation: Organisation, calendar: Calendar) -> list[date]:
     """The days (in local time) on which something was recorded: a council or organ formed,
     a vote closed, a directive issued, an event of the world."""
-    moments: list[datetime] = []
+    moments: list[datetime | None] = []
     moments += Council.objects.filter(organisation=organisation).values_list("start", flat=True)
     moments += Organ.objects.filter(council__organisation=organisation).values_list(
         "start", flat=True
