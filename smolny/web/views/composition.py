@@ -91,6 +91,7 @@ class OrganView:
     """An organ with its composition at the moment and the seats counted by fraction."""
 
     organ: Organ
+    kind: str
     composition: OrganComposition
     by_fraction: list[tuple[str, int]]
     held: int
@@ -172,28 +173,50 @@ MAX_BARS = 30
 GROUPS = 10
 
 
+def _range(chunk: list[ConstituencyRow]) -> tuple[int, int]:
+    """The lowest and highest members per deputy in a sorted group, rounded to whole numbers."""
+    return (
+        round(Fraction(chunk[0].members, chunk[0].deputies)),
+        round(Fraction(chunk[-1].members, chunk[-1].deputies)),
+    )
+
+
 def ratio_groups(rows: list[ConstituencyRow]) -> list[ConstituencyRatio]:
     """The chart's bars: one per constituency, or for a large council ten groups.
 
     The Petrograd Soviet had some 2,800 constituencies; a bar each would make a chart
     60,000 pixels tall that nobody can read. So beyond :data:`MAX_BARS` the constituencies
     with a deputy are sorted by members per deputy and cut into :data:`GROUPS` groups of
-    (nearly) equal count, from the best represented to the worst; each bar is its group's
-    members over its deputies, labelled "how many: lowest–highest". The constituencies
-    without a deputy make one more group.
+    (nearly) equal count, from the best represented to the worst (neighbouring groups of one
+    and the same value merge); each bar is its group's members over its deputies, labelled
+    "how many: lowest–highest". The constituencies without a deputy make one more group.
     """
     if len(rows) <= MAX_BARS:
         return [ConstituencyRatio(r.name, r.members, r.deputies) for r in rows]
     ranked = sorted(
         (r for r in rows if r.deputies), key=lambda r: (Fraction(r.members, r.deputies), r.name)
     )
-    groups = []
+    chunks: list[list[ConstituencyRow]] = []
     for i in range(GROUPS):
         chunk = ranked[i * len(ranked) // GROUPS : (i + 1) * len(ranked) // GROUPS]
         if not chunk:
             continue
-        low, high = (round(Fraction(r.members, r.deputies)) for r in (chunk[0], chunk[-1]))
-        label = _("%(count)s: %(low)s–%(high)s") % {"count": len(chunk), "low": low, "high": high}
+        # Neighbouring groups with the same range say the same thing: one bar for both.
+        if chunks and _range(chunks[-1]) == _range(chunk) and len(set(_range(chunk))) == 1:
+            chunks[-1].extend(chunk)
+        else:
+            chunks.append(list(chunk))
+    groups = []
+    for chunk in chunks:
+        low, high = _range(chunk)
+        if low == high:
+            label = _("%(count)s: %(value)s") % {"count": len(chunk), "value": low}
+        else:
+            label = _("%(count)s: %(low)s–%(high)s") % {
+                "count": len(chunk),
+                "low": low,
+                "high": high,
+            }
         groups.append(
             ConstituencyRatio(label, sum(r.members for r in chunk), sum(r.deputies for r in chunk))
         )
@@ -221,6 +244,18 @@ def malapportionment(council: Council, rows: list[ConstituencyRow]) -> tuple[str
     return svg, malapportionment_table(ratios, caption=title)
 
 
+def organ_kind(kind: str) -> str:
+    """An organ's kind in words of the page's language."""
+    labels = {
+        Organ.PLENUM: _("plenum"),
+        Organ.EXECUTIVE: _("executive committee"),
+        Organ.PRESIDIUM: _("presidium"),
+        Organ.SECTION: _("section"),
+        Organ.COMMISSION: _("commission"),
+    }
+    return labels.get(kind, kind)
+
+
 def organs(council: Council, at: datetime) -> list[OrganView]:
     """The council's organs current at *at*, each with its seats then."""
     views = []
@@ -230,6 +265,7 @@ def organs(council: Council, at: datetime) -> list[OrganView]:
         views.append(
             OrganView(
                 organ=organ,
+                kind=organ_kind(organ.kind),
                 composition=composition,
                 by_fraction=sorted(
                     ((name or _("no fraction"), n) for name, n in counts.items()),

@@ -75,9 +75,11 @@ def organisation(request: HttpRequest, organisation_id: int) -> HttpResponse:
     now = timezone.now()
     councils = list(Council.objects.filter(organisation=org).order_by("name"))
     organs = Organ.objects.filter(council__organisation=org).order_by("council__name", "name")
-    by_council: dict[int, list[Organ]] = {}
+    by_council: dict[int, list[tuple[Organ, str]]] = {}
     for organ in organs:
-        by_council.setdefault(organ.council_id, []).append(organ)
+        by_council.setdefault(organ.council_id, []).append(
+            (organ, composition.organ_kind(organ.kind))
+        )
     sessions = Session.objects.filter(organ__council__organisation=org).select_related(
         "organ__council"
     )

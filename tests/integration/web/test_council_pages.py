@@ -182,19 +182,19 @@ def test_a_large_council_is_charted_in_groups() -> None:
     from smolny.web.views.composition import ConstituencyRow, ratio_groups
 
     # 100 works of 1,000 members with one deputy each, 100 companies of 250 with one each,
-    # 1 unit without a deputy: ten groups of 20 plus the one without.
+    # 1 unit without a deputy: the equal groups merge into one per value, plus the one without.
     rows = [ConstituencyRow(f"works {i}", 1000, 1, 1) for i in range(100)]
     rows += [ConstituencyRow(f"company {i}", 250, 1, 1) for i in range(100)]
     rows.append(ConstituencyRow("reserve", 400, 1, 0))
     groups = ratio_groups(rows)
-    assert [g.name for g in groups] == ["20: 250–250"] * 5 + ["20: 1000–1000"] * 5 + [
-        "1 without a deputy"
-    ]
-    assert [(g.members, g.deputies) for g in groups[:1] + groups[5:]] == [
-        (5000, 20),
-        *[(20000, 20)] * 5,
-        (400, 0),
-    ]
+    assert [g.name for g in groups] == ["100: 250", "100: 1000", "1 without a deputy"]
+    assert [(g.members, g.deputies) for g in groups] == [(25000, 100), (100000, 100), (400, 0)]
+    # A spread of values: ten groups of ten, each with its range.
+    spread = [ConstituencyRow(f"c{i}", 100 + i, 1, 1) for i in range(100)]
+    labels = [g.name for g in ratio_groups(spread)]
+    assert labels[0] == "10: 100–109"
+    assert labels[-1] == "10: 190–199"
+    assert len(labels) == 10
     small = rows[:3]
     assert [g.name for g in ratio_groups(small)] == ["works 0", "works 1", "works 2"]
 
