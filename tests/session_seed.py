@@ -10,10 +10,12 @@ sitting is open *now*:
   each works' deputies in one fraction; the plenum sits under the default rules (quorum more
   than half of the 9 seated, simple majority of votes cast);
 - logins: ``secretary`` (the organisation's secretary), ``chair`` (a deputy, in the chair),
-  ``deputy1``..``deputy3`` (deputies of three fractions, not yet checked in), ``observer``
+  ``deputy1``..``deputy4`` (deputies of the three fractions, not yet checked in; the tests
+  recall ``deputy4``, whose constituency's other members are ``electors``), ``observer``
   (on a roll, no mandate); all with the password :data:`PASSWORD`; an API token for the
   secretary;
-- the sitting convened, the chair and four more deputies checked in (5 of 9: quorate), opened;
+- the sitting convened, the chair and the four other deputies checked in (5 of 9: quorate),
+  opened;
   one agenda item with a main motion moved, so the vote on it is due.
 
 The answer is a JSON object of the ids the tests need.
@@ -30,7 +32,9 @@ WORKS = ("Putilov works", "Obukhov works", "Izhora works")
 FRACTIONS = ("Bolsheviks", "Mensheviks", "Socialist Revolutionaries")
 
 
-def seed(now: datetime | None = None, *, name: str = "Vyborg Soviet") -> dict[str, Any]:
+def seed(now: datetime | None = None, *, prefix: str = "") -> dict[str, Any]:
+    """Build the sitting; *prefix* goes before every user name and the organisation's name, so
+    that several seeds can share one database (a browser test server)."""
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
@@ -47,7 +51,7 @@ def seed(now: datetime | None = None, *, name: str = "Vyborg Soviet") -> dict[st
         dict.fromkeys(WORKS, 30),
         at=start,
         per=10,
-        name=name,
+        name=f"{prefix}Vyborg",
         petition_threshold="1/10",
         recall_quorum="1/5",
     )
@@ -73,12 +77,17 @@ def seed(now: datetime | None = None, *, name: str = "Vyborg Soviet") -> dict[st
     session.set_organ_rules(sys, plenum, at=start)
 
     users = get_user_model().objects
-    secretary = users.create_user("secretary", password=PASSWORD)
+    secretary = users.create_user(f"{prefix}secretary", password=PASSWORD)
     actions.appoint_secretary(sys, frame.organisation, secretary, at=start)
     _, token = create_token(secretary, "browser tests")
     chair_mandate = deputies[WORKS[0]][0]
-    # deputy1..3: one of each fraction, none of them the chair
-    voters = [deputies[WORKS[0]][1], deputies[WORKS[1]][0], deputies[WORKS[2]][0]]
+    # deputy1..4: every fraction among them, none of them the chair
+    voters = [
+        deputies[WORKS[0]][1],
+        deputies[WORKS[1]][0],
+        deputies[WORKS[2]][0],
+        deputies[WORKS[2]][1],
+    ]
     people = {"chair": chair_mandate.member}
     people.update({f"deputy{i}": m.member for i, m in enumerate(voters, 1)})
     observer = Member.objects.filter(constituency=frame.constituencies[WORKS[1]]).order_by(
@@ -86,7 +95,7 @@ def seed(now: datetime | None = None, *, name: str = "Vyborg Soviet") -> dict[st
     )[20]
     people["observer"] = observer
     for username, member in people.items():
-        user = users.create_user(username, password=PASSWORD)
+        user = users.create_user(prefix + username, password=PASSWORD)
         actions.link_member_user(sys, member, user, at=start)
 
     sitting = session.convene_session(
@@ -97,7 +106,7 @@ def seed(now: datetime | None = None, *, name: str = "Vyborg Soviet") -> dict[st
         at=start,
     )
     others = [m.member for ms in deputies.values() for m in ms if m not in voters]
-    arriving = others[:5]  # the chair and four more: 5 of 9, more than half
+    arriving = others  # the chair and the four others: 5 of 9, more than half
     assert chair_mandate.member in arriving
     session.check_in(sys, sitting, arriving, at=now - timedelta(minutes=30))
     session.open_session(sys, sitting, chair=chair_mandate.member, at=now - timedelta(minutes=30))
@@ -111,7 +120,7 @@ def seed(now: datetime | None = None, *, name: str = "Vyborg Soviet") -> dict[st
         text="The Soviet calls for the Constituent Assembly to meet at once.",
         at=now - timedelta(minutes=10),
     )
-    recalled = voters[2]
+    recalled = voters[3]
     roll = Member.objects.filter(constituency=recalled.constituency).order_by("external_id")
     return {
         "organisation": frame.organisation.pk,
@@ -129,10 +138,12 @@ def seed(now: datetime | None = None, *, name: str = "Vyborg Soviet") -> dict[st
 
 
 def main() -> None:
+    import sys
+
     import django
 
     django.setup()
-    print(json.dumps(seed()))
+    print(json.dumps(seed(prefix=sys.argv[1] if len(sys.argv) > 1 else "")))
 
 
 if __name__ == "__main__":

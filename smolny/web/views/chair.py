@@ -112,7 +112,7 @@ def _open_vote(request: HttpRequest, session: Session) -> str:
     if method not in dict(METHODS):
         raise BadForm(_("method: choose one of the methods offered"))
     vote = open_vote(request.user, item, form_text(request, "motion", limit=32), method=method)
-    return _("The vote on %(question)s is open.") % {"question": vote.question}
+    return _("Vote opened: %(question)s") % {"question": vote.question}
 
 
 def _counts(request: HttpRequest, session: Session) -> str:

@@ -184,7 +184,8 @@ def tally_of(vote: Vote, at: datetime, *, chart: bool = False, id_prefix: str = 
 
 def seat_chart(vote: Vote, at: datetime, id_prefix: str) -> tuple[str, str, dict[str, int]]:
     """The hemicycle of a named vote: every seat in the organ by fraction, coloured by its
-    answer (absent when its holder is not in the hall, its fraction's colour while waiting)."""
+    answer; absent when its holder is not in the hall (at the close: was not), and in its
+    fraction's colour when the holder is in the hall and has not answered."""
     session = vote.item.session
     moment = vote.closed_at or at
     voting = seated(session.organ, moment)
@@ -219,7 +220,7 @@ def seat_chart(vote: Vote, at: datetime, id_prefix: str) -> tuple[str, str, dict
             answer = answers.get(mandate.pk)
             if answer is not None and answer.choice in ("for", "against", "abstain"):
                 states[number] = SeatState(answer.choice)
-            elif mandate.member_id not in in_hall or vote.status == Vote.CLOSED:
+            elif mandate.member_id not in in_hall:
                 states[number] = SeatState.ABSENT
     title = _("Named vote on %(question)s") % {"question": vote.question}
     svg = hemicycle_svg(fractions, title=title, states=states, id_prefix=id_prefix)

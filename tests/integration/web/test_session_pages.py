@@ -70,7 +70,7 @@ def test_the_chair_and_a_secretary_open_the_console(sitting: dict[str, Any], use
     assert 'data-present="5"' in text  # five of nine deputies checked in by the seed
     assert "of 9 seated present; quorum 5" in text
     assert 'data-quorate="yes"' in text
-    assert "Due now: the vote on" in text
+    assert "Vote due now: shall motion M1" in text
     assert answer["X-Smolny-Process"].isdigit()
 
 
@@ -216,8 +216,8 @@ def test_an_observer_is_told_they_are_not_a_deputy(sitting: dict[str, Any]) -> N
 
 def test_a_recalled_deputy_is_told_the_vote_is_no_longer_theirs(sitting: dict[str, Any]) -> None:
     vote = open_named_vote(sitting)
-    check_in(sitting, "deputy3")
-    mandate = Mandate.objects.get(pk=sitting["mandates"]["deputy3"])
+    check_in(sitting, "deputy4")
+    mandate = Mandate.objects.get(pk=sitting["mandates"]["deputy4"])
     electors = list(Member.objects.filter(pk__in=sitting["electors"]).order_by("external_id"))
     sys = actions.SYSTEM
     petition = actions.open_recall_petition(sys, mandate, electors[0])
@@ -228,7 +228,7 @@ def test_a_recalled_deputy_is_told_the_vote_is_no_longer_theirs(sitting: dict[st
     for elector in electors[:8]:
         actions.cast_recall_vote(sys, recall_vote, elector, True)
     assert actions.close_recall_vote(sys, recall_vote).outcome == "recalled"
-    deputy = client_for("deputy3")
+    deputy = client_for("deputy4")
     page = deputy.get(url(sitting, "deputy/panel")).content.decode()
     assert "you were recalled by your constituency on" in page
     assert "The vote is no longer yours." in page
@@ -236,6 +236,9 @@ def test_a_recalled_deputy_is_told_the_vote_is_no_longer_theirs(sitting: dict[st
     answer = deputy.post(url(sitting, "deputy/vote"), {"vote": vote.pk, "choice": "for"})
     assert answer.status_code == 409
     assert not NamedVote.objects.filter(vote=vote).exists()
+    # the seat left the house: the projector's hemicycle shows the eight seated
+    screen = deputy.get(url(sitting, "projector/screen")).content.decode()
+    assert screen.count('class="seat"') == 8
 
 
 def test_no_open_vote_is_said_plainly(sitting: dict[str, Any]) -> None:
@@ -329,7 +332,7 @@ def test_the_projector_shows_item_speaker_tally_and_a_hemicycle_coloured_by_vote
     assert screen.count('class="seat"') == 9
     assert screen.count('data-state="for"') == 1
     assert screen.count('data-state="against"') == 1
-    # deputy3 and one more deputy are not in the hall: absent; the rest wait in fraction colour
+    # deputy3 and deputy4 are not in the hall: absent; the rest wait in fraction colour
     assert screen.count('data-state="absent"') == 2
     assert screen.count('data-state=""') == 5
 
