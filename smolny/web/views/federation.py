@@ -91,13 +91,22 @@ def congress(request: HttpRequest, organisation_id: int, congress_id: int) -> Ht
     return render(request, "web/federation/congress.html", context)
 
 
-def moment_asked(request: HttpRequest) -> datetime:
+def default_moment(organisation: Organisation) -> datetime:
+    """Now; for the 1917 world, whose "now" means nothing, the end of its record's last day."""
+    if not timeline_data.old_style(organisation):
+        return timezone.now()
+    calendar = timeline_data.calendar_of(organisation)
+    days = timeline_data.record_days(organisation, calendar)
+    return calendar.day(days[-1]).end if days else timezone.now()
+
+
+def moment_asked(request: HttpRequest, organisation: Organisation) -> datetime:
     """The moment a page is asked about: ``?at=YYYY-MM-DDTHH:MM`` (UTC unless it says) or
-    ``?at=YYYY-MM-DD`` (the end of that day, UTC); now without it. :class:`ValueError` with
-    a message for people when it is neither."""
+    ``?at=YYYY-MM-DD`` (the end of that day, UTC); without it, :func:`default_moment`.
+    :class:`ValueError` with a message for people when it is neither."""
     text = request.GET.get("at", "").strip()
     if not text:
-        return timezone.now()
+        return default_moment(organisation)
     try:
         if "T" in text:
             moment = datetime.fromisoformat(text)
@@ -137,7 +146,7 @@ def directives(request: HttpRequest, organisation_id: int) -> HttpResponse:
     ``?at=``)."""
     organisation = organisation_or_404(organisation_id)
     try:
-        now = moment_asked(request)
+        now = moment_asked(request, organisation)
     except ValueError as error:
         return bad_moment(request, organisation, str(error))
     names = data.body_names(organisation)
@@ -160,7 +169,7 @@ def directive(request: HttpRequest, organisation_id: int, directive_id: int) -> 
     and each addressee's standing now (or at ``?at=``) with the reason."""
     found = _directive(organisation_id, directive_id)
     try:
-        now = moment_asked(request)
+        now = moment_asked(request, found.organisation)
     except ValueError as error:
         return bad_moment(request, found.organisation, str(error))
     context = {

@@ -7,8 +7,9 @@ force then decide, and a file that no longer verifies shows as not authentic.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from smolny.councils.models import Council, Organ, Organisation
 from smolny.councils.models.dated import valid_at
@@ -25,6 +26,7 @@ from smolny.federation.models import (
     Unit,
 )
 from smolny.rules.authority import Standing, Status
+from smolny.web.templatetags.smolny_dates import when
 
 BADGES = {
     Status.BINDING: "ok",
@@ -62,6 +64,24 @@ class StandingRow:
     also: tuple[str, ...]
 
 
+_REF = re.compile(r"\b(?:council|organ|unit):\d+\b")
+_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[+-]\d{2}:\d{2}|Z)?")
+
+
+def readable(reason: str, names: dict[str, str]) -> str:
+    """A rule's reason for people: bodies by name instead of ``organ:17``, moments as the
+    pages date them (dual before 1918) instead of ISO text."""
+
+    def moment(match: re.Match[str]) -> str:
+        try:
+            value = datetime.fromisoformat(match.group(0))
+        except ValueError:
+            return match.group(0)
+        return when(value if value.tzinfo else value.replace(tzinfo=UTC))
+
+    return _MOMENT.sub(moment, _REF.sub(lambda m: names.get(m.group(0), m.group(0)), reason))
+
+
 def standing_rows(standings: tuple[Standing, ...], names: dict[str, str]) -> list[StandingRow]:
     return [
         StandingRow(
@@ -69,8 +89,8 @@ def standing_rows(standings: tuple[Standing, ...], names: dict[str, str]) -> lis
             names.get(s.addressee, s.addressee),
             s.status.value,
             BADGES[s.status],
-            s.reason,
-            s.also,
+            readable(s.reason, names),
+            tuple(readable(a, names) for a in s.also),
         )
         for s in standings
     ]
@@ -111,9 +131,14 @@ class ActRow:
     note: str
 
 
+AFTER_ISSUE = timedelta(hours=1)
+"""The directive page also shows the standings an hour after issue (as the replay does)."""
+
+
 @dataclass(frozen=True)
 class DirectiveDetail:
     row: DirectiveRow
+    on_issue: DirectiveRow
     issuer: str
     signer_key: str | None
     signer: str | None
@@ -148,6 +173,7 @@ def directive_detail(directive: Directive, at: datetime) -> DirectiveDetail:
     ]
     return DirectiveDetail(
         row=directive_row(directive, at, names),
+        on_issue=directive_row(directive, directive.issued_at + AFTER_ISSUE, names),
         issuer=f"{directive.issuer.name} ({directive.issuer.council.name})",
         signer_key=signer_key,
         signer=signer,

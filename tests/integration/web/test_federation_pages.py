@@ -8,7 +8,7 @@ executive and the commissariat; bad input gets a 400 and anonymous callers the s
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -84,9 +84,15 @@ def test_directive_pages_show_the_authority_rules_statuses(browser_client: Clien
     def page(directive: Directive, moment: datetime) -> dict[str, str]:
         answer = browser_client.get(f"/o/{org}/directives/{directive.pk}/?at={at(moment)}")
         assert answer.status_code == 200
-        shown = shown_standings(answer.content.decode())
+        html = answer.content.decode()
+        now, _, on_issue = html.partition('<ul class="standings on-issue">')
+        shown = shown_standings(now)
         rules = {s.addressee: s.status.value for s in directive_standings(directive, moment)}
         assert shown == rules
+        after = directive.issued_at + timedelta(hours=1)
+        assert shown_standings(on_issue) == {
+            s.addressee: s.status.value for s in directive_standings(directive, after)
+        }
         return shown
 
     assert page(order, d(3, 2, 12)) == {ref(w.volhynian): "binding", ref(w.junkers): "binding"}
@@ -110,6 +116,11 @@ def test_directive_pages_show_the_authority_rules_statuses(browser_client: Clien
     assert "Volhynian Regiment" in html
     assert "Vladimir Junker School" in html
     assert html.count('class="standing"') == 2 + 2 + 1
+    # Reasons name the bodies, not their ids.
+    reasons = re.findall(r"</strong>: ([^<]*)", html)
+    assert len(reasons) == 5
+    assert not any(re.search(r"(council|organ|unit):\d", r) for r in reasons), reasons
+    assert any(w.soviet.name in r for r in reasons)
     assert "vetoed" in html
     assert "countermanded" in html
     # The detail page names the signer's key, and the signature's check.
