@@ -93,7 +93,7 @@ def _deputies(constituency: Constituency, at: datetime) -> list[dict[str, Any]]:
     ]
 
 
-def _petitions(constituencies: list[Constituency], member: Member | None) -> list[PetitionView]:
+def _petitions(constituencies: Any, member: Member | None) -> list[PetitionView]:
     petitions = (
         RecallPetition.objects.filter(
             status=RecallPetition.OPEN, mandate__constituency__in=constituencies
@@ -109,9 +109,7 @@ def _petitions(constituencies: list[Constituency], member: Member | None) -> lis
     return views
 
 
-def _votes(
-    constituencies: list[Constituency], member: Member | None, *, closed: bool
-) -> list[RecallVoteView]:
+def _votes(constituencies: Any, member: Member | None, *, closed: bool) -> list[RecallVoteView]:
     votes = RecallVote.objects.filter(
         petition__mandate__constituency__in=constituencies, closed_at__isnull=not closed
     ).select_related(
