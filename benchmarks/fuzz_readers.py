@@ -115,8 +115,13 @@ class Edit:
     token: str
 
 
+MAX_INPUT = 400_000
+"""Characters an input is cut to: past the csv module's field limit, short of megabytes."""
+
+
 def apply(text: str, edits: list[Edit]) -> str:
     for edit in edits:
+        text = text[:MAX_INPUT]
         at = int(edit.where * len(text))
         if edit.op == "insert":
             text = text[:at] + edit.token + text[at:]
@@ -138,7 +143,7 @@ def apply(text: str, edits: list[Edit]) -> str:
                 else:  # repeat_line
                     lines[i:i] = [lines[i]] * edit.span
             text = "".join(lines)
-    return text
+    return text[:MAX_INPUT]
 
 
 def texts(seeds: tuple[str, ...], tokens: tuple[str, ...]) -> st.SearchStrategy[str]:
@@ -387,7 +392,7 @@ def check_world_input(case: tuple[str, Any]) -> str:
 # ---- running ----------------------------------------------------------------------------
 
 
-PATIENCE = 10.0
+PATIENCE = 60.0
 """Seconds one input may take: a reader that takes longer has hung (a finding too)."""
 
 
@@ -503,7 +508,10 @@ def main(argv: list[str] | None = None) -> int:
             tally = fuzz(check, inputs, seconds=args.minutes * 60, first_seed=args.seed)
         except Exception:
             print(f"!! {reader}: an input broke the reader's promise:", flush=True)
-            traceback.print_exc()
+            report = traceback.format_exc()
+            if len(report) > 40_000:  # the input's repr may be long: keep both ends
+                report = report[:20_000] + "\n[... cut ...]\n" + report[-20_000:]
+            print(report, flush=True)
             return 1
         print(
             f"{reader}: {tally.tried:,} inputs in {tally.seconds:.0f} s "
