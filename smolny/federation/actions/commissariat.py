@@ -102,7 +102,10 @@ def record_decision(
             tally = dataclasses.replace(tally, seated=seated(body, at))
         except ValueError as error:
             raise ActionError(f"tally for {motion!r}: {error}") from None
-    outcome = decide(tally, rule)
+    try:
+        outcome = decide(tally, rule)
+    except ValueError as error:  # e.g. a casting vote the rule does not give the chair
+        raise ActionError(f"tally for {motion!r}: {error}") from None
     return Decision.objects.create(
         organisation=organisation,
         body=body_ref(body),
