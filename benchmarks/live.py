@@ -15,6 +15,16 @@ Usage::
     python benchmarks/live.py                      # SQLite, print the table
     python benchmarks/live.py --database postgres  # two workers on PostgreSQL
     python benchmarks/live.py --write              # both, recorded in benchmarks/RESULTS.md
+    python benchmarks/live.py --votes [--write]    # votes in a sitting (below)
+
+``--votes`` measures what a sitting sees: a sitting of 105 deputies is built in the server's
+database (``tests/session_seed.py``), 1,500 streams of a signed-in user follow the
+organisation's channel ``organisation:<id>`` (as the chair console, the deputy views and the
+projector do), a named vote is opened, and the checked-in deputies' votes are cast one at a
+time through the HTTP API (``POST /api/votes/<id>/named``, the secretary recording each, which
+goes through the same ``cast_vote`` action as the deputy view). The clock starts when the
+server has accepted the vote (its ``201`` answer has been read) and stops, per stream, when the
+vote's ``cast_vote`` event has been read; the time from sending the request is reported too.
 """
 
 from __future__ import annotations
@@ -31,6 +41,7 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -55,11 +66,13 @@ EVENT = re.compile(rb'data: \{"n":(\d+)\}')
 
 
 async def open_stream(
-    host: str, port: int, path: str
+    host: str, port: int, path: str, cookie: str = ""
 ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
     reader, writer = await asyncio.open_connection(host, port)
+    extra = f"Cookie: {cookie}\r\n" if cookie else ""
     writer.write(
-        f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept: text/event-stream\r\n\r\n".encode()
+        f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept: text/event-stream\r\n"
+        f"{extra}\r\n".encode()
     )
     await writer.drain()
     status = await reader.readline()
@@ -167,6 +180,266 @@ async def measure(server: LiveServer, streams: int, events: int, gap: float) -> 
     }
 
 
+# Votes in a sitting ------------------------------------------------------------------------
+
+VOTES_BEGIN = "<!-- BEGIN live-votes (written by benchmarks/live.py --votes) -->"
+VOTES_END = "<!-- END live-votes -->"
+CAST = re.compile(rb'"action":"cast_vote","payload":\{[^}]*?"member":"([^"]+)"')
+PER_WORKS = 35
+"""Deputies from each of the seed's three works: 105 seated, 101 of them in the hall."""
+
+
+def seed_sitting(server: LiveServer) -> dict[str, Any]:
+    """The seed's sitting, built by a separate process in the server's database."""
+    import subprocess
+
+    from tests.e2e.conftest import server_environment
+
+    env = server_environment(
+        Path(tempfile.gettempdir()),
+        SMOLNY_DATABASE_URL=server.extra["database_url"],
+        DJANGO_SETTINGS_MODULE="smolny.settings",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.session_seed", "bench-", str(PER_WORKS)],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        timeout=600,
+        capture_output=True,
+        text=True,
+    )
+    answer: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return answer
+
+
+def session_cookie(server: LiveServer, username: str, password: str) -> str:
+    """Sign in through the API as a browser does; the ``Cookie`` header of the session."""
+    import http.cookiejar
+    import urllib.request
+
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    with opener.open(server.url("/api/auth/csrf")) as answer:
+        token = json.loads(answer.read())["csrf_token"]
+    login = urllib.request.Request(
+        server.url("/api/auth/login"),
+        data=json.dumps({"username": username, "password": password}).encode(),
+        headers={
+            "Content-Type": "application/json",
+            "X-CSRFToken": token,
+            "Referer": server.base + "/",
+        },
+    )
+    with opener.open(login) as answer:
+        assert answer.status == 200
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+async def post_json(
+    host: str, port: int, path: str, body: dict[str, Any], token: str
+) -> tuple[float, float, bytes]:
+    """POST *body*; (time sent, time the answer was read, answer)."""
+    data = json.dumps(body).encode()
+    reader, writer = await asyncio.open_connection(host, port)
+    started = time.perf_counter()
+    writer.write(
+        f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\nAuthorization: Bearer {token}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n"
+        f"Connection: close\r\n\r\n".encode()
+        + data
+    )
+    await writer.drain()
+    answer = await reader.read()
+    accepted = time.perf_counter()
+    writer.close()
+    return started, accepted, answer
+
+
+async def read_votes(
+    reader: asyncio.StreamReader,
+    ready: asyncio.Event,
+    arrivals: dict[str, list[float]],
+    expected: int,
+) -> None:
+    """Like :func:`read_stream`, for ``cast_vote`` events (by the voter's roll number)."""
+    seen = 0
+    pending = b""
+    while seen < expected:
+        data = await reader.read(65536)
+        if not data:
+            raise RuntimeError("a stream closed early")
+        now = time.perf_counter()
+        pending += data
+        if not ready.is_set() and b"event: ready" in pending:
+            ready.set()
+        end = pending.rfind(b"\n\n")
+        if end < 0:
+            continue
+        complete, pending = pending[: end + 2], pending[end + 2 :]
+        for match in CAST.finditer(complete):
+            arrivals.setdefault(match.group(1).decode(), []).append(now)
+            seen += 1
+
+
+async def measure_votes(
+    server: LiveServer, sitting: dict[str, Any], streams: int, gap: float
+) -> dict[str, float]:
+    host, port = "127.0.0.1", int(server.base.rsplit(":", 1)[1])
+    token = sitting["token"]
+    cookie = session_cookie(server, "bench-secretary", sitting["password"])
+    _, _, answer = await post_json(
+        host,
+        port,
+        f"/api/agenda/{sitting['item']}/votes",
+        {"motion": "M1", "method": "roll call"},
+        token,
+    )
+    head, _, body = answer.partition(b"\r\n\r\n")
+    if b" 201 " not in head.split(b"\r\n", 1)[0]:
+        raise RuntimeError(f"the vote did not open: {answer[:300]!r}")
+    vote_id = json.loads(body)["id"]
+    voters = sitting["present"]
+    path = f"/live/organisation:{sitting['organisation']}"
+    connected = time.perf_counter()
+    opened = []
+    for start in range(0, streams, 100):
+        opened += await asyncio.gather(
+            *(
+                open_stream(host, port, path, cookie)
+                for _ in range(start, min(streams, start + 100))
+            )
+        )
+    readies = [asyncio.Event() for _ in opened]
+    arrivals: dict[str, list[float]] = {}
+    readers = [
+        asyncio.create_task(read_votes(r, ready, arrivals, len(voters)))
+        for (r, _), ready in zip(opened, readies, strict=True)
+    ]
+    await asyncio.wait_for(asyncio.gather(*(e.wait() for e in readies)), 120)
+    connect_seconds = time.perf_counter() - connected
+    sent: dict[str, float] = {}
+    accepted: dict[str, float] = {}
+    roll_numbers: list[str] = []
+    for member in voters:
+        started, done, answer = await post_json(
+            host, port, f"/api/votes/{vote_id}/named", {"member": member, "choice": "for"}, token
+        )
+        if b" 201 " not in answer.split(b"\r\n", 1)[0]:
+            raise RuntimeError(f"vote refused: {answer[:300]!r}")
+        # the event names the voter by roll number; find it from the arrivals' keys
+        deadline = time.perf_counter() + 30
+        while True:
+            fresh = [k for k in arrivals if k not in sent and len(arrivals[k]) >= streams]
+            if fresh:
+                break
+            if time.perf_counter() > deadline:
+                raise RuntimeError(f"the vote of member {member} did not reach every stream")
+            await asyncio.sleep(0.001)
+        key = fresh[0]
+        sent[key], accepted[key] = started, done
+        roll_numbers.append(key)
+        await asyncio.sleep(gap)
+    await asyncio.wait_for(asyncio.gather(*readers), 30)
+    for _, writer in opened:
+        writer.close()
+    last = [max(arrivals[k]) - accepted[k] for k in roll_numbers]
+    from_sent = [max(arrivals[k]) - sent[k] for k in roll_numbers]
+    every = [t - accepted[k] for k in roll_numbers for t in arrivals[k]]
+    return {
+        "votes": len(roll_numbers),
+        "connect": connect_seconds,
+        "last_p50": statistics.median(last),
+        "last_p99": percentile(last, 99),
+        "last_max": max(last),
+        "sent_p50": statistics.median(from_sent),
+        "sent_p99": percentile(from_sent, 99),
+        "all_p50": statistics.median(every),
+        "all_p99": percentile(every, 99),
+    }
+
+
+def run_votes(database: str, streams: int, gap: float) -> dict[str, float]:
+    with tempfile.TemporaryDirectory(prefix="smolny-live-bench-") as directory:
+        if database == "sqlite":
+            server = start_sqlite_server(Path(directory))
+            try:
+                return asyncio.run(measure_votes(server, seed_sitting(server), streams, gap))
+            finally:
+                server.stop()
+        from smolny.testing.postgres import ThrowawayPostgres
+
+        with ThrowawayPostgres() as postgres:
+            server = start_postgres_server(Path(directory), postgres.url, workers=2)
+            try:
+                return asyncio.run(measure_votes(server, seed_sitting(server), streams, gap))
+            finally:
+                server.stop()
+
+
+def votes_table(rows: dict[str, dict[str, float]], streams: int) -> str:
+    def ms(seconds: float) -> str:
+        return f"{seconds * 1000:,.1f} ms"
+
+    lines = [
+        "| server | streams | votes | accepted → last stream p50 | p99 | max |"
+        " request sent → last stream p50 | p99 | every arrival p50 | p99 |"
+        " connecting all streams |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    names = {
+        "sqlite": "`smolny serve`, SQLite, 1 process (in-process broker)",
+        "postgres": "uvicorn, PostgreSQL, 2 workers (LISTEN/NOTIFY)",
+    }
+    for database, r in rows.items():
+        lines.append(
+            f"| {names[database]} | {streams:,} | {int(r['votes'])} | {ms(r['last_p50'])} | "
+            f"{ms(r['last_p99'])} | {ms(r['last_max'])} | {ms(r['sent_p50'])} | "
+            f"{ms(r['sent_p99'])} | {ms(r['all_p50'])} | {ms(r['all_p99'])} | "
+            f"{r['connect']:.1f} s |"
+        )
+    return "\n".join(lines)
+
+
+def write_votes(text: str, gap: float) -> None:
+    cpu = os.cpu_count()
+    section = "\n".join(
+        [
+            VOTES_BEGIN,
+            "## Live: votes in a sitting, 1,500 event streams on its organisation's channel",
+            "",
+            f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+            f"- machine: {cpu} cores, {platform.system()} {platform.release()},"
+            f" Python {platform.python_version()}; the clients run on the same machine"
+            " (loopback) and it was shared with other work while measured",
+            f"- command: `python benchmarks/live.py --votes --write` (a named roll call in a"
+            f" sitting of {3 * PER_WORKS} deputies; each deputy in the hall votes once, one"
+            f" vote at a time, {gap * 1000:.0f} ms apart)",
+            "- measure: per vote, from the moment the server's `201` answer to the vote has"
+            " been read (the vote accepted and committed) to the moment the last of the"
+            " streams has read its `cast_vote` event (issue 6's target: p99 under 1 s); the"
+            " same from just before the request was sent; and every single arrival",
+            "- the streams are a signed-in user's, on `organisation:<id>`, the channel the"
+            " chair console, deputy views and projector follow; each event is the action's"
+            " journal entry as published on commit",
+            "",
+            text,
+            "",
+            VOTES_END,
+        ]
+    )
+    current = RESULTS.read_text()
+    if VOTES_BEGIN in current:
+        head, rest = current.split(VOTES_BEGIN, 1)
+        current = head + section + rest.split(VOTES_END, 1)[1]
+    elif END in current:
+        head, rest = current.split(END, 1)
+        current = head + END + "\n\n" + section + rest
+    else:
+        current = current.rstrip("\n") + "\n\n" + section + "\n"
+    RESULTS.write_text(current)
+
+
 def run(database: str, streams: int, events: int, gap: float) -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix="smolny-live-bench-") as directory:
         if database == "sqlite":
@@ -214,7 +487,20 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=100)
     parser.add_argument("--gap", type=float, default=0.05, help="seconds between events")
     parser.add_argument("--write", action="store_true", help="record in benchmarks/RESULTS.md")
+    parser.add_argument(
+        "--votes", action="store_true", help="votes in a sitting on its organisation's channel"
+    )
     args = parser.parse_args()
+    if args.votes:
+        databases = (
+            ["sqlite", "postgres"] if args.write or args.database == "both" else [args.database]
+        )
+        rows = {db: run_votes(db, args.streams, args.gap) for db in databases}
+        text = votes_table(rows, args.streams)
+        print(text)
+        if args.write:
+            write_votes(text, args.gap)
+        return
     databases = ["sqlite", "postgres"] if args.write or args.database == "both" else [args.database]
     rows = {db: run(db, args.streams, args.events, args.gap) for db in databases}
     text = table(rows, args.streams, args.events)

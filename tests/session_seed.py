@@ -32,9 +32,10 @@ WORKS = ("Putilov works", "Obukhov works", "Izhora works")
 FRACTIONS = ("Bolsheviks", "Mensheviks", "Socialist Revolutionaries")
 
 
-def seed(now: datetime | None = None, *, prefix: str = "") -> dict[str, Any]:
+def seed(now: datetime | None = None, *, prefix: str = "", per_works: int = 3) -> dict[str, Any]:
     """Build the sitting; *prefix* goes before every user name and the organisation's name, so
-    that several seeds can share one database (a browser test server)."""
+    that several seeds can share one database (a browser test server). *per_works* deputies
+    come from each works (its roll is ten times that): the live benchmark seats more."""
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
@@ -48,7 +49,7 @@ def seed(now: datetime | None = None, *, prefix: str = "") -> dict[str, Any]:
     now = now or timezone.now()
     start = now - timedelta(days=3)
     frame = make_frame(
-        dict.fromkeys(WORKS, 30),
+        dict.fromkeys(WORKS, 10 * per_works),
         at=start,
         per=10,
         name=f"{prefix}Vyborg",
@@ -60,7 +61,7 @@ def seed(now: datetime | None = None, *, prefix: str = "") -> dict[str, Any]:
     for works, fraction_name in zip(WORKS, FRACTIONS, strict=True):
         fraction = actions.create_fraction(sys, frame.council, fraction_name, at=start)
         election = actions.open_election(sys, frame.constituencies[works], at=start)
-        winners = frame.members[works][:3]
+        winners = frame.members[works][:per_works]
         actions.record_election_result(sys, election, winners, at=start)
         deputies[works] = [
             actions.seat_deputy(sys, election, m, fraction=fraction, at=start) for m in winners
@@ -90,9 +91,13 @@ def seed(now: datetime | None = None, *, prefix: str = "") -> dict[str, Any]:
     ]
     people = {"chair": chair_mandate.member}
     people.update({f"deputy{i}": m.member for i, m in enumerate(voters, 1)})
-    observer = Member.objects.filter(constituency=frame.constituencies[WORKS[1]]).order_by(
-        "external_id"
-    )[20]
+    # the last on the roll of the second works: never among its deputies (the first ones)
+    observer = (
+        Member.objects.filter(constituency=frame.constituencies[WORKS[1]])
+        .order_by("-external_id")
+        .first()
+    )
+    assert observer is not None
     people["observer"] = observer
     for username, member in people.items():
         user = users.create_user(prefix + username, password=PASSWORD)
@@ -106,7 +111,7 @@ def seed(now: datetime | None = None, *, prefix: str = "") -> dict[str, Any]:
         at=start,
     )
     others = [m.member for ms in deputies.values() for m in ms if m not in voters]
-    arriving = others  # the chair and the four others: 5 of 9, more than half
+    arriving = others  # the chair and the others: 5 of 9 (more than half; with more seated too)
     assert chair_mandate.member in arriving
     session.check_in(sys, sitting, arriving, at=now - timedelta(minutes=30))
     session.open_session(sys, sitting, chair=chair_mandate.member, at=now - timedelta(minutes=30))
@@ -134,6 +139,7 @@ def seed(now: datetime | None = None, *, prefix: str = "") -> dict[str, Any]:
         "names": {u: m.name for u, m in people.items()},
         "mandates": {f"deputy{i}": m.pk for i, m in enumerate(voters, 1)},
         "electors": [m.pk for m in roll if m.pk != recalled.member_id],
+        "present": [m.pk for m in arriving],
     }
 
 
@@ -143,7 +149,9 @@ def main() -> None:
     import django
 
     django.setup()
-    print(json.dumps(seed(prefix=sys.argv[1] if len(sys.argv) > 1 else "")))
+    prefix = sys.argv[1] if len(sys.argv) > 1 else ""
+    per_works = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    print(json.dumps(seed(prefix=prefix, per_works=per_works)))
 
 
 if __name__ == "__main__":
