@@ -5,8 +5,9 @@ Every button is a form posted with its CSRF token to a view that calls one recal
 user is the member (or a secretary) and that the member is on the deputy's roll, so the
 page never decides who may do what, it only offers what the member could do. A refused
 action comes back as the portal with the action's reason and a 4xx status; an accepted one
-redirects to the portal (post/redirect/get). The recall section re-reads itself on each live
-event of the organisation, so signatures and ballots of others appear without a reload.
+redirects to the portal (post/redirect/get). The portal's body re-reads itself on each live
+event of the organisation that concerns rolls, mandates, elections or recall (the filter is
+on the element's ``hx-trigger``), so signatures and ballots of others appear without a reload.
 
 Members vote on a recall here; a by-election is shown with its state and result, as the
 secretary enters or counts it (no member ballot for by-elections exists among the actions).
