@@ -18,6 +18,11 @@ urlpatterns: list[URLPattern] = [
         name="directive",
     ),
     path(
+        "o/<int:organisation_id>/directives/<int:directive_id>/countersign",
+        federation.countersign,
+        name="directive-countersign",
+    ),
+    path(
         "o/<int:organisation_id>/directives/<int:directive_id>/signed",
         federation.directive_file,
         name="directive-file",

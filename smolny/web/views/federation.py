@@ -1,26 +1,32 @@
 """Congresses (member councils, delegates, credentials, central executive, commissariat) and
 directives (text, issuer, signer key, each addressee's standing, the signed file).
 
-Read-only pages: the federation's changes of state are made through the actions (and the API);
-these pages show what the rules make of the record at the moment they are asked.
+The pages show what the rules make of the record at the moment they are asked; the one change
+they offer is a countersignature (to the organisation's secretary), made through the action.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from smolny.councils.models import Constituency, Council, Organisation
+from smolny.councils.actions import ActionError, NotAllowed, PermissionDenied
+from smolny.councils.models import Constituency, Council, Organ, Organisation
 from smolny.councils.models.dated import valid_at
 from smolny.councils.queries import seats_at
-from smolny.federation.models import Directive
+from smolny.federation import actions as fed
+from smolny.federation.models import Directive, DirectiveAct
 from smolny.federation.queries import export_text
-from smolny.web.access import organisation_or_404
+from smolny.web.access import is_secretary, organisation_or_404
 from smolny.web.views import federation_data as data
 from smolny.web.views import timeline_data
 
@@ -172,12 +178,78 @@ def directive(request: HttpRequest, organisation_id: int, directive_id: int) -> 
         now = moment_asked(request, found.organisation)
     except ValueError as error:
         return bad_moment(request, found.organisation, str(error))
+    return _directive_page(request, found, now)
+
+
+def countersigning_organs(directive: Directive) -> list[Organ]:
+    """Organs that could countersign *directive* now: of its organisation, with a key in
+    force, not its issuer, not having countersigned it already (the action checks again)."""
+    done = set(
+        directive.acts.filter(kind=DirectiveAct.COUNTERSIGNATURE).values_list("body", flat=True)
+    )
+    organs = (
+        Organ.objects.filter(
+            council__organisation=directive.organisation_id, keys__end__isnull=True
+        )
+        .exclude(pk=directive.issuer_id)
+        .select_related("council")
+        .order_by("council__name", "name")
+        .distinct()
+    )
+    return [o for o in organs if f"organ:{o.pk}" not in done]
+
+
+def _directive_page(
+    request: HttpRequest, found: Directive, now: datetime, *, error: str = "", status: int = 200
+) -> HttpResponse:
+    secretary = is_secretary(request.user, found.organisation)
     context = {
         "organisation": found.organisation,
         "detail": data.directive_detail(found, now),
         "now": now,
+        "countersigners": countersigning_organs(found) if secretary else [],
+        "error": error,
     }
-    return render(request, "web/federation/directive.html", context)
+    return render(request, "web/federation/directive.html", context, status=status)
+
+
+def refusal_status(error: ActionError) -> int:
+    """403 when the person may not, 409 when the record's state forbids it, else 400."""
+    if isinstance(error, PermissionDenied):
+        return 403
+    if isinstance(error, NotAllowed):
+        return 409
+    return 400
+
+
+@login_required
+@require_POST
+def countersign(request: HttpRequest, organisation_id: int, directive_id: int) -> HttpResponse:
+    """An organ countersigns the directive now, through the action (which checks that the
+    person is the organisation's secretary and signs with the organ's key in force)."""
+    found = _directive(organisation_id, directive_id)
+    raw = request.POST.get("organ", "").strip()
+    organ = None
+    if raw.isdigit() and len(raw) < 12:
+        organ = Organ.objects.filter(
+            pk=int(raw), council__organisation=found.organisation_id
+        ).first()
+    if organ is None:
+        message = _("Choose the organ that countersigns.")
+        return _directive_page(request, found, timezone.now(), error=message, status=400)
+    try:
+        act = fed.countersign_directive(request.user, found, organ)
+    except ActionError as error:
+        return _directive_page(
+            request, found, timezone.now(), error=str(error), status=refusal_status(error)
+        )
+    messages.success(
+        request, _("%(organ)s has countersigned the directive.") % {"organ": organ.name}
+    )
+    # Shown as the rules stand from the countersignature on (in the 1917 world the page
+    # would otherwise read the record's end, before it).
+    page = reverse("directive", args=[found.organisation_id, found.pk])
+    return redirect(f"{page}?{urlencode({'at': act.at.astimezone(UTC).isoformat()})}")
 
 
 @login_required

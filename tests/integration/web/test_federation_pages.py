@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from smolny.councils import actions
-from smolny.councils.models import Council
+from smolny.councils.models import Council, JournalEntry
 from smolny.federation import actions as fed
 from smolny.federation.models import Directive, OrganKey
 from smolny.federation.queries import directive_standings, export_text
@@ -248,3 +248,51 @@ def test_congress_page_shows_delegates_credentials_executive_and_commissariat(
     assert "removed by the appointing body" in history
     listing = browser_client.get(f"/o/{org.pk}/congresses/").content.decode()
     assert f"/o/{org.pk}/congresses/{congress.pk}/" in listing
+
+
+def test_countersigning_from_the_directive_page(browser_client: Client) -> None:
+    """The MRC's rule: the Staff's directive binds the regiment once the MRC countersigns;
+    only the secretary may, the issuer may not countersign its own, and a refusal writes
+    nothing."""
+    w = petrograd()
+    org = w.soviet.organisation
+    fed.set_authority_rule(SYS, "countersignature", w.mrc, at=d(10, 22, 0))
+    directive = fed.issue_directive(
+        SYS, w.staff, "Hold the bridges.", [w.pavlovsky], domain="military", at=d(10, 22, 9)
+    )
+    page = f"/o/{org.pk}/directives/{directive.pk}/"
+    acts = JournalEntry.objects.count
+
+    # A reader who is not the secretary sees no form, and a forged post is refused.
+    assert "countersign" not in browser_client.get(page).content.decode().split("<h2>")[0]
+    assert 'name="organ"' not in browser_client.get(page).content.decode()
+    before = acts()
+    refused = browser_client.post(page + "countersign", {"organ": w.mrc.pk})
+    assert refused.status_code == 403
+    assert acts() == before
+    assert not directive.acts.exists()
+
+    secretary = get_user_model().objects.create_user("secretary", password="pw-secretary-1917")
+    actions.appoint_secretary(SYS, org, secretary)
+    client = Client()
+    client.force_login(secretary)
+    form = client.get(page).content.decode()
+    assert f'<option value="{w.mrc.pk}">' in form
+    assert f'<option value="{w.staff.pk}">' not in form  # the issuer
+    assert client.post(page + "countersign", {"organ": "x"}).status_code == 400
+    own = client.post(page + "countersign", {"organ": w.staff.pk})
+    assert own.status_code == 409
+    assert "does not countersign its own directive" in own.content.decode()
+    assert acts() == before + 1  # the secretary's appointment only
+
+    done = client.post(page + "countersign", {"organ": w.mrc.pk})
+    assert done.status_code == 302
+    after = client.get(done["Location"]).content.decode()
+    assert "has countersigned the directive" in after
+    assert shown_standings(after.partition('<ul class="standings on-issue">')[0]) == {
+        ref(w.pavlovsky): "binding"
+    }
+    assert directive.acts.get().kind == "countersignature"
+    assert JournalEntry.objects.order_by("-pk").first().action == "countersign_directive"
+    # Countersigned once: the MRC is no longer offered.
+    assert f'<option value="{w.mrc.pk}">' not in after
