@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from smolny.councils.actions import ActionError, PermissionDenied
@@ -28,6 +29,12 @@ from smolny.councils.models import Member, Session, Vote
 from smolny.web.access import current_member
 from smolny.web.views import session_state as state
 from smolny.web.views.session_http import BadForm, form_int, form_text, session_page, status_of
+
+ANSWERS = {
+    "for": gettext_lazy("for"),
+    "against": gettext_lazy("against"),
+    "abstain": gettext_lazy("abstained"),
+}
 
 
 def context(request: HttpRequest, session: Session, **extra: Any) -> dict[str, Any]:
@@ -114,7 +121,7 @@ def step(request: HttpRequest, session_id: int, name: str) -> HttpResponse:
                 done = _("Your ballot is cast.")
             else:
                 cast_vote(request.user, vote, member, choice)
-                done = _("Your vote is recorded: %(choice)s.") % {"choice": _(choice)}
+                done = _("Your vote is recorded: %(choice)s.") % {"choice": ANSWERS[choice]}
     except ActionError as error:
         page = context(request, session, refusal=str(error))
         template = "_deputy_panel.html" if request.headers.get("HX-Request") else "deputy.html"
