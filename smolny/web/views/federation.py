@@ -82,7 +82,7 @@ def congress(request: HttpRequest, organisation_id: int, congress_id: int) -> Ht
             executive.organ.name,
             executive.organ.kind,
             timeline_data.organ_counts(executive.organ, now),
-            f"{executive.organ.name}: seats by fraction",
+            _("%(organ)s: seats by fraction") % {"organ": executive.organ.name},
         )
     context = {
         "organisation": organisation,

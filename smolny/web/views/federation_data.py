@@ -8,6 +8,7 @@ force then decide, and a file that no longer verifies shows as not authentic.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -39,12 +40,17 @@ BADGES = {
 
 
 def body_names(organisation: Organisation) -> dict[str, str]:
-    """Every body of *organisation* by its rules' name (``"organ:3"`` → "Presidium, ...")."""
+    """Every body of *organisation* by its rules' name (``"organ:3"`` → its name; with its
+    council's in brackets when another organ has the same name, as every council's plenum)."""
     names = {f"council:{pk}": name for pk, name in organisation.councils.values_list("pk", "name")}
-    for pk, name, council in Organ.objects.filter(council__organisation=organisation).values_list(
-        "pk", "name", "council__name"
-    ):
-        names[f"organ:{pk}"] = f"{name} ({council})"
+    organs = list(
+        Organ.objects.filter(council__organisation=organisation).values_list(
+            "pk", "name", "council__name"
+        )
+    )
+    repeated = Counter(name for _, name, _ in organs)
+    for pk, name, council in organs:
+        names[f"organ:{pk}"] = name if repeated[name] == 1 else f"{name} ({council})"
     names |= {
         f"unit:{pk}": name
         for pk, name in Unit.objects.filter(organisation=organisation).values_list("pk", "name")
