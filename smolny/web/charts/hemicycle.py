@@ -23,6 +23,10 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from smolny.web.charts.layout import hemicycle_layout
 from smolny.web.charts.svg import check_colour, check_id, esc, ink_on, num, open_svg
 
@@ -41,13 +45,14 @@ class SeatState(enum.StrEnum):
     RESERVED = "reserved"
 
 
-STATE_LABELS: dict[SeatState, str] = {
-    SeatState.FOR: "for",
-    SeatState.AGAINST: "against",
-    SeatState.ABSTAIN: "abstained",
-    SeatState.ABSENT: "absent",
-    SeatState.VACANT: "vacant",
-    SeatState.RESERVED: "reserved",
+# Lazy: each label is translated when a chart is drawn, into the language of the request.
+STATE_LABELS: dict[SeatState, str | Promise] = {
+    SeatState.FOR: gettext_lazy("for"),
+    SeatState.AGAINST: gettext_lazy("against"),
+    SeatState.ABSTAIN: gettext_lazy("abstained"),
+    SeatState.ABSENT: gettext_lazy("absent"),
+    SeatState.VACANT: gettext_lazy("vacant"),
+    SeatState.RESERVED: gettext_lazy("reserved"),
 }
 
 # Fill and pattern per state: distinguishable in grey (solid, cross-hatch, stripes, dots,
@@ -150,11 +155,16 @@ def hemicycle_svg(
     seats = assign_seats(fractions, vacant, states)
     positions = hemicycle_layout(len(seats))
     total = len(seats)
+    vacant_word = _("vacant")
     if description is None:
         parts = [f"{f.name} {f.seats}" for f in fractions]
         if vacant:
-            parts.append(f"vacant {vacant}")
-        description = f"{total} seats: " + ", ".join(parts) + "." if parts else "No seats."
+            parts.append(f"{vacant_word} {vacant}")
+        description = (
+            _("%(total)s seats: %(parts)s.") % {"total": total, "parts": ", ".join(parts)}
+            if parts
+            else _("No seats.")
+        )
         if states:
             tally = Counter(s.state for s in seats if s.state is not None)
             description += " " + ", ".join(
@@ -190,8 +200,9 @@ def hemicycle_svg(
 
     out = [open_svg(prefix, width, height, title, description), "<defs>", *defs, "</defs>"]
     out.append('<g class="seats">')
+    seat_word = esc(_("Seat"))
     for seat, place in zip(seats, positions, strict=True):
-        label = seat.fraction or "vacant"
+        label = seat.fraction or vacant_word
         if seat.state is not None and seat.state is not SeatState.VACANT:
             label += f": {STATE_LABELS[seat.state]}"
         state_attr = seat.state.value if seat.state is not None else ""
@@ -200,7 +211,8 @@ def hemicycle_svg(
             f'data-fraction="{esc(seat.fraction)}" data-state="{state_attr}" '
             f'cx="{num(cx + place.x * SCALE)}" cy="{num(cy - place.y * SCALE)}" '
             f'r="{num(place.radius * SCALE)}" fill="{fill_of(seat.fraction, seat.state)}" '
-            f"{stroke_of(seat.state)}><title>Seat {seat.number}, {esc(label)}</title></circle>"
+            f"{stroke_of(seat.state)}><title>{seat_word} {seat.number}, {esc(label)}</title>"
+            "</circle>"
         )
     out.append("</g>")
     out.append(
@@ -214,11 +226,11 @@ def hemicycle_svg(
         (fill_of(f.name, None), f.name, str(f.seats)) for f in fractions
     ]
     if vacant:
-        entries.append((fill_of("", SeatState.VACANT), "vacant", str(vacant)))
+        entries.append((fill_of("", SeatState.VACANT), vacant_word, str(vacant)))
     if states:
         tally = Counter(s.state for s in seats if s.state is not None)
         entries.extend(
-            (fill_of("", state), STATE_LABELS[state], str(tally[state])) for state in SeatState
+            (fill_of("", state), str(STATE_LABELS[state]), str(tally[state])) for state in SeatState
         )
     for fill, name, count in entries:
         out.append(
@@ -249,7 +261,7 @@ def hemicycle_table(
     rows: list[str] = []
     groups = [(f.name, f.name) for f in fractions]
     if vacant:
-        groups.append((VACANT_FRACTION, "vacant"))
+        groups.append((VACANT_FRACTION, _("vacant")))
     for key, label in groups:
         mine = [s for s in seats if s.fraction == key]
         cells = "".join(f"<td>{sum(1 for s in mine if s.state is st)}</td>" for st in shown)
@@ -257,8 +269,10 @@ def hemicycle_table(
     total_cells = "".join(f"<td>{sum(1 for s in seats if s.state is st)}</td>" for st in shown)
     return (
         f'<table class="chart-table"><caption>{esc(caption)}</caption>'
-        f'<thead><tr><th scope="col">Fraction</th><th scope="col">Seats</th>{head}</tr></thead>'
+        f'<thead><tr><th scope="col">{esc(_("Fraction"))}</th>'
+        f'<th scope="col">{esc(_("Seats"))}</th>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody>"
-        f'<tfoot><tr><th scope="row">Total</th><td>{len(seats)}</td>{total_cells}</tr></tfoot>'
+        f'<tfoot><tr><th scope="row">{esc(_("Total"))}</th><td>{len(seats)}</td>'
+        f"{total_cells}</tr></tfoot>"
         "</table>"
     )

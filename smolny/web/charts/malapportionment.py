@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from django.utils.translation import gettext as _
+
 from smolny.web.charts.svg import check_id, esc, num, open_svg
 
 LABEL_WIDTH = 180.0
@@ -87,19 +89,24 @@ def malapportionment_svg(
     top = top if top > 0 else Fraction(1)
     if description is None:
         if mean is None:
-            description = f"{len(constituencies)} constituencies, none with a deputy."
+            description = _("%(count)s constituencies, none with a deputy.") % {
+                "count": len(constituencies)
+            }
         else:
             known = [(r, c.name) for r, c in zip(ratios, constituencies, strict=True) if r]
-            description = (
-                f"Members per deputy in {len(constituencies)} constituencies; "
-                f"council average {one_decimal(mean)}."
-            )
+            description = _(
+                "Members per deputy in %(count)s constituencies; council average %(average)s."
+            ) % {"count": len(constituencies), "average": one_decimal(mean)}
             if known:
                 high, low = max(known), min(known)
-                description += (
-                    f" Highest {high[1]} ({one_decimal(high[0])}),"
-                    f" lowest {low[1]} ({one_decimal(low[0])})."
-                )
+                description += " " + _(
+                    "Highest %(high)s (%(high_value)s), lowest %(low)s (%(low_value)s)."
+                ) % {
+                    "high": high[1],
+                    "high_value": one_decimal(high[0]),
+                    "low": low[1],
+                    "low_value": one_decimal(low[0]),
+                }
     width = MARGIN + LABEL_WIDTH + BAR_AREA + VALUE_WIDTH + MARGIN
     height = TOP + ROW * len(constituencies) + 2 * MARGIN
     x0 = MARGIN + LABEL_WIDTH
@@ -109,6 +116,7 @@ def malapportionment_svg(
 
     out = [open_svg(prefix, width, height, title, description)]
     out.append('<g class="bars" font-family="sans-serif" font-size="12" fill="#000000">')
+    no_deputy = esc(_("no deputy"))
     for index, (c, ratio) in enumerate(zip(constituencies, ratios, strict=True)):
         y = TOP + ROW * index
         shown = one_decimal(ratio) if ratio is not None else ""
@@ -118,7 +126,7 @@ def malapportionment_svg(
             f'<text x="{num(x0 - 6)}" y="{num(y + 15)}" text-anchor="end">{esc(c.name)}</text>'
         )
         if ratio is None:
-            out.append(f'<text x="{num(x0 + 4)}" y="{num(y + 15)}">no deputy</text>')
+            out.append(f'<text x="{num(x0 + 4)}" y="{num(y + 15)}">{no_deputy}</text>')
         else:
             out.append(
                 f'<rect x="{num(x0)}" y="{num(y + 3)}" width="{num(x_of(ratio) - x0)}" '
@@ -136,7 +144,7 @@ def malapportionment_svg(
             f'stroke-width="1.5" stroke-dasharray="5 3"/>'
             f'<text x="{num(x)}" y="{num(TOP - 10)}" text-anchor="middle" '
             f'font-family="sans-serif" font-size="12" fill="#000000">'
-            f"average {one_decimal(mean)}</text></g>"
+            f"{esc(_('average %(value)s') % {'value': one_decimal(mean)})}</text></g>"
         )
     out.append("</svg>")
     return "".join(out)
@@ -149,7 +157,7 @@ def malapportionment_table(constituencies: Sequence[ConstituencyRatio], *, capti
     rows = []
     for c in constituencies:
         ratio = c.members_per_deputy
-        shown = one_decimal(ratio) if ratio is not None else "no deputy"
+        shown = one_decimal(ratio) if ratio is not None else esc(_("no deputy"))
         deviation = deviation_percent(ratio, mean) if ratio is not None and mean else ""
         rows.append(
             f'<tr><th scope="row">{esc(c.name)}</th><td>{c.members}</td><td>{c.deputies}</td>'
@@ -157,13 +165,14 @@ def malapportionment_table(constituencies: Sequence[ConstituencyRatio], *, capti
         )
     members = sum(c.members for c in constituencies)
     deputies = sum(c.deputies for c in constituencies)
+    heads = (_("Constituency"), _("Members"), _("Deputies"), _("Members per deputy"))
+    head = "".join(f'<th scope="col">{esc(h)}</th>' for h in (*heads, _("From the average")))
+    overall = one_decimal(mean) if mean is not None else esc(_("no deputy"))
     return (
         f'<table class="chart-table"><caption>{esc(caption)}</caption><thead><tr>'
-        '<th scope="col">Constituency</th><th scope="col">Members</th>'
-        '<th scope="col">Deputies</th><th scope="col">Members per deputy</th>'
-        '<th scope="col">From the average</th></tr></thead>'
+        f"{head}</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody>"
-        f'<tfoot><tr><th scope="row">Council</th><td>{members}</td><td>{deputies}</td>'
-        f"<td>{one_decimal(mean) if mean is not None else 'no deputy'}</td><td></td></tr></tfoot>"
+        f'<tfoot><tr><th scope="row">{esc(_("Council"))}</th><td>{members}</td>'
+        f"<td>{deputies}</td><td>{overall}</td><td></td></tr></tfoot>"
         "</table>"
     )
