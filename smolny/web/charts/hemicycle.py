@@ -267,12 +267,14 @@ def hemicycle_table(
         cells = "".join(f"<td>{sum(1 for s in mine if s.state is st)}</td>" for st in shown)
         rows.append(f'<tr><th scope="row">{esc(label)}</th><td>{len(mine)}</td>{cells}</tr>')
     total_cells = "".join(f"<td>{sum(1 for s in seats if s.state is st)}</td>" for st in shown)
+    # Outside the f-strings, where xgettext finds them for the catalogue.
+    fraction_head, seats_head, total_head = esc(_("Fraction")), esc(_("Seats")), esc(_("Total"))
     return (
         f'<table class="chart-table"><caption>{esc(caption)}</caption>'
-        f'<thead><tr><th scope="col">{esc(_("Fraction"))}</th>'
-        f'<th scope="col">{esc(_("Seats"))}</th>{head}</tr></thead>'
+        f'<thead><tr><th scope="col">{fraction_head}</th>'
+        f'<th scope="col">{seats_head}</th>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody>"
-        f'<tfoot><tr><th scope="row">{esc(_("Total"))}</th><td>{len(seats)}</td>'
+        f'<tfoot><tr><th scope="row">{total_head}</th><td>{len(seats)}</td>'
         f"{total_cells}</tr></tfoot>"
         "</table>"
     )

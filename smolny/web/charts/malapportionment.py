@@ -137,6 +137,7 @@ def malapportionment_svg(
     out.append("</g>")
     if mean is not None:
         x = x_of(mean)
+        label = esc(_("average %(value)s") % {"value": one_decimal(mean)})
         out.append(
             f'<g class="average" data-members-per-deputy="{one_decimal(mean)}">'
             f'<line x1="{num(x)}" y1="{num(TOP - 6)}" x2="{num(x)}" '
@@ -144,7 +145,7 @@ def malapportionment_svg(
             f'stroke-width="1.5" stroke-dasharray="5 3"/>'
             f'<text x="{num(x)}" y="{num(TOP - 10)}" text-anchor="middle" '
             f'font-family="sans-serif" font-size="12" fill="#000000">'
-            f"{esc(_('average %(value)s') % {'value': one_decimal(mean)})}</text></g>"
+            f"{label}</text></g>"
         )
     out.append("</svg>")
     return "".join(out)
@@ -168,11 +169,12 @@ def malapportionment_table(constituencies: Sequence[ConstituencyRatio], *, capti
     heads = (_("Constituency"), _("Members"), _("Deputies"), _("Members per deputy"))
     head = "".join(f'<th scope="col">{esc(h)}</th>' for h in (*heads, _("From the average")))
     overall = one_decimal(mean) if mean is not None else esc(_("no deputy"))
+    council = esc(_("Council"))
     return (
         f'<table class="chart-table"><caption>{esc(caption)}</caption><thead><tr>'
         f"{head}</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody>"
-        f'<tfoot><tr><th scope="row">{esc(_("Council"))}</th><td>{members}</td>'
+        f'<tfoot><tr><th scope="row">{council}</th><td>{members}</td>'
         f"<td>{deputies}</td><td>{overall}</td><td></td></tr></tfoot>"
         "</table>"
     )
