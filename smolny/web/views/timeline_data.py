@@ -324,8 +324,9 @@ class Body:
     council: Council
     plenum: Chart
     organs: tuple[Chart, ...]
-    missing: tuple[str, ...]
-    """Kinds of organ (of :data:`SHOWN_ORGANS`) the body had had but had none of that day."""
+    missing: tuple[tuple[str, str], ...]
+    """Kinds of organ (of :data:`SHOWN_ORGANS`) the body had had but had none of that day,
+    each with the sentence that says so."""
     read_at: datetime
 
 
@@ -383,7 +384,12 @@ def body_on(council: Council, at: datetime, *, draw: bool = True) -> Body | None
                 draw=draw,
             )
         )
-    return Body(council, plenum, tuple(charts), tuple(missing), read_at)
+    absent = {
+        Organ.PRESIDIUM: _("No presidium in office on this day."),
+        Organ.EXECUTIVE: _("No executive committee in office on this day."),
+    }
+    notes = tuple((kind, absent[kind]) for kind in missing)
+    return Body(council, plenum, tuple(charts), notes, read_at)
 
 
 # ---------------------------------------------------------------------------------------------
