@@ -214,9 +214,11 @@ def open_petition(request: HttpRequest, organisation_id: int) -> HttpResponse:
     member = _acting_member(request, org)
     if member is None:
         return _not_a_member(request, org)
-    mandate = get_object_or_404(
-        Mandate, pk=request.POST.get("mandate") or 0, council__organisation=org
-    )
+    mandate_id = request.POST.get("mandate", "")
+    if not mandate_id.isdigit():
+        messages.error(request, _("Choose the deputy to recall."))
+        return _portal(request, org, status=400)
+    mandate = get_object_or_404(Mandate, pk=int(mandate_id), council__organisation=org)
     return _act(
         request,
         org,

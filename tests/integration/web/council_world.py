@@ -69,9 +69,7 @@ def build(tag: str = "") -> dict[str, Any]:
         nominees={"Bolsheviks": mandates["Putilov works"], "Mensheviks": mandates["Narva gate"]},
         at=d(3, 6),
     )
-    session = sessions.convene_session(
-        sys_, organ, "First sitting", starts_at=d(3, 9), at=d(3, 7)
-    )
+    session = sessions.convene_session(sys_, organ, "First sitting", starts_at=d(3, 9), at=d(3, 7))
     executive = [m.member for m in mandates["Putilov works"] + mandates["Narva gate"]]
     sessions.check_in(sys_, session, executive, at=d(3, 9, 13))
     sessions.open_session(sys_, session, chair=executive[0], at=d(3, 9, 14))

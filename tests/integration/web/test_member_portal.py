@@ -163,7 +163,16 @@ def test_the_recall_fragment_rereads_the_state(world: dict[str, Any]) -> None:
     assert fragment.status_code == 200
     assert "No petition is collecting signatures." in text(fragment.content)
     assert "<html" not in fragment.content.decode()
-    signed_in("narva2").post(
-        url(world, "portal-open-petition"), {"mandate": world["narva_deputy"]}
-    )
+    signed_in("narva2").post(url(world, "portal-open-petition"), {"mandate": world["narva_deputy"]})
     assert "1 of 2 signatures needed" in text(narva1.get(url(world, "portal-recall")).content)
+
+
+def test_a_petition_needs_a_deputy_of_this_organisation(world: dict[str, Any]) -> None:
+    narva1 = signed_in("narva1")
+    for bad in ({}, {"mandate": "abc"}, {"mandate": "-1"}):
+        answer = narva1.post(url(world, "portal-open-petition"), bad)
+        assert answer.status_code == 400
+        assert "Choose the deputy to recall." in text(answer.content)
+    missing = narva1.post(url(world, "portal-open-petition"), {"mandate": "999999"})
+    assert missing.status_code == 404
+    assert not RecallPetition.objects.exists()
