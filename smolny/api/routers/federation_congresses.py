@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Status
@@ -156,9 +157,11 @@ def get_congress(
     represents, outstanding demands, convocations and central executives."""
     congress = congress_of(congress_id)
     when = parse_time(at) or timezone.now()
-    demands = ConvocationDemand.objects.filter(
-        congress=congress, convocation=None, made_at__lte=when
-    ).select_related("council")
+    demands = (
+        ConvocationDemand.objects.filter(congress=congress, made_at__lte=when)
+        .filter(Q(convocation=None) | Q(convocation__convened_at__gt=when))
+        .select_related("council")
+    )
     terms = CentralExecutive.objects.filter(congress=congress, start__lte=when).select_related(
         "organ"
     )

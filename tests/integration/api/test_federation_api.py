@@ -144,6 +144,9 @@ def test_a_federation_over_http(tmp_path: Path, capsys: pytest.CaptureFixture[st
         ("Beta", 40, 2),
     }
     assert api("get", f"/api/congresses/{c}")["demands_outstanding"] == []
+    outstanding = api("get", f"/api/congresses/{c}?at={t(d(3, 4, 18))}")["demands_outstanding"]
+    assert [x["council_name"] for x in outstanding] == ["Beta", "Alpha"]
+    assert {x["convocation"] for x in outstanding} == {convocation["id"]}
     cv = convocation["id"]
 
     # -- The member councils elect delegates from their deputies; the congress seats them.
