@@ -13,8 +13,8 @@ from typing import Any
 from tests.e2e.conftest import ROOT, LiveServer, server_environment
 
 
-def build_world(server: LiveServer, tag: str) -> dict[str, Any]:
-    """Build the world tagged *tag* through the actions; return its ids."""
+def build_world(server: LiveServer, tag: str, name: str = "") -> dict[str, Any]:
+    """Build the world tagged *tag* (its organisation named *name*, if given); return ids."""
     env = server_environment(
         Path(tempfile.gettempdir()),
         SMOLNY_DATABASE_URL=server.extra["database_url"],
@@ -23,7 +23,7 @@ def build_world(server: LiveServer, tag: str) -> dict[str, Any]:
     code = (
         "import django; django.setup(); "
         "from tests.integration.web.council_world import main; "
-        f"main({tag!r})"
+        f"main({tag!r}, {name!r})"
     )
     done = subprocess.run(
         [sys.executable, "-c", code],

@@ -27,11 +27,12 @@ def d(month: int, day: int, hour: int = 12) -> datetime:
     return datetime(1917, month, day, hour, tzinfo=UTC)
 
 
-def build(tag: str = "") -> dict[str, Any]:
+def build(tag: str = "", name: str = "") -> dict[str, Any]:
     """Build the council (through the actions) and its users; return their ids.
 
     *tag* is appended to the organisation's name and the user names, so that several
-    worlds can live in one server's database (the browser tests share one server).
+    worlds can live in one server's database (the browser tests share one server); *name*,
+    when given, names the organisation instead.
     """
     from django.contrib.auth import get_user_model
 
@@ -41,7 +42,7 @@ def build(tag: str = "") -> dict[str, Any]:
     from tests.integration.councils.conftest import make_frame
 
     sys_ = actions.SYSTEM
-    frame = make_frame(SIZES, at=d(3, 1), per=10, name=f"Petrograd{tag}")
+    frame = make_frame(SIZES, at=d(3, 1), per=10, name=name or f"Petrograd{tag}")
     council = frame.council
     actions.apportion_council(sys_, council, at=d(3, 1, 18))
     bolsheviks = actions.create_fraction(sys_, council, "Bolsheviks", at=d(3, 2))
@@ -99,6 +100,6 @@ def build(tag: str = "") -> dict[str, Any]:
     }
 
 
-def main(tag: str) -> None:
+def main(tag: str, name: str = "") -> None:
     """Build the world and print its ids as one JSON line (for the browser tests)."""
-    print("WORLD " + json.dumps(build(tag)))
+    print("WORLD " + json.dumps(build(tag, name)))
