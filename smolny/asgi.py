@@ -1,8 +1,46 @@
-"""ASGI entry point: Smolny is deployed as stateless ASGI workers (see DESIGN.md, Storage)."""
+"""ASGI entry point: Smolny is deployed as stateless ASGI workers (see DESIGN.md, Storage).
 
+Django runs every request's view in a thread of its own. Under a burst (1,500 deputies
+answering a roll call at once) a worker would start a thread and a database connection for
+every request at the same moment, past PostgreSQL's connection limit, and the threads would
+fight over the interpreter while all but one wait for the journal lock anyway. So each worker
+admits at most ``SMOLNY_CONCURRENT_REQUESTS`` requests (default 4) into Django at a time; the
+rest wait, cheaply, in the event loop, in order of arrival. The event streams under
+``/live/`` are not counted: they last as long as the client listens. On PostgreSQL the
+requests share a pool of as many connections (``SMOLNY_DB_POOL``, see smolny/settings.py).
+"""
+
+import asyncio
 import os
+from typing import Any
 
-from django.core.asgi import get_asgi_application
-
+CONCURRENT = int(os.environ.get("SMOLNY_CONCURRENT_REQUESTS", "4") or 4)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smolny.settings")
-application = get_asgi_application()
+os.environ.setdefault("SMOLNY_DB_POOL", str(CONCURRENT))
+
+from django.core.asgi import get_asgi_application  # noqa: E402 - after the environment
+
+django_application = get_asgi_application()
+
+
+class Admission:
+    """An ASGI wrapper letting at most *limit* requests (streams excepted) in at once."""
+
+    def __init__(self, app: Any, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+        self._gate: asyncio.Semaphore | None = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or (
+            scope["method"] == "GET" and scope["path"].startswith("/live/")
+        ):
+            await self.app(scope, receive, send)
+            return
+        if self._gate is None:  # made in the worker's own event loop
+            self._gate = asyncio.Semaphore(self.limit)
+        async with self._gate:
+            await self.app(scope, receive, send)
+
+
+application = Admission(django_application, CONCURRENT) if CONCURRENT > 0 else django_application

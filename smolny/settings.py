@@ -68,6 +68,14 @@ WSGI_APPLICATION = "smolny.wsgi.application"
 ASGI_APPLICATION = "smolny.asgi.application"
 
 DATABASES = {"default": parse_database_url(default_database_url())}
+
+# The served application (smolny/asgi.py) keeps a pool of PostgreSQL connections per worker:
+# Django runs each request in a thread of its own, which would otherwise open (and close) a
+# connection per request, and under a burst open more than the server allows. Commands and
+# tests leave SMOLNY_DB_POOL unset and connect as usual.
+_POOL = int(os.environ.get("SMOLNY_DB_POOL", "0") or 0)
+if _POOL > 0 and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"]["OPTIONS"]["pool"] = {"min_size": 1, "max_size": _POOL, "timeout": 60}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "en"

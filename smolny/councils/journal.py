@@ -72,9 +72,17 @@ def lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
 
 
-def append(actor: str, action: str, payload: dict[str, Any], time: datetime) -> JournalEntry:
-    """Append an entry in the current transaction and return it."""
-    lock()
+def append(
+    actor: str, action: str, payload: dict[str, Any], time: datetime, *, locked: bool = False
+) -> JournalEntry:
+    """Append an entry in the current transaction and return it.
+
+    *locked*: the caller has taken :func:`lock` in this transaction already (an action, in
+    :func:`smolny.councils.actions.base.action_transaction`), so the server is not asked
+    again; the lock is held until the transaction ends.
+    """
+    if not locked:
+        lock()
     head = JournalEntry.objects.order_by("-seq").only("seq", "hash").first()
     seq = 1 if head is None else head.seq + 1
     prev_hash = GENESIS if head is None else head.hash
@@ -90,7 +98,10 @@ def append(actor: str, action: str, payload: dict[str, Any], time: datetime) -> 
         hash=entry_hash(prev_hash, seq, time, actor, action, text),
     )
     entry.save()
-    JournalHead.objects.update_or_create(pk=1, defaults={"seq": seq, "hash": entry.hash})
+    # One UPDATE (the lock makes this writer the only one); the row is created by the first
+    # append. (update_or_create would add a savepoint and a SELECT ... FOR UPDATE.)
+    if not JournalHead.objects.filter(pk=1).update(seq=seq, hash=entry.hash):
+        JournalHead.objects.create(pk=1, seq=seq, hash=entry.hash)
     return entry
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -101,6 +102,11 @@ def fresh(instance: M) -> M:
     return model._default_manager.get(pk=instance.pk)
 
 
+_locked: ContextVar[object | None] = ContextVar("journal_locked", default=None)
+"""The connection whose transaction an :func:`action_transaction` body is in, holding the
+journal lock (so that :func:`record` need not ask for it again)."""
+
+
 @contextmanager
 def action_transaction(at: datetime | None) -> Iterator[datetime]:
     """One action, one transaction; the journal lock first, so checks and writes are serial.
@@ -110,7 +116,11 @@ def action_transaction(at: datetime | None) -> Iterator[datetime]:
     """
     with transaction.atomic():
         journal.lock()
-        yield now_or(at)
+        token = _locked.set(transaction.get_connection())
+        try:
+            yield now_or(at)
+        finally:
+            _locked.reset(token)
 
 
 def record(
@@ -123,7 +133,8 @@ def record(
 ) -> JournalEntry:
     """Append the journal entry for *action* and publish it on the organisation's channel."""
     body = {"at": journal.format_time(at), "organisation": organisation.pk, **payload}
-    entry = journal.append(actor_label(actor), action, body, timezone.now())
+    held = _locked.get() is transaction.get_connection()
+    entry = journal.append(actor_label(actor), action, body, timezone.now(), locked=held)
     event = {"seq": entry.seq, "action": action, "payload": body}
     channel = f"organisation:{organisation.pk}"
     transaction.on_commit(lambda: live.publish(channel, event))
