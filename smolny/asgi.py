@@ -6,8 +6,13 @@ every request at the same moment, past PostgreSQL's connection limit, and the th
 fight over the interpreter while all but one wait for the journal lock anyway. So each worker
 admits at most ``SMOLNY_CONCURRENT_REQUESTS`` requests (default 4) into Django at a time; the
 rest wait, cheaply, in the event loop, in order of arrival. The event streams under
-``/live/`` are not counted: they last as long as the client listens. On PostgreSQL the
-requests share a pool of as many connections (``SMOLNY_DB_POOL``, see smolny/settings.py).
+``/live/`` are not counted: they last as long as the client listens.
+
+On PostgreSQL each worker keeps a pool of connections (``SMOLNY_DB_POOL``, at most 64 by
+default; see smolny/settings.py) instead of opening one per request. The admitted requests
+use at most ``SMOLNY_CONCURRENT_REQUESTS`` of them; the rest is room for the event streams,
+whose request thread keeps the connection it used to find the signed-in user until the
+stream ends.
 """
 
 import asyncio
@@ -16,7 +21,7 @@ from typing import Any
 
 CONCURRENT = int(os.environ.get("SMOLNY_CONCURRENT_REQUESTS", "4") or 4)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smolny.settings")
-os.environ.setdefault("SMOLNY_DB_POOL", str(CONCURRENT))
+os.environ.setdefault("SMOLNY_DB_POOL", "64")
 
 from django.core.asgi import get_asgi_application  # noqa: E402 - after the environment
 
