@@ -365,8 +365,26 @@ async def may_follow(request: Any, channel: str) -> bool:
     """Who may read a channel: ``probe:`` channels anyone; the others signed-in users."""
     if channel.startswith("probe:"):
         return True
-    user = await request.auser()
-    return bool(user.is_authenticated)
+    from asgiref.sync import sync_to_async
+
+    return await sync_to_async(_signed_in, thread_sensitive=False)(request)
+
+
+def _signed_in(request: Any) -> bool:
+    """Runs in a worker thread: whether the request's session has a signed-in user.
+
+    The database connection the session and user lookups open is closed at once. Looked up
+    through ``request.auser()`` instead, they ran in the request's own thread, whose
+    connection Django closes only when the response ends: every open stream then held a
+    database connection for its whole life (1,500 streams, 1,500 PostgreSQL connections).
+    """
+    from django.db import connection
+
+    try:
+        return bool(request.user.is_authenticated)
+    finally:
+        if not connection.in_atomic_block:
+            connection.close()
 
 
 async def stream(request: Any, channel: str) -> Any:
