@@ -413,7 +413,9 @@ def timed(check: Callable[[Any], str], value: Any) -> str:
         raise Hang(f"the reader took more than {PATIENCE:g} s on one input")
 
     previous = signal.signal(signal.SIGALRM, alarm)
-    signal.setitimer(signal.ITIMER_REAL, PATIENCE)
+    # then every second again: a Hang raised where Python ignores it (in a garbage
+    # collector's callback, say) is raised again at the next chance
+    signal.setitimer(signal.ITIMER_REAL, PATIENCE, 1.0)
     try:
         return check(value)
     finally:

@@ -187,7 +187,7 @@ def _reading(where: str) -> Iterator[None]:
         raise
     except KeyError as error:
         raise data.WorldDataError(f"{where}: missing field {error.args[0]!r}") from None
-    except (TypeError, AttributeError, IndexError, ValueError) as error:
+    except (TypeError, AttributeError, IndexError, ValueError, ArithmeticError) as error:
         raise data.WorldDataError(f"{where}: a value of the wrong kind ({error})") from None
 
 

@@ -102,3 +102,19 @@ def test_the_bundled_world_plans() -> None:
     steps = loader.plan_world(data.read_world())
     assert len(steps) > 100
     assert [s[0] for s in steps] == sorted(s[0] for s in steps)
+
+
+def test_an_absurd_count_of_constituencies_is_refused_not_generated() -> None:
+    """Found (a hang): a group's count of 2**70 made planning generate constituencies forever."""
+    petrograd = dict(data.read_world()["constituencies"]["petrograd"])
+    groups = [dict(g) for g in petrograd["company_group"]]
+    groups[0]["count"] = 2**70
+    petrograd["company_group"] = groups
+    with pytest.raises(data.WorldDataError, match=r"count: 1180591620717411303424 is not"):
+        loader.plan_world(world_with("constituencies", {"petrograd": petrograd}))
+
+
+def test_a_roll_scale_of_zero_is_refused_by_name() -> None:
+    petrograd = {**data.read_world()["constituencies"]["petrograd"], "roll_scale": 0}
+    with pytest.raises(data.WorldDataError, match="roll_scale: 0 is not a whole number from 1"):
+        loader.plan_world(world_with("constituencies", {"petrograd": petrograd}))

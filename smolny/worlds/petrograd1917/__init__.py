@@ -90,10 +90,34 @@ class Constituency:
     """People on its roll (the full figure, before the world's roll scale)."""
 
 
+MAX_GROUP = 100_000
+"""Constituencies one group may generate (the largest of 1917 has 1,000): a figure beyond it
+is a mistake in the data, and generating it would never end."""
+
+MAX_PEOPLE = 10_000_000
+"""People one constituency's roll may hold (the largest works of 1917 had 30,000)."""
+
+
+def _figure(value: Any, what: str, low: int, high: int) -> int:
+    """*value* as a whole number from *low* to *high*, or the :class:`WorldDataError`."""
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise WorldDataError(
+            f"constituencies.toml: {what}: {value!r} is not a whole number from {low:,} to {high:,}"
+        )
+    return value
+
+
 def petrograd_constituencies(spec: dict[str, Any]) -> list[Constituency]:
     """The works and companies of the March 1917 Petrograd Soviet, generated from the figures
     in constituencies.toml (named works first, then the groups, in file order)."""
-    out = [Constituency(f["name"], "workers", int(f["workers"])) for f in spec.get("factory", [])]
+    out = [
+        Constituency(f["name"], "workers", _figure(f["workers"], f["name"], 0, MAX_PEOPLE))
+        for f in spec.get("factory", [])
+    ]
+    for group in spec.get("factory_group", []) + spec.get("company_group", []):
+        _figure(group["count"], f"{group['name']}: count", 0, MAX_GROUP)
+        people = group.get("workers", group.get("soldiers"))
+        _figure(people, f"{group['name']}: people", 0, MAX_PEOPLE)
     for group in spec.get("factory_group", []):
         districts = group["districts"]
         for n in range(1, int(group["count"]) + 1):
@@ -109,7 +133,7 @@ def petrograd_constituencies(spec: dict[str, Any]) -> list[Constituency]:
     names = [c.name for c in out]
     if len(set(names)) != len(names):
         raise WorldDataError("constituencies.toml: generated constituency names repeat")
-    scale = int(spec["roll_scale"])
+    scale = _figure(spec["roll_scale"], "roll_scale", 1, MAX_PEOPLE)
     uneven = [c.name for c in out if c.people % scale]
     if uneven:
         raise WorldDataError(
