@@ -24,7 +24,7 @@ from smolny.councils.actions import NotAllowed, agenda, motion, vote
 from smolny.councils.actions import recall as recall_actions
 from smolny.councils.actions.ballot import cast_secret_ballot
 from smolny.councils.journal import verify_journal
-from smolny.councils.models import Mandate, NamedVote, RecallVote, SecretVoter, Vote
+from smolny.councils.models import Mandate, Member, NamedVote, RecallVote, SecretVoter, Vote
 from tests.integration.races.conftest import journal, run_concurrently
 from tests.integration.sessions.conftest import (
     SYS,
@@ -117,9 +117,9 @@ def test_a_recall_completing_while_the_deputy_votes_is_before_or_after_never_bot
             time.sleep(delay)
             return recall_actions.close_recall_vote(SYS, rv)
 
-        def cast(delay: float = delays[1], m: object = member) -> NamedVote:
+        def cast(delay: float = delays[1], m: Member = member) -> NamedVote:
             time.sleep(delay)
-            return vote.cast_vote(SYS, v.pk, m, "for")  # type: ignore[arg-type]
+            return vote.cast_vote(SYS, v.pk, m, "for")
 
         closing, casting = run_concurrently([close, cast], workers=2)
 
