@@ -299,3 +299,66 @@ def test_a_named_vote_from_phones_reaches_the_projector_live(
     finally:
         for context in projector_contexts:
             context.close()
+
+
+def test_open_streams_hold_no_database_connection(live_smolny_postgres: LiveServer) -> None:
+    """A signed-in stream checks its session in a thread that closes its connection: the
+    pages' streams (a hall of phones and screens) must not each hold a PostgreSQL
+    connection for as long as they stay open."""
+    import http.cookiejar
+    import socket
+    import urllib.request
+
+    import psycopg
+
+    server = live_smolny_postgres
+    prefix = uuid.uuid4().hex[:6] + "-"
+    s = seed(server, prefix)
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    with opener.open(server.url("/api/auth/csrf")) as answer:
+        csrf = json.loads(answer.read())["csrf_token"]
+    login = urllib.request.Request(
+        server.url("/api/auth/login"),
+        data=json.dumps({"username": prefix + "secretary", "password": s["password"]}).encode(),
+        headers={
+            "Content-Type": "application/json",
+            "X-CSRFToken": csrf,
+            "Referer": server.base + "/",
+        },
+    )
+    with opener.open(login) as answer:
+        assert answer.status == 200
+    cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
+
+    def connections() -> int:
+        with psycopg.connect(server.extra["database_url"]) as conn:
+            row = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            ).fetchone()
+            assert row is not None
+            return int(row[0])
+
+    host, port = "127.0.0.1", int(server.base.rsplit(":", 1)[1])
+    before = connections()
+    streams: list[socket.socket] = []
+    try:
+        for _ in range(40):
+            stream = socket.create_connection((host, port), timeout=10)
+            streams.append(stream)
+            stream.sendall(
+                f"GET /live/organisation:{s['organisation']} HTTP/1.1\r\nHost: {host}\r\n"
+                f"Accept: text/event-stream\r\nCookie: {cookie}\r\n\r\n".encode()
+            )
+        for stream in streams:
+            head = b""
+            while b"event: ready" not in head:
+                chunk = stream.recv(4096)
+                assert chunk, head
+                head += chunk
+            assert head.startswith(b"HTTP/1.1 200"), head[:200]
+        during = connections()
+    finally:
+        for stream in streams:
+            stream.close()
+    assert during - before < 10, (before, during)
