@@ -110,6 +110,32 @@ def test_the_chair_opens_and_closes_a_vote_and_the_result_names_the_rule(
     assert vote.rule  # the close recorded it
 
 
+def test_a_show_of_hands_is_counted_from_the_console(sitting: dict[str, Any]) -> None:
+    chair = client_for("chair")
+    chair.post(
+        url(sitting, "chair/open-vote"),
+        {"item": sitting["item"], "motion": "M1", "method": "show of hands"},
+    )
+    vote = Vote.objects.get(item_id=sitting["item"], status=Vote.OPEN)
+    page = chair.get(url(sitting, "chair")).content.decode()
+    assert "The counts have not been entered yet." in page
+    too_many = chair.post(
+        url(sitting, "chair/counts"), {"vote": vote.pk, "for": 9, "against": 0, "abstain": 0}
+    )
+    assert too_many.status_code == 409  # only 5 voting members are in the hall
+    assert "only 5 voting members are in the hall" in too_many.content.decode()
+    answer = chair.post(
+        url(sitting, "chair/counts"), {"vote": vote.pk, "for": 2, "against": 3, "abstain": 0}
+    )
+    assert answer.status_code == 302
+    assert chair.post(url(sitting, "chair/close-vote"), {"vote": vote.pk}).status_code == 302
+    vote.refresh_from_db()
+    assert (vote.for_votes, vote.against, vote.outcome) == (2, 3, "lost")
+    deputy_page = client_for("deputy1").get(url(sitting, "deputy")).content.decode()
+    assert "Last vote:" in deputy_page
+    assert "lost" in deputy_page
+
+
 def test_a_refused_chair_step_shows_the_reason_with_409_and_writes_nothing(
     sitting: dict[str, Any],
 ) -> None:
