@@ -362,16 +362,28 @@ def _start(channel: str, after: int | None) -> Replay:
 
 
 async def may_follow(request: Any, channel: str) -> bool:
-    """Who may read a channel: ``probe:`` channels anyone; the others signed-in users."""
+    """Who may read a channel: ``probe:`` channels anyone; an organisation's channel anyone
+    when its record is public, else signed-in users (the rule of the pages,
+    :mod:`smolny.web.access`)."""
     if channel.startswith("probe:"):
         return True
     from asgiref.sync import sync_to_async
 
-    return await sync_to_async(_signed_in, thread_sensitive=False)(request)
+    return await sync_to_async(_may_read, thread_sensitive=False)(request, channel)
 
 
-def _signed_in(request: Any) -> bool:
-    """Runs in a worker thread: whether the request's session has a signed-in user.
+def _public_channel(channel: str) -> bool:
+    """Whether *channel* is the channel of an organisation whose record is public."""
+    from smolny.councils.models import Organisation
+
+    kind, _, key = channel.partition(":")
+    if kind != "organisation" or not key.isdigit() or len(key) > 18:
+        return False
+    return Organisation.objects.filter(pk=int(key), public_record=True).exists()
+
+
+def _may_read(request: Any, channel: str) -> bool:
+    """Runs in a worker thread: a signed-in user, or a public record's channel.
 
     The database connection the session and user lookups open is closed at once. Looked up
     through ``request.auser()`` instead, they ran in the request's own thread, whose
@@ -381,7 +393,7 @@ def _signed_in(request: Any) -> bool:
     from django.db import connection
 
     try:
-        return bool(request.user.is_authenticated)
+        return bool(request.user.is_authenticated) or _public_channel(channel)
     finally:
         if not connection.in_atomic_block:
             connection.close()

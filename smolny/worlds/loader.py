@@ -196,7 +196,9 @@ def _reading(where: str) -> Iterator[None]:
 
 def _create_organisation(org: dict[str, Any], at: datetime) -> Callable[[_World], None]:
     def step(w: _World) -> None:
-        w.organisations[org["key"]] = actions.create_organisation(ACTOR, org["name"], at=at)
+        w.organisations[org["key"]] = actions.create_organisation(
+            ACTOR, org["name"], public_record=bool(org.get("public_record", False)), at=at
+        )
 
     return step
 

@@ -30,6 +30,7 @@ from smolny.councils.actions.organisation import (
     create_council,
     create_organisation,
     link_member_user,
+    set_public_record,
     set_representation_rule,
 )
 from smolny.councils.actions.recall import (
@@ -73,6 +74,7 @@ __all__ = [
     "record_election_result",
     "resign_mandate",
     "seat_deputy",
+    "set_public_record",
     "set_representation_rule",
     "sign_recall_petition",
     "vacate_organ_seat",

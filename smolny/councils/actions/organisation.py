@@ -35,15 +35,22 @@ METHODS = ("hamilton", "dhondt", "jefferson", "sainte-lague", "webster", "huntin
 ROUNDINGS = ("floor", "ceil", "nearest")
 
 
-def create_organisation(actor: Actor, name: str, *, at: datetime | None = None) -> Organisation:
-    """Create an organisation; a user who creates one becomes its first secretary."""
+def create_organisation(
+    actor: Actor, name: str, *, public_record: bool = False, at: datetime | None = None
+) -> Organisation:
+    """Create an organisation; a user who creates one becomes its first secretary.
+
+    *public_record* makes its records readable by anyone (see ``Organisation.public_record``).
+    """
     name = name.strip()
     if not name:
         raise ActionError("an organisation needs a name")
     with action_transaction(at) as at:
         if Organisation.objects.filter(name=name).exists():
             raise NotAllowed(f"an organisation named {name!r} exists already")
-        organisation = Organisation.objects.create(name=name, created_at=at)
+        organisation = Organisation.objects.create(
+            name=name, created_at=at, public_record=public_record
+        )
         if not isinstance(actor, SystemActor) and actor.is_authenticated:
             OrganisationRole.objects.create(
                 organisation=organisation,
@@ -51,7 +58,10 @@ def create_organisation(actor: Actor, name: str, *, at: datetime | None = None) 
                 role=OrganisationRole.SECRETARY,
                 start=at,
             )
-        record(actor, "create_organisation", {"name": name}, at=at, organisation=organisation)
+        payload: dict[str, object] = {"name": name}
+        if public_record:  # journal entries of private organisations keep their old shape
+            payload["public_record"] = True
+        record(actor, "create_organisation", payload, at=at, organisation=organisation)
     return organisation
 
 
@@ -77,6 +87,26 @@ def appoint_secretary(
             organisation=organisation,
         )
     return role
+
+
+def set_public_record(
+    actor: Actor, organisation: Organisation, public: bool, *, at: datetime | None = None
+) -> Organisation:
+    """Open *organisation*'s records to anyone (or close them again to signed-in users).
+
+    A body that publishes its proceedings, or a historical world, opens them; the journal keeps
+    when, and who decided it. Acting in the organisation always needs a signed-in user.
+    """
+    with action_transaction(at) as at:
+        organisation = fresh(organisation)
+        require_secretary(actor, organisation, at)
+        if organisation.public_record == public:
+            state = "public" if public else "not public"
+            raise NotAllowed(f"the organisation's record is {state} already")
+        organisation.public_record = public
+        organisation.save(update_fields=["public_record"])
+        record(actor, "set_public_record", {"public": public}, at=at, organisation=organisation)
+    return organisation
 
 
 def _ratio(value: Ratio | str, what: str) -> Ratio:

@@ -13,6 +13,10 @@ class Organisation(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     created_at = models.DateTimeField()
+    # A public record may be read by anyone, signed in or not: its councils, sessions, votes,
+    # minutes, directives and journal (a historical world, or a body that publishes its
+    # proceedings). Acting in it (voting, petitioning, chairing) always needs a signed-in user.
+    public_record = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return self.name

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -18,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smolny.councils.models import Council, Organ, Session
-from smolny.web.access import current_member, is_secretary, organisation_or_404
+from smolny.web.access import current_member, is_secretary, organisation_or_404, reader_page
 from smolny.web.views import composition
 
 DEPUTIES_PER_PAGE = 100
@@ -68,7 +67,7 @@ def bad_request(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "web/council/bad_request.html", {"message": message}, status=400)
 
 
-@login_required
+@reader_page
 def organisation(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """The organisation's overview: councils, their organs, sessions, and where to go next."""
     org = organisation_or_404(organisation_id)
@@ -106,7 +105,7 @@ def organisation(request: HttpRequest, organisation_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@reader_page
 def council(request: HttpRequest, organisation_id: int, council_id: int) -> HttpResponse:
     """A council at a moment: hemicycle, deputies, constituencies, malapportionment, organs."""
     org = organisation_or_404(organisation_id)

@@ -26,12 +26,12 @@ from smolny.councils.queries import seats_at
 from smolny.federation import actions as fed
 from smolny.federation.models import Directive, DirectiveAct
 from smolny.federation.queries import export_text
-from smolny.web.access import is_secretary, organisation_or_404
+from smolny.web.access import is_secretary, organisation_or_404, reader_page
 from smolny.web.views import federation_data as data
 from smolny.web.views import timeline_data
 
 
-@login_required
+@reader_page
 def congresses(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """The organisation's congresses, newest first, with their size and convocations."""
     organisation = organisation_or_404(organisation_id)
@@ -56,7 +56,7 @@ def congresses(request: HttpRequest, organisation_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@reader_page
 def congress(request: HttpRequest, organisation_id: int, congress_id: int) -> HttpResponse:
     """One congress: composition, member councils and their delegates, convocations with the
     credentials step, the central executive, and the commissariat it answers for."""
@@ -146,7 +146,7 @@ def _directive(organisation_id: int, directive_id: int) -> Directive:
     return found
 
 
-@login_required
+@reader_page
 def directives(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """Every directive of the organisation with each addressee's standing now (or at
     ``?at=``)."""
@@ -169,7 +169,7 @@ def directives(request: HttpRequest, organisation_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@reader_page
 def directive(request: HttpRequest, organisation_id: int, directive_id: int) -> HttpResponse:
     """One directive: its text, issuer and signer key, the signature's check, the acts on it,
     and each addressee's standing now (or at ``?at=``) with the reason."""
@@ -252,7 +252,7 @@ def countersign(request: HttpRequest, organisation_id: int, directive_id: int) -
     return redirect(f"{page}?{urlencode({'at': act.at.astimezone(UTC).isoformat()})}")
 
 
-@login_required
+@reader_page
 def directive_file(request: HttpRequest, organisation_id: int, directive_id: int) -> HttpResponse:
     """The self-contained signed file (the bytes ``smolny directive export`` writes), which
     ``smolny directive verify`` checks offline."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -19,7 +18,7 @@ from django.shortcuts import get_object_or_404, render
 from smolny.councils.journal import verify_journal
 from smolny.councils.minutes import minutes_blocks, minutes_markdown, minutes_pdf
 from smolny.councils.models import JournalEntry, Session
-from smolny.web.access import organisation_or_404
+from smolny.web.access import organisation_or_404, reader_page
 
 ENTRIES_PER_PAGE = 50
 SUMMARY_LENGTH = 240
@@ -40,7 +39,7 @@ def _summary(payload: str) -> tuple[int | None, str]:
     return organisation if isinstance(organisation, int) else None, text
 
 
-@login_required
+@reader_page
 def journal(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """A page of entries, newest first; the verdict on the chain loads by itself."""
     org = organisation_or_404(organisation_id)
@@ -57,7 +56,7 @@ def journal(request: HttpRequest, organisation_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@reader_page
 def journal_verdict(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """The verdict on the whole chain (an htmx fragment; also readable on its own)."""
     org = organisation_or_404(organisation_id)
@@ -69,7 +68,7 @@ def journal_verdict(request: HttpRequest, organisation_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@reader_page
 def minutes(request: HttpRequest, session_id: int) -> HttpResponse:
     """The session's minutes as a page, with the Markdown and PDF downloads."""
     session = get_object_or_404(Session.objects.select_related("organ__council"), pk=session_id)
@@ -84,7 +83,7 @@ def minutes(request: HttpRequest, session_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@reader_page
 def minutes_download(request: HttpRequest, session_id: int, format: str) -> HttpResponse:
     """The minutes as a Markdown or PDF file (the same text as the page)."""
     session = get_object_or_404(Session, pk=session_id)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 
 from smolny.councils.models import Session
 from smolny.web.views import session_state as state
-from smolny.web.views.session_http import session_page
+from smolny.web.views.session_http import watched_page
 
 
 def context(session: Session) -> dict[str, Any]:
@@ -36,14 +36,14 @@ def context(session: Session) -> dict[str, Any]:
     }
 
 
-@session_page
+@watched_page
 @require_GET
 def view(request: HttpRequest, session_id: int) -> HttpResponse:
     session = state.session_or_404(session_id)
     return render(request, "web/session/projector.html", context(session))
 
 
-@session_page
+@watched_page
 @require_GET
 def screen(request: HttpRequest, session_id: int) -> HttpResponse:
     """The screen's content, re-read on a live event."""

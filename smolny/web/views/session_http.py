@@ -21,6 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from smolny.councils.actions import ActionError, NotAllowed, PermissionDenied
+from smolny.web.access import reader_page
 
 View = Callable[..., HttpResponse]
 
@@ -49,6 +50,20 @@ def session_page(view: View) -> View:
             response: HttpResponse = redirect_to_login(request.get_full_path())
         else:
             response = view(request, *args, **kwargs)
+        response["X-Smolny-Process"] = str(os.getpid())
+        return response
+
+    return wrapped
+
+
+def watched_page(view: View) -> View:
+    """A page that only shows the sitting (the projector): readable as the records are
+    (:func:`smolny.web.access.reader_page`), with the process header."""
+    readable = reader_page(view)
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = readable(request, *args, **kwargs)
         response["X-Smolny-Process"] = str(os.getpid())
         return response
 

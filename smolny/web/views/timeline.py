@@ -12,14 +12,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from smolny.councils.models import Organisation
-from smolny.web.access import organisation_or_404
+from smolny.web.access import organisation_or_404, reader_page
 from smolny.web.views import timeline_data as data
 from smolny.web.views.links import MINUTES, optional_url
 
@@ -51,7 +50,7 @@ def chosen_day(request: HttpRequest, calendar: data.Calendar) -> data.Day | None
     return None
 
 
-@login_required
+@reader_page
 def timeline(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """The page (or, for htmx, the day's part of it)."""
     organisation = organisation_or_404(organisation_id)

@@ -68,6 +68,8 @@ def test_load_twice_replay_and_compositions(capsys: pytest.CaptureFixture[str]) 
 
     # rolls: 60,000 entries standing for 600,000 people, 3,000 deputies of the Soviet
     soviet = Council.objects.get(name=SOVIET)
+    # a historical record: open to every visitor of `smolny serve`, no account needed
+    assert soviet.organisation.public_record
     assert Member.objects.filter(constituency__council=soviet).count() == 60_000
     assert Mandate.objects.filter(council=soviet).count() == 3000
 
