@@ -236,6 +236,19 @@ class Server:
             self.kill()
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time of process *pid* and its living descendants, plus what its reaped children
+    used (so a database server's ended backends count too); 0 for a vanished process."""
+    tick = os.sysconf("SC_CLK_TCK")
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    own = sum(int(x) for x in fields[11:15]) / tick  # utime, stime, cutime, cstime
+    return own + sum(cpu_seconds(int(child)) for child in children)
+
+
 # --- the deputies --------------------------------------------------------------------------
 
 
@@ -300,6 +313,7 @@ async def roll_call(
     *,
     deputies: Sequence[Deputy] | None = None,
     on_answer: Callable[[Answer], None] | None = None,
+    on_open: Callable[[], None] | None = None,
     timeout: float = 120,
 ) -> tuple[int, float, list[Answer]]:
     """Connect every deputy, open the vote over HTTP (the secretary), then every deputy
@@ -313,6 +327,8 @@ async def roll_call(
         connections += await asyncio.gather(
             *(_connect(port) for _ in deputies[start : start + 250])
         )
+    if on_open is not None:
+        on_open()
     opened = time.perf_counter()
     status, body = await post(
         port,

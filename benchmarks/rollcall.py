@@ -45,9 +45,37 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks._rollcall import Hall, Server, new_question, roll_call  # noqa: E402
+from benchmarks._rollcall import Hall, Server, cpu_seconds, new_question, roll_call  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+NOTES = [
+    "- Where the time goes (py-spy `--gil` on both workers during the same roll call,"
+    " 2026-11-27): about 15 ms of interpreter time per vote in the server: Django's ORM"
+    " building SQL about 5 ms (some 20 queries per vote, 10 of them inside the journal lock),"
+    " psycopg about 2 ms, the ASGI machinery about 4.5 ms (the event loop, the new thread"
+    " Django's ASGI handler starts for every request, and the hops between that thread and"
+    " the loop, one pair more because WhiteNoise's middleware is synchronous only); and"
+    " PostgreSQL about 4.6 ms of CPU per vote, for two transactions (the action's, then the"
+    " live event's publication, each with its own commit). At some 19 ms of CPU per vote the"
+    " two cores allow about 100 votes per second even with nothing else running; the same rows"
+    " through psycopg alone cost under 1 ms. The targets are far off, and what is left is the"
+    " cost of Django per request, not waiting for the journal lock.",
+    "- Fixed on the way: the first run answered hundreds of votes with 500 (Django's ASGI"
+    " handler runs every request in a thread of its own, and each opened a PostgreSQL"
+    " connection: a burst of 1,500 went past the server's limit); each worker now admits 4"
+    " requests at a time into Django and keeps a pool of connections (smolny/asgi.py)."
+    " `cast_vote` reads a deputy's credentials in one query instead of four (it had read the"
+    " ids of the whole hall for every vote), and the journal append asks for the lock once and"
+    " moves its head with one UPDATE: 17 round trips to the database under the journal lock"
+    " became 10. First successful run: 52 votes/s; the machine was loaded differently, so the"
+    " two figures do not compare cleanly.",
+    "- Levers not pulled: the live event's publication (smolny/web/live.py: 8 statements in a"
+    " transaction of its own per event, serial on the channel's row) could be one statement;"
+    " an async-capable static-files middleware would save a pair of thread hops; the vote"
+    " route looks the vote and the member up and the action reads both again; psycopg's"
+    " server-side binding would let PostgreSQL prepare the repeated queries; more cores (the"
+    " journal lock serialises the writes, but most of the CPU is spent outside it).",
+]
 BEGIN = "<!-- BEGIN rollcall (written by benchmarks/rollcall.py) -->"
 END = "<!-- END rollcall -->"
 
@@ -233,8 +261,24 @@ def main(argv: list[str] | None = None) -> int:
         print(f"set-up done in {time.perf_counter() - started:.1f} s", flush=True)
 
         server = Server(url, args.workers, Path(tmp) / "server.log").start()
+        assert server.process is not None
+        assert postgres.directory is not None
+        postmaster = int((postgres.directory / "data" / "postmaster.pid").read_text().split()[0])
+        processes = {"server": server.process.pid, "database": postmaster}
+        cpu: dict[str, float] = {}
+
+        def before() -> None:
+            cpu.update({k: -cpu_seconds(pid) for k, pid in processes.items()})
+            cpu["client"] = -time.process_time()
+
         try:
-            vote_id, opened, answers = asyncio.run(roll_call(server.port, hall, item, key))
+            vote_id, opened, answers = asyncio.run(
+                roll_call(server.port, hall, item, key, on_open=before)
+            )
+            for k, pid in processes.items():
+                cpu[k] += cpu_seconds(pid)
+            cpu["client"] += time.process_time()
+            load = os.getloadavg()[0]
         finally:
             server.stop()
         accepted = [a for a in answers if a.status == 201]
@@ -252,6 +296,13 @@ def main(argv: list[str] | None = None) -> int:
             f"HTTP: {len(accepted)} votes in {wall:.3f} s = {rate:,.0f} votes/s; "
             f"p50 {statistics.median(latencies) * 1000:.0f} ms, "
             f"p99 {percentile(latencies, 99) * 1000:.0f} ms",
+            flush=True,
+        )
+        per_vote = {k: v / len(accepted) * 1000 for k, v in cpu.items()}
+        print(
+            "CPU per vote: "
+            + ", ".join(f"{k} {v:.1f} ms" for k, v in per_vote.items())
+            + f"; load average {load:.1f} on {os.cpu_count()} cores",
             flush=True,
         )
         check_vote(vote_id, args.deputies)
@@ -273,6 +324,8 @@ def main(argv: list[str] | None = None) -> int:
         "p99": percentile(latencies, 99),
         "raw_seconds": raw_seconds,
         "raw": raw,
+        "load": load,
+        **{f"cpu_{k}": v for k, v in per_vote.items()},
     }
     if args.write:
         write_results(args, figures, pg_version)
@@ -311,12 +364,18 @@ def write_results(args: argparse.Namespace, f: dict[str, float], pg_version: str
         f"| psycopg alone, same rows, {args.workers} connections | {f['raw']:,.0f} per s"
         f" ({f['raw_seconds']:.2f} s for {args.deputies:,}) |",
         f"| ratio HTTP ÷ psycopg alone | {ratio:.2f} |",
+        f"| CPU per vote: server processes | {f['cpu_server']:.1f} ms |",
+        f"| CPU per vote: PostgreSQL | {f['cpu_database']:.1f} ms |",
+        f"| CPU per vote: the clients | {f['cpu_client']:.1f} ms |",
+        f"| load average (1 min) at the end of the roll call | {f['load']:.1f} |",
         "",
         f"Targets (issue 9): the whole roll call under 3 s: {f['wall']:.2f} s, {under_3};"
         f" at least a quarter of the raw database rate: {ratio:.2f}, {quarter}.",
         "",
         "Checked after the run: exactly 1,500 named votes, each deputy once, one journal"
         " entry each; `smolny audit verify` passes.",
+        "",
+        *NOTES,
         "",
         END,
     ]
