@@ -1,10 +1,10 @@
 """The journal with its verification, and a session's minutes.
 
 The journal is one hash chain for the whole installation (every organisation's actions are
-links of it), so the page lists every entry, newest first, and marks those of the
-organisation in view. Verifying recomputes every hash from the first entry, which takes a
-moment on a large journal: the page asks for the verdict separately (htmx, on load), so the
-entries show at once and the verdict follows.
+links of it); the page lists the entries recorded for the organisation in view, newest first,
+and the verdict covers the whole chain. Verifying recomputes every hash from the first
+entry, which takes a moment on a large journal: the page asks for the verdict separately
+(htmx, on load), so the entries show at once and the verdict follows.
 """
 
 from __future__ import annotations
@@ -12,12 +12,13 @@ from __future__ import annotations
 import json
 
 from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from smolny.councils.journal import verify_journal
 from smolny.councils.minutes import minutes_blocks, minutes_markdown, minutes_pdf
-from smolny.councils.models import JournalEntry, Session
+from smolny.councils.models import JournalEntry, Organisation, Session
 from smolny.web.access import organisation_or_404, reader_page
 
 ENTRIES_PER_PAGE = 50
@@ -39,16 +40,33 @@ def _summary(payload: str) -> tuple[int | None, str]:
     return organisation if isinstance(organisation, int) else None, text
 
 
+def entries_of(organisation: Organisation) -> QuerySet[JournalEntry]:
+    """The entries recorded for *organisation*, newest first.
+
+    Every action records its organisation's id at the top of its canonical payload (sorted
+    keys, no spaces), so the text ``"organisation":<id>`` followed by a comma or the closing
+    brace finds them in the database; :func:`journal` drops the rare entry that matched on a
+    nested key. Entries of other organisations stay out of the page: a public record must
+    not show what a private one did.
+    """
+    key = f'"organisation":{organisation.pk}'
+    return JournalEntry.objects.filter(
+        Q(payload__contains=key + ",") | Q(payload__contains=key + "}")
+    ).order_by("-seq")
+
+
 @reader_page
 def journal(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """A page of entries, newest first; the verdict on the chain loads by itself."""
     org = organisation_or_404(organisation_id)
-    entries = JournalEntry.objects.order_by("-seq")
-    page = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(entries_of(org), ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
     rows = []
     for entry in page:
         owner, summary = _summary(entry.payload)
-        rows.append({"entry": entry, "mine": owner == org.pk, "summary": summary})
+        # The text filter may catch an entry that names this organisation deeper in its
+        # payload; only the entries recorded for this organisation are shown.
+        if owner == org.pk:
+            rows.append({"entry": entry, "summary": summary})
     return render(
         request,
         "web/council/journal.html",

@@ -214,3 +214,26 @@ def test_constituency_pages_keep_the_date(
     assert row(answer.content, "Vyborg side")
     assert "Putilov works</th>" not in html.split('class="constituencies"')[1].split("</table>")[0]
     assert "?at=1917-04-01&amp;cpage=1#constituencies" in html
+
+
+def test_journal_lists_only_the_organisations_entries(world: dict[str, Any]) -> None:
+    other = build("-other")  # built after the first world: its entries come later in the chain
+    start = JournalEntry.objects.filter(action="create_organisation").order_by("-seq")[0].seq
+    client = signed_in("outsider")
+
+    def listed(organisation: int) -> tuple[str, list[int]]:
+        html = client.get(reverse("journal", args=[organisation])).content.decode()
+        numbers = re.findall(r'<th scope="row" class="number">(\d+)</th>', html)
+        return html, [int(n) for n in numbers]
+
+    mine_html, mine = listed(world["organisation"])
+    _, theirs = listed(other["organisation"])
+    assert mine
+    assert theirs
+    assert all(seq < start for seq in mine)
+    assert all(seq >= start for seq in theirs)
+    assert start in theirs or len(theirs) == 50
+    assert "Petrograd-other" not in mine_html
+    # The verdict still covers the whole chain.
+    verdict = client.get(reverse("journal-verdict", args=[other["organisation"]]))
+    assert f"{JournalEntry.objects.count()} entries recomputed" in text(verdict.content)
