@@ -118,3 +118,9 @@ def test_a_roll_scale_of_zero_is_refused_by_name() -> None:
     petrograd = {**data.read_world()["constituencies"]["petrograd"], "roll_scale": 0}
     with pytest.raises(data.WorldDataError, match="roll_scale: 0 is not a whole number from 1"):
         loader.plan_world(world_with("constituencies", {"petrograd": petrograd}))
+
+
+def test_a_toml_number_beyond_pythons_digit_limit_is_a_world_data_error() -> None:
+    """Found: tomllib raised Python's digit-limit ValueError for a 140,001-digit number."""
+    with pytest.raises(data.WorldDataError, match=r"^councils\.toml: "):
+        data.parse_file("councils", "x = " + "1" * 140_001 + "\n")

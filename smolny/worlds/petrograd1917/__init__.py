@@ -53,6 +53,8 @@ def parse_file(name: str, text: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise WorldDataError(f"{name}.toml: {error}") from None
+    except ValueError as error:  # a number beyond Python's 4,300-digit conversion limit
+        raise WorldDataError(f"{name}.toml: {error}") from None
 
 
 def read_world() -> dict[str, dict[str, Any]]:
