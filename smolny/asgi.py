@@ -13,6 +13,10 @@ default; see smolny/settings.py) instead of opening one per request. The admitte
 use at most ``SMOLNY_CONCURRENT_REQUESTS`` of them; the rest is room for the event streams,
 whose request thread keeps the connection it used to find the signed-in user until the
 stream ends.
+
+In front of both, :class:`smolny.api.intake.RollCallIntake` takes the named votes sent with an
+API token in batches, one transaction per batch (group commit; see that module). Setting
+``SMOLNY_ROLL_CALL_INTAKE=0`` sends them through Django one by one instead.
 """
 
 import asyncio
@@ -20,10 +24,13 @@ import os
 from typing import Any
 
 CONCURRENT = int(os.environ.get("SMOLNY_CONCURRENT_REQUESTS", "4") or 4)
+INTAKE = os.environ.get("SMOLNY_ROLL_CALL_INTAKE", "1") not in ("0", "false", "no")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smolny.settings")
 os.environ.setdefault("SMOLNY_DB_POOL", "64")
 
 from django.core.asgi import get_asgi_application  # noqa: E402 - after the environment
+
+from smolny.api.intake import RollCallIntake  # noqa: E402
 
 django_application = get_asgi_application()
 
@@ -48,4 +55,11 @@ class Admission:
             await self.app(scope, receive, send)
 
 
-application = Admission(django_application, CONCURRENT) if CONCURRENT > 0 else django_application
+def build(app: Any) -> Any:
+    """*app* (Django's ASGI application) with the admission gate and the roll-call intake."""
+    if CONCURRENT > 0:
+        app = Admission(app, CONCURRENT)
+    return RollCallIntake(app) if INTAKE else app
+
+
+application = build(django_application)

@@ -64,9 +64,9 @@ def run(args: argparse.Namespace) -> int:
         if status:
             return status
     import uvicorn
-    from django.core.asgi import get_asgi_application
 
-    application = get_asgi_application()
+    from smolny.asgi import application
+
     print(f"smolny: serving on http://{args.host}:{args.port}/ (API docs at /api/docs)", flush=True)
     uvicorn.run(application, host=args.host, port=args.port, log_level="warning", lifespan="off")
     return 0

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -81,28 +81,52 @@ def append(
     :func:`smolny.councils.actions.base.action_transaction`), so the server is not asked
     again; the lock is held until the transaction ends.
     """
+    return append_many([(actor, action, payload, time)], locked=locked)[0]
+
+
+def append_many(
+    entries: Sequence[tuple[str, str, dict[str, Any], datetime]], *, locked: bool = False
+) -> list[JournalEntry]:
+    """Append *entries* (actor, action, payload, time), in order, in the current transaction.
+
+    Each is an entry of its own, chained to the one before exactly as :func:`append` would
+    chain it; they are only written together (one INSERT, one move of the head), which is
+    what lets a roll call's ballots arriving at once be recorded in one transaction.
+    """
+    if not entries:
+        return []
     if not locked:
         lock()
     head = JournalEntry.objects.order_by("-seq").only("seq", "hash").first()
-    seq = 1 if head is None else head.seq + 1
+    seq = 0 if head is None else head.seq
     prev_hash = GENESIS if head is None else head.hash
-    text = canonical_json(payload)
-    time = time.astimezone(UTC)
-    entry = JournalEntry(
-        seq=seq,
-        time=time,
-        actor=actor,
-        action=action,
-        payload=text,
-        prev_hash=prev_hash,
-        hash=entry_hash(prev_hash, seq, time, actor, action, text),
-    )
-    entry.save()
+    rows = []
+    for actor, action, payload, time in entries:
+        seq += 1
+        text = canonical_json(payload)
+        time = time.astimezone(UTC)
+        entry_hash_ = entry_hash(prev_hash, seq, time, actor, action, text)
+        rows.append(
+            JournalEntry(
+                seq=seq,
+                time=time,
+                actor=actor,
+                action=action,
+                payload=text,
+                prev_hash=prev_hash,
+                hash=entry_hash_,
+            )
+        )
+        prev_hash = entry_hash_
+    if len(rows) == 1:
+        rows[0].save()
+    else:
+        JournalEntry.objects.bulk_create(rows, batch_size=500)
     # One UPDATE (the lock makes this writer the only one); the row is created by the first
     # append. (update_or_create would add a savepoint and a SELECT ... FOR UPDATE.)
-    if not JournalHead.objects.filter(pk=1).update(seq=seq, hash=entry.hash):
-        JournalHead.objects.create(pk=1, seq=seq, hash=entry.hash)
-    return entry
+    if not JournalHead.objects.filter(pk=1).update(seq=seq, hash=prev_hash):
+        JournalHead.objects.create(pk=1, seq=seq, hash=prev_hash)
+    return rows
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ transaction and schedules the live event for after the commit.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -132,10 +132,42 @@ def record(
     organisation: Organisation,
 ) -> JournalEntry:
     """Append the journal entry for *action* and publish it on the organisation's channel."""
-    body = {"at": journal.format_time(at), "organisation": organisation.pk, **payload}
+    return record_many([(actor, action, payload)], at=at, organisation=organisation)[0]
+
+
+def record_many(
+    changes: Sequence[tuple[Actor, str, dict[str, Any]]],
+    *,
+    at: datetime,
+    organisation: Organisation,
+) -> list[JournalEntry]:
+    """Append one journal entry per change (actor, action, payload), in order, and publish
+    them on the organisation's channel together after the commit.
+
+    For an action that makes several changes of its own kind at once (the ballots of a roll
+    call arriving together): each keeps its entry and its event, as :func:`record` would
+    give them, written with one INSERT and published in one step.
+    """
+    bodies = [
+        {"at": journal.format_time(at), "organisation": organisation.pk, **payload}
+        for _, _, payload in changes
+    ]
     held = _locked.get() is transaction.get_connection()
-    entry = journal.append(actor_label(actor), action, body, timezone.now(), locked=held)
-    event = {"seq": entry.seq, "action": action, "payload": body}
+    written = timezone.now()
+    entries = journal.append_many(
+        [
+            (actor_label(actor), action, body, written)
+            for (actor, action, _), body in zip(changes, bodies, strict=True)
+        ],
+        locked=held,
+    )
+    events = [
+        {"seq": entry.seq, "action": entry.action, "payload": body}
+        for entry, body in zip(entries, bodies, strict=True)
+    ]
     channel = f"organisation:{organisation.pk}"
-    transaction.on_commit(lambda: live.publish(channel, event))
-    return entry
+    if len(events) == 1:
+        transaction.on_commit(lambda: live.publish(channel, events[0]))
+    else:
+        transaction.on_commit(lambda: live.publish_many(channel, events))
+    return entries

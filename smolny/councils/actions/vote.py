@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -40,8 +41,8 @@ from smolny.councils.actions.base import (
     Actor,
     NotAllowed,
     action_transaction,
-    fresh,
     record,
+    record_many,
     require_member_or_secretary,
 )
 from smolny.councils.actions.motion import docket_of, end_presidium, settle_motions
@@ -191,40 +192,54 @@ def entitled(vote: Vote, member: Member, at: datetime) -> Mandate:
     return mandate
 
 
-def roll_call_credentials(vote: Vote, member: Member, at: datetime) -> tuple[Mandate, str]:
-    """The mandate with which *member* answers this roll call and the fraction they sit with,
-    or the refusal saying why not: what :func:`entitled` checks, that they have not answered
-    already, and :func:`~smolny.councils.actions.session.fraction_names`, read in one query.
+def roll_call_credentials(
+    vote: Vote, members: Sequence[Member], at: datetime
+) -> dict[int, tuple[Mandate, str] | ActionError]:
+    """For each of *members* (by primary key): the mandate with which they answer this roll
+    call and the fraction they sit with, or the refusal saying why not: what
+    :func:`entitled` checks, that they have not answered already, and
+    :func:`~smolny.councils.actions.session.fraction_names`, read in one query for them all.
 
     It runs under the journal lock, where every round trip to the database is time that the
     rest of the hall waits; the refusals are worked out only when there is one to give.
     """
     session = vote.item.session
     organ = session.organ
-    mandates = Mandate.objects.filter(valid_at(at), council_id=organ.council_id, member=member)
+    mandates = Mandate.objects.filter(
+        valid_at(at), council_id=organ.council_id, member_id__in=[m.pk for m in members]
+    )
     if organ.kind != Organ.PLENUM:
         seat = OrganSeat.objects.filter(
             valid_at(at), organ=organ, status=OrganSeat.HELD, holder=OuterRef("pk")
         )
         mandates = mandates.filter(Exists(seat))
     fraction = FractionMembership.objects.filter(valid_at(at), mandate=OuterRef("pk"))
-    found = (
-        mandates.annotate(
-            present=Exists(
-                Attendance.objects.filter(valid_at(at), session=session, member_id=member.pk)
-            ),
-            answered=Exists(NamedVote.objects.filter(vote=vote, mandate=OuterRef("pk"))),
-            fraction_name=Subquery(fraction.values("fraction__name")[:1]),
-        )
-        .order_by("pk")
-        .first()
-    )
-    if found is None or not found.present:
-        entitled(vote, member, at)  # raises the refusal: not in the hall, or no mandate
-        raise NotAllowed(f"{member.name} is not in the hall")  # pragma: no cover
-    if found.answered:
-        raise NotAllowed(f"{member.name} has voted in this roll call already")
-    return found, found.fraction_name or ""
+    rows = mandates.annotate(
+        present=Exists(
+            Attendance.objects.filter(
+                valid_at(at), session=session, member_id=OuterRef("member_id")
+            )
+        ),
+        answered=Exists(NamedVote.objects.filter(vote=vote, mandate=OuterRef("pk"))),
+        fraction_name=Subquery(fraction.values("fraction__name")[:1]),
+    ).order_by("-pk")
+    found = {row.member_id: row for row in rows}  # the lowest pk last: it stays
+    credentials: dict[int, tuple[Mandate, str] | ActionError] = {}
+    for member in members:
+        row = found.get(member.pk)
+        if row is None or not row.present:
+            try:
+                entitled(vote, member, at)  # the refusal: not in the hall, or no mandate
+                raise NotAllowed(f"{member.name} is not in the hall")  # pragma: no cover
+            except ActionError as refusal:
+                credentials[member.pk] = refusal
+        elif row.answered:
+            credentials[member.pk] = NotAllowed(
+                f"{member.name} has voted in this roll call already"
+            )
+        else:
+            credentials[member.pk] = (row, row.fraction_name or "")
+    return credentials
 
 
 Answer = str | Sequence[str]
@@ -254,33 +269,103 @@ def cast_vote(
     actor: Actor, vote: Vote | int, member: Member, choice: Answer, *, at: datetime | None = None
 ) -> NamedVote:
     """*member* answers the roll call: for, against or abstain (a ranking in a preferential
-    vote)."""
+    vote). One ballot of :func:`cast_votes`; its refusal is raised."""
+    (result,) = cast_votes(vote, [Ballot(actor, member, choice)], at=at)
+    if isinstance(result, ActionError):
+        raise result
+    return result
+
+
+@dataclass(frozen=True)
+class Ballot:
+    """A deputy's answer to a roll call as it arrives: who sends it (the deputy, or a
+    secretary recording a paper form), for which member, and the answer."""
+
+    actor: Actor
+    member: Member
+    choice: Answer
+
+
+def cast_votes(
+    vote: Vote | int, ballots: Sequence[Ballot], *, at: datetime | None = None
+) -> list[NamedVote | ActionError]:
+    """Answers to the roll call that arrive together, taken in one transaction in their
+    order: each is accepted or refused exactly as if it came alone (:func:`cast_vote`), with
+    its own journal entry and live event, and the result for each is its row or its refusal.
+
+    This is group commit: while one transaction holds the journal lock, the ballots that
+    arrive queue up, and the next transaction takes them all (see smolny/api/intake.py), so a
+    hall answering at once costs one commit per batch instead of one per deputy. A ballot
+    refused leaves the others standing; a second ballot of the same deputy in the batch is
+    refused as voted already. A vote that does not exist refuses the whole call.
+    """
+    results: list[NamedVote | ActionError] = []
     with action_transaction(at) as at:
         vote = get_vote(vote)
-        choice, ranking = checked_answer(vote, choice)
-        member = fresh(member)
-        require_member_or_secretary(actor, member, at)
+        organisation = vote.item.session.organ.council.organisation
+        refusal: ActionError | None = None
         if vote.method != Vote.ROLL_CALL:
-            raise NotAllowed(f"this vote is by {vote.method}, not a named roll call")
-        require_open(vote)
-        mandate, fraction = roll_call_credentials(vote, member, at)
-        row = NamedVote.objects.create(
-            vote=vote, mandate=mandate, fraction=fraction, choice=choice, ranking=ranking
+            refusal = NotAllowed(f"this vote is by {vote.method}, not a named roll call")
+        elif vote.status != Vote.OPEN:
+            try:
+                require_open(vote)
+            except ActionError as closed:
+                refusal = closed
+        members = Member.objects.select_related("organisation").in_bulk(
+            {b.member.pk for b in ballots}
         )
-        record(
-            actor,
-            "cast_vote",
-            {
-                "vote": vote.pk,
-                "member": member.external_id,
-                "fraction": fraction,
-                "choice": choice,
-                "ranking": ranking,
-            },
-            at=at,
-            organisation=vote.item.session.organ.council.organisation,
+        credentials = (
+            roll_call_credentials(vote, [members[pk] for pk in sorted(members)], at)
+            if refusal is None
+            else {}
         )
-    return row
+        answered: set[int] = set()
+        rows: list[NamedVote] = []
+        changes: list[tuple[Actor, str, dict[str, Any]]] = []
+        for ballot in ballots:
+            try:
+                choice, ranking = checked_answer(vote, ballot.choice)
+                member = members.get(ballot.member.pk)
+                if member is None:
+                    raise ActionError(f"no member with id {ballot.member.pk}")
+                require_member_or_secretary(ballot.actor, member, at)
+                if refusal is not None:
+                    raise refusal
+                found = credentials[member.pk]
+                if isinstance(found, ActionError):
+                    raise found
+                mandate, fraction = found
+                if mandate.pk in answered:
+                    raise NotAllowed(f"{member.name} has voted in this roll call already")
+            except ActionError as refused:
+                results.append(refused)
+                continue
+            answered.add(mandate.pk)
+            row = NamedVote(
+                vote=vote, mandate=mandate, fraction=fraction, choice=choice, ranking=ranking
+            )
+            rows.append(row)
+            results.append(row)
+            changes.append(
+                (
+                    ballot.actor,
+                    "cast_vote",
+                    {
+                        "vote": vote.pk,
+                        "member": member.external_id,
+                        "fraction": fraction,
+                        "choice": choice,
+                        "ranking": ranking,
+                    },
+                )
+            )
+        if len(rows) == 1:
+            rows[0].save(force_insert=True)
+        elif rows:
+            NamedVote.objects.bulk_create(rows, batch_size=500)
+        if changes:
+            record_many(changes, at=at, organisation=organisation)
+    return results
 
 
 def record_roll_call(

@@ -4,7 +4,8 @@
 2. A recall completing while its deputy votes leaves either the vote (cast before the recall
    took effect) or a refusal (after it), never both.
 3. A vote closing while ballots arrive counts exactly the ballots accepted before the close,
-   and refuses every later one; by named roll call and by secret ballot.
+   and refuses every later one; by named roll call and by secret ballot; and with the
+   ballots arriving in batches (the roll-call intake's group commit), each sent twice.
 
 Every action takes the journal's advisory lock first, so each of them is one serial step;
 the tests check what that promises from the outside: the rows, the refusals and the journal's
@@ -20,7 +21,7 @@ from datetime import datetime
 
 import pytest
 
-from smolny.councils.actions import NotAllowed, agenda, motion, vote
+from smolny.councils.actions import ActionError, NotAllowed, agenda, motion, vote
 from smolny.councils.actions import recall as recall_actions
 from smolny.councils.actions.ballot import cast_secret_ballot
 from smolny.councils.journal import verify_journal
@@ -195,6 +196,57 @@ def test_a_vote_closing_while_ballots_arrive_counts_exactly_those_accepted_befor
     assert counted.filter(vote=v).count() == len(accepted)
     [(close_seq, _)] = journal("close_vote", vote=v.pk)
     cast_seqs = [seq for seq, _ in journal(action, vote=v.pk)]
+    assert len(cast_seqs) == len(accepted)
+    assert all(seq < close_seq for seq in cast_seqs)
+    assert verify_journal()[1] is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_batches_of_ballots_racing_each_other_and_the_close_count_each_deputy_once() -> None:
+    """The intake's group commit (``cast_votes``): batches from several processes at once,
+    each deputy's ballot sent in two of them, and the close arriving meanwhile."""
+    c = build_council({"Bolsheviks": 120, "SRs": 80}, at=d(3, 1), bulk=True)
+    v = open_question(c, Vote.ROLL_CALL, chair_fraction="SRs")
+    voters = list(c.everyone())
+    choice_of = {m.pk: CHOICES[i % 3] for i, m in enumerate(voters)}
+    shuffled = random.Random(5)
+    copies = voters + voters  # every ballot sent twice, in different batches
+    shuffled.shuffle(copies)
+    batches = [copies[i : i + 25] for i in range(0, len(copies), 25)]
+
+    def close() -> Vote:
+        while NamedVote.objects.filter(vote=v).count() < len(voters) // 3:
+            time.sleep(0.001)
+        return vote.close_vote(SYS, v.pk)
+
+    def take(batch: list[Member]) -> list[NamedVote | ActionError]:
+        return vote.cast_votes(v.pk, [vote.Ballot(SYS, m, choice_of[m.pk]) for m in batch])
+
+    tasks = [close] + [lambda b=b: take(b) for b in batches]
+    outcomes = run_concurrently(tasks, workers=9)
+
+    assert outcomes[0].kind == "ok", outcomes[0].value
+    assert [o.value for o in outcomes[1:] if o.kind != "ok"] == []
+    results = [r for o in outcomes[1:] for r in o.value]
+    accepted = [r for r in results if isinstance(r, NamedVote)]
+    assert len(accepted) >= len(voters) // 3
+    assert len(accepted) < len(voters), "the close came after every ballot: nothing raced"
+    assert all(
+        "voted in this roll call already" in str(r) or "is closed" in str(r)
+        for r in results
+        if not isinstance(r, NamedVote)
+    )
+    rows = NamedVote.objects.filter(vote=v)
+    assert rows.count() == len(accepted) == len({r.mandate_id for r in accepted})
+    closed = Vote.objects.get(pk=v.pk)
+    expected = Counter(r.choice for r in accepted)
+    assert (closed.for_votes, closed.against, closed.abstain) == (
+        expected["for"],
+        expected["against"],
+        expected["abstain"],
+    )
+    [(close_seq, _)] = journal("close_vote", vote=v.pk)
+    cast_seqs = [seq for seq, _ in journal("cast_vote", vote=v.pk)]
     assert len(cast_seqs) == len(accepted)
     assert all(seq < close_seq for seq in cast_seqs)
     assert verify_journal()[1] is None
