@@ -20,6 +20,12 @@ from smolny.councils.actions.election import (
     open_election,
     record_election_result,
 )
+from smolny.councils.actions.election_ballot import (
+    cast_election_ballot,
+    close_election_poll,
+    nominate_candidate,
+    withdraw_candidate,
+)
 from smolny.councils.actions.fraction import change_fraction, create_fraction
 from smolny.councils.actions.mandate import resign_mandate, seat_deputy
 from smolny.councils.actions.organ import fill_organ_seat, form_organ, vacate_organ_seat
@@ -54,8 +60,10 @@ __all__ = [
     "SystemActor",
     "appoint_secretary",
     "apportion_council",
+    "cast_election_ballot",
     "cast_recall_vote",
     "change_fraction",
+    "close_election_poll",
     "close_recall_vote",
     "count_election",
     "create_constituencies",
@@ -67,6 +75,7 @@ __all__ = [
     "form_organ",
     "import_roll",
     "link_member_user",
+    "nominate_candidate",
     "open_by_election",
     "open_election",
     "open_recall_petition",
@@ -78,5 +87,6 @@ __all__ = [
     "set_representation_rule",
     "sign_recall_petition",
     "vacate_organ_seat",
+    "withdraw_candidate",
     "withdraw_signature",
 ]

@@ -3,7 +3,7 @@ by-elections."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +16,14 @@ from smolny.councils.actions.base import (
     record,
     require_secretary,
 )
-from smolny.councils.models import Constituency, Election, ElectionWinner, Mandate, Member
+from smolny.councils.models import (
+    Constituency,
+    Election,
+    ElectionVoter,
+    ElectionWinner,
+    Mandate,
+    Member,
+)
 from smolny.councils.models.dated import valid_at
 from smolny.councils.queries import seats_at
 from smolny.rules.ballots import BallotSet
@@ -161,49 +168,91 @@ def count_election(
     the rules leave unresolved (no *tie_seed*) leaves its seat undeclared; the count's ties
     are kept with the result.
     """
-    from smolny.rules.stv import meek_stv, scottish_stv
-
-    counters = {"scottish-stv": scottish_stv, "meek-stv": meek_stv}
-    if method not in counters:
-        raise ActionError(f"count method {method!r}: use one of {', '.join(counters)}")
+    counter = _counter(method)
     with action_transaction(at) as at:
         election = _open_for_result(actor, election, at)
-        constituency = election.constituency
-        names = [n for i, n in enumerate(ballots.candidates) if i not in ballots.withdrawn]
-        found = {
-            m.external_id: m
-            for m in Member.objects.filter(
-                organisation=constituency.council.organisation_id, external_id__in=names
-            ).filter(valid_at(at))
-        }
-        unknown = [n for n in names if n not in found]
-        if unknown:
-            raise ActionError(f"candidates that are not members: {', '.join(unknown[:20])}")
-        problems = [p for p in (eligible(found[n], constituency, at) for n in names) if p]
-        if problems:
-            raise NotAllowed("; ".join(problems[:20]))
-        try:
-            result = counters[method](ballots, election.seats, tie_seed=tie_seed)
-        except ValueError as error:
-            raise NotAllowed(f"the count cannot be made: {error}") from None
-        if not result.elected:
-            raise NotAllowed("the count elected nobody (an unresolved tie?)")
-        count = {
-            "valid_ballots": result.valid_ballots,
-            "stages": len(result.rounds),
-            "ties": [tie.as_dict() for tie in result.ties],
-            "tie_seed": tie_seed,
-        }
-        votes = {name: votes_str(v) for name, v in result.final.items()}
-        _declare(actor, election, [found[n] for n in result.elected], method, votes, count, at)
+        _count_and_declare(actor, election, ballots, method, counter, tie_seed, at)
     return election
 
 
-def _open_for_result(actor: Actor, election: Election, at: datetime) -> Election:
+Counter = Callable[..., Any]
+
+
+def _counter(method: str) -> Counter:
+    """The STV count named *method* (refused before any transaction when unknown)."""
+    from smolny.rules.stv import meek_stv, scottish_stv
+
+    counters: dict[str, Counter] = {"scottish-stv": scottish_stv, "meek-stv": meek_stv}
+    if method not in counters:
+        raise ActionError(f"count method {method!r}: use one of {', '.join(counters)}")
+    return counters[method]
+
+
+def _count_and_declare(
+    actor: Actor,
+    election: Election,
+    ballots: BallotSet,
+    method: str,
+    counter: Counter,
+    tie_seed: int | None,
+    at: datetime,
+    *,
+    action: str = "record_election_result",
+    extra: Mapping[str, Any] | None = None,
+) -> None:
+    """Count *ballots* (candidates named by member number) and declare, inside an action.
+
+    Shared by :func:`count_election` (ballots sent in a file) and the close of an online
+    poll (:func:`smolny.councils.actions.election_ballot.close_election_poll`), so both
+    check the candidates and declare in the same way; *action* names the journal entry and
+    *extra* adds to the count kept with the result.
+    """
+    constituency = election.constituency
+    names = [n for i, n in enumerate(ballots.candidates) if i not in ballots.withdrawn]
+    found = {
+        m.external_id: m
+        for m in Member.objects.filter(
+            organisation=constituency.council.organisation_id, external_id__in=names
+        ).filter(valid_at(at))
+    }
+    unknown = [n for n in names if n not in found]
+    if unknown:
+        raise ActionError(f"candidates that are not members: {', '.join(unknown[:20])}")
+    problems = [p for p in (eligible(found[n], constituency, at) for n in names) if p]
+    if problems:
+        raise NotAllowed("; ".join(problems[:20]))
+    try:
+        result = counter(ballots, election.seats, tie_seed=tie_seed)
+    except ValueError as error:
+        raise NotAllowed(f"the count cannot be made: {error}") from None
+    if not result.elected:
+        raise NotAllowed("the count elected nobody (an unresolved tie?)")
+    count = {
+        "valid_ballots": result.valid_ballots,
+        "stages": len(result.rounds),
+        "ties": [tie.as_dict() for tie in result.ties],
+        "tie_seed": tie_seed,
+        **(extra or {}),
+    }
+    votes = {name: votes_str(v) for name, v in result.final.items()}
+    elected = [found[n] for n in result.elected]
+    _declare(actor, election, elected, method, votes, count, at, action=action)
+
+
+def _open_for_result(
+    actor: Actor, election: Election, at: datetime, *, online: bool = False
+) -> Election:
+    """The election, re-read, if *actor* may declare its result now. A result entered or
+    counted from a file (*online* false) is refused once members have voted online."""
     election = fresh(election)
     require_secretary(actor, election.constituency.council.organisation, at)
     if election.status != Election.OPEN:
         raise NotAllowed("the result of this election has been declared already")
+    if not online and ElectionVoter.objects.filter(election=election).exists():
+        raise NotAllowed(
+            "members have cast ballots in this election: close its poll to count them "
+            "(a result cannot also be entered or counted from a file)"
+        )
     if at < election.opened_at:
         raise ActionError("a result cannot be declared before the election opened")
     return election
@@ -217,6 +266,8 @@ def _declare(
     votes: Mapping[str, int | str],
     count: dict[str, Any],
     at: datetime,
+    *,
+    action: str = "record_election_result",
 ) -> None:
     """Check the elected and write the declaration and its journal entry (in the action)."""
     constituency = election.constituency
@@ -245,7 +296,7 @@ def _declare(
     election.save(update_fields=["status", "declared_at", "method", "result"])
     record(
         actor,
-        "record_election_result",
+        action,
         {"election": election.pk, "method": method, **election.result},
         at=at,
         organisation=constituency.council.organisation,

@@ -14,6 +14,7 @@ from smolny.councils.models.councils import (
     Council,
     RepresentationRule,
 )
+from smolny.councils.models.election_ballots import Candidate, ElectionBallot, ElectionVoter
 from smolny.councils.models.journal import JournalEntry, JournalHead
 from smolny.councils.models.mandates import (
     Election,
@@ -50,10 +51,13 @@ __all__ = [
     "ApportionedSeats",
     "Apportionment",
     "Attendance",
+    "Candidate",
     "ChairTerm",
     "Constituency",
     "Council",
     "Election",
+    "ElectionBallot",
+    "ElectionVoter",
     "ElectionWinner",
     "Fraction",
     "FractionMembership",

@@ -1,0 +1,334 @@
+"""Members vote in their constituency's elections: candidates, secret ballots, the count.
+
+A secretary nominates members eligible for the constituency (and may withdraw a candidate)
+until the first ballot is cast; from then on the list of candidates is fixed, so every
+ballot ranks the same candidates. Each member on the roll at the moment votes once, in
+person, ranking candidates of this election (one mark is a ranking of one). The secretary
+closes the poll: the stored ballots become a :class:`~smolny.rules.ballots.BallotSet`,
+counted by STV and declared by the same path as :func:`count_election` (ballots sent as a
+file). An election is decided either by members' ballots here or by a result entered or
+counted from a file, never both.
+
+Secrecy follows the session's secret ballot (:mod:`smolny.councils.actions.ballot`):
+
+* **Two tables**: :class:`~smolny.councils.models.ElectionVoter` (election, member; no time,
+  nothing of the ballot) and :class:`~smolny.councils.models.ElectionBallot` (random key,
+  election, ranking; no voter, no time). No foreign key joins them.
+* **The journal** entry of a cast (``cast_election_ballot``) names the election and the
+  voter, never the ranking; its live event carries the same payload. The rankings appear
+  together only in the count kept with the declared result.
+* **Order of arrival**: at the first cast, empty slots are made, one per member on the roll,
+  with random keys, before any is filled. A ballot fills an empty slot found from a random
+  point of the key space, so its row (its SQLite rowid, fixed when the slots were made) says
+  nothing of when it was cast; in the same UPDATE :data:`DECOYS` other slots, from another
+  random point, are rewritten unchanged, so a PostgreSQL row version written with the cast
+  hides among them. At the close, unused slots are deleted and the cast ballots are written
+  again in key order in the closing transaction.
+
+The residual risk is the one the session ballot states: while the poll is open, someone with
+direct access to the database server can compare transaction ids or the write-ahead log with
+the journal, within the decoys; superseded row versions stay until ``VACUUM``. The
+application never reads those system columns.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.db.models import Case, JSONField, QuerySet, Value, When
+from django.db.models import F as Field
+
+from smolny.councils.actions.ballot import require_voter_in_person
+from smolny.councils.actions.base import (
+    ActionError,
+    Actor,
+    NotAllowed,
+    action_transaction,
+    fresh,
+    record,
+    require_secretary,
+)
+from smolny.councils.actions.election import (
+    _count_and_declare,
+    _counter,
+    _open_for_result,
+    eligible,
+)
+from smolny.councils.models import (
+    Candidate,
+    Constituency,
+    Election,
+    ElectionBallot,
+    ElectionVoter,
+    Member,
+)
+from smolny.councils.queries import roll_size
+from smolny.rules.ballots import BallotSet
+
+DECOYS = 16
+"""Other ballot slots rewritten, unchanged, in the same statement as each ballot cast."""
+
+
+def _key() -> str:
+    return secrets.token_hex(16)
+
+
+def _open_election(election: Election) -> Election:
+    election = fresh(election)
+    if election.status != Election.OPEN:
+        raise NotAllowed("the result of this election has been declared: its poll is closed")
+    return election
+
+
+def _voting_started(election: Election) -> bool:
+    return ElectionVoter.objects.filter(election=election).exists()
+
+
+def live_candidates(election: Election) -> list[Candidate]:
+    """The election's candidates not withdrawn, in order of nomination."""
+    return list(
+        Candidate.objects.filter(election=election, withdrawn_at=None)
+        .select_related("member")
+        .order_by("nominated_at", "pk")
+    )
+
+
+def nominate_candidate(
+    actor: Actor, election: Election, member: Member, *, at: datetime | None = None
+) -> Candidate:
+    """A secretary nominates *member* (eligible for the constituency) before voting starts."""
+    with action_transaction(at) as at:
+        election = _open_election(election)
+        organisation = election.constituency.council.organisation
+        require_secretary(actor, organisation, at)
+        member = fresh(member)
+        if member.organisation_id != organisation.pk:
+            raise NotAllowed(f"{member.name} is not a member of {organisation.name}")
+        if _voting_started(election):
+            raise NotAllowed("voting has started: the candidates can no longer change")
+        problem = eligible(member, election.constituency, at)
+        if problem:
+            raise NotAllowed(problem)
+        if Candidate.objects.filter(election=election, member=member, withdrawn_at=None).exists():
+            raise NotAllowed(f"{member.name} is a candidate in this election already")
+        candidate = Candidate.objects.create(election=election, member=member, nominated_at=at)
+        record(
+            actor,
+            "nominate_candidate",
+            {"election": election.pk, "member": member.external_id},
+            at=at,
+            organisation=organisation,
+        )
+    return candidate
+
+
+def withdraw_candidate(
+    actor: Actor, election: Election, member: Member, *, at: datetime | None = None
+) -> Candidate:
+    """A secretary withdraws a candidate, only before the first ballot is cast."""
+    with action_transaction(at) as at:
+        election = _open_election(election)
+        organisation = election.constituency.council.organisation
+        require_secretary(actor, organisation, at)
+        candidate = Candidate.objects.filter(
+            election=election, member_id=member.pk, withdrawn_at=None
+        ).first()
+        if candidate is None:
+            raise NotAllowed(f"{member.name} is not a candidate in this election")
+        if _voting_started(election):
+            raise NotAllowed("voting has started: a candidate can no longer be withdrawn")
+        if at < candidate.nominated_at:
+            raise ActionError("a candidate cannot be withdrawn before being nominated")
+        candidate.withdrawn_at = at
+        candidate.save(update_fields=["withdrawn_at"])
+        record(
+            actor,
+            "withdraw_candidate",
+            {"election": election.pk, "member": member.external_id},
+            at=at,
+            organisation=organisation,
+        )
+    return candidate
+
+
+def _require_elector(member: Member, constituency: Constituency, at: datetime) -> None:
+    if constituency.kind == Constituency.COUNCIL:
+        raise NotAllowed(
+            f"{constituency.name} is a delegation elected by its council, not by members' ballots"
+        )
+    if member.constituency_id != constituency.pk or not member.current_at(at):
+        raise NotAllowed(f"{member.name} is not on the roll of {constituency.name}")
+
+
+def _checked_ranking(ranking: Sequence[Member | str], candidates: list[Candidate]) -> list[str]:
+    """The ranking as member numbers, each a candidate of this election, none twice."""
+    numbers = [c.member.external_id for c in candidates]
+    names = [r.external_id if isinstance(r, Member) else str(r) for r in ranking]
+    if not names:
+        raise ActionError("a ballot ranks at least one candidate")
+    strangers = [n for n in names if n not in numbers]
+    if strangers:
+        raise ActionError(f"not a candidate in this election: {', '.join(strangers[:5])}")
+    if len(set(names)) != len(names):
+        raise ActionError("a candidate is ranked more than once")
+    return names
+
+
+def cast_election_ballot(
+    actor: Actor,
+    election: Election,
+    member: Member,
+    ranking: Sequence[Member | str],
+    *,
+    at: datetime | None = None,
+) -> None:
+    """*member* casts their ballot: candidates (members or member numbers), most preferred
+    first. Only the member themself, once, while on the constituency's roll."""
+    with action_transaction(at) as at:
+        election = _open_election(election)
+        member = fresh(member)
+        require_voter_in_person(actor, member)
+        constituency = election.constituency
+        _require_elector(member, constituency, at)
+        if at < election.opened_at:
+            raise ActionError("a ballot cannot be cast before the election opened")
+        candidates = live_candidates(election)
+        if len(candidates) < election.seats:
+            raise NotAllowed(
+                f"this election has {len(candidates)} candidate(s) for {election.seats} "
+                "seat(s): the poll opens when there are at least as many candidates as seats"
+            )
+        names = _checked_ranking(ranking, candidates)
+        if ElectionVoter.objects.filter(election=election, member=member).exists():
+            raise NotAllowed(f"{member.name} has voted in this election already")
+        ElectionVoter.objects.create(election=election, member=member)
+        _fill_slot(election, names, at)
+        record(
+            actor,
+            "cast_election_ballot",
+            {"election": election.pk, "member": member.external_id},
+            at=at,
+            organisation=constituency.council.organisation,
+        )
+
+
+def _from_random_point(slots: QuerySet[ElectionBallot], limit: int) -> list[str]:
+    """Keys of up to *limit* slots in key order from a random key on (wrapping round)."""
+    start = _key()
+    after = slots.filter(key__gte=start).order_by("key")
+    keys = list(after.values_list("key", flat=True)[:limit])
+    if len(keys) < limit:
+        keys += list(
+            slots.filter(key__lt=start)
+            .order_by("key")
+            .values_list("key", flat=True)[: limit - len(keys)]
+        )
+    return keys
+
+
+def _fill_slot(election: Election, ranking: list[str], at: datetime) -> None:
+    """Write the ballot into an empty slot found from a random point, and rewrite
+    :data:`DECOYS` other slots unchanged in the same statement."""
+    slots = ElectionBallot.objects.filter(election=election)
+    if not slots.filter(filled=False).exists():
+        size = roll_size(election.constituency, at) - slots.count()
+        ElectionBallot.objects.bulk_create(
+            (ElectionBallot(key=_key(), election=election) for _ in range(max(size, 1))),
+            batch_size=1000,
+        )
+    slot = _from_random_point(slots.filter(filled=False), 1)[0]
+    decoys = [k for k in _from_random_point(slots, DECOYS + 1) if k != slot][:DECOYS]
+    ElectionBallot.objects.filter(key__in=[slot, *decoys]).update(
+        ranking=Case(
+            When(key=slot, then=Value(ranking, output_field=JSONField())),
+            default=Field("ranking"),
+            output_field=JSONField(),
+        ),
+        filled=Case(When(key=slot, then=Value(True)), default=Field("filled")),
+    )
+
+
+def _seal(election: Election) -> list[list[str]]:
+    """Inside the close: drop unused slots, rewrite the cast ballots in key order; return
+    their rankings."""
+    cast = list(
+        ElectionBallot.objects.filter(election=election, filled=True)
+        .order_by("key")
+        .values_list("key", "ranking")
+    )
+    ElectionBallot.objects.filter(election=election).delete()
+    ElectionBallot.objects.bulk_create(
+        (ElectionBallot(key=k, election=election, ranking=r, filled=True) for k, r in cast),
+        batch_size=1000,
+    )
+    return [list(r) for _, r in cast]
+
+
+def ballot_set(election: Election, rankings: list[list[str]], at: datetime) -> BallotSet:
+    """The stored rankings as a :class:`BallotSet` over the election's candidates; a
+    candidate no longer eligible at *at* (off the roll since) is withdrawn from the count."""
+    candidates = [c.member for c in live_candidates(election)]
+    numbers = [m.external_id for m in candidates]
+    index = {n: i for i, n in enumerate(numbers)}
+    merged: dict[tuple[int, ...], int] = {}
+    for ranking in rankings:
+        key = tuple(index[n] for n in ranking)
+        merged[key] = merged.get(key, 0) + 1
+    withdrawn = frozenset(
+        i for i, m in enumerate(candidates) if eligible(m, election.constituency, at)
+    )
+    return BallotSet(
+        candidates=tuple(numbers),
+        rankings=tuple(merged),
+        counts=tuple(merged.values()),
+        seats=election.seats,
+        withdrawn=withdrawn,
+    )
+
+
+def close_election_poll(
+    actor: Actor,
+    election: Election,
+    *,
+    method: str = "scottish-stv",
+    tie_seed: int | None = None,
+    at: datetime | None = None,
+) -> Election:
+    """A secretary closes the poll: the ballots cast are counted by STV and the result
+    declared (the count, with the turnout, kept on the election)."""
+    counter = _counter(method)
+    with action_transaction(at) as at:
+        election = _open_for_result(actor, election, at, online=True)
+        voters = ElectionVoter.objects.filter(election=election).count()
+        if voters == 0:
+            raise NotAllowed("no member has voted in this election: there is nothing to count")
+        rankings = _seal(election)
+        ballots = ballot_set(election, rankings, at)
+        withdrawn = sorted(ballots.candidates[i] for i in ballots.withdrawn)
+        _count_and_declare(
+            actor,
+            election,
+            ballots,
+            method,
+            counter,
+            tie_seed,
+            at,
+            action="close_election_poll",
+            extra={
+                "voters": voters,
+                "roll": roll_size(election.constituency, at),
+                "withdrawn": withdrawn,
+            },
+        )
+    return election
+
+
+def turnout(election: Election) -> int:
+    """How many members have voted (who they are is the journal's; what, nobody's)."""
+    return ElectionVoter.objects.filter(election=election).count()
+
+
+def has_voted(election: Election, member: Member) -> bool:
+    return ElectionVoter.objects.filter(election=election, member=member).exists()

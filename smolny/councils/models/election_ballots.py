@@ -1,0 +1,58 @@
+"""Members' ballots in a constituency election: candidates, who voted, and the ballots.
+
+Who voted (:class:`ElectionVoter`) and what was voted (:class:`ElectionBallot`) are two
+tables that share only the election, as the session's secret ballot keeps them (see
+:mod:`smolny.councils.actions.election_ballot` for every channel of linkage and what is done
+about it): no foreign key, no time and no order of arrival joins a voter to a ballot.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from smolny.councils.models.mandates import Election
+from smolny.councils.models.organisation import Member
+
+
+class Candidate(models.Model):
+    """A member nominated for an election; withdrawn (not deleted) before the voting starts."""
+
+    election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="candidates")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="candidacies")
+    nominated_at = models.DateTimeField()
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=["election", "member"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="one_live_candidacy",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.member.name}, candidate in {self.election}"
+
+
+class ElectionVoter(models.Model):
+    """That a member has voted in an election: no time, nothing of the ballot."""
+
+    election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="voters")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=["election", "member"], name="election_vote_once"),
+        )
+
+
+class ElectionBallot(models.Model):
+    """One ballot slot of an election: a random key and, once filled, a ranking of candidates
+    (their member numbers, most preferred first). No voter, no time."""
+
+    key = models.CharField(max_length=32, primary_key=True)
+    election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="ballots")
+    ranking = models.JSONField(default=list, blank=True)
+    filled = models.BooleanField(default=False)
