@@ -74,6 +74,11 @@ NOTES = [
     " PostgreSQL about 4.6 ms for two transactions, the action's and the live event's): that"
     " path still serves every other change, a vote sent with a session cookie, and a named"
     " vote with a ranking or a stated time.",
+    "- The machine was shared while measured, and the figures move with it: three runs of"
+    " the roll call between 03:30 and 03:40 UTC on 2026-11-27 took 0.71, 1.21 and 0.76 s"
+    " through the intake and 30.2 and 26.9 s one by one; psycopg alone ranged from 1,251"
+    " down to 454 per s (a commit waits for fsync on a disk other work also writes to), so"
+    " the ratio ranged from 1.07 to 4.32.",
     "- Fixed on the way (earlier runs): hundreds of 500s when 1,500 requests each opened a"
     " PostgreSQL connection (each worker now admits 4 requests at a time into Django and"
     " pools its connections, smolny/asgi.py); `cast_vote` reads a deputy's credentials in"
