@@ -1,18 +1,25 @@
-"""Elections: declaring the result and seating the deputies elected."""
+"""Elections: candidates, members' ballots and the close of the poll, declaring a result
+entered or counted from a file, and seating the deputies elected.
+
+A ballot's answer is the turnout, never the ranking: what a member chose is not given back
+to anyone, the voter included (see :mod:`smolny.councils.actions.election_ballot`)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 from django.http import HttpRequest
-from ninja import Field, Router, Status
+from ninja import Field, Router, Schema, Status
 
 from smolny.api.auth import caller
 from smolny.api.common import MAX_ID, TIME_QUERY, Message, Timed, lookup, parse_time
 from smolny.api.errors import BadRequestField
 from smolny.api.schemas import ElectionOut, MandateOut, election_out, mandate_out
 from smolny.councils import actions
-from smolny.councils.models import Election, Fraction, Member
+from smolny.councils.actions.election_ballot import turnout
+from smolny.councils.models import Candidate, Election, Fraction, Member
+from smolny.councils.queries import roll_size
 
 router = Router(tags=["elections"])
 REFUSALS = {403: Message, 404: Message, 409: Message, 422: Message}
@@ -29,6 +36,61 @@ class ResultIn(Timed):
 class SeatIn(Timed):
     member: int
     fraction: int | None = None
+
+
+class NomineeIn(Timed):
+    member: int
+
+
+class BallotIn(Timed):
+    """The voter (a member id: the caller's own) and candidates by member id, most preferred
+    first (one is enough)."""
+
+    member: int
+    ranking: list[int] = Field(min_length=1, max_length=1_000)
+
+
+class CloseIn(Timed):
+    method: Literal["scottish-stv", "meek-stv"] = "scottish-stv"
+    tie_seed: int | None = Field(None, ge=0, le=MAX_ID)
+
+
+class CandidateOut(Schema):
+    member: int
+    member_id: str
+    name: str
+    nominated_at: datetime
+    withdrawn_at: datetime | None
+
+
+class TurnoutOut(Schema):
+    """How many members have voted, of the roll now; nothing of who or what."""
+
+    election: int
+    status: str
+    voters: int
+    roll: int
+
+
+def candidate_out(c: Candidate) -> CandidateOut:
+    return CandidateOut(
+        member=c.member_id,
+        member_id=c.member.external_id,
+        name=c.member.name,
+        nominated_at=c.nominated_at,
+        withdrawn_at=c.withdrawn_at,
+    )
+
+
+def turnout_out(e: Election) -> TurnoutOut:
+    from django.utils import timezone
+
+    return TurnoutOut(
+        election=e.pk,
+        status=e.status,
+        voters=turnout(e),
+        roll=roll_size(e.constituency, timezone.now()),
+    )
 
 
 @router.get("/{election_id}", response={200: ElectionOut, 404: Message})
@@ -105,3 +167,60 @@ def count(
         caller(request), election, ballots, method=method, tie_seed=tie_seed, at=parse_time(at)
     )
     return election_out(result)
+
+
+@router.get("/{election_id}/candidates", response={200: list[CandidateOut], 404: Message})
+def list_candidates(request: HttpRequest, election_id: int) -> list[CandidateOut]:
+    """The candidates in order of nomination, withdrawn ones with the time of withdrawal."""
+    election = lookup(Election, election_id, "election")
+    found = Candidate.objects.filter(election=election).select_related("member")
+    return [candidate_out(c) for c in found.order_by("nominated_at", "pk")]
+
+
+@router.post("/{election_id}/candidates", response={201: CandidateOut, **REFUSALS})
+def nominate(request: HttpRequest, election_id: int, body: NomineeIn) -> Status[CandidateOut]:
+    """A secretary nominates a member eligible for the constituency (before voting starts)."""
+    election = lookup(Election, election_id, "election")
+    member = lookup(Member, body.member, "member")
+    candidate = actions.nominate_candidate(caller(request), election, member, at=body.at)
+    return Status(201, candidate_out(candidate))
+
+
+@router.post(
+    "/{election_id}/candidates/{member_id}/withdrawal", response={200: CandidateOut, **REFUSALS}
+)
+def withdraw(request: HttpRequest, election_id: int, member_id: int, body: Timed) -> CandidateOut:
+    """A secretary withdraws a candidate (before voting starts)."""
+    election = lookup(Election, election_id, "election")
+    member = lookup(Member, member_id, "member")
+    return candidate_out(actions.withdraw_candidate(caller(request), election, member, at=body.at))
+
+
+@router.post("/{election_id}/ballots", response={201: TurnoutOut, **REFUSALS})
+def cast_ballot(request: HttpRequest, election_id: int, body: BallotIn) -> Status[TurnoutOut]:
+    """The member casts their own ballot, once; the answer is the turnout."""
+    election = lookup(Election, election_id, "election")
+    member = lookup(Member, body.member, "member")
+    found = Member.objects.in_bulk([pk for pk in body.ranking if 0 < pk <= MAX_ID])
+    unknown = [pk for pk in body.ranking if pk not in found]
+    if unknown:
+        raise BadRequestField("ranking", f"no member {unknown[0]}")
+    ranking = [found[pk] for pk in body.ranking]
+    actions.cast_election_ballot(caller(request), election, member, ranking, at=body.at)
+    return Status(201, turnout_out(lookup(Election, election_id)))
+
+
+@router.get("/{election_id}/turnout", response={200: TurnoutOut, 404: Message})
+def get_turnout(request: HttpRequest, election_id: int) -> TurnoutOut:
+    """How many have voted so far (the count only)."""
+    return turnout_out(lookup(Election, election_id, "election"))
+
+
+@router.post("/{election_id}/poll/close", response={200: ElectionOut, **REFUSALS})
+def close_poll(request: HttpRequest, election_id: int, body: CloseIn) -> ElectionOut:
+    """A secretary closes the poll: the ballots are counted by STV and the result declared."""
+    election = lookup(Election, election_id, "election")
+    closed = actions.close_election_poll(
+        caller(request), election, method=body.method, tie_seed=body.tie_seed, at=body.at
+    )
+    return election_out(closed)

@@ -58,6 +58,32 @@ def congress_delegate(w: World) -> int:
     return actions.seat_deputy(SYS, election, w.vyborg(0), at=d(5, 5)).pk
 
 
+def narva_poll(w: World, *, cast: bool = False) -> int:
+    """A by-election for Narva's vacant seat with two candidates (and, if *cast*, a ballot)."""
+    election = actions.open_by_election(SYS, w.frame.constituencies["Narva"], at=d(9, 10))
+    for i in (3, 4):
+        actions.nominate_candidate(SYS, election, w.narva(i), at=d(9, 10))
+    if cast:
+        actions.cast_election_ballot(SYS, election, w.narva(12), [w.narva(4)], at=d(9, 11))
+    return election.pk
+
+
+VOTER = {"chair": 0, "deputy": 1, "member": 10}
+"""The Narva member each role is (the others name the member role's member)."""
+
+
+def election_ballot(w: World, role: str) -> Request:
+    pk = narva_poll(w)
+    voter = w.narva(VOTER.get(role, 10)).pk
+    return (f"/api/elections/{pk}/ballots", {"member": voter, "ranking": [w.narva(4).pk]})
+
+
+def withdrawal(w: World) -> Request:
+    actions.nominate_candidate(SYS, w.open_election, w.vyborg(2), at=d(9, 10))
+    pk = w.open_election.pk
+    return (f"/api/elections/{pk}/candidates/{w.vyborg(2).pk}/withdrawal", {})
+
+
 def token_of(w: World, role: str) -> int:
     return create_token(w.users[role], "to revoke")[0].pk
 
@@ -200,6 +226,29 @@ CASES: dict[tuple[str, str], Case] = {
             f"/api/elections/{w.open_election.pk}/count?format=csv&source=vyborg.csv",
             "count,rank1,rank2\n12,V-0002,V-0003\n5,V-0003\n",
         ),
+    ),
+    ("get", "/api/elections/{election_id}/candidates"): Case(
+        EVERYONE, lambda w, r: (f"/api/elections/{w.open_election.pk}/candidates", None)
+    ),
+    ("post", "/api/elections/{election_id}/candidates"): Case(
+        ADMIN,
+        lambda w, r: (
+            f"/api/elections/{w.open_election.pk}/candidates",
+            {"member": w.vyborg(1).pk},
+        ),
+        201,
+    ),
+    ("post", "/api/elections/{election_id}/candidates/{member_id}/withdrawal"): Case(
+        ADMIN, lambda w, r: withdrawal(w)
+    ),
+    ("post", "/api/elections/{election_id}/ballots"): Case(
+        frozenset({"chair", "deputy", "member"}), election_ballot, 201
+    ),
+    ("get", "/api/elections/{election_id}/turnout"): Case(
+        EVERYONE, lambda w, r: (f"/api/elections/{w.open_election.pk}/turnout", None)
+    ),
+    ("post", "/api/elections/{election_id}/poll/close"): Case(
+        ADMIN, lambda w, r: (f"/api/elections/{narva_poll(w, cast=True)}/poll/close", {})
     ),
     ("get", "/api/mandates/{mandate_id}"): Case(
         EVERYONE, lambda w, r: (f"/api/mandates/{w.mandates['deputy'].pk}", None)
