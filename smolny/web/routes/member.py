@@ -32,4 +32,14 @@ urlpatterns: list[URLPattern] = [
         member.close,
         name="portal-close",
     ),
+    path(
+        "o/<int:organisation_id>/portal/elections/<int:election_id>/ballot",
+        member.cast_ballot,
+        name="portal-election-ballot",
+    ),
+    path(
+        "o/<int:organisation_id>/portal/elections/<int:election_id>/close",
+        member.close_poll,
+        name="portal-election-close",
+    ),
 ]

@@ -9,8 +9,13 @@ redirects to the portal (post/redirect/get). The portal's body re-reads itself o
 event of the organisation that concerns rolls, mandates, elections or recall (the filter is
 on the element's ``hx-trigger``), so signatures and ballots of others appear without a reload.
 
-Members vote on a recall here; a by-election is shown with its state and result, as the
-secretary enters or counts it (no member ballot for by-elections exists among the actions).
+Members vote on a recall here, and in the elections and by-elections of their constituency:
+each open election with candidates offers a ballot (a number per candidate: 1 for the first
+preference, 2 for the next, any left empty; no JavaScript needed), through
+:func:`~smolny.councils.actions.cast_election_ballot`. Afterwards the page says that the
+member has voted, never what: the ranking is not kept with the voter, so there is nothing to
+show. Once the secretary closes the poll the result appears. The ballot form keeps what a
+member has typed when the portal re-reads itself (``hx-preserve``).
 """
 
 from __future__ import annotations
@@ -28,7 +33,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from smolny.councils import actions
+from smolny.councils.actions.election_ballot import has_voted, live_candidates, turnout
 from smolny.councils.models import (
+    Candidate,
     Constituency,
     Election,
     FractionMembership,
@@ -69,6 +76,48 @@ class RecallVoteView:
     cast: int
     quorum: int
     voted: bool
+
+
+@dataclass(frozen=True)
+class ElectionView:
+    """An election as the portal shows it: candidates, the turnout, whether I have voted,
+    and after the declaration the elected and their votes in the last stage of the count."""
+
+    election: Election
+    candidates: list[Candidate]
+    voters: int
+    voted: bool
+
+    @property
+    def online(self) -> bool:
+        """Decided by members' ballots: candidates are standing, or the poll was counted."""
+        return bool(self.candidates) and (
+            self.election.status == Election.OPEN or "voters" in self.count
+        )
+
+    @property
+    def count(self) -> dict[str, Any]:
+        found: dict[str, Any] = self.election.result.get("count", {})
+        return found
+
+    @property
+    def final(self) -> list[tuple[str, str, bool]]:
+        """(name, votes in the last stage, elected) for each candidate, most votes first."""
+        votes = self.election.result.get("votes", {})
+        elected = set(self.election.result.get("elected", []))
+        rows = [
+            (c.member.name, votes.get(c.member.external_id, "0"), c.member.external_id in elected)
+            for c in self.candidates
+        ]
+        return sorted(rows, key=lambda r: (not r[2], -float(r[1])))
+
+
+def _elections(elections: Any, member: Member | None) -> list[ElectionView]:
+    views = []
+    for election in elections:
+        voted = member is not None and has_voted(election, member)
+        views.append(ElectionView(election, live_candidates(election), turnout(election), voted))
+    return views
 
 
 def _deputies(constituency: Constituency, at: datetime) -> list[dict[str, Any]]:
@@ -146,10 +195,13 @@ def portal_context(request: HttpRequest, org: Organisation) -> dict[str, Any]:
             deputies=_deputies(constituency, now),
             threshold_share=constituency.council.petition_threshold,
             quorum_share=constituency.council.recall_quorum,
-            elections=Election.objects.filter(constituency=constituency)
-            .select_related("cause__member")
-            .prefetch_related("winners__member")
-            .order_by("-opened_at", "-pk")[:CLOSED_SHOWN],
+            elections=_elections(
+                Election.objects.filter(constituency=constituency)
+                .select_related("cause__member", "constituency")
+                .prefetch_related("winners__member")
+                .order_by("-opened_at", "-pk")[:CLOSED_SHOWN],
+                member,
+            ),
         )
     # A secretary counts the recall votes of the whole organisation.
     watched = list(Constituency.objects.filter(council__organisation=org)) if secretary else mine
@@ -158,6 +210,17 @@ def portal_context(request: HttpRequest, org: Organisation) -> dict[str, Any]:
         open_votes=_votes(watched, member, closed=False),
         closed_votes=_votes(watched, member, closed=True),
     )
+    if secretary:
+        # The polls a secretary may close: open elections of the organisation with candidates.
+        polls = Election.objects.filter(
+            constituency__council__organisation=org,
+            status=Election.OPEN,
+            candidates__withdrawn_at=None,
+        ).distinct()
+        context["polls"] = _elections(
+            polls.select_related("constituency", "cause__member").order_by("opened_at", "pk"),
+            None,
+        )
     return context
 
 
@@ -342,3 +405,68 @@ def outcome_label(outcome: str) -> str:
         RecallVote.LAPSED: _("lapsed"),
     }
     return labels.get(outcome, outcome)
+
+
+def _election(org: Organisation, election_id: int) -> Election:
+    return get_object_or_404(
+        Election.objects.select_related("constituency"),
+        pk=election_id,
+        constituency__council__organisation=org,
+    )
+
+
+def ranking_from(post: Any, candidates: list[Candidate]) -> list[Candidate] | str:
+    """The candidates in the order of the numbers given for them (``rank-<member id>``), or
+    why the numbers cannot be read as a ranking."""
+    numbered: list[tuple[int, Candidate]] = []
+    for candidate in candidates:
+        value = post.get(f"rank-{candidate.member_id}", "").strip()
+        if not value:
+            continue
+        if not value.isdigit() or int(value) < 1:
+            return _("Use whole numbers from 1 (your first preference), or leave a box empty.")
+        numbered.append((int(value), candidate))
+    if not numbered:
+        return _("Number at least one candidate: 1 for your first preference.")
+    if len({n for n, _c in numbered}) != len(numbered):
+        return _("Give each candidate a different number.")
+    return [c for _n, c in sorted(numbered, key=lambda pair: pair[0])]
+
+
+@login_required
+@require_POST
+def cast_ballot(request: HttpRequest, organisation_id: int, election_id: int) -> HttpResponse:
+    """Cast my ballot in an election of my constituency: the numbers rank the candidates."""
+    org = organisation_or_404(organisation_id)
+    member = _acting_member(request, org)
+    if member is None:
+        return _not_a_member(request, org)
+    election = _election(org, election_id)
+    ranking = ranking_from(request.POST, live_candidates(election))
+    if isinstance(ranking, str):
+        messages.error(request, ranking)
+        return _portal(request, org, status=400)
+    return _act(
+        request,
+        org,
+        _("Your ballot is cast. It is secret: nobody can see how you voted, not even you."),
+        lambda: actions.cast_election_ballot(
+            request.user, election, member, [c.member for c in ranking]
+        ),
+    )
+
+
+@login_required
+@require_POST
+def close_poll(request: HttpRequest, organisation_id: int, election_id: int) -> HttpResponse:
+    """A secretary closes an election's poll: the ballots are counted by STV (Scottish rules)
+    and the result declared."""
+    org = organisation_or_404(organisation_id)
+    election = _election(org, election_id)
+    return _act(
+        request,
+        org,
+        _("The poll in %(constituency)s is closed and counted.")
+        % {"constituency": election.constituency.name},
+        lambda: actions.close_election_poll(request.user, election),
+    )
