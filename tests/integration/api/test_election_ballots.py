@@ -88,7 +88,12 @@ def test_refusals_say_why_and_write_nothing(world: World) -> None:
             "ranking: no member",
         ),
         (
-            call(world.client("admin"), "post", f"/api/elections/{pk}/result", {"elected": [1]}),
+            call(
+                world.client("admin"),
+                "post",
+                f"/api/elections/{pk}/result",
+                {"elected": [world.narva(3).pk]},
+            ),
             409,
             "close its poll",
         ),

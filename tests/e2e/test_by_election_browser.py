@@ -1,0 +1,123 @@
+"""Chromium: three members vote in a by-election from their phones; the secretary closes the
+poll; the portal shows the result.
+
+Narva gate's deputy (roll member 1) resigns, which opens a by-election for the seat; the
+secretary nominates members 6, 7 and 8 of the roll (set up in the server's database by a
+script, as an operator would). narva1, narva2 and narva3 each number the candidates in the
+portal on a phone-sized screen and cast; narva1's page, open throughout, then shows the
+result without a reload once the secretary closes the poll from the portal. Under the
+Scottish rules with one seat the quota is 2 of 3 ballots: worker 6 has two first
+preferences and is elected at the first stage. The ballot is saved as
+``docs/screenshots/member-ballot.png``.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from tests.e2e.conftest import ROOT, LiveServer, serious, server_environment, sign_in
+from tests.e2e.council_setup import build_world
+from tests.integration.web.council_world import PASSWORD
+
+SETUP = """
+import django; django.setup()
+from smolny.councils import actions
+from smolny.councils.models import Election, Mandate, Member
+mandate = Mandate.objects.get(pk={mandate})
+actions.resign_mandate(actions.SYSTEM, mandate)
+election = Election.objects.get(cause=mandate)
+for pk in {candidates}:
+    actions.nominate_candidate(actions.SYSTEM, election, Member.objects.get(pk=pk))
+"""
+
+
+def open_by_election(server: LiveServer, world: dict[str, Any]) -> None:
+    """The deputy resigns and three candidates are nominated, in the server's database."""
+    env = server_environment(
+        Path(tempfile.gettempdir()),
+        SMOLNY_DATABASE_URL=server.extra["database_url"],
+        DJANGO_SETTINGS_MODULE="smolny.settings",
+    )
+    code = SETUP.format(mandate=world["narva_deputy"], candidates=world["narva_members"][5:8])
+    subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=ROOT, check=True, timeout=120, text=True
+    )
+
+
+def portal(context: Any, server: LiveServer, world: dict[str, Any], user: str) -> Any:
+    sign_in(context, server, user + world["tag"], PASSWORD)
+    page = context.new_page()
+    page.goto(server.url(f"/o/{world['organisation']}/portal/"))
+    return page
+
+
+def vote(page: Any, preferences: list[str]) -> None:
+    """Number the candidates named in *preferences*, 1 first, and cast."""
+    for number, name in enumerate(preferences, start=1):
+        page.get_by_label(name, exact=True).fill(str(number))
+    page.get_by_role("button", name="Cast my ballot").click()
+    page.get_by_text("Your ballot is cast.").wait_for()
+    assert page.get_by_text("You have voted").is_visible()
+    assert page.get_by_role("button", name="Cast my ballot").count() == 0
+
+
+def test_three_members_vote_in_a_by_election_and_see_the_result(
+    live_smolny: LiveServer,
+    phone: Callable[[], Any],
+    desktop: Any,
+    axe: Callable[[Any], list[dict[str, Any]]],
+    screenshot: Callable[[Any, str], Path],
+) -> None:
+    tag = "-byelection"
+    world = {"tag": tag, **build_world(live_smolny, tag)}
+    open_by_election(live_smolny, world)
+    six, seven, eight = (f"Narva gate worker {i}" for i in (6, 7, 8))
+
+    first = portal(phone(), live_smolny, world, "narva1")
+    assert first.get_by_role("heading", name="By-election", exact=False).first.is_visible()
+    assert first.get_by_text("0 members have voted so far.").is_visible()
+    for name in (six, seven, eight):
+        assert first.get_by_label(name, exact=True).is_visible()
+    problems = serious(axe(first))
+    assert problems == [], problems
+    first.get_by_label(six, exact=True).fill("1")
+    first.get_by_label(seven, exact=True).fill("2")
+    screenshot(first, "member-ballot")
+    first.get_by_role("button", name="Cast my ballot").click()
+    first.get_by_text("Your ballot is cast.").wait_for()
+    assert first.get_by_text("You have voted").is_visible()
+    first.wait_for_function(
+        "() => document.getElementById('live-status').dataset.state === 'connected'"
+    )
+    loaded_at = first.evaluate("() => performance.timeOrigin")
+
+    second = portal(phone(), live_smolny, world, "narva2")
+    assert second.get_by_text("1 member has voted so far.").is_visible()
+    vote(second, [seven, six])
+    third = portal(phone(), live_smolny, world, "narva3")
+    vote(third, [six])
+    assert third.get_by_text("3 members have voted so far.").is_visible()
+    problems = serious(axe(third))
+    assert problems == [], problems
+
+    secretary = portal(desktop, live_smolny, world, "secretary")
+    secretary.get_by_role("button", name="Close the poll in Narva gate and count it").click()
+    secretary.get_by_text("The poll in Narva gate is closed and counted.").wait_for()
+
+    # narva1's page, open throughout, shows the result without a reload.
+    first.locator("article.election .elected").first.wait_for(timeout=5_000)
+    assert first.evaluate("() => performance.timeOrigin") == loaded_at
+    elected = first.locator("article.election .elected").first.text_content() or ""
+    assert six in elected
+    assert "3 members of 8 on the roll voted." in (first.locator(".count").text_content() or "")
+    rows = first.locator("table.election-result tbody tr")
+    assert rows.count() == 3
+    assert six in (rows.first.text_content() or "")
+    assert "elected" in (rows.first.text_content() or "")
+    problems = serious(axe(first))
+    assert problems == [], problems
