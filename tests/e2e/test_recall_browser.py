@@ -14,6 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.e2e.conftest import LiveServer, serious, sign_in
 from tests.e2e.council_setup import build_world
 from tests.integration.web.council_world import PASSWORD
@@ -39,7 +41,7 @@ def test_members_recall_their_deputy_in_the_browser(
     deputy = world["narva_deputy_name"]
 
     first = portal(phone(), live_smolny, world, "narva1")
-    assert first.get_by_role("heading", name="My deputies").is_visible()
+    expect(first.get_by_role("heading", name="My deputies")).to_be_visible()
     first.get_by_role("button", name=f"Open a recall petition against {deputy}").click()
     first.get_by_text("Recall petition against").first.wait_for()
     progress = first.locator("article.petition .progress-text")
@@ -70,7 +72,7 @@ def test_members_recall_their_deputy_in_the_browser(
     assert "2 of 8 members have voted" in (third.locator(".turnout").text_content() or "")
     third.get_by_role("button", name=f"Keep {deputy}", exact=True).click()
     third.get_by_text("Your vote is cast.").wait_for()
-    assert third.get_by_text("You have voted").is_visible()
+    expect(third.get_by_text("You have voted")).to_be_visible()
     problems = serious(axe(third))
     assert problems == [], problems
 
@@ -83,9 +85,9 @@ def test_members_recall_their_deputy_in_the_browser(
     # The mandate has ended: the council page lists the deputy no more.
     secretary.goto(live_smolny.url(f"/o/{world['organisation']}/councils/{world['council']}/"))
     deputies = secretary.locator("table.deputies")
-    assert deputies.get_by_text("Putilov works worker 1").is_visible()
+    expect(deputies.get_by_text("Putilov works worker 1")).to_be_visible()
     assert deputies.get_by_text(deputy).count() == 0
-    assert secretary.get_by_text("3 deputies, 2 seats vacant.").is_visible()
+    expect(secretary.get_by_text("3 deputies, 2 seats vacant.")).to_be_visible()
     # And narva1's portal says the constituency has no deputy now.
     first.reload()
-    assert first.get_by_text("Your constituency has no deputy at present.").is_visible()
+    expect(first.get_by_text("Your constituency has no deputy at present.")).to_be_visible()
