@@ -184,3 +184,15 @@ def test_the_secretary_closes_the_poll_and_the_portal_shows_the_result(
     assert re.search(rf"{c[0].name} 2(\.0+)? elected", page)
     assert re.search(rf"{c[1].name} 1(\.0+)? not elected", page)
     assert "Close the poll in Narva gate" not in text(secretary.get(url(world, "portal")).content)
+
+
+def test_the_ballot_speaks_russian(world: dict[str, Any]) -> None:
+    narva1 = signed_in("narva1")
+    page = text(narva1.get(url(world, "portal"), headers={"accept-language": "ru"}).content)
+    assert "Ваш бюллетень" in page
+    assert "Подать бюллетень" in page
+    assert "Пока проголосовали 0 членов округа." in page
+    answer = narva1.post(
+        ballot_url(world), ranks(world, "1", "1"), headers={"accept-language": "ru"}
+    )
+    assert "Дайте каждому кандидату свой номер." in text(answer.content)
