@@ -307,6 +307,11 @@ def write_results(args: argparse.Namespace, seed: int, rounds: list[Round]) -> N
         f"- each round: {args.deputies:,} deputies vote at once; SIGKILL to the server's"
         " process group after a random number of acknowledged (201) votes and a random"
         " 0-20 ms; restart; check; resend every vote without a 201",
+        "- the votes go through the roll-call intake (smolny/api/intake.py), as deployed: it"
+        " commits the votes that have arrived in batches and answers them after each commit,"
+        " so a kill often falls between a batch's commit and its answers (the \"committed,"
+        ' answer lost" column); those votes are in the record, and resent they are refused'
+        " as voted already",
         "",
         f"**{passed}/{len(rounds)} rounds passed**: no acknowledged vote lost or changed, no"
         " deputy recorded twice, one journal entry per vote, `smolny audit verify` intact"
