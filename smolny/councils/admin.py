@@ -173,3 +173,15 @@ class SecretBallotAdmin(ReadOnlyAdmin):
 
     list_display = ("key", "vote", "choice", "sealed")
     ordering = ("key",)
+
+
+admin.site.register(models.Candidate, ReadOnlyAdmin)
+admin.site.register(models.ElectionVoter, ReadOnlyAdmin)
+
+
+@admin.register(models.ElectionBallot)
+class ElectionBallotAdmin(ReadOnlyAdmin):
+    """Election ballots by their random key: no voter, no time (see actions.election_ballot)."""
+
+    list_display = ("key", "election", "ranking", "filled")
+    ordering = ("key",)
