@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -184,6 +184,56 @@ def test_who_voted_is_kept_apart_from_what_was_voted(poll: Poll) -> None:
     assert sorted(s.ranking for s in sealed) == sorted(
         [[a.external_id, b.external_id], [b.external_id], [c.external_id, a.external_id]]
     )
+
+
+def all_rows() -> dict[str, set[tuple[Any, ...]]]:
+    """Every row of every table, by raw SQL."""
+    with connection.cursor() as cursor:
+        out = {}
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+            out[table] = {tuple(row) for row in cursor.fetchall()}
+    return out
+
+
+def physical_keys(election: Election) -> list[str]:
+    """The ballot keys in the order the database stores the rows."""
+    order = "ctid" if connection.vendor == "postgresql" else "rowid"
+    table = ElectionBallot._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT key FROM {table} WHERE election_id = %s ORDER BY {order}", [election.pk]
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_a_cast_touches_only_the_voter_the_slots_and_the_journal(poll: Poll) -> None:
+    a, b, *_ = poll.candidates
+    actions.cast_election_ballot(SYS, poll.election, poll.voters[0], [a], at=d(3, 4))
+    before = all_rows()
+    actions.cast_election_ballot(SYS, poll.election, poll.voters[1], [b, a], at=d(3, 4))
+    after = all_rows()
+    changed = {t for t in after if after[t] != before.get(t, set())}
+    assert changed - {"smolny_live_event", "smolny_live_channel"} == {
+        ElectionBallot._meta.db_table,
+        ElectionVoter._meta.db_table,
+        JournalEntry._meta.db_table,
+        "councils_journalhead",
+    }
+    # The new voter row holds the election and the member only; no ballot key is anywhere
+    # but in the ballot table.
+    (new_voter,) = after[ElectionVoter._meta.db_table] - before[ElectionVoter._meta.db_table]
+    assert len(new_voter) == 3
+    keys = set(ElectionBallot.objects.values_list("key", flat=True))
+    for table, rows in after.items():
+        if table != ElectionBallot._meta.db_table:
+            text = repr(rows)
+            assert not any(k in text for k in keys), table
+    # After the close the rows lie in key order, whatever the order of casting.
+    actions.close_election_poll(SYS, poll.election, at=d(3, 5))
+    stored = physical_keys(poll.election)
+    assert stored == sorted(stored)
+    assert len(stored) == 2
 
 
 def test_a_member_votes_once_and_in_person(poll: Poll) -> None:
