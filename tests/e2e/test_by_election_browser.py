@@ -21,6 +21,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.e2e.conftest import ROOT, LiveServer, serious, server_environment, sign_in
 from tests.e2e.council_setup import build_world
 from tests.integration.web.council_world import PASSWORD
@@ -63,8 +65,8 @@ def vote(page: Any, preferences: list[str]) -> None:
         page.get_by_label(name, exact=True).fill(str(number))
     page.get_by_role("button", name="Cast my ballot").click()
     page.get_by_text("Your ballot is cast.").wait_for()
-    assert page.get_by_text("You have voted").is_visible()
-    assert page.get_by_role("button", name="Cast my ballot").count() == 0
+    expect(page.get_by_text("You have voted")).to_be_visible()
+    expect(page.get_by_role("button", name="Cast my ballot")).to_have_count(0)
 
 
 def test_three_members_vote_in_a_by_election_and_see_the_result(
@@ -80,10 +82,10 @@ def test_three_members_vote_in_a_by_election_and_see_the_result(
     six, seven, eight = (f"Narva gate worker {i}" for i in (6, 7, 8))
 
     first = portal(phone(), live_smolny, world, "narva1")
-    assert first.get_by_role("heading", name="By-election", exact=False).first.is_visible()
-    assert first.get_by_text("0 members have voted so far.").is_visible()
+    expect(first.get_by_role("heading", name="By-election", exact=False).first).to_be_visible()
+    expect(first.get_by_text("0 members have voted so far.")).to_be_visible()
     for name in (six, seven, eight):
-        assert first.get_by_label(name, exact=True).is_visible()
+        expect(first.get_by_label(name, exact=True)).to_be_visible()
     problems = serious(axe(first))
     assert problems == [], problems
     first.get_by_label(six, exact=True).fill("1")
@@ -91,7 +93,7 @@ def test_three_members_vote_in_a_by_election_and_see_the_result(
     screenshot(first, "member-ballot")
     first.get_by_role("button", name="Cast my ballot").click()
     first.get_by_text("Your ballot is cast.").wait_for()
-    assert first.get_by_text("You have voted").is_visible()
+    expect(first.get_by_text("You have voted")).to_be_visible()
     first.wait_for_function(
         "() => document.getElementById('live-status').dataset.state === 'connected'"
     )
@@ -100,7 +102,7 @@ def test_three_members_vote_in_a_by_election_and_see_the_result(
     # narva2 numbers the candidates; narva3 votes meanwhile, and the live re-read of narva2's
     # page (its turnout changes) keeps what narva2 has typed.
     second = portal(phone(), live_smolny, world, "narva2")
-    assert second.get_by_text("1 member has voted so far.").is_visible()
+    expect(second.get_by_text("1 member has voted so far.")).to_be_visible()
     second.wait_for_function(
         "() => document.getElementById('live-status').dataset.state === 'connected'"
     )
@@ -109,11 +111,11 @@ def test_three_members_vote_in_a_by_election_and_see_the_result(
     third = portal(phone(), live_smolny, world, "narva3")
     vote(third, [six])
     second.get_by_text("2 members have voted so far.").wait_for(timeout=5_000)
-    assert second.get_by_label(seven, exact=True).input_value() == "1"
+    expect(second.get_by_label(seven, exact=True)).to_have_value("1")
     second.get_by_role("button", name="Cast my ballot").click()
     second.get_by_text("Your ballot is cast.").wait_for()
     third.reload()
-    assert third.get_by_text("3 members have voted so far.").is_visible()
+    expect(third.get_by_text("3 members have voted so far.")).to_be_visible()
     problems = serious(axe(third))
     assert problems == [], problems
 
@@ -124,14 +126,13 @@ def test_three_members_vote_in_a_by_election_and_see_the_result(
     # narva1's page, open throughout, shows the result without a reload.
     first.locator("article.election .elected").first.wait_for(timeout=5_000)
     assert first.evaluate("() => performance.timeOrigin") == loaded_at
-    elected = first.locator("article.election .elected").first.text_content() or ""
-    assert six in elected
-    assert "3 members of 8 on the roll voted." in (first.locator(".count").text_content() or "")
+    expect(first.locator("article.election .elected").first).to_contain_text(six)
+    expect(first.locator(".count")).to_contain_text("3 members of 8 on the roll voted.")
     rows = first.locator("table.election-result tbody tr")
-    assert rows.count() == 3
-    assert six in (rows.first.text_content() or "")
-    assert "elected" in (rows.first.text_content() or "")
-    assert seven in (rows.nth(1).text_content() or "")
-    assert "1.0" in (rows.nth(1).text_content() or "")  # narva2's first preference
+    expect(rows).to_have_count(3)
+    expect(rows.first).to_contain_text(six)
+    expect(rows.first).to_contain_text("elected")
+    expect(rows.nth(1)).to_contain_text(seven)
+    expect(rows.nth(1)).to_contain_text("1.0")  # narva2's first preference
     problems = serious(axe(first))
     assert problems == [], problems
