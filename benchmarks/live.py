@@ -22,7 +22,8 @@ database (``tests/session_seed.py``), 1,500 streams of a signed-in user follow t
 organisation's channel ``organisation:<id>`` (as the chair console, the deputy views and the
 projector do), a named vote is opened, and the checked-in deputies' votes are cast one at a
 time through the HTTP API (``POST /api/votes/<id>/named``, the secretary recording each, which
-goes through the same ``cast_vote`` action as the deputy view). The clock (wall time: server
+the roll-call intake of smolny/api/intake.py takes, deciding each ballot as the deputy view's
+``cast_vote`` does). The clock (wall time: server
 and clients share the machine) starts when the action recorded the vote (the event's ``at``)
 and stops, per stream, when the vote's ``cast_vote`` event has been read; the time from the
 client sending the request is reported too.
