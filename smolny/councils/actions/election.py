@@ -147,7 +147,7 @@ def record_election_result(
     :func:`eligible`); ``votes`` maps candidate names to their votes as entered.
     """
     with action_transaction(at) as at:
-        election = _open_for_result(actor, election, at)
+        election = open_for_result(actor, election, at)
         _declare(actor, election, list(elected), method, votes or {}, {}, at)
     return election
 
@@ -168,17 +168,17 @@ def count_election(
     the rules leave unresolved (no *tie_seed*) leaves its seat undeclared; the count's ties
     are kept with the result.
     """
-    counter = _counter(method)
+    counter = counter_for(method)
     with action_transaction(at) as at:
-        election = _open_for_result(actor, election, at)
-        _count_and_declare(actor, election, ballots, method, counter, tie_seed, at)
+        election = open_for_result(actor, election, at)
+        count_and_declare(actor, election, ballots, method, counter, tie_seed, at)
     return election
 
 
 Counter = Callable[..., Any]
 
 
-def _counter(method: str) -> Counter:
+def counter_for(method: str) -> Counter:
     """The STV count named *method* (refused before any transaction when unknown)."""
     from smolny.rules.stv import meek_stv, scottish_stv
 
@@ -188,7 +188,7 @@ def _counter(method: str) -> Counter:
     return counters[method]
 
 
-def _count_and_declare(
+def count_and_declare(
     actor: Actor,
     election: Election,
     ballots: BallotSet,
@@ -239,7 +239,7 @@ def _count_and_declare(
     _declare(actor, election, elected, method, votes, count, at, action=action)
 
 
-def _open_for_result(
+def open_for_result(
     actor: Actor, election: Election, at: datetime, *, online: bool = False
 ) -> Election:
     """The election, re-read, if *actor* may declare its result now. A result entered or

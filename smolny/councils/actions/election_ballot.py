@@ -51,10 +51,10 @@ from smolny.councils.actions.base import (
     require_secretary,
 )
 from smolny.councils.actions.election import (
-    _count_and_declare,
-    _counter,
-    _open_for_result,
+    count_and_declare,
+    counter_for,
     eligible,
+    open_for_result,
 )
 from smolny.councils.models import (
     Candidate,
@@ -298,16 +298,16 @@ def close_election_poll(
 ) -> Election:
     """A secretary closes the poll: the ballots cast are counted by STV and the result
     declared (the count, with the turnout, kept on the election)."""
-    counter = _counter(method)
+    counter = counter_for(method)
     with action_transaction(at) as at:
-        election = _open_for_result(actor, election, at, online=True)
+        election = open_for_result(actor, election, at, online=True)
         voters = ElectionVoter.objects.filter(election=election).count()
         if voters == 0:
             raise NotAllowed("no member has voted in this election: there is nothing to count")
         rankings = _seal(election)
         ballots = ballot_set(election, rankings, at)
         withdrawn = sorted(ballots.candidates[i] for i in ballots.withdrawn)
-        _count_and_declare(
+        count_and_declare(
             actor,
             election,
             ballots,
