@@ -73,7 +73,13 @@ def lock() -> None:
 
 
 def append(
-    actor: str, action: str, payload: dict[str, Any], time: datetime, *, locked: bool = False
+    actor: str,
+    action: str,
+    payload: dict[str, Any],
+    time: datetime,
+    *,
+    organisation: int | None = None,
+    locked: bool = False,
 ) -> JournalEntry:
     """Append an entry in the current transaction and return it.
 
@@ -81,17 +87,24 @@ def append(
     :func:`smolny.councils.actions.base.action_transaction`), so the server is not asked
     again; the lock is held until the transaction ends.
     """
-    return append_many([(actor, action, payload, time)], locked=locked)[0]
+    return append_many([(actor, action, payload, time)], organisation=organisation, locked=locked)[
+        0
+    ]
 
 
 def append_many(
-    entries: Sequence[tuple[str, str, dict[str, Any], datetime]], *, locked: bool = False
+    entries: Sequence[tuple[str, str, dict[str, Any], datetime]],
+    *,
+    organisation: int | None = None,
+    locked: bool = False,
 ) -> list[JournalEntry]:
     """Append *entries* (actor, action, payload, time), in order, in the current transaction.
 
     Each is an entry of its own, chained to the one before exactly as :func:`append` would
     chain it; they are only written together (one INSERT, one move of the head), which is
     what lets a roll call's ballots arriving at once be recorded in one transaction.
+    *organisation*: the id each payload names as ``organisation`` (the entries' index
+    column, see :func:`payload_organisation`).
     """
     if not entries:
         return []
@@ -115,6 +128,7 @@ def append_many(
                 payload=text,
                 prev_hash=prev_hash,
                 hash=entry_hash_,
+                organisation_id=organisation,
             )
         )
         prev_hash = entry_hash_
@@ -127,6 +141,19 @@ def append_many(
     if not JournalHead.objects.filter(pk=1).update(seq=seq, hash=prev_hash):
         JournalHead.objects.create(pk=1, seq=seq, hash=prev_hash)
     return rows
+
+
+def payload_organisation(payload: str) -> int | None:
+    """The organisation a stored payload names at its top level (``"organisation": id``, as
+    every action's record does), or None. The entry's ``organisation`` column must equal it:
+    the column is outside the hash, so the verification compares the two, and an entry moved
+    out of an organisation's record (or into another's) shows as a break."""
+    try:
+        value = json.loads(payload)
+    except ValueError:
+        return None
+    owner = value.get("organisation") if isinstance(value, dict) else None
+    return owner if isinstance(owner, int) and not isinstance(owner, bool) else None
 
 
 @dataclass(frozen=True)
@@ -159,6 +186,10 @@ def check_chain(entries: Iterable[JournalEntry]) -> tuple[int, JournalBreak | No
         )
         if recomputed != entry.hash:
             return checked, JournalBreak(entry.seq, "contents do not match its hash")
+        if entry.organisation_id != payload_organisation(entry.payload):
+            return checked, JournalBreak(
+                entry.seq, "its organisation column does not match the organisation in its payload"
+            )
         prev_hash = entry.hash
         expected_seq += 1
         checked += 1

@@ -23,6 +23,9 @@ router = Router(tags=["journal"])
 class Page(Schema):
     after: int = Field(0, ge=0, le=2**63 - 1, description="entries numbered above this")
     limit: int = Field(100, ge=1, le=1000)
+    organisation: int | None = Field(
+        None, ge=1, le=2**63 - 1, description="only the entries recorded for this organisation"
+    )
 
 
 class EntryOut(Schema):
@@ -33,6 +36,7 @@ class EntryOut(Schema):
     payload: dict[str, Any]
     prev_hash: str
     hash: str
+    organisation: int | None
 
 
 class Verdict(Schema):
@@ -44,7 +48,10 @@ class Verdict(Schema):
 
 @router.get("", response=list[EntryOut])
 def list_entries(request: HttpRequest, page: Query[Page]) -> list[EntryOut]:
-    rows = JournalEntry.objects.filter(seq__gt=page.after).order_by("seq")[: page.limit]
+    rows = JournalEntry.objects.filter(seq__gt=page.after)
+    if page.organisation is not None:
+        rows = rows.filter(organisation_id=page.organisation)
+    rows = rows.order_by("seq")[: page.limit]
     return [
         EntryOut(
             seq=e.seq,
@@ -54,6 +61,7 @@ def list_entries(request: HttpRequest, page: Query[Page]) -> list[EntryOut]:
             payload=json.loads(e.payload),
             prev_hash=e.prev_hash,
             hash=e.hash,
+            organisation=e.organisation_id,
         )
         for e in rows
     ]

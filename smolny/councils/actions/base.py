@@ -159,6 +159,7 @@ def record_many(
             (actor_label(actor), action, body, written)
             for (actor, action, _), body in zip(changes, bodies, strict=True)
         ],
+        organisation=organisation.pk,
         locked=held,
     )
     events = [

@@ -29,6 +29,15 @@ class JournalEntry(models.Model):
     payload = models.TextField()
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    organisation = models.ForeignKey(
+        "councils.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="journal_entries",
+        help_text="the organisation the payload names (an index for reading one organisation's "
+        "record; outside the hash, and checked against the payload by the verification)",
+    )
 
     objects = JournalQuerySet.as_manager()
 

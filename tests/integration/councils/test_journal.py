@@ -165,3 +165,57 @@ def test_audit_verify_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert main(["audit", "verify"]) == 1
     out = capsys.readouterr().out
     assert "journal entry 2" in out
+
+
+@pytest.mark.django_db
+def test_each_entry_carries_the_organisation_its_payload_names() -> None:
+    _write_entries(3)
+    other = actions.create_organisation(actions.SYSTEM, "Helsingfors", at=d(3, 9))
+    owners = list(JournalEntry.objects.order_by("seq").values_list("organisation_id", flat=True))
+    kronstadt = JournalEntry.objects.get(seq=1).organisation_id
+    assert kronstadt is not None
+    assert owners == [kronstadt, kronstadt, kronstadt, other.pk]
+    assert [journal.payload_organisation(e.payload) for e in JournalEntry.objects.all()] == owners
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("moved_to", ["other", "nobody"])
+def test_moving_an_entry_out_of_its_organisations_record_is_named(moved_to: str) -> None:
+    """The column is outside the hash: the verification compares it with the payload, so an
+    entry hidden from one organisation's journal page (or shown on another's) is a break."""
+    _write_entries(4)
+    other = actions.create_organisation(actions.SYSTEM, "Helsingfors", at=d(3, 9))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {JournalEntry._meta.db_table} SET organisation_id = %s WHERE seq = 3",
+            [other.pk if moved_to == "other" else None],
+        )
+    checked, broken = journal.verify_journal()
+    assert broken is not None
+    assert broken.seq == 3
+    assert "organisation" in broken.reason
+    assert checked == 2
+
+
+@pytest.mark.django_db
+def test_the_migration_gives_an_older_journal_its_organisations() -> None:
+    import importlib
+
+    from django.db.migrations.loader import MigrationLoader
+
+    name = "0008_journal_organisation"
+    migration = importlib.import_module(f"smolny.councils.migrations.{name}")
+    # The models as the migration sees them (a plain manager, as in a real migration run).
+    apps = MigrationLoader(connection).project_state(("councils", name)).apps
+    _write_entries(3)
+    actions.create_organisation(actions.SYSTEM, "Helsingfors", at=d(3, 9))
+    expected = list(JournalEntry.objects.order_by("seq").values_list("organisation_id", flat=True))
+    with connection.cursor() as cursor:  # as written before the column existed
+        cursor.execute(f"UPDATE {JournalEntry._meta.db_table} SET organisation_id = NULL")
+    assert journal.verify_journal()[1] is not None
+    migration.fill(apps, None)
+    assert (
+        list(JournalEntry.objects.order_by("seq").values_list("organisation_id", flat=True))
+        == expected
+    )
+    assert journal.verify_journal() == (4, None)
