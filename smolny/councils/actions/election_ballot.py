@@ -82,7 +82,7 @@ def _open_election(election: Election) -> Election:
     return election
 
 
-def _voting_started(election: Election) -> bool:
+def voting_started(election: Election) -> bool:
     return ElectionVoter.objects.filter(election=election).exists()
 
 
@@ -106,7 +106,7 @@ def nominate_candidate(
         member = fresh(member)
         if member.organisation_id != organisation.pk:
             raise NotAllowed(f"{member.name} is not a member of {organisation.name}")
-        if _voting_started(election):
+        if voting_started(election):
             raise NotAllowed("voting has started: the candidates can no longer change")
         problem = eligible(member, election.constituency, at)
         if problem:
@@ -137,7 +137,7 @@ def withdraw_candidate(
         ).first()
         if candidate is None:
             raise NotAllowed(f"{member.name} is not a candidate in this election")
-        if _voting_started(election):
+        if voting_started(election):
             raise NotAllowed("voting has started: a candidate can no longer be withdrawn")
         if at < candidate.nominated_at:
             raise ActionError("a candidate cannot be withdrawn before being nominated")

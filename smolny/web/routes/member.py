@@ -42,4 +42,14 @@ urlpatterns: list[URLPattern] = [
         member.close_poll,
         name="portal-election-close",
     ),
+    path(
+        "o/<int:organisation_id>/portal/elections/<int:election_id>/nominate",
+        member.nominate,
+        name="portal-election-nominate",
+    ),
+    path(
+        "o/<int:organisation_id>/portal/elections/<int:election_id>/candidates/<int:member_id>/withdraw",
+        member.withdraw_nominee,
+        name="portal-election-withdraw",
+    ),
 ]

@@ -33,7 +33,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from smolny.councils import actions
-from smolny.councils.actions.election_ballot import has_voted, live_candidates, turnout
+from smolny.councils.actions.election_ballot import (
+    has_voted,
+    live_candidates,
+    turnout,
+    voting_started,
+)
 from smolny.councils.models import (
     Candidate,
     Constituency,
@@ -221,7 +226,33 @@ def portal_context(request: HttpRequest, org: Organisation) -> dict[str, Any]:
             polls.select_related("constituency", "cause__member").order_by("opened_at", "pk"),
             None,
         )
+        context["nominations"] = _nominations(org)
     return context
+
+
+NOMINATIONS_SHOWN = 20
+
+
+def _nominations(org: Organisation) -> list[dict[str, Any]]:
+    """The open elections of *org* (members' constituencies) whose candidates may still
+    change, i.e. no ballot is cast yet: each with its candidates, for a secretary."""
+    open_elections = (
+        Election.objects.filter(
+            constituency__council__organisation=org,
+            constituency__kind=Constituency.ROLL,
+            status=Election.OPEN,
+        )
+        .select_related("constituency", "cause__member")
+        .order_by("opened_at", "pk")
+    )
+    shown = []
+    for election in open_elections:
+        if voting_started(election):
+            continue
+        shown.append({"election": election, "candidates": live_candidates(election)})
+        if len(shown) == NOMINATIONS_SHOWN:
+            break
+    return shown
 
 
 def _portal(request: HttpRequest, org: Organisation, status: int = 200) -> HttpResponse:
@@ -469,4 +500,45 @@ def close_poll(request: HttpRequest, organisation_id: int, election_id: int) -> 
         _("The poll in %(constituency)s is closed and counted.")
         % {"constituency": election.constituency.name},
         lambda: actions.close_election_poll(request.user, election),
+    )
+
+
+@login_required
+@require_POST
+def nominate(request: HttpRequest, organisation_id: int, election_id: int) -> HttpResponse:
+    """A secretary nominates a member for an election, by the member's roll number."""
+    org = organisation_or_404(organisation_id)
+    election = _election(org, election_id)
+    number = request.POST.get("member", "").strip()
+    member = Member.objects.filter(organisation=org, external_id=number).first() if number else None
+    if member is None:
+        messages.error(
+            request,
+            _("No member of %(organisation)s has the roll number “%(number)s”.")
+            % {"organisation": org.name, "number": number[:64]},
+        )
+        return _portal(request, org, status=400)
+    return _act(
+        request,
+        org,
+        _("%(name)s is a candidate in %(constituency)s.")
+        % {"name": member.name, "constituency": election.constituency.name},
+        lambda: actions.nominate_candidate(request.user, election, member),
+    )
+
+
+@login_required
+@require_POST
+def withdraw_nominee(
+    request: HttpRequest, organisation_id: int, election_id: int, member_id: int
+) -> HttpResponse:
+    """A secretary withdraws a candidate before the first ballot is cast."""
+    org = organisation_or_404(organisation_id)
+    election = _election(org, election_id)
+    member = get_object_or_404(Member, pk=member_id, organisation=org)
+    return _act(
+        request,
+        org,
+        _("%(name)s is no longer a candidate.") % {"name": member.name},
+        lambda: actions.withdraw_candidate(request.user, election, member),
     )

@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from smolny.councils import actions
+from smolny.councils.actions.election_ballot import live_candidates
 from smolny.councils.models import (
     Election,
     ElectionBallot,
@@ -196,3 +197,48 @@ def test_the_ballot_speaks_russian(world: dict[str, Any]) -> None:
         ballot_url(world), ranks(world, "1", "1"), headers={"accept-language": "ru"}
     )
     assert "Дайте каждому кандидату свой номер." in text(answer.content)
+
+
+def test_the_secretary_nominates_and_withdraws_candidates_until_voting_starts(
+    world: dict[str, Any],
+) -> None:
+    election = Election.objects.get(pk=world["election"])
+    narva = [Member.objects.get(pk=pk) for pk in world["narva_members"]]
+    secretary = signed_in("secretary")
+    page = text(secretary.get(url(world, "portal")).content)
+    assert "Candidates can change until the first ballot is cast." in page
+    nominate = url(world, "portal-election-nominate", election.pk)
+    before = JournalEntry.objects.count()
+
+    # A member of the roll, by roll number.
+    answer = secretary.post(nominate, {"member": narva[3].external_id}, follow=True)
+    assert answer.status_code == 200
+    assert f"{narva[3].name} is a candidate in Narva gate." in text(answer.content)
+    assert [c.member_id for c in live_candidates(election)][-1] == narva[3].pk
+    assert JournalEntry.objects.count() == before + 1
+
+    # An unknown roll number, a second nomination and a member's attempt write nothing.
+    for client, body, status, why in (
+        (secretary, {"member": "N-9999"}, 400, "has the roll number “N-9999”"),
+        (secretary, {"member": ""}, 400, "has the roll number “”"),
+        (secretary, {"member": narva[3].external_id}, 409, "a candidate in this election already"),
+        (signed_in("narva2"), {"member": narva[4].external_id}, 403, "is not a secretary"),
+    ):
+        refused = client.post(nominate, body)
+        assert refused.status_code == status
+        assert why in text(refused.content)
+    assert JournalEntry.objects.count() == before + 1
+
+    withdraw = url(world, "portal-election-withdraw", election.pk, narva[3].pk)
+    answer = secretary.post(withdraw, follow=True)
+    assert f"{narva[3].name} is no longer a candidate." in text(answer.content)
+    assert narva[3].pk not in [c.member_id for c in live_candidates(election)]
+
+    # The first ballot fixes the list: no form, and a nomination is refused.
+    signed_in("narva1").post(ballot_url(world), {f"rank-{narva[5].pk}": "1"})
+    assert ElectionVoter.objects.filter(election=election).count() == 1
+    page = text(secretary.get(url(world, "portal")).content)
+    assert "Roll number of the member to nominate" not in page
+    late = secretary.post(nominate, {"member": narva[4].external_id})
+    assert late.status_code == 409
+    assert "voting has started" in text(late.content)
