@@ -87,9 +87,10 @@ def append(
     :func:`smolny.councils.actions.base.action_transaction`), so the server is not asked
     again; the lock is held until the transaction ends.
     """
-    return append_many([(actor, action, payload, time)], organisation=organisation, locked=locked)[
-        0
-    ]
+    (entry,) = append_many(
+        [(actor, action, payload, time)], organisation=organisation, locked=locked
+    )
+    return entry
 
 
 def append_many(
@@ -132,10 +133,7 @@ def append_many(
             )
         )
         prev_hash = entry_hash_
-    if len(rows) == 1:
-        rows[0].save()
-    else:
-        JournalEntry.objects.bulk_create(rows, batch_size=500)
+    JournalEntry.objects.bulk_create(rows, batch_size=500)
     # One UPDATE (the lock makes this writer the only one); the row is created by the first
     # append. (update_or_create would add a savepoint and a SELECT ... FOR UPDATE.)
     if not JournalHead.objects.filter(pk=1).update(seq=seq, hash=prev_hash):

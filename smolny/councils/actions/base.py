@@ -167,8 +167,5 @@ def record_many(
         for entry, body in zip(entries, bodies, strict=True)
     ]
     channel = f"organisation:{organisation.pk}"
-    if len(events) == 1:
-        transaction.on_commit(lambda: live.publish(channel, events[0]))
-    else:
-        transaction.on_commit(lambda: live.publish_many(channel, events))
+    transaction.on_commit(lambda: live.publish_many(channel, events))
     return entries

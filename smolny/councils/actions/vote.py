@@ -303,21 +303,18 @@ def cast_votes(
     with action_transaction(at) as at:
         vote = get_vote(vote)
         organisation = vote.item.session.organ.council.organisation
-        refusal: ActionError | None = None
-        if vote.method != Vote.ROLL_CALL:
-            refusal = NotAllowed(f"this vote is by {vote.method}, not a named roll call")
-        elif vote.status != Vote.OPEN:
-            try:
-                require_open(vote)
-            except ActionError as closed:
-                refusal = closed
+        refusal: ActionError | None = None  # the vote's own: given to every ballot in turn
+        try:
+            if vote.method != Vote.ROLL_CALL:
+                raise NotAllowed(f"this vote is by {vote.method}, not a named roll call")
+            require_open(vote)
+        except ActionError as refused:
+            refusal = refused
         members = Member.objects.select_related("organisation").in_bulk(
             {b.member.pk for b in ballots}
         )
         credentials = (
-            roll_call_credentials(vote, [members[pk] for pk in sorted(members)], at)
-            if refusal is None
-            else {}
+            roll_call_credentials(vote, list(members.values()), at) if refusal is None else {}
         )
         answered: set[int] = set()
         rows: list[NamedVote] = []
@@ -359,11 +356,8 @@ def cast_votes(
                     },
                 )
             )
-        if len(rows) == 1:
-            rows[0].save(force_insert=True)
-        elif rows:
+        if rows:
             NamedVote.objects.bulk_create(rows, batch_size=500)
-        if changes:
             record_many(changes, at=at, organisation=organisation)
     return results
 

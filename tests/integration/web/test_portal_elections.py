@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 
 from smolny.councils import actions
 from smolny.councils.actions.election_ballot import live_candidates
@@ -23,7 +22,8 @@ from smolny.councils.models import (
     Mandate,
     Member,
 )
-from tests.integration.web.council_world import PASSWORD, build
+from tests.integration.web.council_world import build
+from tests.integration.web.test_member_portal import signed_in, text, url
 
 pytestmark = pytest.mark.django_db
 SYS = actions.SYSTEM
@@ -39,20 +39,6 @@ def world() -> dict[str, Any]:
     for member in narva[5:8]:
         actions.nominate_candidate(SYS, election, member)
     return {**world, "election": election.pk, "candidates": narva[5:8]}
-
-
-def signed_in(username: str) -> Client:
-    client = Client()
-    assert client.login(username=username, password=PASSWORD)
-    return client
-
-
-def text(html: bytes) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html.decode()))
-
-
-def url(world: dict[str, Any], name: str, *args: int) -> str:
-    return reverse(name, args=[world["organisation"], *args])
 
 
 def ballot_url(world: dict[str, Any]) -> str:
