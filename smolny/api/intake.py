@@ -28,6 +28,7 @@ batch fail for any other reason, each of its requests is handed to Django to ans
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import re
@@ -45,14 +46,26 @@ MAX_BODY = 4096
 MAX_BATCH = 1000
 MAX_ID = 2**63 - 1
 
-HEADERS = [
-    (b"content-type", b"application/json; charset=utf-8"),
-    (b"x-content-type-options", b"nosniff"),
-    (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"same-origin"),
-    (b"cross-origin-opener-policy", b"same-origin"),
-]
-"""What Django's middleware puts on an API answer (the security headers of smolny.settings)."""
+
+@functools.cache
+def security_headers() -> list[tuple[bytes, bytes]]:
+    """The headers Django's security and clickjacking middleware put on every answer, read
+    from the same settings (so that an answer from this path carries what the route's would)."""
+    from django.conf import settings
+
+    headers = [(b"content-type", b"application/json; charset=utf-8")]
+    if settings.SECURE_CONTENT_TYPE_NOSNIFF:
+        headers.append((b"x-content-type-options", b"nosniff"))
+    for name, value in (
+        (b"x-frame-options", settings.X_FRAME_OPTIONS),
+        (b"referrer-policy", settings.SECURE_REFERRER_POLICY),
+        (b"cross-origin-opener-policy", settings.SECURE_CROSS_ORIGIN_OPENER_POLICY),
+    ):
+        if value:
+            text = value if isinstance(value, str) else ",".join(value)
+            headers.append((name, text.encode("latin-1")))
+    return headers
+
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -215,7 +228,7 @@ class RollCallIntake:
             await self.app(scope, replay, send)
             return
         payload = json.dumps(answer.body).encode("utf-8")
-        headers = [*HEADERS, (b"content-length", str(len(payload)).encode("ascii"))]
+        headers = [*security_headers(), (b"content-length", str(len(payload)).encode("ascii"))]
         await send({"type": "http.response.start", "status": answer.status, "headers": headers})
         await send({"type": "http.response.body", "body": payload})
 
