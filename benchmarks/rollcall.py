@@ -74,11 +74,11 @@ NOTES = [
     " PostgreSQL about 4.6 ms for two transactions, the action's and the live event's): that"
     " path still serves every other change, a vote sent with a session cookie, and a named"
     " vote with a ranking or a stated time.",
-    "- The machine was shared while measured, and the figures move with it: three runs of"
-    " the roll call between 03:30 and 03:40 UTC on 2026-11-27 took 0.71, 1.21 and 0.76 s"
-    " through the intake and 30.2 and 26.9 s one by one; psycopg alone ranged from 1,251"
-    " down to 454 per s (a commit waits for fsync on a disk other work also writes to), so"
-    " the ratio ranged from 1.07 to 4.32.",
+    "- The machine was shared while measured, and the figures move with it: five runs of the"
+    " roll call between 03:30 and 04:45 UTC on 2026-11-27 took 0.71 to 1.21 s through the"
+    " intake and 24.6 to 30.2 s one by one; psycopg alone ranged from 1,251 down to 454 per"
+    " s (a commit waits for fsync on a disk other work also writes to), so the ratio ranged"
+    " from 1.07 to 4.32.",
     "- Fixed on the way (earlier runs): hundreds of 500s when 1,500 requests each opened a"
     " PostgreSQL connection (each worker now admits 4 requests at a time into Django and"
     " pools its connections, smolny/asgi.py); `cast_vote` reads a deputy's credentials in"
@@ -211,8 +211,9 @@ def raw_rate(database_url: str, hall: Hall, connections: int) -> tuple[float, in
                         digest = entry_hash(prev_hash, seq, at, actor, "cast_vote", payload)
                         cur.execute(
                             "INSERT INTO councils_journalentry (seq, time, actor, action, payload,"
-                            " prev_hash, hash) VALUES (%s, %s, %s, 'cast_vote', %s, %s, %s)",
-                            [seq, at, actor, payload, prev_hash, digest],
+                            " prev_hash, hash, organisation_id)"
+                            " VALUES (%s, %s, %s, 'cast_vote', %s, %s, %s, %s)",
+                            [seq, at, actor, payload, prev_hash, digest, hall.organisation],
                         )
                         cur.execute(
                             "UPDATE councils_journalhead SET seq = %s, hash = %s WHERE id = 1",
