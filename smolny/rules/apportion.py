@@ -26,7 +26,7 @@ Rule texts implemented here, in the order a count applies them:
 4. **The ratio rule** of councils, not a method over a fixed house: "one deputy per N members,
    at least K per constituency"; the size of the council follows from the membership. The
    Petrograd Soviet's rule of March 1917 was one delegate per 1,000 workers and one per
-   company of soldiers (../shared/history/petrograd-1917.md): with ``per=1000, minimum=1``
+   company of soldiers (China Miéville, *October*, 2017): with ``per=1000, minimum=1``
    a company of a few hundred men gets its one delegate and a factory of 5,000 gets five.
 
 Arithmetic is exact: integers throughout, Huntington–Hill priorities compared squared

@@ -1,7 +1,7 @@
 """The seats of an organ allotted proportionally between the fractions of its council.
 
 The rule follows how the councils of 1917 filled their presidiums and executives
-(../shared/history/petrograd-1917.md): the Second All-Russian Congress of Soviets allotted its
+(China Miéville, *October*, 2017): the Second All-Russian Congress of Soviets allotted its
 presidium of 25 "proportionally" — 14 Bolsheviks, 7 Left SRs, 3 Mensheviks, 1
 Menshevik-Internationalist — and the Mensheviks refused their three seats while the
 Menshevik-Internationalist declined for the moment but reserved the right to take his seat

@@ -20,8 +20,8 @@ from smolny.rules.apportion import (
 )
 from smolny.rules.ties import draw_lots
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-REFERENCE = SHARED / "reference" / "apportion"
+DATA = Path(__file__).resolve().parents[1] / "data"
+REFERENCE = DATA / "apportion"
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:

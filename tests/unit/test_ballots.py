@@ -22,9 +22,9 @@ from smolny.rules.ballots import (
     sniff_format,
 )
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-DROOP = SHARED / "reference" / "stv" / "droop-examples"
-BURLINGTON = SHARED / "reference" / "irv" / "burlington-2009-mayor.csv"
+DATA = Path(__file__).resolve().parents[1] / "data"
+DROOP = DATA / "stv" / "droop-examples"
+BURLINGTON = DATA / "irv" / "burlington-2009-mayor.csv"
 
 
 def as_dict(ballots: BallotSet) -> dict[tuple[int, ...], int]:

@@ -15,9 +15,9 @@ from smolny.cli import main
 from smolny.rules.ties import draw_lots
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared"
-US_HOUSE = SHARED / "reference" / "apportion" / "us_house_2010.csv"
-US_OFFICIAL = SHARED / "reference" / "apportion" / "us_house_2010_official_seats.csv"
+DATA = ROOT / "tests" / "data"
+US_HOUSE = DATA / "apportion" / "us_house_2010.csv"
+US_OFFICIAL = DATA / "apportion" / "us_house_2010_official_seats.csv"
 EXAMPLE = ROOT / "examples" / "petrograd-1917-constituencies.csv"
 
 

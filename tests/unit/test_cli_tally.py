@@ -11,10 +11,10 @@ import pytest
 
 from smolny.cli import main
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-DROOP = SHARED / "reference" / "stv" / "droop-examples"
+DATA = Path(__file__).resolve().parents[1] / "data"
+DROOP = DATA / "stv" / "droop-examples"
 EXPECTED = json.loads((DROOP / "expected.json").read_text())
-BURLINGTON = SHARED / "reference" / "irv" / "burlington-2009-mayor.csv"
+BURLINGTON = DATA / "irv" / "burlington-2009-mayor.csv"
 
 
 def tally_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, object]:
@@ -55,7 +55,7 @@ def test_overvote_option_reaches_the_count(capsys: pytest.CaptureFixture[str]) -
 
 
 def test_schulze_and_plurality_on_a_csv(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    example = json.loads((SHARED / "reference" / "schulze" / "wikipedia-example.json").read_text())
+    example = json.loads((DATA / "schulze" / "wikipedia-example.json").read_text())
     rows = ["count,rank1,rank2,rank3,rank4,rank5"]
     rows += [",".join([str(b["count"]), *b["ranking"]]) for b in example["ballots"]]
     path = tmp_path / "wiki.csv"

@@ -1,7 +1,7 @@
 """Meek STV (PR Foundation reference rule): reference counts, hand-worked figures, ties, limits.
 
 The reference files and their expected results are the Droop program's own ``meek-prf``
-counts (../shared/reference/stv/droop-examples/expected.json). :func:`literal_meek` below is
+counts (tests/data/stv/droop-examples/expected.json). :func:`literal_meek` below is
 a second, deliberately naive reading of the rule text (every single ballot walked in Python,
 no merging of rankings, no numpy) that the fast count must agree with figure for figure.
 """
@@ -19,7 +19,7 @@ from smolny.rules.ballots import BallotSet, read_blt
 from smolny.rules.stv.meek import meek_stv
 from smolny.rules.ties import draw_lots
 
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "stv" / "droop-examples"
+REFERENCE = Path(__file__).resolve().parents[1] / "data" / "stv" / "droop-examples"
 EXPECTED = json.loads((REFERENCE / "expected.json").read_text())
 NAMES = sorted(EXPECTED)
 

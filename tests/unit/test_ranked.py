@@ -14,9 +14,9 @@ from smolny.rules.ballots import OVERVOTE, SKIPPED, BallotSet, read_long
 from smolny.rules.ranked import irv, pairwise, plurality, schulze, strongest_paths
 from smolny.rules.ties import draw_lots
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-BURLINGTON = SHARED / "reference" / "irv" / "burlington-2009-mayor.csv"
-WIKIPEDIA = json.loads((SHARED / "reference" / "schulze" / "wikipedia-example.json").read_text())
+DATA = Path(__file__).resolve().parents[1] / "data"
+BURLINGTON = DATA / "irv" / "burlington-2009-mayor.csv"
+WIKIPEDIA = json.loads((DATA / "schulze" / "wikipedia-example.json").read_text())
 
 
 def election(candidates: str, *ballots: tuple[str, int], seats: int = 1) -> BallotSet:

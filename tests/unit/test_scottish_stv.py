@@ -12,8 +12,8 @@ from smolny.rules.ballots import OVERVOTE, SKIPPED, BallotSet, read_blt
 from smolny.rules.stv import scottish_stv
 from smolny.rules.ties import draw_lots
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-DROOP = SHARED / "reference" / "stv" / "droop-examples"
+DATA = Path(__file__).resolve().parents[1] / "data"
+DROOP = DATA / "stv" / "droop-examples"
 EXPECTED = json.loads((DROOP / "expected.json").read_text())
 
 

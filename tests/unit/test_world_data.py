@@ -1,6 +1,6 @@
 """The Petrograd 1917 world's data files: they parse, every record names its source, the
 history file's inconsistencies carry notes, and the figures are those of the history file
-(read independently from shared/history/petrograd-1917.md)."""
+(read independently from the tally table in tests/data/history/)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 
 from smolny.worlds import petrograd1917 as data
 
-HISTORY = Path(__file__).resolve().parents[2].parent / "shared" / "history" / "petrograd-1917.md"
+HISTORY = Path(__file__).resolve().parents[1] / "data" / "history" / "petrograd-1917-tallies.md"
 WORLD = data.read_world()
 
 
@@ -141,12 +141,9 @@ def test_inconsistent_figures_are_kept_as_given_and_noted() -> None:
 def history_tallies() -> list[tuple[str, str, str]]:
     """(for, against, abstentions) of each row of the history file's tally table."""
     text = HISTORY.read_text(encoding="utf-8")
-    table = text.split("## Votes with recorded tallies", 1)[1].split("\n\n", 2)[2]
     rows = []
-    for line in table.splitlines():
+    for line in text.splitlines():
         if not line.startswith("|") or line.startswith("|---") or "| for |" in line:
-            if not line.startswith("|"):
-                break
             continue
         cells = [c.strip() for c in line.strip("|").split("|")]
         rows.append((cells[3], cells[4], cells[5]))

@@ -1,6 +1,6 @@
 """The Petrograd 1917 world: its data files, read and checked, with no database.
 
-The facts come from shared/history/petrograd-1917.md (China Miéville, *October*, by
+The facts come from the sources listed in README.md beside it (China Miéville, *October*, by
 chapter); every record names its chapter in ``source`` and, where the figures are estimates
 or do not add up, says so in ``note``. This module reads the TOML files with the standard
 library, converts the sources' dates (Julian, Petrograd local time) to moments, and generates
