@@ -1,15 +1,19 @@
 """The arithmetic of recall: the petition threshold and the outcome of a recall vote.
 
-Rule (issue 4, after the practice of the councils of 1917): a recall petition succeeds when
-it is signed by at least the council's *petition threshold* share of the constituency's roll
-(default one quarter); the recall vote then carries when a majority of those voting votes to
-recall — strictly more votes to recall than to keep — provided the votes cast reach the
-*recall quorum* share of the roll (default one third). An equal division is a tie, and by
-the rule's own text (a majority is needed) the deputy is kept; the tie is reported, not
-hidden.
+Rule text: the right of constituents to recall their deputy, as the councils of 1917
+practised it (a works or a company recalled its deputy at a meeting of its roll and sent
+another), written as Smolny's recall rule:
 
-Pure functions over integers and exact fractions, kept here because they concern only
-recall (``smolny.rules.majority`` had not landed when recall was written).
+1. **Petition.** A recall petition succeeds when it is signed by at least the council's
+   *petition threshold* share of the constituency's roll (default one quarter), rounded up
+   to a whole member (:func:`share_of_roll`).
+2. **Quorum.** The recall vote counts only when the votes cast reach the *recall quorum*
+   share of the roll (default one third), rounded up the same way.
+3. **Majority.** It then carries when a majority of those voting votes to recall: strictly
+   more votes to recall than to keep. An equal division is not a majority, so the deputy is
+   kept; the tie is reported (a :class:`smolny.rules.ties.Tie`), not hidden.
+
+Pure functions over integers and exact fractions.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from smolny.councils.recall_rules import recall_outcome, share_of_roll
+from smolny.rules.recall import recall_outcome, share_of_roll
 
 shares = st.fractions(min_value=Fraction(1, 100), max_value=1, max_denominator=100)
 

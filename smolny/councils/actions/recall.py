@@ -5,7 +5,7 @@
    (the council's petition threshold share of the roll, fixed when the petition opens) is
    reached.
 3. At the threshold the recall vote opens at once; each member of the roll votes once.
-4. Closing the vote decides it (:func:`smolny.councils.recall_rules.recall_outcome`): when
+4. Closing the vote decides it (:func:`smolny.rules.recall.recall_outcome`): when
    carried, the mandate ends at that moment, every organ seat it carried falls vacant and a
    by-election opens (:func:`smolny.councils.actions.mandate.end_mandate`).
 
@@ -43,7 +43,7 @@ from smolny.councils.models import (
     RecallVote,
 )
 from smolny.councils.queries import roll_size
-from smolny.councils.recall_rules import recall_outcome, share_of_roll
+from smolny.rules.recall import recall_outcome, share_of_roll
 
 
 class AlreadyDone(NotAllowed):

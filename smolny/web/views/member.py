@@ -54,7 +54,7 @@ from smolny.councils.models import (
 )
 from smolny.councils.models.dated import valid_at
 from smolny.councils.queries import roll_size, seats_at
-from smolny.councils.recall_rules import share_of_roll
+from smolny.rules.recall import share_of_roll
 from smolny.web.access import current_member, is_secretary, organisation_or_404
 
 CLOSED_SHOWN = 10
