@@ -15,7 +15,7 @@
 
 Ties are never broken silently: IRV settles an equal lowest by the most recent earlier round at
 which the tied candidates differed (as the Scottish rule 51(2) does), then by lot; Schulze and
-plurality go to lot directly. Every lot is drawn by :func:`smolny.rules.ties.draw_lots` with
+plurality go to lot directly. Every lot is drawn by :func:`smolny.rules.ties.break_by_lot` with
 *tie_seed* (0 when none is given), and every tie is listed in :attr:`CountResult.ties`.
 """
 
@@ -29,7 +29,7 @@ import numpy as np
 from smolny.rules.ballots import OVERVOTE, SKIPPED, BallotSet, Ranking
 from smolny.rules.count import CountResult, Stage
 from smolny.rules.stv._common import pick_extreme
-from smolny.rules.ties import Tie, draw_lots
+from smolny.rules.ties import Tie, break_by_lot
 
 OverVoteRule = Literal["exhaust", "skip"]
 SkippedRule = Literal["skip", "exhaust"]
@@ -313,21 +313,12 @@ def schulze(ballots: BallotSet, seats: int = 1, *, tie_seed: int | None = None) 
         chosen = unbeaten[0]
         if len(unbeaten) > 1:
             at = f"place {len(order) + 1}"
-            seed = 0 if tie_seed is None else tie_seed
-            drawn = draw_lots([names[x] for x in unbeaten], seed, at)
-            chosen = next(x for x in unbeaten if names[x] == drawn[0])
-            ties.append(
-                Tie(
-                    contenders=tuple(names[x] for x in unbeaten),
-                    at=at,
-                    resolved_by="lot",
-                    chosen=(drawn[0],),
-                    seed=seed,
-                )
-            )
+            lot = break_by_lot(unbeaten, names, seed=tie_seed, at=at)
+            chosen = lot.chosen[0]
+            ties.append(lot.tie)
             notes.append(
                 f"{', '.join(names[x] for x in unbeaten)} are tied for {at}; "
-                f"{drawn[0]} takes it by lot (seed {seed})."
+                f"{names[chosen]} takes it by lot (seed {lot.seed})."
             )
         order.append(chosen)
         remaining.remove(chosen)
@@ -408,22 +399,13 @@ def plurality(ballots: BallotSet, seats: int = 1, *, tie_seed: int | None = None
     chosen_at_cut = at_cut[: seats - len(above)]
     if len(at_cut) > seats - len(above):
         at = f"seat {len(above) + 1}"
-        seed = 0 if tie_seed is None else tie_seed
-        drawn = draw_lots([names[c] for c in at_cut], seed, at)
-        wanted = drawn[: seats - len(above)]
-        chosen_at_cut = [c for name in wanted for c in at_cut if names[c] == name]
-        ties.append(
-            Tie(
-                contenders=tuple(names[c] for c in at_cut),
-                at=at,
-                resolved_by="lot",
-                chosen=tuple(wanted),
-                seed=seed,
-            )
-        )
+        lot = break_by_lot(at_cut, names, seed=tie_seed, at=at, places=seats - len(above))
+        chosen_at_cut = list(lot.chosen)
+        ties.append(lot.tie)
         notes.append(
             f"{', '.join(names[c] for c in at_cut)} are tied with {cut} votes for the last "
-            f"{seats - len(above)} seat(s); {', '.join(wanted)} elected by lot (seed {seed})."
+            f"{seats - len(above)} seat(s); {', '.join(lot.tie.chosen)} elected by lot "
+            f"(seed {lot.seed})."
         )
     elected = tuple(names[c] for c in above + chosen_at_cut)
     stage = Stage(

@@ -62,3 +62,46 @@ def draw_lots(contenders: Iterable[str], seed: int, context: str) -> tuple[str, 
     """
     unique: Sequence[str] = sorted(set(contenders))
     return tuple(sorted(unique, key=lambda c: lot_key(seed, context, c)))
+
+
+@dataclass(frozen=True, slots=True)
+class Lot:
+    """A tie settled by lot: the places it gave, in the order drawn, and the record of it."""
+
+    chosen: tuple[int, ...]
+    """The winners of the lot (indices into the names), first drawn first."""
+    tie: Tie
+    seed: int
+    """The seed the lot was drawn under (0 when the count was given none)."""
+
+
+def break_by_lot(
+    among: Sequence[int],
+    names: Sequence[str],
+    *,
+    seed: int | None,
+    at: str,
+    places: int = 1,
+    contenders: Sequence[int] | None = None,
+) -> Lot:
+    """Settle a tie between the candidates *among* (indices into *names*) by lot.
+
+    The one way every count in :mod:`smolny.rules` breaks a tie by lot: the lot is
+    :func:`draw_lots` under *seed* (0 when none was given, since the count must still finish;
+    the record says which seed was used, so anyone can redraw it) with *at* as its context,
+    and the first *places* names drawn win. The :class:`Tie` lists *contenders* (by default
+    *among*: a tie first narrowed by another rule lists everyone who was tied) and is marked
+    as resolved by lot.
+    """
+    used = 0 if seed is None else seed
+    drawn = draw_lots([names[c] for c in among], used, at)[:places]
+    chosen = tuple(next(c for c in among if names[c] == name) for name in drawn)
+    tied = among if contenders is None else contenders
+    tie = Tie(
+        contenders=tuple(names[c] for c in tied),
+        at=at,
+        resolved_by="lot",
+        chosen=tuple(drawn),
+        seed=used,
+    )
+    return Lot(chosen, tie, used)

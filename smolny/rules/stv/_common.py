@@ -10,7 +10,7 @@ Government Elections Order 2007, schedule 1, rules 49(2) and 51(2), for instance
 candidate who had the highest (lowest) number of votes at the end of the most recent preceding
 stage at which they had unequal numbers of votes", and draw lots only when they were equal at
 all stages. :func:`settle_by_history` implements that look-back; :func:`settle_tie` adds the
-lot (through :func:`smolny.rules.ties.draw_lots`) and the :class:`~smolny.rules.ties.Tie`
+lot (through :func:`smolny.rules.ties.break_by_lot`) and the :class:`~smolny.rules.ties.Tie`
 record, so that no tie is ever broken silently.
 """
 
@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from smolny.rules.ties import Tie, draw_lots
+from smolny.rules.ties import Tie, break_by_lot
 
 
 def fixed(units: int, places: int) -> Decimal:
@@ -91,7 +91,7 @@ def settle_tie(
 
     *at* says where the tie arose (``"stage 4: exclusion"``), *purpose* what the choice is
     for (``"to be excluded"``), *rule* the rule text of the look-back and *lot_rule* that of
-    the lot. The lot is drawn with :func:`~smolny.rules.ties.draw_lots` under *seed* (0 when
+    the lot. The lot is drawn with :func:`~smolny.rules.ties.break_by_lot` under *seed* (0 when
     no seed was given: the count must still finish, and the record says which seed it used,
     so that anyone can redraw it) with the context *at*; the first name drawn is chosen.
     """
@@ -113,12 +113,9 @@ def settle_tie(
             f"at stage {stage}, the most recent stage at which they differed ({rule})."
         )
         return Settlement(chosen, tie, note)
-    used_seed = 0 if seed is None else seed
-    by_name = {names[c]: c for c in remaining}
-    order = draw_lots(by_name, used_seed, at)
-    chosen = by_name[order[0]]
-    tie = Tie(contenders=contenders, at=at, resolved_by="lot", chosen=(order[0],), seed=used_seed)
-    seed_words = f"seed {used_seed}" + ("" if seed is not None else ", the default")
+    lot = break_by_lot(remaining, names, seed=seed, at=at, contenders=tied)
+    chosen = lot.chosen[0]
+    seed_words = f"seed {lot.seed}" + ("" if seed is not None else ", the default")
     note = (
         f"{listed} were tied"
         + (
@@ -126,9 +123,10 @@ def settle_tie(
             if len(remaining) < len(tied)
             else " at every stage"
         )
-        + f"; {order[0]} is chosen {purpose} by lot ({seed_words}, context {at!r}; {lot_rule})."
+        + f"; {names[chosen]} is chosen {purpose} by lot"
+        + f" ({seed_words}, context {at!r}; {lot_rule})."
     )
-    return Settlement(chosen, tie, note)
+    return Settlement(chosen, lot.tie, note)
 
 
 def pick_extreme(

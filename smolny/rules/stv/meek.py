@@ -22,7 +22,7 @@ comments below cite its steps:
 * C: when the count is complete, remaining hopeful candidates are elected while seats are
   unfilled (C.1), and the rest are defeated (C.2);
 * T: a tie is broken by "the defined tiebreaking procedure", which the rule leaves to the
-  election. Here it is a lot drawn by :func:`smolny.rules.ties.draw_lots` when a *tie_seed*
+  election. Here it is a lot drawn by :func:`smolny.rules.ties.break_by_lot` when a *tie_seed*
   is given; without a seed, the order in which the ballot file lists the candidates is taken
   as the tie order fixed before the count (as the Droop program's ``meek-prf`` rule does),
   and the first tied candidate in that order is defeated. Either way the tie is recorded as a
@@ -56,7 +56,7 @@ import numpy.typing as npt
 
 from smolny.rules.ballots import BallotSet
 from smolny.rules.count import CountResult, Stage
-from smolny.rules.ties import Tie, draw_lots
+from smolny.rules.ties import Tie, break_by_lot
 
 METHOD = "meek-stv"
 PLACES = 9
@@ -351,12 +351,9 @@ class _MeekCount:
         listed = ", ".join(contenders)
         within = f"within the total surplus {_text(surplus)} of the lowest vote"
         if self.tie_seed is not None:
-            by_name = {self.names[c]: c for c in tied}
-            drawn = draw_lots(by_name, self.tie_seed, at)
-            loser = by_name[drawn[0]]
-            self.ties.append(
-                Tie(contenders, at, resolved_by="lot", chosen=(drawn[0],), seed=self.tie_seed)
-            )
+            lot = break_by_lot(tied, self.names, seed=self.tie_seed, at=at)
+            loser = lot.chosen[0]
+            self.ties.append(lot.tie)
             how = f"by lot (seed {self.tie_seed}, context {at!r})"
         else:
             loser = min(tied)

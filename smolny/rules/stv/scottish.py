@@ -32,7 +32,7 @@ ranking travel together, so they always sit with the same candidate at the same 
 numpy arrays; a transfer finds the next available preference of every moving row at once.
 
 Ties: where rules 49(3) and 51(2)(b) call for a lot, the lot is drawn by
-:func:`smolny.rules.ties.draw_lots` with *tie_seed* (0 when none is given, so that the count
+:func:`smolny.rules.ties.break_by_lot` with *tie_seed* (0 when none is given, so that the count
 can finish); every tie met, however settled, is listed in :attr:`CountResult.ties` and
 explained in the note of its stage. Where a tie among three or more is only partly settled
 by an earlier stage, the look-back goes on among those still tied (see
