@@ -2,7 +2,16 @@
 
 Everything that differs between installations comes from the environment (Django's own
 convention): ``SMOLNY_DATABASE_URL``, ``SMOLNY_SECRET_KEY``, ``SMOLNY_DEBUG``,
-``SMOLNY_ALLOWED_HOSTS``. The defaults make ``smolny serve`` work on a laptop with nothing set.
+``SMOLNY_ALLOWED_HOSTS``. The defaults make ``smolny serve`` work on a laptop with nothing set:
+the secret is made up on the first run and kept beside the default database
+(``~/.local/share/smolny/secret_key``, mode 0600), and only ``localhost`` is answered.
+
+``SMOLNY_PRODUCTION=1`` is for a server behind a TLS-terminating reverse proxy (deploy/ and
+the README's "Deploying"). It refuses to load without ``SMOLNY_SECRET_KEY`` (50 characters or
+more) and ``SMOLNY_ALLOWED_HOSTS``, and turns on what ``check --deploy`` asks for: secure
+cookies, HSTS, the redirect to HTTPS, and trust in the proxy's ``X-Forwarded-Proto``
+(``SMOLNY_PROXY_SSL_HEADER`` names another header; ``none`` trusts none).
+``SMOLNY_CSRF_TRUSTED_ORIGINS`` lists further origins (with their scheme) allowed to post forms.
 """
 
 from __future__ import annotations
@@ -10,13 +19,68 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from smolny.dburl import default_database_url, parse_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from smolny.dburl import DEFAULT_SQLITE_PATH, default_database_url, parse_database_url
+from smolny.security import (
+    CONTENT_SECURITY_POLICY,
+    development_secret,
+    flag,
+    production_settings_errors,
+    split_list,
+)
 
 BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = DEFAULT_SQLITE_PATH.parent
+"""Where a development installation keeps its secret: beside the default SQLite database."""
 
-SECRET_KEY = os.environ.get("SMOLNY_SECRET_KEY", "smolny-insecure-development-key-change-me")
-DEBUG = os.environ.get("SMOLNY_DEBUG", "") not in ("", "0", "false", "no")
-ALLOWED_HOSTS = [h for h in os.environ.get("SMOLNY_ALLOWED_HOSTS", "*").split(",") if h]
+PRODUCTION = flag(os.environ, "SMOLNY_PRODUCTION")
+if PRODUCTION:
+    _ERRORS = production_settings_errors(os.environ)
+    if _ERRORS:
+        raise ImproperlyConfigured(_ERRORS[0])
+
+SECRET_KEY = os.environ.get("SMOLNY_SECRET_KEY", "").strip() or development_secret(DATA_DIR)
+DEBUG = flag(os.environ, "SMOLNY_DEBUG")
+ALLOWED_HOSTS = split_list(os.environ.get("SMOLNY_ALLOWED_HOSTS", "")) or [
+    "localhost",
+    "127.0.0.1",
+    "[::1]",
+]
+CSRF_TRUSTED_ORIGINS = split_list(os.environ.get("SMOLNY_CSRF_TRUSTED_ORIGINS", ""))
+
+if PRODUCTION:
+    # Browsers send the cookies over HTTPS only, and are told to use nothing but HTTPS for a
+    # year (SMOLNY_HSTS_SECONDS), subdomains included. "preload" only says the site consents
+    # to the browsers' preload list; nothing is listed until its owner submits it there.
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("SMOLNY_HSTS_SECONDS", "31536000") or 0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_SSL_REDIRECT = True
+    # The health check answers over plain HTTP too: container and load-balancer probes
+    # reach the workers directly, without the proxy's header.
+    SECURE_REDIRECT_EXEMPT = [r"^api/health$"]
+    # The proxy terminates TLS and says so in this header; Smolny must then be reachable
+    # only through the proxy (listen on 127.0.0.1), or a client could claim HTTPS itself.
+    _PROXY_HEADER = os.environ.get("SMOLNY_PROXY_SSL_HEADER", "X-Forwarded-Proto").strip()
+    if _PROXY_HEADER and _PROXY_HEADER.lower() != "none":
+        SECURE_PROXY_SSL_HEADER = (
+            "HTTP_" + _PROXY_HEADER.upper().replace("-", "_"),
+            "https",
+        )
+    # Without DEBUG, Django prints no traceback of a failed request anywhere; send them to
+    # standard error, which systemd's journal (or docker logs) keeps.
+    LOGGING = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "handlers": {"stderr": {"class": "logging.StreamHandler"}},
+        "loggers": {"django": {"handlers": ["stderr"], "level": "ERROR"}},
+    }
+
+# Sent in development too, so that the browser tests see the policy production sends.
+SMOLNY_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -27,6 +91,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     # ninja's own copy of the Swagger UI, so /api/docs works on a machine without internet.
     "ninja",
+    "smolny.live",
     "smolny.councils",
     "smolny.federation",
     "smolny.api",
@@ -35,6 +100,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "smolny.security.ContentSecurityPolicyMiddleware",
     # Static files from every worker process, without a separate web server or collectstatic.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

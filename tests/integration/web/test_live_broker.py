@@ -111,3 +111,21 @@ def test_a_slow_async_subscriber_loses_the_oldest_events_and_counts_them() -> No
         assert subscription.dropped == 3
 
     asyncio.run(main())
+
+
+@pytest.mark.django_db
+def test_the_transport_tables_come_from_the_migration_on_postgresql_only() -> None:
+    """Nothing has been published yet in this test: the tables exist (or not) because the
+    live app's migration made them, not because the transport created them at first use."""
+    from django.db import connection
+
+    tables = set(connection.introspection.table_names())
+    if connection.vendor == "postgresql":
+        assert {"smolny_live_channel", "smolny_live_event"} <= tables
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT to_regclass('smolny_live_event_id') IS NOT NULL")
+            assert cursor.fetchone()[0] is True
+        assert type(live.transport()).__name__ == "PostgresTransport"
+    else:
+        assert not {"smolny_live_channel", "smolny_live_event"} & tables
+        assert isinstance(live.transport(), live.LocalTransport)
