@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import smolny.rules.ballots as ballots_module
+import smolny.rules.ballots.blt as blt_module
 from smolny.rules.ballots import (
     OVERVOTE,
     SKIPPED,
@@ -183,7 +183,7 @@ def test_bulk_reader_agrees_with_the_line_by_line_reader(
         def not_called(*args: object) -> None:
             raise AssertionError("the bulk reader should have read this file")
 
-        patch.setattr(ballots_module, "_blt_ballots", not_called)
+        patch.setattr(blt_module, "_blt_ballots", not_called)
         bulk = read_blt(big_blt(lines), "big.blt")
     careful = read_blt(big_blt([*lines, "# forces the careful reader"]), "big.blt")
     assert as_dict(bulk) == as_dict(careful)

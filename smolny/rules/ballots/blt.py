@@ -1,0 +1,327 @@
+"""BLT ballot files.
+
+The format of Hill, Wichmann and Woodall's Algorithm 123 (1987), line by line:
+
+    4 2            candidates, seats
+    -2             optional: withdrawn candidates as negative numbers (one or more lines)
+    3 1 3 4 0      weight, then candidates numbered from 1 in order of preference, then 0
+    0              end of the ballots
+    "Adam"         one name per candidate, in number order
+    ...
+    "Title"        the title; anything after it (a source, a comment) is ignored
+
+Blank lines, padding, trailing whitespace and ``#`` comments are tolerated. A ``-`` in a
+ranking is a skipped rank (OpenSTV's extension). Equal rankings (``1=2``) are not
+supported and are rejected with a message rather than read wrongly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+from smolny.rules.ballots._common import _parse_int, _raise, _strip_bom
+from smolny.rules.ballots.model import SKIPPED, BallotSet, Ranking
+
+
+def _blt_comment_free(line: str) -> str:
+    """The line without a ``#`` comment (a ``#`` inside a quoted name is kept)."""
+    if "#" not in line:
+        return line.strip()
+    in_quote = False
+    for index, char in enumerate(line):
+        if char == '"':
+            in_quote = not in_quote
+        elif char == "#" and not in_quote:
+            return line[:index].strip()
+    return line.strip()
+
+
+def read_blt(source: str | Iterable[str], filename: str) -> BallotSet:
+    """Read a BLT file (see the format above) into a merged :class:`BallotSet`.
+
+    Raises :class:`BallotFileError` for an empty file, a malformed first line, more seats
+    than candidates, a bad weight, a candidate number that does not exist, a candidate
+    ranked twice on one ballot, a ballot line without its terminating 0, a missing end of
+    ballots, or missing candidate names.
+    """
+    if isinstance(source, str):
+        lines = _strip_bom(source).splitlines()
+    else:
+        lines = [line.rstrip("\r\n") for line in source]
+        if lines:
+            lines[0] = _strip_bom(lines[0])
+    n_candidates, seats, withdrawn, start = _blt_header(lines, filename)
+    end, plain_lines = _blt_scan_ballots(lines, start)
+    fast = None
+    if (
+        plain_lines is not None
+        and plain_lines >= _BULK
+        and n_candidates < 2**31
+        and lines[end].strip() == "0"
+    ):
+        fast = _blt_ballots_fast(lines, start, end, plain_lines, n_candidates)
+    if fast is not None:
+        rankings, counts = fast
+    else:
+        merged = _blt_ballots(lines, start, end, n_candidates, filename)
+        rankings, counts = tuple(merged), tuple(merged.values())
+    names, title = _blt_names(lines, end + 1, n_candidates, filename)
+    return BallotSet(
+        candidates=names,
+        rankings=rankings,
+        counts=counts,
+        seats=seats,
+        withdrawn=frozenset(withdrawn),
+        title=title,
+    )
+
+
+def _blt_header(lines: list[str], filename: str) -> tuple[int, int, set[int], int]:
+    """The first line (candidates, seats) and the withdrawn line(s); where the ballots start."""
+    cursor = 0
+    while cursor < len(lines) and not _blt_comment_free(lines[cursor]):
+        cursor += 1
+    if cursor == len(lines):
+        _raise(filename, 1, "empty file: expected a first line 'candidates seats'")
+    number, text = cursor + 1, _blt_comment_free(lines[cursor])
+    tokens = text.split()
+    values = [_parse_int(t) for t in tokens]
+    if len(tokens) != 2 or None in values:
+        _raise(filename, number, f"expected 'candidates seats' (two whole numbers), found {text!r}")
+    n_candidates, seats = (v for v in values if v is not None)
+    if n_candidates < 1:
+        _raise(filename, number, f"the number of candidates must be at least 1, not {n_candidates}")
+    if seats < 1:
+        _raise(filename, number, f"the number of seats must be at least 1, not {seats}")
+    if seats > n_candidates:
+        _raise(
+            filename,
+            number,
+            f"{seats} seats but only {n_candidates} candidates: the seat count is larger "
+            "than the candidates",
+        )
+    header_line = number
+    cursor += 1
+    # Withdrawn candidates: lines made only of negative numbers.
+    withdrawn: set[int] = set()
+    while cursor < len(lines):
+        text = _blt_comment_free(lines[cursor])
+        tokens = text.split()
+        if not tokens:
+            cursor += 1
+            continue
+        if not all(t.startswith("-") and t != "-" for t in tokens):
+            break
+        for token in tokens:
+            value = _parse_int(token)
+            if value is None or not -n_candidates <= value <= -1:
+                _raise(
+                    filename,
+                    cursor + 1,
+                    f"withdrawn candidate {token!r} does not exist "
+                    f"(candidates are numbered 1 to {n_candidates})",
+                )
+            withdrawn.add(-value - 1)
+        cursor += 1
+    if n_candidates - len(withdrawn) < seats:
+        _raise(
+            filename,
+            header_line,
+            f"{seats} seats but only {n_candidates - len(withdrawn)} candidates not withdrawn: "
+            "the seat count is larger than the candidates",
+        )
+    return n_candidates, seats, withdrawn, cursor
+
+
+def _blt_scan_ballots(lines: list[str], start: int) -> tuple[int, int | None]:
+    """Find the line "0" ending the ballots (or the first name, or the end of the file).
+
+    Returns its index and, when every ballot line is plain (ending in " 0"), the number of
+    ballot lines, else None. Only a first look: :func:`_blt_ballots` checks every line and
+    reports a file whose ballots do not end with a proper "0" line.
+    """
+    plain = True
+    count = 0
+    for index in range(start, len(lines)):
+        line = lines[index]
+        if line.endswith((" 0", "\t0")):
+            count += 1
+            continue
+        text = line.strip()
+        if text == "0" or text.startswith('"'):
+            return index, count if plain else None
+        if not text:
+            continue
+        if text.endswith((" 0", "\t0")):
+            count += 1
+        else:
+            plain = False
+    return len(lines), None
+
+
+_BULK = 1000
+"""Ballot blocks of at least this many plain lines are read in bulk."""
+
+
+def _blt_ballots_fast(
+    lines: list[str], start: int, end: int, n_lines: int, n_candidates: int
+) -> tuple[tuple[Ranking, ...], tuple[int, ...]] | None:
+    """The merged ballots of a plain, well-formed ballot block, read with numpy; else None.
+
+    A large file spends most of its reading time here, so the common case (digits and
+    whitespace only, every line ending in its 0, every candidate number valid, no candidate
+    twice on a line) is read in bulk. Anything else returns None, and :func:`_blt_ballots`
+    reads the block line by line and reports the first fault with its line number.
+    """
+    block = "\n".join(lines[start:end])
+    if not block.isascii() or block.encode().translate(None, b"0123456789 \t\n"):
+        return None
+    tokens = np.fromstring(block, dtype=np.int64, sep=" ")
+    if len(tokens) == 0 or int(tokens.max()) >= 2**40:
+        return None  # absurd figures: let the careful reader judge them exactly
+    zeros = np.flatnonzero(tokens == 0)
+    if len(zeros) != n_lines:
+        return None  # a 0 inside a line: a weight of 0 or a candidate numbered 0
+    starts = np.concatenate(([0], zeros[:-1] + 1))
+    weights = tokens[starts]
+    lengths = zeros - starts - 1
+    is_choice = np.ones(len(tokens), dtype=bool)
+    is_choice[starts] = False
+    is_choice[zeros] = False
+    choices = tokens[is_choice]
+    if len(choices) and int(choices.max()) > n_candidates:
+        return None
+    width = max(1, int(lengths.max()))
+    table = np.zeros((n_lines, width), dtype=np.int64)
+    offsets = np.cumsum(lengths) - lengths
+    rows = np.repeat(np.arange(n_lines), lengths)
+    cols = np.arange(len(choices)) - np.repeat(offsets, lengths)
+    table[rows, cols] = choices
+    ordered = np.sort(table, axis=1)
+    if np.any((ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] > 0)):
+        return None  # a candidate twice on one line
+    # Merge equal rankings: one integer key per ranking when it fits, else whole rows.
+    if (n_candidates + 1) ** width < 2**62:
+        keys = np.zeros(n_lines, dtype=np.int64)
+        for col in range(width):
+            keys = keys * (n_candidates + 1) + table[:, col]
+        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    else:
+        _, first, inverse = np.unique(table, axis=0, return_index=True, return_inverse=True)
+    totals = np.zeros(len(first), dtype=np.int64)
+    np.add.at(totals, inverse.ravel(), weights)
+    # Rankings ordered by length, then by first appearance: each length is turned into
+    # tuples in one go, which is what makes this fast.
+    order = np.lexsort((first, lengths[first]))
+    distinct = first[order]
+    sizes = lengths[distinct]
+    bounds = np.searchsorted(sizes, np.arange(width + 2))
+    rankings: list[Ranking] = []
+    for size in range(width + 1):
+        group = distinct[bounds[size] : bounds[size + 1]]
+        rankings.extend(map(tuple, (table[group, :size] - 1).tolist()))
+    return tuple(rankings), tuple(totals[order].tolist())
+
+
+def _blt_ballots(
+    lines: list[str], start: int, end: int, n_candidates: int, filename: str
+) -> dict[Ranking, int]:
+    """The ballot lines, read and checked one by one, merged by ranking."""
+    merged: dict[Ranking, int] = {}
+    for index in range(start, end):
+        number = index + 1
+        text = _blt_comment_free(lines[index])
+        tokens = text.split()
+        if not tokens:
+            continue
+        if tokens == ["0"]:
+            break
+        weight = _parse_int(tokens[0])
+        if weight is None or weight < 1:
+            _raise(
+                filename,
+                number,
+                f"bad weight {tokens[0]!r}: the first number on a ballot line is how many "
+                "ballots it stands for, a whole number of at least 1",
+            )
+        if tokens[-1] != "0" or len(tokens) < 2:
+            _raise(filename, number, "ballot line does not end with its terminating 0")
+        ranking: list[int] = []
+        for token in tokens[1:-1]:
+            if token == "-":
+                ranking.append(SKIPPED)
+                continue
+            if "=" in token:
+                _raise(
+                    filename,
+                    number,
+                    f"equal rankings ({token!r}) are not supported: rank one candidate per place",
+                )
+            value = _parse_int(token)
+            if value is None or not 1 <= value <= n_candidates:
+                _raise(
+                    filename,
+                    number,
+                    f"candidate {token!r} does not exist (candidates are numbered 1 to "
+                    f"{n_candidates}; 0 only ends the line)",
+                )
+            if value - 1 in ranking:
+                _raise(filename, number, f"candidate {value} is ranked twice on this ballot")
+            ranking.append(value - 1)
+        while ranking and ranking[-1] == SKIPPED:
+            ranking.pop()
+        key = tuple(ranking)
+        merged[key] = merged.get(key, 0) + weight
+    if end < len(lines) and lines[end].strip().startswith('"'):
+        _raise(
+            filename,
+            end + 1,
+            "found a candidate name where a ballot line or the 0 line ending the "
+            "ballots was expected (is the 0 line missing?)",
+        )
+    if end >= len(lines):
+        _raise(
+            filename,
+            max(1, len(lines)),
+            "the file ends before the line '0' that ends the ballots and the candidate names",
+        )
+    return merged
+
+
+def _blt_names(
+    lines: list[str], start: int, n_candidates: int, filename: str
+) -> tuple[tuple[str, ...], str]:
+    """The candidate names (quoted; an unquoted line is taken whole) and the title."""
+    names: list[str] = []
+    title = ""
+    for index in range(start, len(lines)):
+        text = _blt_comment_free(lines[index])
+        if not text:
+            continue
+        strings = _quoted_strings(text) if text.startswith('"') else [text]
+        if strings is None:
+            _raise(filename, index + 1, f"unterminated quoted name: {text}")
+        for string in strings:
+            if len(names) < n_candidates:
+                names.append(string)
+            elif not title:
+                title = string
+        if len(names) == n_candidates and title:
+            break
+    if len(names) < n_candidates:
+        _raise(
+            filename,
+            max(1, len(lines)),
+            f"expected {n_candidates} candidate names after the ballots, found {len(names)}",
+        )
+    return tuple(names), title
+
+
+def _quoted_strings(text: str) -> list[str] | None:
+    """The quoted strings on a line (``"a" "b"`` gives ``["a", "b"]``), None if unbalanced."""
+    parts = text.split('"')
+    if len(parts) % 2 == 0:
+        return None
+    return parts[1::2]
