@@ -10,7 +10,8 @@
 - ``browser``: Debian's Chromium (``/usr/bin/chromium``) driven by Playwright; Playwright's
   own browser download cannot work on these machines, so it is never used. ``phone`` opens
   a phone-sized context, ``desktop`` a desktop one.
-- ``screenshot(page, name)`` writes ``docs/screenshots/<name>.png``.
+- ``screenshot(page, name)`` writes ``<name>.png``: into ``docs/screenshots/`` with
+  ``SMOLNY_SCREENSHOTS=1``, otherwise into a temporary folder (the tree stays clean).
 - ``axe(page)`` runs the vendored axe-core (``tests/e2e/vendor/axe.min.js``) in the page and
   returns its violations.
 
@@ -335,11 +336,25 @@ def phone(browser: Any) -> Iterator[Callable[[], Any]]:
             context.close()
 
 
-def save_screenshot(page: Any, name: str) -> Path:
-    """Write ``docs/screenshots/<name>.png`` (the README's tour links these)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+def screenshot_folder() -> Path:
+    """Where screenshots go: ``docs/screenshots/`` (tracked, linked from the README) only when
+    ``SMOLNY_SCREENSHOTS=1`` asks for them to be remade, so that an ordinary test run leaves the
+    working tree clean; otherwise a folder under the system's temporary directory."""
+    if os.environ.get("SMOLNY_SCREENSHOTS", "") == "1":
+        return SCREENSHOTS
+    return Path(tempfile.gettempdir()) / "smolny-screenshots"
+
+
+def save_screenshot(page: Any, name: str, clip: dict[str, float] | None = None) -> Path:
+    """Write ``<name>.png`` into :func:`screenshot_folder` (the README's tour links those in
+    ``docs/screenshots/``); *clip* keeps a part of the page."""
+    folder = screenshot_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    if clip is None:
+        page.screenshot(path=str(path), full_page=True)
+    else:
+        page.screenshot(path=str(path), clip=clip, full_page=True)
     return path
 
 

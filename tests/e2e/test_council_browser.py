@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import SCREENSHOTS, LiveServer, create_user, serious, sign_in
+from tests.e2e.conftest import LiveServer, create_user, save_screenshot, serious, sign_in
 from tests.e2e.council_setup import build_world
 from tests.integration.web.council_world import PASSWORD
 
@@ -140,9 +140,4 @@ def test_the_petrograd_soviet_on_the_eve_of_october(
     problems = serious(axe(page))
     assert problems == [], problems
     # The README's tour shows the top of the page: the date, the hemicycle, the first organs.
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(
-        path=str(SCREENSHOTS / "council-page.png"),
-        clip={"x": 0, "y": 0, "width": 1280, "height": 1400},
-        full_page=True,
-    )
+    save_screenshot(page, "council-page", clip={"x": 0, "y": 0, "width": 1280, "height": 1400})
