@@ -128,7 +128,7 @@ class JournalEntryAdmin(ReadOnlyAdmin):
     search_fields = ("actor", "action", "payload")
 
 
-# --- sessions (issue 5): read-only like the rest; a vote is closed through its action ---------
+# --- sessions: read-only like the rest; a vote is closed through its action -------------------
 
 
 @admin.action(description="Close and decide the selected votes")

@@ -151,7 +151,8 @@ class CentralExecutive(Dated):
 class Decision(models.Model):
     """A recorded decision of a council or an organ: the motion, the tallies and the outcome,
     decided by :func:`smolny.rules.majority.decide` from tallies entered here, or taken from a
-    closed ``vote`` of a session of the body (issue 5's procedure), whose figures are copied."""
+    closed ``vote`` of a session of the body (decided under the rules of procedure of
+    :mod:`smolny.rules.procedure`), whose figures are copied."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT)
     body = models.CharField(max_length=40)

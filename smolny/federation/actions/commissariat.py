@@ -3,9 +3,10 @@ portfolio, removable by a vote of the appointing body at any time.
 
 Appointments and removals are decisions of the appointing body, each recorded as a
 :class:`~smolny.federation.models.Decision`: either linked to the closed vote of a session of
-that body (issue 5's procedure decided it; its figures, rule and outcome are copied), or, for
-decisions taken elsewhere, the motion, the tallies as entered, and the outcome decided by
-:func:`smolny.rules.majority.decide` under the majority rule given. A decision is recorded
+that body (decided under the rules of procedure of :mod:`smolny.rules.procedure`; its figures,
+rule and outcome are copied), or, for decisions taken elsewhere, the motion, the tallies as
+entered, and the outcome decided by :func:`smolny.rules.majority.decide` under the majority
+rule given. A decision is recorded
 whether it carried or not (a failed removal is part of the record too); only a carried one
 changes the commissariat. When entered tallies do not say how many members are seated, the
 database does: the congress's current mandates, or the organ's held seats, at the time.
