@@ -17,6 +17,10 @@ stream ends.
 In front of both, :class:`smolny.api.intake.RollCallIntake` takes the named votes sent with an
 API token in batches, one transaction per batch (group commit; see that module). Setting
 ``SMOLNY_ROLL_CALL_INTAKE=0`` sends them through Django one by one instead.
+
+``SMOLNY_WORKER_PID_HEADER=1`` makes every answer carry ``X-Smolny-Worker: <pid>``, the
+process that answered it; a test (or an operator) can then tell which of ``smolny serve
+--workers N``'s processes served a page, an API call or an event stream.
 """
 
 import asyncio
@@ -25,6 +29,7 @@ from typing import Any
 
 CONCURRENT = int(os.environ.get("SMOLNY_CONCURRENT_REQUESTS", "4") or 4)
 INTAKE = os.environ.get("SMOLNY_ROLL_CALL_INTAKE", "1") not in ("0", "false", "no")
+WORKER_HEADER = os.environ.get("SMOLNY_WORKER_PID_HEADER", "") == "1"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smolny.settings")
 os.environ.setdefault("SMOLNY_DB_POOL", "64")
 
@@ -55,11 +60,33 @@ class Admission:
             await self.app(scope, receive, send)
 
 
+class WorkerHeader:
+    """An ASGI wrapper adding ``X-Smolny-Worker: <pid>`` to every HTTP answer."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.header = (b"x-smolny-worker", str(os.getpid()).encode("ascii"))
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_pid(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", ()), self.header]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_pid)
+
+
 def build(app: Any) -> Any:
-    """*app* (Django's ASGI application) with the admission gate and the roll-call intake."""
+    """*app* (Django's ASGI application) with the admission gate and the roll-call intake
+    (and the worker's pid on every answer, when asked)."""
     if CONCURRENT > 0:
         app = Admission(app, CONCURRENT)
-    return RollCallIntake(app) if INTAKE else app
+    app = RollCallIntake(app) if INTAKE else app
+    return WorkerHeader(app) if WORKER_HEADER else app
 
 
 application = build(django_application)

@@ -1,9 +1,18 @@
 """``smolny serve``: run the web application and the HTTP API under uvicorn (ASGI).
 
-One process serves everything, static files included (WhiteNoise's middleware, as in every
-deployed worker, so the pages, the admin and the API docs work without ``collectstatic`` or a
-separate web server). Before serving it applies any migrations the database lacks, so a fresh
-machine needs no configuration: the default database is SQLite in the user's data directory.
+By default one process serves everything, static files included (WhiteNoise's middleware, as
+in every deployed worker, so the pages, the admin and the API docs work without
+``collectstatic`` or a separate web server). Before serving it applies any migrations the
+database lacks, so a fresh machine needs no configuration: the default database is SQLite in
+the user's data directory.
+
+``--workers N`` migrates once in this process, then has uvicorn start N worker processes that
+each import :mod:`smolny.asgi` (the settings reach them through the environment). Several
+workers need PostgreSQL: on SQLite each process would have its own in-process broker, so a
+live event published by one worker would never reach a browser following another.
+
+In production mode (``SMOLNY_PRODUCTION=1``, see :mod:`smolny.settings`) the settings refuse
+to load without a secret and a list of host names, and serve says why in one line.
 """
 
 from __future__ import annotations
@@ -19,6 +28,10 @@ Serve Smolny over HTTP: the API under /api/ (docs at /api/docs, schema at
 it does not exist). On the first run, when the database had never been migrated, the
 Petrograd 1917 world is loaded too (about 15 s) unless --empty is given; later runs only
 apply new migrations and never load or change data.
+
+--workers N runs N worker processes after the migration; it needs PostgreSQL. For a
+production server set SMOLNY_PRODUCTION=1, SMOLNY_SECRET_KEY and SMOLNY_ALLOWED_HOSTS (see
+the README's "Deploying").
 """
 
 
@@ -33,6 +46,13 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     parser.add_argument("--db", metavar="URL", help="database URL (default: SMOLNY_DATABASE_URL)")
     parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="worker processes (default 1; more than 1 needs PostgreSQL)",
+    )
+    parser.add_argument(
         "--empty",
         action="store_true",
         help="on the first run, do not load the Petrograd 1917 world",
@@ -43,16 +63,29 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     if not 0 < args.port < 65536:
         return fail(Exception(f"--port {args.port}: use a port between 1 and 65535"))
+    if args.workers < 1:
+        return fail(Exception(f"--workers {args.workers}: use 1 or more worker processes"))
+    from django.core.exceptions import ImproperlyConfigured
+
     from smolny.commands import setup_django
     from smolny.dburl import DatabaseURLError
 
     try:
         setup_django(args.db)
-    except DatabaseURLError as error:
+    except (DatabaseURLError, ImproperlyConfigured) as error:
         return fail(error)
+    from django.conf import settings
     from django.core.management import call_command
-    from django.db import DatabaseError
+    from django.db import DatabaseError, connections
 
+    if args.workers > 1 and not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return fail(
+            Exception(
+                f"--workers {args.workers} needs PostgreSQL (--db postgres://... or "
+                "SMOLNY_DATABASE_URL): on SQLite live events would not cross between workers; "
+                "serve SQLite with one worker"
+            )
+        )
     try:
         _make_sqlite_directory()
         fresh = _never_migrated()
@@ -63,13 +96,48 @@ def run(args: argparse.Namespace) -> int:
         status = _load_world()
         if status:
             return status
+    _warn_about_hosts(args.host)
     import uvicorn
 
-    from smolny.asgi import application
+    where = f"http://{args.host}:{args.port}/"
+    common: dict[str, Any] = {
+        "host": args.host,
+        "port": args.port,
+        "log_level": "warning",
+        "lifespan": "off",
+        # Event streams never end by themselves: at shutdown give the other requests a few
+        # seconds, then close the streams (browsers reconnect to the next server).
+        "timeout_graceful_shutdown": 5,
+    }
+    if args.workers == 1:
+        from smolny.asgi import application
 
-    print(f"smolny: serving on http://{args.host}:{args.port}/ (API docs at /api/docs)", flush=True)
-    uvicorn.run(application, host=args.host, port=args.port, log_level="warning", lifespan="off")
+        print(f"smolny: serving on {where} (API docs at /api/docs)", flush=True)
+        uvicorn.run(application, **common)
+    else:
+        # The workers are new processes; this one's connections would only sit idle.
+        connections.close_all()
+        print(
+            f"smolny: serving on {where} with {args.workers} worker processes "
+            "(API docs at /api/docs)",
+            flush=True,
+        )
+        uvicorn.run("smolny.asgi:application", workers=args.workers, **common)
     return 0
+
+
+def _warn_about_hosts(host: str) -> None:
+    """Say so when the server listens beyond this machine but answers only ``localhost``
+    (the development default): browsers on other machines would see "Bad Request"."""
+    import os
+
+    if host in ("127.0.0.1", "localhost", "::1") or os.environ.get("SMOLNY_ALLOWED_HOSTS"):
+        return
+    print(
+        f"smolny: listening on {host}, but answering only requests for localhost: set "
+        "SMOLNY_ALLOWED_HOSTS to the names or addresses browsers use to reach this machine",
+        flush=True,
+    )
 
 
 def _make_sqlite_directory() -> None:

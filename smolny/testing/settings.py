@@ -9,6 +9,11 @@
 from __future__ import annotations
 
 import os
+import secrets
+
+# A secret of the run's own, so that the tests never write one into the user's home (see
+# smolny.security.development_secret); the processes the tests start inherit it.
+os.environ.setdefault("SMOLNY_SECRET_KEY", secrets.token_urlsafe(50))
 
 from smolny.settings import *  # noqa: F403
 

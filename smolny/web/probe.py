@@ -20,6 +20,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, JsonResponse
 from django.template import Context, Engine
+from django.templatetags.static import static
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -45,7 +46,15 @@ def page(request: HttpRequest, name: str) -> HttpResponse:
     if channel is None:
         return HttpResponseNotFound("no such channel", content_type="text/plain")
     html = _ENGINE.get_template("web/live_probe.html").render(
-        Context({"channel": channel, "stream_url": f"/live/{channel}"})
+        Context(
+            {
+                "channel": channel,
+                "stream_url": f"/live/{channel}",
+                # Files, not inline code, so that the Content-Security-Policy allows them.
+                "script_url": static("web/live_probe.js"),
+                "style_url": static("web/live_probe.css"),
+            }
+        )
     )
     return HttpResponse(html)
 
