@@ -54,3 +54,19 @@ def django_db_modify_db_settings(request: pytest.FixtureRequest) -> None:
     for key in ("NAME", "USER", "PASSWORD", "HOST", "PORT"):
         default[key] = parsed[key]
     default.setdefault("OPTIONS", {}).update(parsed.get("OPTIONS", {}))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect the tests marked ``postgres_only`` unless this run is on PostgreSQL.
+
+    They are deselected rather than skipped: pytest counts them as deselected, and the
+    PostgreSQL run of ``scripts/test`` runs them.
+    """
+    if os.environ.get("SMOLNY_TEST_DB", "sqlite") == "postgres":
+        return
+    kept, dropped = [], []
+    for item in items:
+        (dropped if item.get_closest_marker("postgres_only") else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 import pytest
 
 from smolny.councils import actions
 from smolny.councils.models import Constituency, Council, Member, Organisation
-
-
-def d(month: int, day: int, hour: int = 12, minute: int = 0) -> datetime:
-    """A moment in 1917 (UTC; the calendar question is not the councils' concern)."""
-    return datetime(1917, month, day, hour, minute, tzinfo=UTC)
+from tests.factories import d as d
 
 
 def roll_lines(rows: Iterable[tuple[str, str, str]]) -> list[str]:

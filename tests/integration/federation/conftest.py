@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from smolny.councils import actions
 from smolny.councils.models import Constituency, Council, Fraction, Mandate, Member, Organisation
 from smolny.councils.queries import seats_at
+from tests.factories import d as d
 
 SYS = actions.SYSTEM
-
-
-def d(month: int, day: int, hour: int = 12, minute: int = 0) -> datetime:
-    """A moment in 1917 (UTC)."""
-    return datetime(1917, month, day, hour, minute, tzinfo=UTC)
 
 
 @dataclass

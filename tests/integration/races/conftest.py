@@ -1,7 +1,8 @@
 """Races on PostgreSQL: real threads, each on its own connection, running actions at once.
 
-These tests are collected only in the PostgreSQL run (``SMOLNY_TEST_DB=postgres``, which
-``scripts/test`` runs over ``tests/integration``). On SQLite the question they ask does not
+These tests carry the ``postgres_only`` marker: they run in the PostgreSQL run
+(``SMOLNY_TEST_DB=postgres``, which ``scripts/test`` runs over ``tests/integration``) and are
+deselected, and counted as such, in the SQLite run. On SQLite the question they ask does not
 arise in the same way: the test database is one in-memory file whose writers are serialised
 by ``BEGIN IMMEDIATE`` and which refuses a second writer at once instead of queueing it. Should
 the directory be collected against another database anyway, the ``postgresql`` fixture fails
@@ -11,7 +12,6 @@ the tests rather than let them pass without racing.
 from __future__ import annotations
 
 import json
-import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,8 +22,6 @@ from django.db import connection
 
 from smolny.councils.actions import ActionError
 from smolny.councils.models import JournalEntry
-
-collect_ignore_glob = [] if os.environ.get("SMOLNY_TEST_DB") == "postgres" else ["test_*.py"]
 
 
 @pytest.fixture(autouse=True)

@@ -38,6 +38,8 @@ from tests.integration.sessions.conftest import (
 
 CHOICES = ("for", "against", "abstain")
 
+pytestmark = pytest.mark.postgres_only
+
 
 def open_question(c: Council, method: str, *, chair_fraction: str) -> Vote:
     """A plenum sitting with every deputy in the hall, one motion, its vote open by *method*."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from smolny.councils import actions
 from smolny.councils.actions import session
@@ -26,14 +26,10 @@ from smolny.councils.models import (
     Organ,
     Session,
 )
+from tests.factories import d as d
 from tests.integration.councils.conftest import Frame, make_frame
 
 SYS = actions.SYSTEM
-
-
-def d(month: int, day: int, hour: int = 12, minute: int = 0, second: int = 0) -> datetime:
-    """A moment in 1917 (UTC)."""
-    return datetime(1917, month, day, hour, minute, second, tzinfo=UTC)
 
 
 @dataclass

@@ -16,15 +16,13 @@ server's environment and read the ids it prints as JSON.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
+
+from tests.factories import d as d
 
 PASSWORD = "council-pass-1917"
 SIZES = {"Putilov works": 30, "Narva gate": 8, "Vyborg side": 5}
-
-
-def d(month: int, day: int, hour: int = 12) -> datetime:
-    return datetime(1917, month, day, hour, tzinfo=UTC)
 
 
 def build(tag: str = "", name: str = "") -> dict[str, Any]:
