@@ -28,6 +28,8 @@ COMMANDS: tuple[str, ...] = (
     "serve",
     "world",
     "replay",
+    "backup",
+    "restore",
 )
 
 EPILOG = """\
