@@ -20,7 +20,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from smolny.councils.actions.session import fraction_names, seated
 from smolny.councils.models import (
     Attendance,
     ChairTerm,
@@ -32,6 +31,7 @@ from smolny.councils.models import (
     Vote,
     Walkout,
 )
+from smolny.councils.queries.sessions import fraction_names, seated
 
 NAMES_UP_TO = 60
 """Attendance lists each name when at most this many are present, else counts by fraction."""

@@ -16,6 +16,7 @@ from smolny.api.errors import BadRequestField
 from smolny.councils.actions import agenda, session
 from smolny.councils.models import Fraction, Member, Organ
 from smolny.councils.models.sessions import AgendaItem, Session
+from smolny.councils.queries import sessions as session_queries
 
 router = Router(tags=["sessions"])
 organs = Router(tags=["sessions"])
@@ -117,7 +118,7 @@ def session_out(s: Session) -> SessionOut:
     from django.utils import timezone
 
     now = timezone.now()
-    chair = session.current_chair(s, now)
+    chair = session_queries.current_chair(s, now)
     return SessionOut(
         id=s.pk,
         organ=s.organ_id,
@@ -131,7 +132,7 @@ def session_out(s: Session) -> SessionOut:
         opening_quorum=s.opening_quorum,
         closed_at=s.closed_at,
         chair=chair.member_id if chair else None,
-        present=len(session.present_members(s, now)),
+        present=len(session_queries.present_members(s, now)),
     )
 
 
@@ -191,8 +192,8 @@ def set_rules(request: HttpRequest, organ_id: int, body: RulesIn) -> RulesOut:
         organ=organ.pk,
         notice_seconds=rules.notice_seconds,
         emergency=rules.emergency,
-        quorum=str(session.quorum_of(rules)),
-        majority=str(session.majority_rule(rules)),
+        quorum=str(session_queries.quorum_of(rules)),
+        majority=str(session_queries.majority_rule(rules)),
     )
 
 

@@ -16,6 +16,7 @@ from smolny.api.schemas import OrganOut, organ_out
 from smolny.councils.actions import ballot, motion, vote
 from smolny.councils.models import Member
 from smolny.councils.models.sessions import NamedVote, PresidiumReformation, Vote
+from smolny.councils.queries.votes import verify_receipt
 
 router = Router(tags=["votes"])
 reformations = Router(tags=["votes"])
@@ -195,7 +196,7 @@ def cast_secret(request: HttpRequest, vote_id: int, body: SecretIn) -> Status[Re
 def check_receipt(request: HttpRequest, vote_id: int, body: ReceiptIn) -> ReceiptCheck:
     """Check a receipt after the close (a POST so that the code stays out of URLs and logs)."""
     v = lookup(Vote, vote_id, "vote")
-    choice = ballot.verify_receipt(v, body.code)
+    choice = verify_receipt(v, body.code)
     return ReceiptCheck(vote=v.pk, counted=choice is not None, choice=choice)
 
 

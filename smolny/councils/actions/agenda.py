@@ -20,7 +20,8 @@ from smolny.councils.actions.base import (
     record,
     require_member_or_secretary,
 )
-from smolny.councils.actions.session import (
+from smolny.councils.models import AgendaItem, Member, Session
+from smolny.councils.queries.sessions import (
     fraction_names,
     get_session,
     present_members,
@@ -30,7 +31,6 @@ from smolny.councils.actions.session import (
     seated,
     speaking_rules,
 )
-from smolny.councils.models import AgendaItem, Member, Session
 from smolny.rules.procedure import (
     Request,
     SpeakerRefused,

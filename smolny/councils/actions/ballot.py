@@ -40,7 +40,6 @@ show their receipt to someone else (the usual price of a verifiable receipt).
 
 from __future__ import annotations
 
-import hashlib
 import random
 import secrets
 from datetime import datetime
@@ -57,14 +56,15 @@ from smolny.councils.actions.base import (
     fresh,
     record,
 )
-from smolny.councils.actions.vote import (
+from smolny.councils.models import Member, SecretBallot, SecretVoter, Vote
+from smolny.councils.queries.votes import (
     Answer,
     checked_answer,
     entitled,
     get_vote,
+    receipt_hash,
     require_open,
 )
-from smolny.councils.models import Member, SecretBallot, SecretVoter, Vote
 
 DECOYS = 16
 """Other slots rewritten, unchanged, together with each ballot cast (see the module)."""
@@ -74,10 +74,6 @@ _RANDOM = random.SystemRandom()
 
 def _key() -> str:
     return secrets.token_hex(16)
-
-
-def _receipt_hash(vote: Vote, code: str) -> str:
-    return hashlib.sha256(f"{vote.pk}:{code}".encode()).hexdigest()
 
 
 def make_slots(vote: Vote, n: int) -> None:
@@ -119,7 +115,7 @@ def cast_secret_ballot(
             raise NotAllowed(f"{member.name} has voted in this ballot already")
         SecretVoter.objects.create(vote=vote, mandate=mandate)
         code = secrets.token_urlsafe(16)
-        _fill_slot(vote, choice, ranking, _receipt_hash(vote, code))
+        _fill_slot(vote, choice, ranking, receipt_hash(vote, code))
         record(
             actor,
             "cast_secret_ballot",
@@ -155,13 +151,6 @@ def _fill_slot(vote: Vote, choice: str, ranking: list[str], receipt_hash: str) -
     )
 
 
-def secret_figures(vote: Vote) -> tuple[int, int, int, set[int]]:
-    """For, against, abstain, and the members who voted (for the presence at the close)."""
-    choices = list(SecretBallot.objects.filter(vote=vote).values_list("choice", flat=True))
-    voters = set(SecretVoter.objects.filter(vote=vote).values_list("mandate__member_id", flat=True))
-    return choices.count("for"), choices.count("against"), choices.count("abstain"), voters
-
-
 def seal(vote: Vote) -> None:
     """Inside the closing action: drop unused slots, rewrite the cast ballots in key order."""
     cast = list(
@@ -178,20 +167,3 @@ def seal(vote: Vote) -> None:
         ),
         batch_size=1000,
     )
-
-
-def verify_receipt(vote: Vote | int, code: str) -> str | list[str] | None:
-    """The choice (or ranking) on the ballot counted under *code*, or ``None`` if no counted
-    ballot has it.
-
-    Only a closed vote's sealed ballots are counted ballots; a read, not a change.
-    """
-    vote = get_vote(vote)
-    if vote.status != Vote.CLOSED:
-        return None
-    found = SecretBallot.objects.filter(
-        vote=vote, sealed=True, receipt_hash=_receipt_hash(vote, code)
-    ).first()
-    if found is None:
-        return None
-    return list(found.ranking) if found.choice == "ranked" else found.choice

@@ -27,13 +27,6 @@ from smolny.councils.actions.base import (
     require_secretary,
 )
 from smolny.councils.actions.organ import form_organ
-from smolny.councils.actions.session import (
-    motion_rules,
-    present_members,
-    require_chair_or_secretary,
-    require_status,
-    rules_of,
-)
 from smolny.councils.models import (
     AgendaItem,
     Mandate,
@@ -46,6 +39,13 @@ from smolny.councils.models import (
 )
 from smolny.councils.models import Motion as MotionRow
 from smolny.councils.models.dated import valid_at
+from smolny.councils.queries.sessions import (
+    motion_rules,
+    present_members,
+    require_chair_or_secretary,
+    require_status,
+    rules_of,
+)
 from smolny.rules.procedure import (
     Docket,
     Motion,

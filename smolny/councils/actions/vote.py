@@ -33,9 +33,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Count
 
 from smolny.councils.actions.agenda import get_item
+from smolny.councils.actions.ballot import make_slots, seal
 from smolny.councils.actions.base import (
     ActionError,
     Actor,
@@ -46,7 +47,15 @@ from smolny.councils.actions.base import (
     require_member_or_secretary,
 )
 from smolny.councils.actions.motion import docket_of, end_presidium, settle_motions
-from smolny.councils.actions.session import (
+from smolny.councils.models import (
+    AgendaItem,
+    Member,
+    NamedVote,
+    OrganRules,
+    Session,
+    Vote,
+)
+from smolny.councils.queries.sessions import (
     fraction_names,
     majority_rule,
     present_members,
@@ -55,22 +64,14 @@ from smolny.councils.actions.session import (
     require_status,
     rules_of,
     seated,
-    voting_mandate,
 )
-from smolny.councils.models import (
-    AgendaItem,
-    Attendance,
-    FractionMembership,
-    Mandate,
-    Member,
-    NamedVote,
-    Organ,
-    OrganRules,
-    OrganSeat,
-    Session,
-    Vote,
+from smolny.councils.queries.votes import (
+    Answer,
+    checked_answer,
+    get_vote,
+    require_open,
+    roll_call_credentials,
 )
-from smolny.councils.models.dated import valid_at
 from smolny.rules.procedure import (
     PREFERENTIAL_VOTE,
     CallKind,
@@ -85,25 +86,6 @@ from smolny.rules.procedure import close_vote as decide_at_close
 
 if TYPE_CHECKING:  # the ballot types pull in numpy; only a preferential vote needs them
     from smolny.rules.ballots import BallotSet
-
-CHOICES = ("for", "against", "abstain")
-
-
-def get_vote(vote: Vote | int) -> Vote:
-    pk = vote.pk if isinstance(vote, Vote) else vote
-    found = (
-        Vote.objects.select_related("item__session__organ__council__organisation", "motion")
-        .filter(pk=pk)
-        .first()
-    )
-    if found is None:
-        raise ActionError(f"no vote with id {pk}")
-    return found
-
-
-def require_open(vote: Vote) -> None:
-    if vote.status != Vote.OPEN:
-        raise NotAllowed(f"the vote on {vote.motion.key if vote.motion else vote.call} is closed")
 
 
 def open_vote(
@@ -153,8 +135,6 @@ def open_vote(
             irregular=session.irregular,
         )
         if method == Vote.SECRET:
-            from smolny.councils.actions.ballot import make_slots
-
             make_slots(vote, len(seated(session.organ, at)))
         record(
             actor,
@@ -171,98 +151,6 @@ def open_vote(
             organisation=session.organ.council.organisation,
         )
     return vote
-
-
-def in_hall(session: Session, member: Member, at: datetime) -> bool:
-    """Whether *member* is in the hall at *at* (one row looked up, not the whole hall's)."""
-    return Attendance.objects.filter(valid_at(at), session=session, member=member).exists()
-
-
-def entitled(vote: Vote, member: Member, at: datetime) -> Mandate:
-    """The mandate with which *member* votes now, or the refusal saying why not."""
-    session = vote.item.session
-    if not in_hall(session, member, at):
-        raise NotAllowed(f"{member.name} is not in the hall")
-    mandate = voting_mandate(session.organ, member, at)
-    if mandate is None:
-        raise NotAllowed(
-            f"{member.name} holds no current mandate with a seat in {session.organ.name}: "
-            "an observer does not vote"
-        )
-    return mandate
-
-
-def roll_call_credentials(
-    vote: Vote, members: Sequence[Member], at: datetime
-) -> dict[int, tuple[Mandate, str] | ActionError]:
-    """For each of *members* (by primary key): the mandate with which they answer this roll
-    call and the fraction they sit with, or the refusal saying why not: what
-    :func:`entitled` checks, that they have not answered already, and
-    :func:`~smolny.councils.actions.session.fraction_names`, read in one query for them all.
-
-    It runs under the journal lock, where every round trip to the database is time that the
-    rest of the hall waits; the refusals are worked out only when there is one to give.
-    """
-    session = vote.item.session
-    organ = session.organ
-    mandates = Mandate.objects.filter(
-        valid_at(at), council_id=organ.council_id, member_id__in=[m.pk for m in members]
-    )
-    if organ.kind != Organ.PLENUM:
-        seat = OrganSeat.objects.filter(
-            valid_at(at), organ=organ, status=OrganSeat.HELD, holder=OuterRef("pk")
-        )
-        mandates = mandates.filter(Exists(seat))
-    fraction = FractionMembership.objects.filter(valid_at(at), mandate=OuterRef("pk"))
-    rows = mandates.annotate(
-        present=Exists(
-            Attendance.objects.filter(
-                valid_at(at), session=session, member_id=OuterRef("member_id")
-            )
-        ),
-        answered=Exists(NamedVote.objects.filter(vote=vote, mandate=OuterRef("pk"))),
-        fraction_name=Subquery(fraction.values("fraction__name")[:1]),
-    ).order_by("-pk")
-    found = {row.member_id: row for row in rows}  # the lowest pk last: it stays
-    credentials: dict[int, tuple[Mandate, str] | ActionError] = {}
-    for member in members:
-        row = found.get(member.pk)
-        if row is None or not row.present:
-            try:
-                entitled(vote, member, at)  # the refusal: not in the hall, or no mandate
-                raise NotAllowed(f"{member.name} is not in the hall")  # pragma: no cover
-            except ActionError as refusal:
-                credentials[member.pk] = refusal
-        elif row.answered:
-            credentials[member.pk] = NotAllowed(
-                f"{member.name} has voted in this roll call already"
-            )
-        else:
-            credentials[member.pk] = (row, row.fraction_name or "")
-    return credentials
-
-
-Answer = str | Sequence[str]
-"""for, against or abstain; or, in a preferential vote, a ranking of the options."""
-
-
-def checked_answer(vote: Vote, answer: Answer) -> tuple[str, list[str]]:
-    """The stored form of *answer* (choice, ranking), or the refusal saying what is wrong."""
-    if vote.call != CallKind.PREFERENTIAL.value:
-        if not isinstance(answer, str) or answer not in CHOICES:
-            raise ActionError(f"choice {answer!r}: use for, against or abstain")
-        return answer, []
-    if isinstance(answer, str):
-        raise ActionError(
-            f"this is a preferential vote: rank the options ({', '.join(vote.options)})"
-        )
-    ranking = list(answer)
-    unknown = [o for o in ranking if o not in vote.options]
-    if unknown or not ranking or len(set(ranking)) != len(ranking):
-        raise ActionError(
-            f"ranking {ranking!r}: name each of {', '.join(vote.options)} at most once"
-        )
-    return "ranked", ranking
 
 
 def cast_vote(
@@ -488,7 +376,7 @@ def _figures(vote: Vote) -> tuple[int, int, int, set[int]]:
         voters = set(vote.named.values_list("mandate__member_id", flat=True))
         return counts.get("for", 0), counts.get("against", 0), counts.get("abstain", 0), voters
     if vote.method == Vote.SECRET:
-        from smolny.councils.actions.ballot import secret_figures
+        from smolny.councils.queries.votes import secret_figures
 
         return secret_figures(vote)
     if not vote.counts_entered:
@@ -607,8 +495,6 @@ def close_vote(
             vote.result_position = item.votes.filter(result_position__isnull=False).count() + 1
         vote.save()
         if vote.method == Vote.SECRET:
-            from smolny.councils.actions.ballot import seal
-
             seal(vote)
         consequences: dict[str, Any] = {}
         if result is not None:

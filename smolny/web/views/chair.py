@@ -18,16 +18,18 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from smolny.councils.actions import ActionError, PermissionDenied
 from smolny.councils.actions.agenda import add_agenda_item, finish_turn
 from smolny.councils.actions.motion import move_motion
-from smolny.councils.actions.session import record_walkout, require_chair_or_secretary
+from smolny.councils.actions.session import record_walkout
 from smolny.councils.actions.vote import close_vote, enter_counts, open_vote
 from smolny.councils.models import Fraction, Session, Vote
 from smolny.councils.models.dated import valid_at
+from smolny.councils.queries.sessions import require_chair_or_secretary
 from smolny.web.views import session_state as state
+from smolny.web.views.server_time import require_live_post
 from smolny.web.views.session_http import BadForm, form_int, form_text, session_page, status_of
 
 METHODS = (
@@ -176,8 +178,8 @@ def _vote(session: Session, pk: int) -> Vote:
     return found
 
 
+@require_live_post
 @session_page
-@require_POST
 def step(request: HttpRequest, session_id: int, name: str) -> HttpResponse:
     """One of the chair's actions; back to the console, or its refusal with a 4xx."""
     handler = STEPS.get(name)

@@ -18,16 +18,18 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from smolny.councils.actions import ActionError, PermissionDenied
 from smolny.councils.actions.agenda import request_to_speak
 from smolny.councils.actions.ballot import cast_secret_ballot
 from smolny.councils.actions.session import check_in
-from smolny.councils.actions.vote import CHOICES, cast_vote
+from smolny.councils.actions.vote import cast_vote
 from smolny.councils.models import Member, Session, Vote
+from smolny.councils.queries.votes import CHOICES
 from smolny.web.access import current_member
 from smolny.web.views import session_state as state
+from smolny.web.views.server_time import require_live_post
 from smolny.web.views.session_http import BadForm, form_int, form_text, session_page, status_of
 
 ANSWERS = {
@@ -90,8 +92,8 @@ def _member(request: HttpRequest, session: Session) -> Member:
     return member
 
 
+@require_live_post
 @session_page
-@require_POST
 def step(request: HttpRequest, session_id: int, name: str) -> HttpResponse:
     """Check in, ask to speak, or vote; the panel again, or the refusal with a 4xx."""
     if name not in ("check-in", "speak", "vote"):

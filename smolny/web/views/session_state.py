@@ -4,7 +4,7 @@ The chair console, the deputy view and the projector show the same sitting from 
 places; this module reads it once for all three: the item under debate, its speakers, the
 vote open (or the last one closed) with its live tally and, for a named vote, each seat's
 answer; the presence against the quorum; and, for one deputy, whether they may vote now and
-if not, why. The reasons mirror the checks :func:`smolny.councils.actions.vote.entitled` makes
+if not, why. The reasons mirror the checks :func:`smolny.councils.queries.votes.entitled` makes
 at the moment of a vote, so the page says beforehand what the action would refuse.
 """
 
@@ -21,16 +21,6 @@ from django.utils.translation import gettext as _
 
 from smolny.councils.actions.agenda import load_speakers
 from smolny.councils.actions.motion import docket_of
-from smolny.councils.actions.session import (
-    current_chair,
-    describe_quorum,
-    fraction_names,
-    present_members,
-    quorum_of,
-    rules_of,
-    seated,
-    voting_mandate,
-)
 from smolny.councils.models import (
     AgendaItem,
     Fraction,
@@ -42,6 +32,16 @@ from smolny.councils.models import (
     Vote,
 )
 from smolny.councils.models.dated import valid_at
+from smolny.councils.queries.sessions import (
+    current_chair,
+    describe_quorum,
+    fraction_names,
+    present_members,
+    quorum_of,
+    rules_of,
+    seated,
+    voting_mandate,
+)
 from smolny.rules.calendar import dual_date
 from smolny.rules.procedure import quorum_to_open
 from smolny.web.charts.hemicycle import FractionSeats, SeatState, hemicycle_svg, hemicycle_table

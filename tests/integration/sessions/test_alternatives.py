@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from smolny.councils.actions import ActionError, NotAllowed, agenda, motion, vote
-from smolny.councils.actions.ballot import cast_secret_ballot, verify_receipt
+from smolny.councils.actions.ballot import cast_secret_ballot
 from smolny.councils.minutes import minutes_markdown
 from smolny.councils.models import AgendaItem, JournalEntry, Motion, Vote
+from smolny.councils.queries.votes import verify_receipt
 from smolny.rules.procedure import PREFERENTIAL_VOTE, STATUS_QUO
 from tests.integration.sessions.conftest import (
     SYS,

@@ -20,8 +20,9 @@ from hypothesis import strategies as st
 
 from smolny import live
 from smolny.councils.actions import NotAllowed, agenda, motion, vote
-from smolny.councils.actions.ballot import cast_secret_ballot, verify_receipt
+from smolny.councils.actions.ballot import cast_secret_ballot
 from smolny.councils.models import JournalEntry, SecretBallot, SecretVoter, Vote
+from smolny.councils.queries.votes import verify_receipt
 from tests.integration.sessions.conftest import SYS, build_council, d, open_sitting, organ_of
 
 STRENGTHS = {"Bolsheviks": 12, "SRs": 6, "Mensheviks": 3}

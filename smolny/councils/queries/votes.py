@@ -1,0 +1,173 @@
+"""Read-side questions about a vote: finding it, whether it is open, who may answer and
+with which mandate, whether an answer is well formed, the figures of a secret ballot, and
+a voter's receipt.
+
+Both the named and the secret ballot (:mod:`smolny.councils.actions.vote`,
+:mod:`smolny.councils.actions.ballot`) check a voter with these, so they live here, apart
+from either action module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.db.models import Exists, OuterRef, Subquery
+
+from smolny.councils.actions.base import ActionError, NotAllowed
+from smolny.councils.models import (
+    Attendance,
+    FractionMembership,
+    Mandate,
+    Member,
+    NamedVote,
+    Organ,
+    OrganSeat,
+    SecretBallot,
+    SecretVoter,
+    Session,
+    Vote,
+)
+from smolny.councils.models.dated import valid_at
+from smolny.councils.queries.sessions import voting_mandate
+from smolny.rules.procedure import CallKind
+
+CHOICES = ("for", "against", "abstain")
+
+
+def get_vote(vote: Vote | int) -> Vote:
+    pk = vote.pk if isinstance(vote, Vote) else vote
+    found = (
+        Vote.objects.select_related("item__session__organ__council__organisation", "motion")
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise ActionError(f"no vote with id {pk}")
+    return found
+
+
+def require_open(vote: Vote) -> None:
+    if vote.status != Vote.OPEN:
+        raise NotAllowed(f"the vote on {vote.motion.key if vote.motion else vote.call} is closed")
+
+
+def in_hall(session: Session, member: Member, at: datetime) -> bool:
+    """Whether *member* is in the hall at *at* (one row looked up, not the whole hall's)."""
+    return Attendance.objects.filter(valid_at(at), session=session, member=member).exists()
+
+
+def entitled(vote: Vote, member: Member, at: datetime) -> Mandate:
+    """The mandate with which *member* votes now, or the refusal saying why not."""
+    session = vote.item.session
+    if not in_hall(session, member, at):
+        raise NotAllowed(f"{member.name} is not in the hall")
+    mandate = voting_mandate(session.organ, member, at)
+    if mandate is None:
+        raise NotAllowed(
+            f"{member.name} holds no current mandate with a seat in {session.organ.name}: "
+            "an observer does not vote"
+        )
+    return mandate
+
+
+def roll_call_credentials(
+    vote: Vote, members: Sequence[Member], at: datetime
+) -> dict[int, tuple[Mandate, str] | ActionError]:
+    """For each of *members* (by primary key): the mandate with which they answer this roll
+    call and the fraction they sit with, or the refusal saying why not: what
+    :func:`entitled` checks, that they have not answered already, and
+    :func:`~smolny.councils.queries.sessions.fraction_names`, read in one query for them all.
+
+    It runs under the journal lock, where every round trip to the database is time that the
+    rest of the hall waits; the refusals are worked out only when there is one to give.
+    """
+    session = vote.item.session
+    organ = session.organ
+    mandates = Mandate.objects.filter(
+        valid_at(at), council_id=organ.council_id, member_id__in=[m.pk for m in members]
+    )
+    if organ.kind != Organ.PLENUM:
+        seat = OrganSeat.objects.filter(
+            valid_at(at), organ=organ, status=OrganSeat.HELD, holder=OuterRef("pk")
+        )
+        mandates = mandates.filter(Exists(seat))
+    fraction = FractionMembership.objects.filter(valid_at(at), mandate=OuterRef("pk"))
+    rows = mandates.annotate(
+        present=Exists(
+            Attendance.objects.filter(
+                valid_at(at), session=session, member_id=OuterRef("member_id")
+            )
+        ),
+        answered=Exists(NamedVote.objects.filter(vote=vote, mandate=OuterRef("pk"))),
+        fraction_name=Subquery(fraction.values("fraction__name")[:1]),
+    ).order_by("-pk")
+    found = {row.member_id: row for row in rows}  # the lowest pk last: it stays
+    credentials: dict[int, tuple[Mandate, str] | ActionError] = {}
+    for member in members:
+        row = found.get(member.pk)
+        if row is None or not row.present:
+            try:
+                entitled(vote, member, at)  # the refusal: not in the hall, or no mandate
+                raise NotAllowed(f"{member.name} is not in the hall")  # pragma: no cover
+            except ActionError as refusal:
+                credentials[member.pk] = refusal
+        elif row.answered:
+            credentials[member.pk] = NotAllowed(
+                f"{member.name} has voted in this roll call already"
+            )
+        else:
+            credentials[member.pk] = (row, row.fraction_name or "")
+    return credentials
+
+
+Answer = str | Sequence[str]
+"""for, against or abstain; or, in a preferential vote, a ranking of the options."""
+
+
+def checked_answer(vote: Vote, answer: Answer) -> tuple[str, list[str]]:
+    """The stored form of *answer* (choice, ranking), or the refusal saying what is wrong."""
+    if vote.call != CallKind.PREFERENTIAL.value:
+        if not isinstance(answer, str) or answer not in CHOICES:
+            raise ActionError(f"choice {answer!r}: use for, against or abstain")
+        return answer, []
+    if isinstance(answer, str):
+        raise ActionError(
+            f"this is a preferential vote: rank the options ({', '.join(vote.options)})"
+        )
+    ranking = list(answer)
+    unknown = [o for o in ranking if o not in vote.options]
+    if unknown or not ranking or len(set(ranking)) != len(ranking):
+        raise ActionError(
+            f"ranking {ranking!r}: name each of {', '.join(vote.options)} at most once"
+        )
+    return "ranked", ranking
+
+
+def receipt_hash(vote: Vote, code: str) -> str:
+    return hashlib.sha256(f"{vote.pk}:{code}".encode()).hexdigest()
+
+
+def secret_figures(vote: Vote) -> tuple[int, int, int, set[int]]:
+    """For, against, abstain, and the members who voted (for the presence at the close)."""
+    choices = list(SecretBallot.objects.filter(vote=vote).values_list("choice", flat=True))
+    voters = set(SecretVoter.objects.filter(vote=vote).values_list("mandate__member_id", flat=True))
+    return choices.count("for"), choices.count("against"), choices.count("abstain"), voters
+
+
+def verify_receipt(vote: Vote | int, code: str) -> str | list[str] | None:
+    """The choice (or ranking) on the ballot counted under *code*, or ``None`` if no counted
+    ballot has it.
+
+    Only a closed vote's sealed ballots are counted ballots; a read, not a change.
+    """
+    vote = get_vote(vote)
+    if vote.status != Vote.CLOSED:
+        return None
+    found = SecretBallot.objects.filter(
+        vote=vote, sealed=True, receipt_hash=receipt_hash(vote, code)
+    ).first()
+    if found is None:
+        return None
+    return list(found.ranking) if found.choice == "ranked" else found.choice
