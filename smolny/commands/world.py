@@ -1,9 +1,10 @@
 """``smolny world load NAME``: load a bundled world through the actions.
 
 The database is migrated first (and an SQLite file's directory created). The load runs in
-one transaction with a progress bar on standard error: the engine decides every recorded
-vote and a disagreement with history stops the load with nothing written (exit 1). A world
-that is loaded already is left as it is (exit 0, said on standard output).
+one transaction, its progress (step, count, percentage) on standard error and in the log
+(logger ``smolny.worlds``): the engine decides every recorded vote and a disagreement with
+the world's data stops the load with nothing written (exit 1). A world that is loaded
+already is left as it is (exit 0, said on standard output).
 """
 
 from __future__ import annotations
@@ -13,14 +14,18 @@ from typing import Any
 
 from smolny.commands import fail
 
-WORLDS = ("petrograd-1917",)
+
+def _names() -> tuple[str, ...]:
+    from smolny.worlds import world_names
+
+    return world_names()
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "world",
-        help="load a bundled world (petrograd-1917)",
-        description="Bundled worlds: historical council systems built through Smolny's actions.",
+        help="load a bundled world (" + ", ".join(_names()) + ")",
+        description="Bundled worlds: council systems built through Smolny's actions.",
     )
     actions = parser.add_subparsers(dest="world_command", metavar="ACTION")
     load = actions.add_parser(
@@ -30,7 +35,7 @@ def register(subparsers: Any) -> None:
         "the engine deciding every recorded vote. Exit 0 when loaded (or loaded already), "
         "1 when the engine disagrees with history (nothing written), 2 on bad input.",
     )
-    load.add_argument("name", metavar="NAME", help="the world: " + ", ".join(WORLDS))
+    load.add_argument("name", metavar="NAME", help="the world: " + ", ".join(_names()))
     load.add_argument("--db", metavar="URL", help="database URL (default: SMOLNY_DATABASE_URL)")
     load.set_defaults(handler=run_load)
     parser.set_defaults(handler=lambda args: (parser.print_help(), 2)[1])
@@ -54,8 +59,8 @@ def prepare_database(db: str | None) -> None:
 
 
 def run_load(args: argparse.Namespace) -> int:
-    if args.name not in WORLDS:
-        return fail(Exception(f"world {args.name!r}: use one of {', '.join(WORLDS)}"))
+    if args.name not in _names():
+        return fail(Exception(f"world {args.name!r}: use one of {', '.join(_names())}"))
     from smolny.dburl import DatabaseURLError
 
     try:
@@ -66,38 +71,21 @@ def run_load(args: argparse.Namespace) -> int:
         return fail(Exception(f"cannot prepare the database: {error}".strip()))
     import time
 
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from smolny.councils.actions import ActionError
     from smolny.worlds import load_world
-    from smolny.worlds.loader import WorldMismatch
+    from smolny.worlds.data import WorldMismatch
+    from smolny.worlds.runner import terminal_progress
 
     started = time.perf_counter()
-    with Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("{task.fields[step]}", style="dim"),
-        transient=True,
-        console=Console(stderr=True),
-    ) as bar:
-        task = bar.add_task(args.name, total=None, step="")
-
-        def progress(done: int, total: int, label: str) -> None:
-            bar.update(task, completed=done, total=total, step=label[:60])
-
-        try:
+    try:
+        with terminal_progress(f"loading {args.name}") as progress:
             report = load_world(args.name, progress)
-        except WorldMismatch as error:
-            bar.stop()
-            print(f"smolny: the engine disagrees with history: {error}; nothing was loaded")
-            return 1
-        except ActionError as error:
-            bar.stop()
-            print(f"smolny: an action of the world was refused: {error}; nothing was loaded")
-            return 1
+    except WorldMismatch as error:
+        print(f"smolny: the engine disagrees with history: {error}; nothing was loaded")
+        return 1
+    except ActionError as error:
+        print(f"smolny: an action of the world was refused: {error}; nothing was loaded")
+        return 1
     if not report.loaded:
         print(f"{args.name} is loaded already: nothing done")
         return 0

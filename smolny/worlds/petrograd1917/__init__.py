@@ -4,19 +4,22 @@ The facts come from the sources listed in README.md beside it (China Miéville, 
 chapter); every record names its chapter in ``source`` and, where the figures are estimates
 or do not add up, says so in ``note``. This module reads the TOML files with the standard
 library, converts the sources' dates (Julian, Petrograd local time) to moments, and generates
-the anonymous constituencies of the Petrograd Soviet from the figures. The loader
-(:mod:`smolny.worlds.loader`) turns the data into actions; the replay reads both.
+the anonymous constituencies of the Petrograd Soviet from the figures. The world's own kinds of
+step (:mod:`smolny.worlds.petrograd1917.steps`), run by the generic runner
+(:mod:`smolny.worlds.runner`), turn the data into actions; the replay reads both.
 """
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from importlib import resources
 from typing import Any
 
-from smolny.rules.calendar import JulianDate, julian_to_gregorian
+from smolny.worlds import data as worlddata
+from smolny.worlds.data import WorldDataError, parse_file
+
+__all__ = ["WorldDataError", "parse_file"]
 
 NAME = "petrograd-1917"
 
@@ -36,25 +39,10 @@ PETROGRAD_TIME = timezone(timedelta(hours=2, minutes=1), "Petrograd")
 and the world needs one fixed offset to order them; daylight saving is not modelled."""
 
 
-class WorldDataError(ValueError):
-    """A data file of the world is malformed: the message names the file and the record."""
-
-
 def read_file(name: str) -> dict[str, Any]:
     """Parse one data file of the world (``name`` without ``.toml``)."""
     path = resources.files(__name__).joinpath(f"{name}.toml")
     return parse_file(name, path.read_text(encoding="utf-8"))
-
-
-def parse_file(name: str, text: str) -> dict[str, Any]:
-    """Parse the *text* of the world's data file *name*; bad TOML is a :class:`WorldDataError`
-    naming the file, line and column."""
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise WorldDataError(f"{name}.toml: {error}") from None
-    except ValueError as error:  # a number beyond Python's 4,300-digit conversion limit
-        raise WorldDataError(f"{name}.toml: {error}") from None
 
 
 def read_world() -> dict[str, dict[str, Any]]:
@@ -68,17 +56,7 @@ def moment(text: str, where: str = "") -> datetime:
     The day is converted through :func:`smolny.rules.calendar.julian_to_gregorian` (a real
     calendar, not a 13-day constant); the clock time is kept, at Petrograd mean time.
     """
-    try:
-        day, _, clock = text.partition("T")
-        year, month, mday = (int(p) for p in day.split("-"))
-        hour, minute = (int(p) for p in clock.split(":")) if clock else (12, 0)
-        gregorian = julian_to_gregorian(JulianDate(year, month, mday))
-        local = datetime(
-            gregorian.year, gregorian.month, gregorian.day, hour, minute, tzinfo=PETROGRAD_TIME
-        )
-    except ValueError as error:
-        raise WorldDataError(f"{where}: date {text!r}: {error}") from None
-    return local.astimezone(UTC)
+    return worlddata.moment(text, where, julian=True, zone=PETROGRAD_TIME)
 
 
 @dataclass(frozen=True)
