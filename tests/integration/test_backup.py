@@ -454,3 +454,43 @@ def test_a_target_file_that_is_not_sqlite_is_left_alone(tmp_path: Path) -> None:
         assert result.returncode == 2
         assert f"{target} is not an SQLite database: it is left as it is" in result.stderr
         assert target.read_text() == "not a database"
+
+
+@pytest.mark.postgres_only
+def test_the_password_in_the_url_reaches_pg_dump_and_pg_restore(
+    backup: tuple[Path, int, str], tmp_path: Path
+) -> None:
+    """On a server of its own that asks TCP clients for a password: the commands get it from
+    the URL (into PGPASSWORD, see tests/unit/test_backup_command.py), none from outside."""
+    import psycopg
+
+    from smolny.testing.postgres import ThrowawayPostgres
+
+    file, seq, hash_ = backup
+    with ThrowawayPostgres() as server:
+        assert server.directory is not None
+        socket = {"host": str(server.directory), "port": server.port, "user": "smolny"}
+        with psycopg.connect(**socket, dbname="smolny", autocommit=True) as conn:
+            conn.execute("ALTER ROLE smolny PASSWORD 'a pass''word'")
+            # (the file keeps its owner, the server's user, when root rewrites it)
+            (server.directory / "data" / "pg_hba.conf").write_text(
+                "local all all trust\nhost all all 127.0.0.1/32 scram-sha-256\n"
+            )
+            conn.execute("SELECT pg_reload_conf()")
+        url = f"postgres://smolny:a%20pass%27word@127.0.0.1:{server.port}/smolny"
+        no_password = {"PGPASSWORD": "", "PGPASSFILE": str(tmp_path / "none")}
+
+        restored = smolny("restore", str(file), "--db", url, env=no_password)
+        assert restored.returncode == 0, restored.stderr
+        assert head_of(restored.stdout) == (seq, hash_)
+        copy = tmp_path / "again.dump"
+        taken = smolny("backup", str(copy), "--db", url, env=no_password)
+        assert taken.returncode == 0, taken.stderr
+        assert head_of(taken.stdout) == (seq, hash_)
+
+        wrong = url.replace("a%20pass%27word", "wrong")
+        refused = smolny("backup", str(tmp_path / "never.dump"), "--db", wrong, env=no_password)
+        assert refused.returncode == 2
+        assert "password authentication failed" in refused.stderr
+        assert "wrong" not in refused.stderr.replace("password authentication", "")
+        assert not (tmp_path / "never.dump").exists()
