@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import functools
+import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar, get_args
 
 from django.db import models
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
+from django.utils import timezone
 from ninja import Schema
 from ninja.params.functions import Query
-from pydantic import ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import ConfigDict, ValidationInfo, field_validator, model_validator
 
 from smolny.api.errors import BadRequestField, NotFound
+from smolny.councils.actions import entering_past_events
 from smolny.councils.models import Member
 
 M = TypeVar("M", bound=models.Model)
@@ -91,13 +97,32 @@ TIME_QUERY = Query(
 )
 
 
+SERVER_TIME = (
+    "at: the time of a live act is the server's clock, and a request may not choose it "
+    "(permissions are checked at that time); a past event is entered by a recorder of the "
+    "organisation with the Smolny-Occurred-At header"
+)
+"""Why a caller-supplied ``at`` is refused (in a body or a query of a write route)."""
+
+
 class In(Schema):
     """A request body, read strictly: a value of another JSON type than the schema's is refused
     rather than converted (``"5"`` is not a number, ``1`` not a boolean, ``0`` not a time),
     unknown fields are refused (a misspelt field is not silently dropped), and so are NUL
-    characters anywhere (PostgreSQL cannot store them). Times are ISO 8601 strings."""
+    characters anywhere (PostgreSQL cannot store them). Times are ISO 8601 strings.
+
+    No body takes ``at``: a live act happens when the server receives it. One that names it
+    is refused with :data:`SERVER_TIME`, not just as an unknown field, so the caller learns why
+    (a time chosen by the caller let a resigned deputy vote "before" resigning)."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def refuse_caller_time(cls, data: object) -> object:
+        if isinstance(data, dict) and "at" in data:
+            raise ValueError(SERVER_TIME)
+        return data
 
     @field_validator("*", mode="before")
     @classmethod
@@ -119,9 +144,8 @@ class In(Schema):
 
 
 class Timed(In):
-    """A change may carry the moment it took effect (with a timezone); default: now."""
-
-    at: datetime | None = Field(None, strict=False)
+    """The body of a live change: it takes effect at the server's clock, never at a time the
+    caller gives (see :class:`In`); the past is entered through :func:`server_time`."""
 
 
 class Message(Schema):
@@ -141,3 +165,55 @@ def members_by_id(ids: list[int], field: str) -> list[Member]:
         if pk not in found:
             raise BadRequestField(field, f"no member {pk}")
     return [found[pk] for pk in ids]
+
+
+WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+OCCURRED_AT = "Smolny-Occurred-At"
+"""The request header with which a recorder enters a past event (its time, ISO 8601)."""
+
+
+def _refusal(detail: str, field: str = "at") -> JsonResponse:
+    return JsonResponse({"detail": detail, "field": field}, status=422)
+
+
+def _body_names_at(request: HttpRequest) -> bool:
+    """Whether a JSON body names ``at`` (a route without a body schema would ignore it)."""
+    if request.content_type != "application/json":
+        return False
+    try:
+        data = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        return False  # the route refuses what is not JSON
+    return isinstance(data, dict) and "at" in data
+
+
+def server_time(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Wrap every operation of the API (a ninja "view" decorator, run before validation).
+
+    A write route acts at the server's clock: ``?at=`` on it is refused with 422 (the bodies
+    refuse ``at`` themselves, see :class:`In`). With the :data:`OCCURRED_AT` header the
+    request enters a past event instead: its actions take that time and are journalled as
+    entered later, and only a recorder of the organisation may (checked at the server's
+    clock by :func:`smolny.councils.actions.entering_past_events`); a time in the future is
+    no past event and is refused."""
+
+    @functools.wraps(run)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.method not in WRITES:
+            return run(request, *args, **kwargs)
+        if "at" in request.GET or _body_names_at(request):
+            return _refusal(SERVER_TIME)
+        occurred = request.headers.get(OCCURRED_AT)
+        if occurred is None:
+            return run(request, *args, **kwargs)
+        try:
+            when = parse_time(occurred.strip(), OCCURRED_AT)
+        except BadRequestField as refused:
+            return _refusal(str(refused), OCCURRED_AT)
+        assert when is not None
+        if when > timezone.now():
+            return _refusal(f"{OCCURRED_AT}: a past event cannot happen in the future", OCCURRED_AT)
+        with entering_past_events(when):
+            return run(request, *args, **kwargs)
+
+    return wrapped

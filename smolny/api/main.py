@@ -15,6 +15,7 @@ from ninja import NinjaAPI, Schema
 import smolny
 from smolny.api import errors
 from smolny.api.auth import AUTH
+from smolny.api.common import server_time
 from smolny.api.routers.account import router as account
 from smolny.api.routers.agenda import router as agenda
 from smolny.api.routers.constituencies import router as constituencies
@@ -73,6 +74,7 @@ class SmolnyAPI(NinjaAPI):
 
 api = SmolnyAPI(title="Smolny", version=smolny.__version__, urls_namespace="api", auth=AUTH)
 errors.install(api)
+api.add_decorator(server_time, mode="view")
 
 
 class Health(Schema):

@@ -146,16 +146,14 @@ def ask_to_speak(request: HttpRequest, item_id: int, body: SpeakIn) -> SpeakersO
     """A member in the hall asks for the floor (or raises a point of order, heard first)."""
     item = lookup(AgendaItem, item_id, "agenda item")
     member = lookup(Member, body.member, "member")
-    agenda.request_to_speak(
-        caller(request), item, member, point_of_order=body.point_of_order, at=body.at
-    )
+    agenda.request_to_speak(caller(request), item, member, point_of_order=body.point_of_order)
     return speakers_out(lookup(AgendaItem, item_id))
 
 
 @router.post("/{item_id}/speakers/finish", response={200: SpeakersOut, **REFUSALS})
 def finish_turn(request: HttpRequest, item_id: int, body: FinishIn) -> SpeakersOut:
     item = lookup(AgendaItem, item_id, "agenda item")
-    agenda.finish_turn(caller(request), item, body.seconds, at=body.at)
+    agenda.finish_turn(caller(request), item, body.seconds)
     return speakers_out(lookup(AgendaItem, item_id))
 
 
@@ -163,7 +161,7 @@ def finish_turn(request: HttpRequest, item_id: int, body: FinishIn) -> SpeakersO
 def withdraw(request: HttpRequest, item_id: int, body: MemberIn) -> SpeakersOut:
     item = lookup(AgendaItem, item_id, "agenda item")
     member = lookup(Member, body.member, "member")
-    agenda.withdraw_from_list(caller(request), item, member, at=body.at)
+    agenda.withdraw_from_list(caller(request), item, member)
     return speakers_out(lookup(AgendaItem, item_id))
 
 
@@ -182,7 +180,6 @@ def move(request: HttpRequest, item_id: int, body: MotionIn) -> Status[DocketOut
         reach=body.reach,
         mover=mover,
         key=body.key,
-        at=body.at,
     )
     return Status(201, docket_out(lookup(AgendaItem, item_id)))
 
@@ -191,5 +188,5 @@ def move(request: HttpRequest, item_id: int, body: MotionIn) -> Status[DocketOut
 def open_vote(request: HttpRequest, item_id: int, body: VoteIn) -> Status[VoteOut]:
     """Put the question on the motion that is due, by one of the four methods."""
     item = lookup(AgendaItem, item_id, "agenda item")
-    v = vote.open_vote(caller(request), item, body.motion, method=body.method, at=body.at)
+    v = vote.open_vote(caller(request), item, body.motion, method=body.method)
     return Status(201, vote_out(v))

@@ -63,7 +63,7 @@ def open_election(
     constituency = lookup(Constituency, constituency_id, "constituency")
     actor = caller(request)
     if body.by_election:
-        election = actions.open_by_election(actor, constituency, seats=body.seats or 1, at=body.at)
+        election = actions.open_by_election(actor, constituency, seats=body.seats or 1)
     else:
-        election = actions.open_election(actor, constituency, seats=body.seats, at=body.at)
+        election = actions.open_election(actor, constituency, seats=body.seats)
     return Status(201, election_out(election))

@@ -92,7 +92,6 @@ def set_rule(request: HttpRequest, council_id: int, body: RuleIn) -> Status[obje
         house_size=body.house_size,
         method=body.method,
         min_seats=body.min_seats,
-        at=body.at,
     )
     return Status(201, rule)
 
@@ -112,7 +111,7 @@ def create_constituency(
     if body.delegating_council is not None:
         delegating = lookup(Council, body.delegating_council, "delegating council")
     constituency = actions.create_constituency(
-        caller(request), council, body.name, delegating_council=delegating, at=body.at
+        caller(request), council, body.name, delegating_council=delegating
     )
     return Status(201, constituency_out(constituency))
 
@@ -128,9 +127,7 @@ def create_constituency(
         }
     },
 )
-def import_roll(
-    request: HttpRequest, council_id: int, source: str = "roll.csv", at: str | None = TIME_QUERY
-) -> Status[RollOut]:
+def import_roll(request: HttpRequest, council_id: int, source: str = "roll.csv") -> Status[RollOut]:
     """Import a roll (the request body is the CSV text): all lines or none."""
     council = lookup(Council, council_id, "council")
     try:
@@ -144,7 +141,6 @@ def import_roll(
         council,
         text.splitlines(keepends=True),
         source=source[:200],
-        at=parse_time(at),
     )
     return Status(
         201,
@@ -155,7 +151,7 @@ def import_roll(
 @router.post("/{council_id}/apportionments", response={201: ApportionmentOut, **REFUSALS})
 def apportion(request: HttpRequest, council_id: int, body: ApportionIn) -> Status[ApportionmentOut]:
     council = lookup(Council, council_id, "council")
-    result = actions.apportion_council(caller(request), council, tie_seed=body.tie_seed, at=body.at)
+    result = actions.apportion_council(caller(request), council, tie_seed=body.tie_seed)
     return Status(201, apportionment_out(result))
 
 
@@ -178,7 +174,7 @@ def list_fractions(request: HttpRequest, council_id: int) -> list[Fraction]:
 @router.post("/{council_id}/fractions", response={201: FractionOut, **REFUSALS})
 def create_fraction(request: HttpRequest, council_id: int, body: FractionIn) -> Status[Fraction]:
     council = lookup(Council, council_id, "council")
-    return Status(201, actions.create_fraction(caller(request), council, body.name, at=body.at))
+    return Status(201, actions.create_fraction(caller(request), council, body.name))
 
 
 @router.get("/{council_id}/organs", response={200: list[OrganOut], 404: Message})

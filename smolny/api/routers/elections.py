@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from smolny.api.auth import caller
-from smolny.api.common import MAX_ID, TIME_QUERY, Message, Timed, lookup, parse_time
+from smolny.api.common import MAX_ID, Message, Timed, lookup
 from smolny.api.errors import BadRequestField
 from smolny.api.schemas import ElectionOut, MandateOut, election_out, mandate_out
 from smolny.councils import actions
@@ -111,7 +111,6 @@ def declare_result(request: HttpRequest, election_id: int, body: ResultIn) -> El
         [found[pk] for pk in body.elected],
         votes=body.votes,
         method=body.method,
-        at=body.at,
     )
     return election_out(result)
 
@@ -122,7 +121,7 @@ def seat_deputy(request: HttpRequest, election_id: int, body: SeatIn) -> Status[
     election = lookup(Election, election_id, "election")
     member = lookup(Member, body.member, "member")
     fraction = None if body.fraction is None else lookup(Fraction, body.fraction, "fraction")
-    mandate = actions.seat_deputy(caller(request), election, member, fraction=fraction, at=body.at)
+    mandate = actions.seat_deputy(caller(request), election, member, fraction=fraction)
     return Status(201, mandate_out(mandate))
 
 
@@ -145,7 +144,6 @@ def count(
     format: Literal["auto", "blt", "csv", "long"] = "auto",
     source: str = "ballots",
     tie_seed: int | None = None,
-    at: str | None = TIME_QUERY,
 ) -> ElectionOut:
     """Count the ballots (the request body) by STV and declare who was elected."""
     from smolny.rules.ballots import BallotFileError, read_ballots
@@ -164,7 +162,7 @@ def count(
     except BallotFileError as error:
         raise BadRequestField("body", str(error)) from None
     result = actions.count_election(
-        caller(request), election, ballots, method=method, tie_seed=tie_seed, at=parse_time(at)
+        caller(request), election, ballots, method=method, tie_seed=tie_seed
     )
     return election_out(result)
 
@@ -182,7 +180,7 @@ def nominate(request: HttpRequest, election_id: int, body: NomineeIn) -> Status[
     """A secretary nominates a member eligible for the constituency (before voting starts)."""
     election = lookup(Election, election_id, "election")
     member = lookup(Member, body.member, "member")
-    candidate = actions.nominate_candidate(caller(request), election, member, at=body.at)
+    candidate = actions.nominate_candidate(caller(request), election, member)
     return Status(201, candidate_out(candidate))
 
 
@@ -193,7 +191,7 @@ def withdraw(request: HttpRequest, election_id: int, member_id: int, body: Timed
     """A secretary withdraws a candidate (before voting starts)."""
     election = lookup(Election, election_id, "election")
     member = lookup(Member, member_id, "member")
-    return candidate_out(actions.withdraw_candidate(caller(request), election, member, at=body.at))
+    return candidate_out(actions.withdraw_candidate(caller(request), election, member))
 
 
 @router.post("/{election_id}/ballots", response={201: TurnoutOut, **REFUSALS})
@@ -206,7 +204,7 @@ def cast_ballot(request: HttpRequest, election_id: int, body: BallotIn) -> Statu
     if unknown:
         raise BadRequestField("ranking", f"no member {unknown[0]}")
     ranking = [found[pk] for pk in body.ranking]
-    actions.cast_election_ballot(caller(request), election, member, ranking, at=body.at)
+    actions.cast_election_ballot(caller(request), election, member, ranking)
     return Status(201, turnout_out(lookup(Election, election_id)))
 
 
@@ -221,6 +219,6 @@ def close_poll(request: HttpRequest, election_id: int, body: CloseIn) -> Electio
     """A secretary closes the poll: the ballots are counted by STV and the result declared."""
     election = lookup(Election, election_id, "election")
     closed = actions.close_election_poll(
-        caller(request), election, method=body.method, tie_seed=body.tie_seed, at=body.at
+        caller(request), election, method=body.method, tie_seed=body.tie_seed
     )
     return election_out(closed)

@@ -66,22 +66,20 @@ def grant_out(g: VetoGrant) -> VetoGrantOut:
 def create_unit(request: HttpRequest, body: UnitIn) -> Status[UnitOut]:
     """A unit that receives directives (a regiment, a branch, a workshop)."""
     organisation = lookup(Organisation, body.organisation, "organisation")
-    return Status(
-        201, unit_out(fed.create_unit(caller(request), organisation, body.name, at=body.at))
-    )
+    return Status(201, unit_out(fed.create_unit(caller(request), organisation, body.name)))
 
 
 @router.post("/subordinations", response={201: SubordinationOut, **REFUSALS})
 def place_under(request: HttpRequest, body: SubordinationIn) -> Status[SubordinationOut]:
     below, above = body_of(body.unit, "unit"), body_of(body.body, "body")
-    row = fed.place_under(caller(request), below, above, at=body.at)
+    row = fed.place_under(caller(request), below, above)
     return Status(201, subordination_out(row))
 
 
 @router.post("/subordinations/{subordination_id}/end", response={200: SubordinationOut, **REFUSALS})
 def end_subordination(request: HttpRequest, subordination_id: int, body: Timed) -> SubordinationOut:
     row = lookup(Subordination, subordination_id, "subordination")
-    return subordination_out(fed.end_subordination(caller(request), row, at=body.at))
+    return subordination_out(fed.end_subordination(caller(request), row))
 
 
 @router.post("/rules", response={201: AuthorityRuleOut, **REFUSALS})
@@ -98,7 +96,6 @@ def set_rule(request: HttpRequest, body: AuthorityRuleIn) -> Status[AuthorityRul
         body_of(body.body, "body"),
         others=others,
         domains=body.domains,
-        at=body.at,
     )
     return Status(201, rule_out(rule))
 
@@ -106,7 +103,7 @@ def set_rule(request: HttpRequest, body: AuthorityRuleIn) -> Status[AuthorityRul
 @router.post("/rules/{rule_id}/end", response={200: AuthorityRuleOut, **REFUSALS})
 def end_rule(request: HttpRequest, rule_id: int, body: Timed) -> AuthorityRuleOut:
     rule = lookup(AuthorityRule, rule_id, "authority rule")
-    return rule_out(fed.end_authority_rule(caller(request), rule, at=body.at))
+    return rule_out(fed.end_authority_rule(caller(request), rule))
 
 
 @router.post("/veto-grants", response={201: VetoGrantOut, **REFUSALS})
@@ -122,7 +119,6 @@ def grant_veto(request: HttpRequest, body: VetoGrantIn) -> Status[VetoGrantOut]:
         body_of(body.holder, "holder"),
         issuers=issuers,
         domains=body.domains,
-        at=body.at,
     )
     return Status(201, grant_out(grant))
 
@@ -131,7 +127,7 @@ def grant_veto(request: HttpRequest, body: VetoGrantIn) -> Status[VetoGrantOut]:
 def withdraw_veto(request: HttpRequest, grant_id: int, body: Timed) -> VetoGrantOut:
     """The grant is withdrawn at ``at``: vetoes cast under it lapse from then on."""
     grant = lookup(VetoGrant, grant_id, "veto grant")
-    return grant_out(fed.withdraw_veto(caller(request), grant, at=body.at))
+    return grant_out(fed.withdraw_veto(caller(request), grant))
 
 
 @router.get("/{organisation_id}", response={200: AuthorityOut, 404: Message})

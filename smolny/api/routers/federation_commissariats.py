@@ -136,7 +136,7 @@ def create_commissariat(
     appointing = body_of(body.appointed_by, "appointed_by")
     if not isinstance(appointing, (Council, Organ)):
         raise BadRequestField("appointed_by", "a unit appoints no commissars")
-    made = fed.create_commissariat(caller(request), body.name, appointed_by=appointing, at=body.at)
+    made = fed.create_commissariat(caller(request), body.name, appointed_by=appointing)
     return Status(201, _summary(made))
 
 
@@ -173,7 +173,6 @@ def appoint(request: HttpRequest, commissariat_id: int, body: AppointIn) -> Stat
         tally=tally,
         vote=vote,
         rule=rule,
-        at=body.at,
     )
     return Status(
         201,
@@ -195,9 +194,7 @@ def remove(request: HttpRequest, appointment_id: int, body: DecisionIn) -> Statu
     carries, the appointment ends."""
     appointment = lookup(CommissarAppointment, appointment_id, "appointment")
     tally, vote, rule = _decision_parts(body)
-    decision = fed.remove_commissar(
-        caller(request), appointment, tally=tally, vote=vote, rule=rule, at=body.at
-    )
+    decision = fed.remove_commissar(caller(request), appointment, tally=tally, vote=vote, rule=rule)
     appointment.refresh_from_db()
     return Status(
         201, DecidedOut(decision=decision_out(decision), appointment=appointment_out(appointment))

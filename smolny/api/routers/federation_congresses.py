@@ -197,7 +197,7 @@ def set_settings(
 ) -> CongressSettingsOut:
     congress = congress_of(congress_id)
     settings = fed.set_congress_settings(
-        caller(request), congress, demand_share=body.demand_share.replace(" ", ""), at=body.at
+        caller(request), congress, demand_share=body.demand_share.replace(" ", "")
     )
     return CongressSettingsOut(congress=congress.pk, demand_share=str(settings.demand_share))
 
@@ -207,9 +207,7 @@ def demand(request: HttpRequest, congress_id: int, body: DemandIn) -> Status[Dem
     """A member council demands a convocation (see the congress's ``demand_share``)."""
     congress = congress_of(congress_id)
     council = lookup(Council, body.council, "council")
-    made = fed.demand_convocation(
-        caller(request), congress, council, decision=body.decision, at=body.at
-    )
+    made = fed.demand_convocation(caller(request), congress, council, decision=body.decision)
     return Status(201, demand_out(made))
 
 
@@ -220,9 +218,7 @@ def convene(request: HttpRequest, congress_id: int, body: ConveneIn) -> Status[C
     expire."""
     congress = congress_of(congress_id)
     by = None if body.by is None else lookup(Organ, body.by, "organ")
-    convocation = fed.convene_congress(
-        caller(request), congress, by=by, tie_seed=body.tie_seed, at=body.at
-    )
+    convocation = fed.convene_congress(caller(request), congress, by=by, tie_seed=body.tie_seed)
     return Status(201, convocation_out(convocation))
 
 
@@ -309,7 +305,7 @@ def check_credentials(
     """The credentials step: every delegate seated and not yet examined is accepted or
     refused, with the reason (see :mod:`smolny.federation.actions.congress`, rule 4)."""
     convocation = lookup(Convocation, convocation_id, "convocation")
-    found = fed.check_credentials(caller(request), convocation, at=body.at)
+    found = fed.check_credentials(caller(request), convocation)
     return Status(201, [credential_out(c) for c in found])
 
 
@@ -356,7 +352,6 @@ def elect_central_executive(
         ballots=_ballots(body),
         count_method=body.count_method,
         tie_seed=body.tie_seed,
-        at=body.at,
     )
     return Status(201, central_executive_out(executive, executive.start))
 

@@ -132,9 +132,7 @@ def issue(request: HttpRequest, body: DirectiveIn) -> Status[DirectiveOut]:
     """An organ issues a directive, signed with its key in force."""
     organ = lookup(Organ, body.issuer, "organ")
     addressees = [body_of(ref, f"addressees.{i}") for i, ref in enumerate(body.addressees)]
-    made = fed.issue_directive(
-        caller(request), organ, body.text, addressees, domain=body.domain, at=body.at
-    )
+    made = fed.issue_directive(caller(request), organ, body.text, addressees, domain=body.domain)
     return Status(201, directive_out(made, made.issued_at))
 
 
@@ -181,7 +179,7 @@ def countersign(request: HttpRequest, directive_id: int, body: CountersignIn) ->
     """An organ countersigns with its key in force; the signature joins the exported file."""
     directive = lookup(Directive, directive_id, "directive")
     organ = lookup(Organ, body.organ, "organ")
-    return _act(fed.countersign_directive(caller(request), directive, organ, at=body.at))
+    return _act(fed.countersign_directive(caller(request), directive, organ))
 
 
 @router.post("/{directive_id}/countermands", response={201: ActOut, **REFUSALS})
@@ -190,9 +188,7 @@ def countermand(request: HttpRequest, directive_id: int, body: CountermandIn) ->
     contradicting it; the authority rules say whom that releases)."""
     directive = lookup(Directive, directive_id, "directive")
     acting = _acting(body_of(body.body, "body"), "body")
-    return _act(
-        fed.countermand_directive(caller(request), directive, acting, note=body.note, at=body.at)
-    )
+    return _act(fed.countermand_directive(caller(request), directive, acting, note=body.note))
 
 
 @router.post("/{directive_id}/vetoes", response={201: ActOut, **REFUSALS})
@@ -200,7 +196,7 @@ def veto(request: HttpRequest, directive_id: int, body: VetoIn) -> Status[ActOut
     """A body holding a veto grant over the directive's class vetoes it."""
     directive = lookup(Directive, directive_id, "directive")
     holder = _acting(body_of(body.holder, "holder"), "holder")
-    return _act(fed.veto_directive(caller(request), directive, holder, note=body.note, at=body.at))
+    return _act(fed.veto_directive(caller(request), directive, holder, note=body.note))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -219,4 +215,4 @@ def list_keys(request: HttpRequest, organ_id: int) -> list[KeyOut]:
 def rotate_key(request: HttpRequest, organ_id: int, body: Timed) -> Status[KeyOut]:
     """Give the organ a new key from *at*; the key in force (if any) ends then."""
     organ = lookup(Organ, organ_id, "organ")
-    return Status(201, key_out(fed.rotate_organ_key(caller(request), organ, at=body.at)))
+    return Status(201, key_out(fed.rotate_organ_key(caller(request), organ)))

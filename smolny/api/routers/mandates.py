@@ -40,14 +40,14 @@ def get_mandate(request: HttpRequest, mandate_id: int) -> MandateOut:
 def resign(request: HttpRequest, mandate_id: int, body: Timed) -> MandateOut:
     """The deputy resigns (or a secretary records it); seats fall vacant, a by-election opens."""
     mandate = lookup(Mandate, mandate_id, "mandate")
-    return mandate_out(actions.resign_mandate(caller(request), mandate, at=body.at))
+    return mandate_out(actions.resign_mandate(caller(request), mandate))
 
 
 @router.post("/{mandate_id}/fraction", response={200: MandateOut, **REFUSALS})
 def change_fraction(request: HttpRequest, mandate_id: int, body: FractionChangeIn) -> MandateOut:
     mandate = lookup(Mandate, mandate_id, "mandate")
     fraction = None if body.fraction is None else lookup(Fraction, body.fraction, "fraction")
-    actions.change_fraction(caller(request), mandate, fraction, at=body.at)
+    actions.change_fraction(caller(request), mandate, fraction)
     return mandate_out(mandate)
 
 
@@ -55,7 +55,7 @@ def change_fraction(request: HttpRequest, mandate_id: int, body: FractionChangeI
 def open_petition(request: HttpRequest, mandate_id: int, body: PetitionIn) -> Status[PetitionOut]:
     mandate = lookup(Mandate, mandate_id, "mandate")
     member = lookup(Member, body.member, "member")
-    petition = actions.open_recall_petition(caller(request), mandate, member, at=body.at)
+    petition = actions.open_recall_petition(caller(request), mandate, member)
     return Status(201, petition_out(petition))
 
 
@@ -65,5 +65,5 @@ def recall_by_delegating_body(
 ) -> MandateOut:
     """A congress delegate recalled by the council that sent them."""
     mandate = lookup(Mandate, mandate_id, "mandate")
-    actions.recall_by_delegating_body(caller(request), mandate, decision=body.decision, at=body.at)
+    actions.recall_by_delegating_body(caller(request), mandate, decision=body.decision)
     return mandate_out(lookup(Mandate, mandate_id, "mandate"))

@@ -77,7 +77,7 @@ def list_organisations(request: HttpRequest) -> list[Organisation]:
 @router.post("", response={201: OrganisationOut, **REFUSALS})
 def create_organisation(request: HttpRequest, body: OrganisationIn) -> Status[Organisation]:
     """Any user may found an organisation and becomes its first secretary."""
-    return Status(201, actions.create_organisation(caller(request), body.name, at=body.at))
+    return Status(201, actions.create_organisation(caller(request), body.name))
 
 
 @router.get("/{organisation_id}", response={200: OrganisationOut, 404: Message})
@@ -93,7 +93,7 @@ def appoint_secretary(
     user = get_user_model().objects.filter(username=body.username).first()
     if user is None:
         raise NotFound("user", body.username)
-    role = actions.appoint_secretary(caller(request), organisation, user, at=body.at)
+    role = actions.appoint_secretary(caller(request), organisation, user)
     return Status(
         201,
         RoleOut(
@@ -120,6 +120,5 @@ def create_council(
         kind=body.kind,
         petition_threshold=body.petition_threshold.replace(" ", ""),
         recall_quorum=body.recall_quorum.replace(" ", ""),
-        at=body.at,
     )
     return Status(201, council_out(council))

@@ -76,7 +76,6 @@ def form_organ(actor: AbstractBaseUser, council: Council, body: OrganIn) -> Orga
         elected=mandates(body.elected, "elected"),
         nominees={k: mandates(v, f"nominees.{k}") for k, v in body.nominees.items()},
         tie_seed=body.tie_seed,
-        at=body.at,
     )
 
 
@@ -104,12 +103,12 @@ def composition(
 def fill_seat(request: HttpRequest, organ_id: int, number: int, body: SeatIn) -> SeatOut:
     organ = lookup(Organ, organ_id, "organ")
     mandate = lookup(Mandate, body.mandate, "mandate")
-    row = actions.fill_organ_seat(caller(request), organ, number, mandate, at=body.at)
+    row = actions.fill_organ_seat(caller(request), organ, number, mandate)
     return _seat_out(organ, number, row.start)
 
 
 @router.post("/{organ_id}/seats/{number}/vacate", response={200: SeatOut, **REFUSALS})
 def vacate_seat(request: HttpRequest, organ_id: int, number: int, body: Timed) -> SeatOut:
     organ = lookup(Organ, organ_id, "organ")
-    row = actions.vacate_organ_seat(caller(request), organ, number, at=body.at)
+    row = actions.vacate_organ_seat(caller(request), organ, number)
     return _seat_out(organ, number, row.start)

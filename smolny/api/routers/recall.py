@@ -34,7 +34,7 @@ def sign(request: HttpRequest, petition_id: int, body: MemberIn) -> Status[Petit
     """Sign; if this signature reaches the threshold the recall vote opens (see ``vote``)."""
     petition = lookup(RecallPetition, petition_id, "recall petition")
     member = lookup(Member, body.member, "member")
-    actions.sign_recall_petition(caller(request), petition, member, at=body.at)
+    actions.sign_recall_petition(caller(request), petition, member)
     return Status(201, petition_out(lookup(RecallPetition, petition_id)))
 
 
@@ -42,7 +42,7 @@ def sign(request: HttpRequest, petition_id: int, body: MemberIn) -> Status[Petit
 def withdraw(request: HttpRequest, petition_id: int, body: MemberIn) -> PetitionOut:
     petition = lookup(RecallPetition, petition_id, "recall petition")
     member = lookup(Member, body.member, "member")
-    actions.withdraw_signature(caller(request), petition, member, at=body.at)
+    actions.withdraw_signature(caller(request), petition, member)
     return petition_out(lookup(RecallPetition, petition_id))
 
 
@@ -55,11 +55,11 @@ def get_vote(request: HttpRequest, vote_id: int) -> RecallVoteOut:
 def cast(request: HttpRequest, vote_id: int, body: BallotIn) -> Status[RecallVoteOut]:
     vote = lookup(RecallVote, vote_id, "recall vote")
     member = lookup(Member, body.member, "member")
-    actions.cast_recall_vote(caller(request), vote, member, body.recall, at=body.at)
+    actions.cast_recall_vote(caller(request), vote, member, body.recall)
     return Status(201, recall_vote_out(lookup(RecallVote, vote_id)))
 
 
 @router.post("/votes/{vote_id}/close", response={200: RecallVoteOut, **REFUSALS})
 def close(request: HttpRequest, vote_id: int, body: Timed) -> RecallVoteOut:
     vote = lookup(RecallVote, vote_id, "recall vote")
-    return recall_vote_out(actions.close_recall_vote(caller(request), vote, at=body.at))
+    return recall_vote_out(actions.close_recall_vote(caller(request), vote))

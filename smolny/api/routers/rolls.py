@@ -41,4 +41,4 @@ def link_user(request: HttpRequest, member_id: int, body: LinkIn) -> MemberOut:
     user = get_user_model().objects.filter(username=body.username).first()
     if user is None:
         raise NotFound("user", body.username)
-    return member_out(actions.link_member_user(caller(request), member, user, at=body.at))
+    return member_out(actions.link_member_user(caller(request), member, user))

@@ -186,7 +186,6 @@ def set_rules(request: HttpRequest, organ_id: int, body: RulesIn) -> RulesOut:
         point_of_order_limit=body.point_of_order_limit,
         share_turns=body.share_turns,
         share_seconds=body.share_seconds,
-        at=body.at,
     )
     return RulesOut(
         organ=organ.pk,
@@ -201,9 +200,7 @@ def set_rules(request: HttpRequest, organ_id: int, body: RulesIn) -> RulesOut:
 def convene(request: HttpRequest, organ_id: int, body: ConveneIn) -> Status[SessionOut]:
     """Convene a sitting; short notice is allowed only by the emergency rule (irregular)."""
     organ = lookup(Organ, organ_id, "organ")
-    s = session.convene_session(
-        caller(request), organ, body.title, starts_at=body.starts_at, at=body.at
-    )
+    s = session.convene_session(caller(request), organ, body.title, starts_at=body.starts_at)
     return Status(201, session_out(s))
 
 
@@ -216,7 +213,7 @@ def get_session(request: HttpRequest, session_id: int) -> SessionOut:
 def check_in(request: HttpRequest, session_id: int, body: MembersIn) -> SessionOut:
     """Members enter the hall: a member for themself, a secretary for many at the door."""
     s = lookup(Session, session_id, "session")
-    session.check_in(caller(request), s, members_by_id(body.members, "members"), at=body.at)
+    session.check_in(caller(request), s, members_by_id(body.members, "members"))
     return session_out(s)
 
 
@@ -224,7 +221,7 @@ def check_in(request: HttpRequest, session_id: int, body: MembersIn) -> SessionO
 def check_out(request: HttpRequest, session_id: int, body: MemberIn) -> SessionOut:
     s = lookup(Session, session_id, "session")
     member = lookup(Member, body.member, "member")
-    session.check_out(caller(request), s, member, at=body.at)
+    session.check_out(caller(request), s, member)
     return session_out(s)
 
 
@@ -233,14 +230,14 @@ def open_(request: HttpRequest, session_id: int, body: OpenIn) -> SessionOut:
     """Open (or resume) the sitting under a chair, once a quorum is in the hall."""
     s = lookup(Session, session_id, "session")
     chair = lookup(Member, body.chair, "member")
-    return session_out(session.open_session(caller(request), s, chair=chair, at=body.at))
+    return session_out(session.open_session(caller(request), s, chair=chair))
 
 
 @router.post("/{session_id}/chair", response={200: SessionOut, **REFUSALS})
 def hand_over(request: HttpRequest, session_id: int, body: MemberIn) -> SessionOut:
     s = lookup(Session, session_id, "session")
     to = lookup(Member, body.member, "member")
-    session.hand_over_chair(caller(request), s, to, at=body.at)
+    session.hand_over_chair(caller(request), s, to)
     return session_out(s)
 
 
@@ -255,7 +252,6 @@ def walkout(request: HttpRequest, session_id: int, body: WalkoutIn) -> Status[Wa
         fraction=fraction,
         members=members_by_id(body.members, "members"),
         statement=body.statement,
-        at=body.at,
     )
     return Status(
         201,
@@ -273,13 +269,13 @@ def walkout(request: HttpRequest, session_id: int, body: WalkoutIn) -> Status[Wa
 @router.post("/{session_id}/adjourn", response={200: SessionOut, **REFUSALS})
 def adjourn(request: HttpRequest, session_id: int, body: Timed) -> SessionOut:
     s = lookup(Session, session_id, "session")
-    return session_out(session.adjourn_session(caller(request), s, at=body.at))
+    return session_out(session.adjourn_session(caller(request), s))
 
 
 @router.post("/{session_id}/close", response={200: SessionOut, **REFUSALS})
 def close(request: HttpRequest, session_id: int, body: Timed) -> SessionOut:
     s = lookup(Session, session_id, "session")
-    return session_out(session.close_session(caller(request), s, at=body.at))
+    return session_out(session.close_session(caller(request), s))
 
 
 @router.get("/{session_id}/agenda", response={200: list[ItemOut], 404: Message})
@@ -291,7 +287,7 @@ def list_items(request: HttpRequest, session_id: int) -> list[ItemOut]:
 @router.post("/{session_id}/agenda", response={201: ItemOut, **REFUSALS})
 def add_item(request: HttpRequest, session_id: int, body: ItemIn) -> Status[ItemOut]:
     s = lookup(Session, session_id, "session")
-    return Status(201, item_out(agenda.add_agenda_item(caller(request), s, body.title, at=body.at)))
+    return Status(201, item_out(agenda.add_agenda_item(caller(request), s, body.title)))
 
 
 @router.get(

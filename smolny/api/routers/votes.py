@@ -144,7 +144,7 @@ def cast_named(request: HttpRequest, vote_id: int, body: NamedIn) -> Status[Name
     """A deputy answers the roll call (for themself; a secretary may record it)."""
     v = lookup(Vote, vote_id, "vote")
     member = lookup(Member, body.member, "member")
-    row: NamedVote = vote.cast_vote(caller(request), v, member, body.choice, at=body.at)
+    row: NamedVote = vote.cast_vote(caller(request), v, member, body.choice)
     return Status(
         201,
         NamedOut(
@@ -163,7 +163,7 @@ def roll_call_sheet(request: HttpRequest, vote_id: int, body: SheetIn) -> Status
     ids = [int(key) for key in body.sheet]
     members = members_by_id(ids, "sheet")
     sheet = {m: body.sheet[str(m.pk)] for m in members}
-    recorded = vote.record_roll_call(caller(request), v, sheet, at=body.at)
+    recorded = vote.record_roll_call(caller(request), v, sheet)
     return Status(201, SheetOut(vote=v.pk, recorded=recorded))
 
 
@@ -178,7 +178,6 @@ def enter_counts(request: HttpRequest, vote_id: int, body: CountsIn) -> VoteOut:
         against=body.against,
         abstain=body.abstain,
         tellers=members_by_id(body.tellers, "tellers"),
-        at=body.at,
     )
     return vote_out(result)
 
@@ -188,7 +187,7 @@ def cast_secret(request: HttpRequest, vote_id: int, body: SecretIn) -> Status[Re
     """Cast a secret ballot; the answer is the receipt code, shown only to the voter."""
     v = lookup(Vote, vote_id, "vote")
     member = lookup(Member, body.member, "member")
-    code = ballot.cast_secret_ballot(caller(request), v, member, body.choice, at=body.at)
+    code = ballot.cast_secret_ballot(caller(request), v, member, body.choice)
     return Status(201, Receipt(vote=v.pk, receipt=code))
 
 
@@ -204,7 +203,7 @@ def check_receipt(request: HttpRequest, vote_id: int, body: ReceiptIn) -> Receip
 def close(request: HttpRequest, vote_id: int, body: Timed) -> VoteOut:
     """Close and decide it on the presence at this moment (inquorate votes decide nothing)."""
     v = lookup(Vote, vote_id, "vote")
-    return vote_out(vote.close_vote(caller(request), v, at=body.at))
+    return vote_out(vote.close_vote(caller(request), v))
 
 
 @reformations.post("/{reformation_id}", response={201: OrganOut, **REFUSALS})
@@ -218,6 +217,5 @@ def reform(request: HttpRequest, reformation_id: int, body: ReformIn) -> Status[
         seats=body.seats,
         method=body.method,
         nominees={k: mandates(v, f"nominees.{k}") for k, v in body.nominees.items()},
-        at=body.at,
     )
     return Status(201, organ_out(organ))

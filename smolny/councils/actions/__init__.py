@@ -13,6 +13,7 @@ from smolny.councils.actions.base import (
     NotAllowed,
     PermissionDenied,
     SystemActor,
+    entering_past_events,
 )
 from smolny.councils.actions.election import (
     count_election,
@@ -30,11 +31,13 @@ from smolny.councils.actions.fraction import change_fraction, create_fraction
 from smolny.councils.actions.mandate import resign_mandate, seat_deputy
 from smolny.councils.actions.organ import fill_organ_seat, form_organ, vacate_organ_seat
 from smolny.councils.actions.organisation import (
+    appoint_recorder,
     appoint_secretary,
     create_constituencies,
     create_constituency,
     create_council,
     create_organisation,
+    end_role,
     link_member_user,
     set_public_record,
     set_representation_rule,
@@ -58,6 +61,7 @@ __all__ = [
     "PermissionDenied",
     "RollImportError",
     "SystemActor",
+    "appoint_recorder",
     "appoint_secretary",
     "apportion_council",
     "cast_election_ballot",
@@ -71,6 +75,8 @@ __all__ = [
     "create_council",
     "create_fraction",
     "create_organisation",
+    "end_role",
+    "entering_past_events",
     "fill_organ_seat",
     "form_organ",
     "import_roll",

@@ -70,16 +70,58 @@ def now_or(at: datetime | None) -> datetime:
 
 
 def is_secretary(actor: Actor, organisation: Organisation, at: datetime) -> bool:
+    """Whether *actor* is a secretary of *organisation* now.
+
+    A person's role is read at the server's clock, never at the action's time *at*: a past
+    event entered later (or a time a caller chose) must not revive a role that has ended.
+    (*at* stays in the signature for the callers; the system actor holds every role.)"""
+    return _holds(actor, organisation, OrganisationRole.SECRETARY)
+
+
+def _holds(actor: Actor, organisation: Organisation, role: str) -> bool:
     if isinstance(actor, SystemActor):
         return True
     if not actor.is_authenticated:
         return False
     return OrganisationRole.objects.filter(
-        valid_at(at),
-        organisation=organisation,
-        user_id=actor.pk,
-        role=OrganisationRole.SECRETARY,
+        valid_at(timezone.now()), organisation=organisation, user_id=actor.pk, role=role
     ).exists()
+
+
+_entered_later: ContextVar[datetime | None] = ContextVar("entered_later", default=None)
+"""The time of the past event that the actions in :func:`entering_past_events` enter."""
+
+
+@contextmanager
+def entering_past_events(at: datetime) -> Iterator[None]:
+    """Run the actions inside as the entry of a past event that happened at *at* (the minutes
+    of a meeting held on paper): an action given no time of its own takes *at*, and
+    :func:`record_many` requires the actor to hold the recorder's role of the organisation
+    (at the server's clock) and journals the entry as entered later, with both times.
+
+    Live acts never run inside it: their time is the server's clock."""
+    if timezone.is_naive(at):
+        raise ActionError(f"time {at.isoformat()} has no timezone")
+    if at > timezone.now():
+        raise ActionError("a past event cannot be entered with a time in the future")
+    token = _entered_later.set(at)
+    try:
+        yield
+    finally:
+        _entered_later.reset(token)
+
+
+def entering_later() -> bool:
+    """Whether the running action enters a past event (inside :func:`entering_past_events`)."""
+    return _entered_later.get() is not None
+
+
+def require_recorder(actor: Actor, organisation: Organisation) -> None:
+    """Entering the record of past events is a permission of its own (the recorder's role)."""
+    if not _holds(actor, organisation, OrganisationRole.RECORDER):
+        raise PermissionDenied(
+            f"{actor_label(actor)} may not enter the record of past events of {organisation.name}"
+        )
 
 
 def require_secretary(actor: Actor, organisation: Organisation, at: datetime) -> None:
@@ -118,7 +160,7 @@ def action_transaction(at: datetime | None) -> Iterator[datetime]:
         journal.lock()
         token = _locked.set(transaction.get_connection())
         try:
-            yield now_or(at)
+            yield now_or(at if at is not None else _entered_later.get())
         finally:
             _locked.reset(token)
 
@@ -148,12 +190,17 @@ def record_many(
     call arriving together): each keeps its entry and its event, as :func:`record` would
     give them, written with one INSERT and published in one step.
     """
+    written = timezone.now()
+    later: dict[str, Any] = {}
+    if _entered_later.get() is not None:
+        for actor, _, _ in changes:
+            require_recorder(actor, organisation)
+        later = {"entered_later": journal.format_time(written)}
     bodies = [
-        {"at": journal.format_time(at), "organisation": organisation.pk, **payload}
+        {"at": journal.format_time(at), "organisation": organisation.pk, **payload, **later}
         for _, _, payload in changes
     ]
     held = _locked.get() is transaction.get_connection()
-    written = timezone.now()
     entries = journal.append_many(
         [
             (actor_label(actor), action, body, written)

@@ -17,6 +17,7 @@ from smolny.councils.actions.base import (
     NotAllowed,
     SystemActor,
     action_transaction,
+    entering_later,
     fresh,
     record,
     require_secretary,
@@ -52,12 +53,15 @@ def create_organisation(
             name=name, created_at=at, public_record=public_record
         )
         if not isinstance(actor, SystemActor) and actor.is_authenticated:
-            OrganisationRole.objects.create(
-                organisation=organisation,
-                user_id=actor.pk,
-                role=OrganisationRole.SECRETARY,
-                start=at,
-            )
+            # Whoever enters an organisation's founding as a past event is loading its record
+            # (a world, the minutes kept on paper): they become its recorder too. A new
+            # organisation holds no one else's record that could be rewritten.
+            roles = [OrganisationRole.SECRETARY]
+            roles += [OrganisationRole.RECORDER] if entering_later() else []
+            for role in roles:
+                OrganisationRole.objects.create(
+                    organisation=organisation, user_id=actor.pk, role=role, start=at
+                )
         payload: dict[str, object] = {"name": name}
         if public_record:  # journal entries of private organisations keep their old shape
             payload["public_record"] = True
@@ -85,6 +89,56 @@ def appoint_secretary(
             {"user": user.pk, "username": user.get_username()},
             at=at,
             organisation=organisation,
+        )
+    return role
+
+
+def appoint_recorder(
+    actor: Actor, organisation: Organisation, user: AbstractBaseUser, *, at: datetime | None = None
+) -> OrganisationRole:
+    """Give *user* the recorder's role: the permission to enter past events (a world, the
+    minutes of a meeting held on paper) with their own time, journalled as entered later.
+    A secretary grants it; it is separate from the secretary's role, which acts live only."""
+    with action_transaction(at) as at:
+        organisation = fresh(organisation)
+        require_secretary(actor, organisation, at)
+        if OrganisationRole.objects.filter(
+            organisation=organisation, user_id=user.pk, role=OrganisationRole.RECORDER, end=None
+        ).exists():
+            raise NotAllowed(f"{user.get_username()} is a recorder already")
+        role = OrganisationRole.objects.create(
+            organisation=organisation, user_id=user.pk, role=OrganisationRole.RECORDER, start=at
+        )
+        record(
+            actor,
+            "appoint_recorder",
+            {"user": user.pk, "username": user.get_username()},
+            at=at,
+            organisation=organisation,
+        )
+    return role
+
+
+def end_role(
+    actor: Actor, role: OrganisationRole, *, at: datetime | None = None
+) -> OrganisationRole:
+    """A secretary ends a user's role (a secretary replaced, a recorder's work done); from
+    then on the user acts with it no more, whatever time a request might name."""
+    with action_transaction(at) as at:
+        role = fresh(role)
+        require_secretary(actor, role.organisation, at)
+        if role.end is not None:
+            raise NotAllowed(f"this {role.role}'s role has ended already")
+        if at < role.start:
+            raise ActionError("a role cannot end before it began")
+        role.end = at
+        role.save(update_fields=["end"])
+        record(
+            actor,
+            "end_role",
+            {"user": role.user_id, "role": role.role},
+            at=at,
+            organisation=role.organisation,
         )
     return role
 

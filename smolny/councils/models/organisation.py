@@ -26,7 +26,10 @@ class OrganisationRole(Dated):
     """A user's role in an organisation. A secretary may administer it through the actions."""
 
     SECRETARY = "secretary"
-    ROLES = ((SECRETARY, "secretary"),)
+    RECORDER = "recorder"
+    """May enter the record of past events (a world, the minutes of a meeting held on paper),
+    journalled as entered later; live acts always take the server's clock."""
+    ROLES = ((SECRETARY, "secretary"), (RECORDER, "recorder of past events"))
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="roles")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)

@@ -17,7 +17,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from smolny.councils.actions import ActionError, NotAllowed, PermissionDenied
 from smolny.councils.models import Constituency, Council, Organ, Organisation
@@ -29,6 +28,7 @@ from smolny.federation.queries import export_text
 from smolny.web.access import is_secretary, organisation_or_404, reader_page
 from smolny.web.views import federation_data as data
 from smolny.web.views import timeline_data
+from smolny.web.views.server_time import require_live_post
 
 
 @reader_page
@@ -222,8 +222,8 @@ def refusal_status(error: ActionError) -> int:
     return 400
 
 
+@require_live_post
 @login_required
-@require_POST
 def countersign(request: HttpRequest, organisation_id: int, directive_id: int) -> HttpResponse:
     """An organ countersigns the directive now, through the action (which checks that the
     person is the organisation's secretary and signs with the organ's key in force)."""

@@ -30,7 +30,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from smolny.councils import actions
 from smolny.councils.actions.election_ballot import (
@@ -56,6 +55,7 @@ from smolny.councils.models.dated import valid_at
 from smolny.councils.queries import roll_size, seats_at
 from smolny.rules.recall import share_of_roll
 from smolny.web.access import current_member, is_secretary, organisation_or_404
+from smolny.web.views.server_time import require_live_post
 
 CLOSED_SHOWN = 10
 
@@ -300,8 +300,8 @@ def _not_a_member(request: HttpRequest, org: Organisation) -> HttpResponse:
     return _portal(request, org, status=403)
 
 
+@require_live_post
 @login_required
-@require_POST
 def open_petition(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """Open a recall petition against a deputy of my constituency (and sign it)."""
     org = organisation_or_404(organisation_id)
@@ -330,8 +330,8 @@ def _petition(org: Organisation, petition_id: int) -> RecallPetition:
     )
 
 
+@require_live_post
 @login_required
-@require_POST
 def sign_petition(request: HttpRequest, organisation_id: int, petition_id: int) -> HttpResponse:
     """Sign a petition; the signature that reaches the threshold opens the recall vote."""
     org = organisation_or_404(organisation_id)
@@ -354,8 +354,8 @@ def sign_petition(request: HttpRequest, organisation_id: int, petition_id: int) 
     return response
 
 
+@require_live_post
 @login_required
-@require_POST
 def withdraw(request: HttpRequest, organisation_id: int, petition_id: int) -> HttpResponse:
     """Withdraw my signature (only while the petition is below its threshold)."""
     org = organisation_or_404(organisation_id)
@@ -379,8 +379,8 @@ def _vote(org: Organisation, vote_id: int) -> RecallVote:
     )
 
 
+@require_live_post
 @login_required
-@require_POST
 def cast(request: HttpRequest, organisation_id: int, vote_id: int) -> HttpResponse:
     """Vote to recall or to keep the deputy; once."""
     org = organisation_or_404(organisation_id)
@@ -400,8 +400,8 @@ def cast(request: HttpRequest, organisation_id: int, vote_id: int) -> HttpRespon
     )
 
 
+@require_live_post
 @login_required
-@require_POST
 def close(request: HttpRequest, organisation_id: int, vote_id: int) -> HttpResponse:
     """A secretary closes the recall vote; its outcome applies at once."""
     org = organisation_or_404(organisation_id)
@@ -464,8 +464,8 @@ def ranking_from(post: Any, candidates: list[Candidate]) -> list[Candidate] | st
     return [c for _n, c in sorted(numbered, key=lambda pair: pair[0])]
 
 
+@require_live_post
 @login_required
-@require_POST
 def cast_ballot(request: HttpRequest, organisation_id: int, election_id: int) -> HttpResponse:
     """Cast my ballot in an election of my constituency: the numbers rank the candidates."""
     org = organisation_or_404(organisation_id)
@@ -487,8 +487,8 @@ def cast_ballot(request: HttpRequest, organisation_id: int, election_id: int) ->
     )
 
 
+@require_live_post
 @login_required
-@require_POST
 def close_poll(request: HttpRequest, organisation_id: int, election_id: int) -> HttpResponse:
     """A secretary closes an election's poll: the ballots are counted by STV (Scottish rules)
     and the result declared."""
@@ -503,8 +503,8 @@ def close_poll(request: HttpRequest, organisation_id: int, election_id: int) -> 
     )
 
 
+@require_live_post
 @login_required
-@require_POST
 def nominate(request: HttpRequest, organisation_id: int, election_id: int) -> HttpResponse:
     """A secretary nominates a member for an election, by the member's roll number."""
     org = organisation_or_404(organisation_id)
@@ -527,8 +527,8 @@ def nominate(request: HttpRequest, organisation_id: int, election_id: int) -> Ht
     )
 
 
+@require_live_post
 @login_required
-@require_POST
 def withdraw_nominee(
     request: HttpRequest, organisation_id: int, election_id: int, member_id: int
 ) -> HttpResponse:

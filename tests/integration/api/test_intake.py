@@ -181,12 +181,13 @@ def test_what_the_intake_does_not_take_django_answers(world: World, intake: Roll
         assert (status, body) == through_route(world, request), request
         assert status in (400, 401, 404, 422), (request, status, body)
     assert not NamedVote.objects.filter(vote=v).exists()
-    # A body with the moment it took effect goes to the route, which records it.
+    # A body with a time of its own goes to the route, which refuses it: a live vote is cast
+    # at the server's clock.
     timed = ("deputy", url, {"member": deputy, "choice": "for", "at": "1917-09-09T19:30:00Z"})
     status, _, body = send_together(intake, world, [timed])[0]
-    assert status == 201
-    assert body["choice"] == "for"
-    assert Vote.objects.get(pk=v.pk).named.count() == 1
+    assert status == 422
+    assert "server's clock" in str(body)
+    assert Vote.objects.get(pk=v.pk).named.count() == 0
 
 
 def test_a_batch_that_fails_is_answered_by_django_one_by_one(
