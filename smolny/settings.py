@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "smolny.live",
     "smolny.councils",
     "smolny.federation",
+    "smolny.accounts",
     "smolny.api",
     "smolny.web",
 ]
@@ -161,3 +162,28 @@ WHITENOISE_AUTOREFRESH = DEBUG
 LOGIN_URL = "sign-in"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+
+# Accounts and mail (smolny.accounts): the console backend unless SMOLNY_EMAIL_URL or
+# SMOLNY_SMTP_HOST names an SMTP server (see smolny/accounts/mailconfig.py for the variables);
+# SMOLNY_SIGNUP=open|invitation says who may make an account; links mailed for verification
+# and invitations expire after SMOLNY_VERIFICATION_DAYS and SMOLNY_INVITATION_DAYS.
+from smolny.accounts.mailconfig import mail_settings, signup_mode  # noqa: E402
+
+try:
+    _MAIL = mail_settings(os.environ)
+    SMOLNY_SIGNUP = signup_mode(os.environ)
+except ValueError as _error:
+    raise ImproperlyConfigured(str(_error)) from None
+EMAIL_BACKEND = _MAIL["EMAIL_BACKEND"]
+DEFAULT_FROM_EMAIL = _MAIL["DEFAULT_FROM_EMAIL"]
+SERVER_EMAIL = _MAIL["SERVER_EMAIL"]
+EMAIL_TIMEOUT = _MAIL["EMAIL_TIMEOUT"]
+EMAIL_HOST = _MAIL.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = _MAIL.get("EMAIL_PORT", 25)
+EMAIL_HOST_USER = _MAIL.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _MAIL.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _MAIL.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _MAIL.get("EMAIL_USE_SSL", False)
+SMOLNY_VERIFICATION_DAYS = float(os.environ.get("SMOLNY_VERIFICATION_DAYS", "3") or 3)
+SMOLNY_INVITATION_DAYS = float(os.environ.get("SMOLNY_INVITATION_DAYS", "14") or 14)
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for a day

@@ -10,4 +10,8 @@ from django.http import HttpRequest
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """The language choices, so the switcher in the base template needs no view's help."""
-    return {"language_choices": settings.LANGUAGES}
+    return {
+        "language_choices": settings.LANGUAGES,
+        # Whether the header offers "Sign up" (SMOLNY_SIGNUP, see smolny.accounts).
+        "signup_open": getattr(settings, "SMOLNY_SIGNUP", "open") == "open",
+    }

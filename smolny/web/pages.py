@@ -9,6 +9,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("sign-in/", auth_views.LoginView.as_view(), name="sign-in"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
+    path("", include("smolny.accounts.urls")),
     path("", include("smolny.web.routes.council")),
     path("", include("smolny.web.routes.session")),
     path("", include("smolny.web.routes.member")),

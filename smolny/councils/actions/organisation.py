@@ -22,6 +22,7 @@ from smolny.councils.actions.base import (
     record,
     require_secretary,
 )
+from smolny.councils.actions.founding import require_verified_person
 from smolny.councils.models import (
     Constituency,
     Council,
@@ -37,20 +38,29 @@ ROUNDINGS = ("floor", "ceil", "nearest")
 
 
 def create_organisation(
-    actor: Actor, name: str, *, public_record: bool = False, at: datetime | None = None
+    actor: Actor,
+    name: str,
+    *,
+    public_record: bool = False,
+    calendar: str = Organisation.NEW_STYLE,
+    at: datetime | None = None,
 ) -> Organisation:
     """Create an organisation; a user who creates one becomes its first secretary.
 
-    *public_record* makes its records readable by anyone (see ``Organisation.public_record``).
+    *public_record* makes its records readable by anyone (see ``Organisation.public_record``);
+    *calendar* ``dual`` dates its pages Old Style and New Style (the 1917 world).
     """
     name = name.strip()
     if not name:
         raise ActionError("an organisation needs a name")
+    if calendar not in dict(Organisation.CALENDARS):
+        raise ActionError(f"calendar {calendar!r}: use new or dual")
+    require_verified_person(actor, "create an organisation")
     with action_transaction(at) as at:
         if Organisation.objects.filter(name=name).exists():
             raise NotAllowed(f"an organisation named {name!r} exists already")
         organisation = Organisation.objects.create(
-            name=name, created_at=at, public_record=public_record
+            name=name, created_at=at, public_record=public_record, calendar=calendar
         )
         if not isinstance(actor, SystemActor) and actor.is_authenticated:
             # Whoever enters an organisation's founding as a past event is loading its record
@@ -65,6 +75,8 @@ def create_organisation(
         payload: dict[str, object] = {"name": name}
         if public_record:  # journal entries of private organisations keep their old shape
             payload["public_record"] = True
+        if calendar != Organisation.NEW_STYLE:
+            payload["calendar"] = calendar
         record(actor, "create_organisation", payload, at=at, organisation=organisation)
     return organisation
 
@@ -73,6 +85,7 @@ def appoint_secretary(
     actor: Actor, organisation: Organisation, user: AbstractBaseUser, *, at: datetime | None = None
 ) -> OrganisationRole:
     """Give *user* the secretary's role in *organisation*."""
+    require_verified_person(user, "be a secretary")
     with action_transaction(at) as at:
         organisation = fresh(organisation)
         require_secretary(actor, organisation, at)
@@ -99,6 +112,7 @@ def appoint_recorder(
     """Give *user* the recorder's role: the permission to enter past events (a world, the
     minutes of a meeting held on paper) with their own time, journalled as entered later.
     A secretary grants it; it is separate from the secretary's role, which acts live only."""
+    require_verified_person(user, "be a recorder")
     with action_transaction(at) as at:
         organisation = fresh(organisation)
         require_secretary(actor, organisation, at)
@@ -334,6 +348,7 @@ def link_member_user(
     actor: Actor, member: Member, user: AbstractBaseUser, *, at: datetime | None = None
 ) -> Member:
     """Link a roll entry to a login, so the member can sign and vote themself."""
+    require_verified_person(user, "be linked to a member")
     with action_transaction(at) as at:
         member = fresh(member)
         require_secretary(actor, member.organisation, at)

@@ -17,6 +17,16 @@ class Organisation(models.Model):
     # minutes, directives and journal (a historical world, or a body that publishes its
     # proceedings). Acting in it (voting, petitioning, chairing) always needs a signed-in user.
     public_record = models.BooleanField(default=False)
+    # Settings a secretary changes on the organisation's settings page (one action,
+    # smolny.councils.actions.founding.change_organisation_settings).
+    NEW_STYLE = "new"
+    DUAL = "dual"
+    CALENDARS = ((NEW_STYLE, "New Style (Gregorian) only"), (DUAL, "Old Style and New Style"))
+    time_zone = models.CharField(max_length=64, default="UTC")
+    language = models.CharField(max_length=8, default="en")
+    # Dual dates ("25 October (7 November) 1917") only where the organisation opts in, as
+    # the 1917 world does; everyone else sees New Style dates alone.
+    calendar = models.CharField(max_length=8, choices=CALENDARS, default=NEW_STYLE)
 
     def __str__(self) -> str:
         return self.name
@@ -62,6 +72,8 @@ class Member(Dated):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
     )
+    # Where an invitation to the member's account goes (smolny.accounts); may stay empty.
+    email = models.EmailField(blank=True, default="")
 
     class Meta:
         constraints = (

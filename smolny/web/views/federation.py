@@ -99,7 +99,7 @@ def congress(request: HttpRequest, organisation_id: int, congress_id: int) -> Ht
 
 def default_moment(organisation: Organisation) -> datetime:
     """Now; for the 1917 world, whose "now" means nothing, the end of its record's last day."""
-    if not timeline_data.old_style(organisation):
+    if not timeline_data.world_1917(organisation):
         return timezone.now()
     calendar = timeline_data.calendar_of(organisation)
     days = timeline_data.record_days(organisation, calendar)

@@ -1,5 +1,7 @@
 """The front page: the organisations this installation holds, and a guided tour of the 1917
-world when it is loaded.
+world when it is loaded. A signed-in person sees their own first (:mod:`.my_home`): their
+organisations, next sittings, open ballots and petitions; the tour stays for visitors and for
+people who belong to no organisation yet.
 
 The tour is a handful of steps through the bundled world, each a link to a page that shows the
 engine at work: the Petrograd Soviet's composition, the timeline from March to October (the
@@ -21,7 +23,8 @@ from django.utils.translation import gettext as _
 from smolny.councils.models import Council, Organisation, Session
 from smolny.federation.models import Directive
 from smolny.web.views.links import COUNCIL, MINUTES, PROJECTOR, optional_url
-from smolny.web.views.timeline_data import old_style
+from smolny.web.views.my_home import my_home
+from smolny.web.views.timeline_data import world_1917
 
 TOUR_SOVIET = "Petrograd Soviet of Workers' and Soldiers' Deputies"
 TOUR_SITTING = "Petrograd Soviet, 9 September 1917"
@@ -42,7 +45,7 @@ class Step:
 
 def tour(organisation: Organisation) -> list[Step]:
     """The tour's steps through the 1917 world's *organisation* (empty for other ones)."""
-    if not old_style(organisation):
+    if not world_1917(organisation):
         return []
     steps: list[Step] = []
     soviet = Council.objects.filter(organisation=organisation, name=TOUR_SOVIET).first()
@@ -135,11 +138,15 @@ def home(request: HttpRequest) -> HttpResponse:
     """List the organisations; each links to its overview. The tour comes first when the
     1917 world is there."""
     organisations = list(Organisation.objects.order_by("name"))
-    tours = [(o, tour(o)) for o in organisations if old_style(o)]
+    mine = my_home(request.user) if request.user.is_authenticated else None
+    tours = []
+    if mine is None or not mine.organisations:
+        tours = [(o, tour(o)) for o in organisations if world_1917(o)]
     # The world has two organisations; the tour walks the one holding the Soviet.
     best = max(tours, key=lambda t: len(t[1]), default=None)
     context = {
         "organisations": organisations,
+        "mine": mine,
         "tour_organisation": best[0] if best and best[1] else None,
         "tour": best[1] if best else [],
     }

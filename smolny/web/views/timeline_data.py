@@ -54,7 +54,13 @@ def _world_organisations() -> frozenset[str]:
 
 
 def old_style(organisation: Organisation) -> bool:
-    """Whether *organisation* is one of the 1917 world's, which date their record Old Style."""
+    """Whether *organisation* dates its record Old Style and New Style: its calendar setting,
+    which the 1917 world's organisations opt into (the others see New Style dates alone)."""
+    return organisation.calendar == Organisation.DUAL
+
+
+def world_1917(organisation: Organisation) -> bool:
+    """Whether *organisation* is one of the 1917 world's (its events, its tour, its clock)."""
     return organisation.name in _world_organisations()
 
 
@@ -135,7 +141,7 @@ class Calendar:
 def calendar_of(organisation: Organisation) -> Calendar:
     """The slider's range for *organisation*: the years its councils and votes fall in."""
     ancient = old_style(organisation)
-    zone: tzinfo = world.PETROGRAD_TIME if ancient else UTC
+    zone: tzinfo = world.PETROGRAD_TIME if world_1917(organisation) else UTC
     span = Council.objects.filter(organisation=organisation).aggregate(
         first=Min("start"), last=Max("start")
     )
@@ -462,7 +468,7 @@ def _world_events() -> tuple[Event, ...]:
 
 
 def events_on(organisation: Organisation, day: Day) -> list[Event]:
-    if not old_style(organisation):
+    if not world_1917(organisation):
         return []
     return [e for e in _world_events() if day.start <= e.at <= day.end]
 
@@ -481,7 +487,7 @@ def record_days(organisation: Organisation, calendar: Calendar) -> list[date]:
     moments += Directive.objects.filter(organisation=organisation).values_list(
         "issued_at", flat=True
     )
-    if old_style(organisation):
+    if world_1917(organisation):
         moments += [e.at for e in _world_events()]
     days = {calendar.local_day(m) for m in moments if m is not None}
     return sorted(d for d in days if calendar.first <= d <= calendar.last)

@@ -79,8 +79,9 @@ def test_overview_lists_councils_organs_and_sessions(world: dict[str, Any]) -> N
     assert reverse("session-minutes", args=[world["session"]]) in html
     assert reverse("journal", args=[world["organisation"]]) in html
     assert reverse("portal", args=[world["organisation"]]) in html
+    # The navigation shows what the organisation has: sittings (so a timeline), no directive.
     assert reverse("timeline", args=[world["organisation"]]) in html
-    assert reverse("directives", args=[world["organisation"]]) in html
+    assert reverse("directives", args=[world["organisation"]]) not in html
 
 
 def test_council_page_figures_come_from_rolls_and_mandates(world: dict[str, Any]) -> None:

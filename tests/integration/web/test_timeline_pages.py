@@ -19,6 +19,7 @@ from django.test import Client
 from django.utils import formats
 
 from smolny.councils import actions
+from smolny.councils.actions.founding import change_organisation_settings
 from smolny.councils.models import Organ, Organisation
 from smolny.federation import actions as fed
 from smolny.rules.calendar import JulianDate, gregorian_to_julian, julian_to_gregorian
@@ -43,6 +44,8 @@ def build(name: str) -> tuple[Organisation, Organ]:
     2 and 3; three Mensheviks (2, 3, 4) go over to the Bolsheviks on 1 October."""
     world = petrograd(name)
     organisation = world.soviet.organisation
+    if name == WORLD:  # the 1917 world's organisations opt into Old Style dates, as its loader does
+        organisation = change_organisation_settings(SYS, organisation, calendar=Organisation.DUAL)
     soviet = local_council(organisation, "Soviet of the works", 60, per=10, at=d(3, 12))
     bolsheviks = actions.create_fraction(SYS, soviet.council, "Bolsheviks", at=d(3, 12))
     mensheviks = actions.create_fraction(SYS, soviet.council, "Mensheviks", at=d(3, 12))
