@@ -55,7 +55,8 @@ PostgreSQL: a pg_dump archive in custom format, needing the PostgreSQL client to
 is passed to pg_dump in PGPASSWORD, never on its command line.
 
 The file is written under a temporary name beside FILE and renamed when complete, so a
-failed backup leaves nothing behind. An existing FILE is refused unless --force.
+failed backup leaves nothing behind. An existing FILE is refused unless --force. The
+file is readable and writable by its owner only: it holds everything, password hashes too.
 Prints the file written, its size, and the journal head it holds (the number and hash of
 the last journal entry): after `smolny restore`, `smolny audit verify` on the restored
 database checks the chain up to that same head.
@@ -316,6 +317,11 @@ def run_tool(argv: list[str], env: dict[str, str], what: str) -> str:
         raise BackupError(f"cannot run {argv[0]}: {error.strerror}") from None
     if done.returncode != 0:
         message = (done.stderr or done.stdout).strip() or f"exit status {done.returncode}"
+        if "version mismatch" in message or "unsupported version" in message:
+            message += (
+                f"\n(use the client tools of the server's major version or newer: install "
+                f"them, or name their folder in {PG_BIN_VARIABLE})"
+            )
         raise BackupError(f"{what} failed: {message}")
     return done.stdout
 

@@ -178,6 +178,7 @@ def test_backup_prints_the_file_and_the_head_of_the_source(
     assert seq == len(journal(source)) > 40
     magic = b"SQLite format 3\x00" if BACKEND == "sqlite" else b"PGDMP"
     assert file.read_bytes().startswith(magic)
+    assert file.stat().st_mode & 0o777 == 0o600  # password hashes: the owner's eyes only
     result = smolny("backup", str(file.with_name("again")), "--db", source)
     size = file.with_name("again").stat().st_size
     assert f"{size} bytes" in result.stdout
