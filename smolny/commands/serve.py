@@ -57,6 +57,12 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="on the first run, do not load the Petrograd 1917 world",
     )
+    parser.add_argument(
+        "--world",
+        default="petrograd-1917",
+        metavar="NAME",
+        help="the bundled world the first run loads (default petrograd-1917)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -65,6 +71,10 @@ def run(args: argparse.Namespace) -> int:
         return fail(Exception(f"--port {args.port}: use a port between 1 and 65535"))
     if args.workers < 1:
         return fail(Exception(f"--workers {args.workers}: use 1 or more worker processes"))
+    from smolny.worlds import world_names
+
+    if args.world not in world_names():
+        return fail(Exception(f"--world {args.world}: use one of {', '.join(world_names())}"))
     from django.core.exceptions import ImproperlyConfigured
 
     from smolny.commands import setup_django
@@ -93,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
     except (DatabaseError, OSError) as error:
         return fail(Exception(f"cannot prepare the database: {error}".strip()))
     if fresh and not args.empty:
-        status = _load_world()
+        status = _load_world(args.world)
         if status:
             return status
     _warn_about_hosts(args.host)
@@ -162,18 +172,23 @@ def _never_migrated() -> bool:
     return not recorder.has_table() or not recorder.applied_migrations()
 
 
-def _load_world() -> int:
-    """Load the Petrograd 1917 world (first run); 0, or the exit status of a failure."""
+def _load_world(name: str) -> int:
+    """Load the world *name* (first run), its progress on standard error and in the log;
+    0, or the exit status of a failure."""
     import sys
 
     from smolny.councils.actions import ActionError
-    from smolny.worlds.loader import WorldMismatch, load_petrograd_1917
+    from smolny.worlds import load_world
+    from smolny.worlds.data import WorldMismatch
+    from smolny.worlds.runner import manifest, terminal_progress
 
-    print("smolny: first run: loading the Petrograd 1917 world (--empty skips this)", flush=True)
+    title = manifest(name).title
+    print(f"smolny: first run: loading the {title} world (--empty skips this)", flush=True)
     try:
-        report = load_petrograd_1917()
+        with terminal_progress(f"loading {name}") as progress:
+            report = load_world(name, progress)
     except (ActionError, WorldMismatch) as error:
-        return fail(Exception(f"the Petrograd 1917 world could not be loaded: {error}"))
+        return fail(Exception(f"the {title} world could not be loaded: {error}"))
     print(
         f"smolny: loaded {report.deputies} deputies and {report.votes} votes "
         f"in {report.steps} steps",

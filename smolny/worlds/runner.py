@@ -169,7 +169,7 @@ def terminal_progress(title: str, stream: IO[str] | None = None) -> Iterator[Pro
         if live:
             line = line[:119]
             out.write("\r" + line.ljust(width))
-            width = len(line)
+            width = max(width, len(line))
         else:
             out.write(line + "\n")
         out.flush()

@@ -4,7 +4,8 @@ A world of data alone (no ``steps`` in its manifest) is planned by :func:`plan_t
 these tables, in whichever of its files they stand:
 
 ``[[organisation]]``
-    ``key``, ``name``, ``founded``, ``public_record``: :func:`create_organisation`.
+    ``key``, ``name``, ``founded``, ``public_record``, ``calendar`` (``dual`` for Old Style
+    beside New Style; absent: New Style alone): :func:`create_organisation`.
 ``[[council]]``
     ``key``, ``organisation``, ``name``, ``founded``, optional ``fractions`` (names) and
     ``rule`` (``per``, ``minimum``, ``rounding``: the representation rule). Its
@@ -106,15 +107,13 @@ def create_organisation(org: dict[str, Any], at: datetime) -> Run:
     return step
 
 
-def roll_lines(prefix: str, rows: list[tuple[str, list[str]]]) -> list[str]:
-    """CSV lines of a roll: *rows* of (constituency, members' names), roll numbers
-    ``PREFIX-0001``... numbered through the whole roll."""
+def roll_lines(rows: list[tuple[str, str, list[str]]]) -> list[str]:
+    """CSV lines of a roll: *rows* of (prefix, constituency, members' names), each
+    constituency's members numbered ``PREFIX-0001``... in roll order."""
     lines = ["member_id,name,constituency\n"]
-    number = 0
-    for constituency, people in rows:
+    for prefix, constituency, people in rows:
         quoted = '"' + constituency.replace('"', '""') + '"'
-        for person in people:
-            number += 1
+        for number, person in enumerate(people, start=1):
             name = '"' + person.replace('"', '""') + '"'
             lines.append(f"{prefix}-{number:04d},{name},{quoted}\n")
     return lines
@@ -152,9 +151,8 @@ def create_council(spec: dict[str, Any], constituencies: list[dict[str, Any]], a
             at=at,
         )
         actions.create_constituencies(w.actor, council, [c["name"] for c, _ in rolls], at=at)
-        for c, people in rolls:
-            lines = roll_lines(str(c["prefix"]), [(c["name"], people)])
-            actions.import_roll(w.actor, council, lines, source=f"{c['key']}.csv", at=at)
+        lines = roll_lines([(str(c["prefix"]), c["name"], people) for c, people in rolls])
+        actions.import_roll(w.actor, council, lines, source=f"{spec['key']}-rolls.csv", at=at)
         apportionment = actions.apportion_council(w.actor, council, at=at)
         seats = dict(apportionment.entries.values_list("constituency__name", "seats"))
         rows = Constituency.objects.filter(council=council)
@@ -264,7 +262,7 @@ def close_recall(spec: dict[str, Any], at: datetime) -> Run:
 
     def step(w: Built) -> None:
         opened = w.recalls[spec["key"]]
-        voters = _roll_order(w, opened.petition.mandate.constituency, at, "")
+        voters = _roll_order(w, opened.petition.mandate.constituency, at, spec["deputy"])
         recall, keep = int(spec["votes_recall"]), int(spec["votes_keep"])
         if recall + keep > len(voters):
             raise WorldMismatch(
