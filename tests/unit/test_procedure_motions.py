@@ -462,3 +462,19 @@ def test_closing_debate_also_closes_amendment() -> None:
         check_motion(Motion.counter("C", "M", "d"), motions, [Result.carried("P")])
     # lost, it closes nothing
     check_motion(Motion.amendment("late", "M", insert="c"), motions, [Result.lost("P")])
+
+
+def test_the_question_says_as_amended_only_when_an_amendment_carried() -> None:
+    """The motion as a whole is put "as amended" only after an amendment to it carried: with
+    none moved, or every amendment lost, the question names the motion plainly."""
+    plain = order_of_votes([Motion.main("M", "peace now")], [], MotionRules())
+    assert plain.next is not None
+    assert plain.next.question == "shall motion M be adopted?"
+    motions = [Motion.main("M", "peace now"), Motion.amendment("A1", "M", insert="and bread")]
+    lost = order_of_votes(motions, [Result.lost("A1")], MotionRules())
+    assert lost.next is not None and lost.next.kind is CallKind.WHOLE
+    assert lost.next.question == "shall motion M be adopted?"
+    carried = order_of_votes(motions, [Result.carried("A1")], MotionRules())
+    assert carried.next is not None
+    assert carried.next.question == "shall motion M, as amended, be adopted?"
+    assert carried.next.text == "peace now and bread"

@@ -178,7 +178,13 @@ class _Walk:
             )
 
     def _whole(self, motion: Motion) -> None:
-        self._call(VoteCall(CallKind.WHOLE, motion.id, self.state.texts[motion.id]))
+        text = self.state.texts[motion.id]
+        amended = any(
+            child.id in self.state.settled
+            and self.state.settled[child.id] is Settlement.CARRIED
+            for child in self.children.get(motion.id, [])
+        )
+        self._call(VoteCall(CallKind.WHOLE, motion.id, text, amended=amended))
 
     def _substantive(self) -> None:
         alternatives = [m for m in self.motions if m.kind in (MotionKind.MAIN, MotionKind.COUNTER)]

@@ -211,6 +211,9 @@ class VoteCall:
     parent: str | None = None
     would_read: str | None = None
     options: tuple[str, ...] = ()
+    amended: bool = False
+    """For the vote on a motion as a whole: whether a carried amendment changed its text
+    (the question says "as amended" only then)."""
 
     @property
     def question(self) -> str:
@@ -219,7 +222,9 @@ class VoteCall:
         if self.kind is CallKind.AMENDMENT:
             return f"shall amendment {self.motion} to {self.parent} be adopted?"
         if self.kind is CallKind.WHOLE:
-            return f"shall motion {self.motion}, as amended, be adopted?"
+            if self.amended:
+                return f"shall motion {self.motion}, as amended, be adopted?"
+            return f"shall motion {self.motion} be adopted?"
         return f"shall the procedural motion {self.motion} be adopted?"
 
 
