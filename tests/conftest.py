@@ -29,6 +29,19 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"smolny test database: {os.environ.get('SMOLNY_TEST_DB', 'sqlite')}"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def sealing_key_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The federation's sealing key in a temporary file for the whole run (also for the
+    servers tests start), so that no test writes a key into the user's data directory."""
+    previous = os.environ.get("SMOLNY_KEY_FILE")
+    os.environ["SMOLNY_KEY_FILE"] = str(tmp_path_factory.mktemp("keys") / "sealing_key")
+    yield
+    if previous is None:
+        os.environ.pop("SMOLNY_KEY_FILE", None)
+    else:
+        os.environ["SMOLNY_KEY_FILE"] = previous
+
+
 @pytest.fixture(scope="session")
 def postgres_server_url() -> Iterator[str]:
     """The URL of a real PostgreSQL server for this session."""

@@ -1,10 +1,12 @@
 """``smolny directive``: signed directives.
 
-Contract (DESIGN.md): ``smolny directive verify FILE`` checks a signed directive file offline and
-exits 0 when it is authentic, 1 when it is not (each failed check on standard error, naming its
-field), 2 when the file cannot be read or is malformed (naming the line and field). Without a
-pinned root (``--trust KEY``, ``--keyring FILE``) it can only say the file is self-consistent,
-and says so on standard output. The verify path imports no Django.
+Contract: ``smolny directive verify FILE`` checks a signed directive file offline and exits 0
+when it is authentic (its root pinned by ``--trust KEY`` or ``--keyring FILE``), 1 when it is
+not (each failed check on standard error, naming its field), 2 when the file cannot be read or
+is malformed (naming the line and field), and 3 when it is consistent but its root is not
+pinned: anyone can make a root key and a consistent file, so that is never a success. Exit 3
+prints the root key the file names in the form ``--trust`` takes, to be compared with the
+organisation's published key before pinning it. The verify path imports no Django.
 
 The ``directive`` command holds one sub-subcommand per action; ``list`` and ``export`` (which
 need the database) are added as further ``_register_*`` functions beside ``verify``:
@@ -25,6 +27,8 @@ if TYPE_CHECKING:
     from smolny.directives import SignedDirective, Verification
 
 HELP = "signed directives: list, export, verify"
+UNPINNED_EXIT = 3
+"""Exit status of a consistent file whose root is not pinned (not a success)."""
 DESCRIPTION = """\
 Signed directives: orders issued by an organ, signed with the organ's Ed25519 key, whose key
 is certified by the organisation's root key.
@@ -33,12 +37,14 @@ VERIFY_DESCRIPTION = """\
 Check a signed directive file offline: the organ key's certificate against the root key, the
 issuing organ, the signature over every field, each countersignature, and the keys' validity.
 Exit 0 when authentic, 1 when not (the reasons on standard error), 2 when the file is
-unreadable or malformed.
+unreadable or malformed, 3 when consistent but not authenticated.
 
-Without --trust or --keyring the root key is the one the file names, so the file can only be
-found self-consistent ("self-consistent, root not pinned"): pin the organisation's root key to
-know the directive comes from it. A keyring file holds one root public key a line (base64),
-optionally followed by a label; lines starting with # are comments.
+Without --trust or --keyring the root key is the one the file names, and anyone can make a
+root key: the file is only found consistent ("consistent, but not authenticated: pin the
+root"), exit 3, and the root key it names is printed in the form --trust takes. Compare it
+with the key the organisation publishes, then pin it to know the directive comes from it.
+A keyring file holds one root public key a line (base64), optionally followed by a label;
+lines starting with # are comments.
 
 Example: smolny directive verify order.json --trust qhMvXXDuahdgH5niSl0KiiE6zPyq32ecSrfl7vH65ds=
 """
@@ -135,7 +141,8 @@ def _report(signed: SignedDirective, verification: Verification) -> list[str]:
 
 
 def handle_verify(args: argparse.Namespace) -> int:
-    """Verify FILE: exit 0 authentic, 1 not authentic, 2 unreadable or malformed."""
+    """Verify FILE: exit 0 authentic, 1 not authentic, 2 unreadable or malformed, 3 consistent
+    but not authenticated (no pinned root: the root key to pin is printed)."""
     from smolny.directives import DocumentError, loads, verify
 
     try:
@@ -156,6 +163,13 @@ def handle_verify(args: argparse.Namespace) -> int:
             print(f"  {reason}", file=sys.stderr)
         return 1
     print("\n".join(_report(signed, verification)))
+    if not verification.root_pinned:
+        from smolny.directives.document import public_key_text
+
+        pin = public_key_text(signed.root.public_key)
+        print(f"  the root key this file names, to pin once checked: --trust {pin}")
+        print(f"smolny: {name}: {verification.summary}", file=sys.stderr)
+        return UNPINNED_EXIT
     return 0
 
 

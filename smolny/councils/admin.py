@@ -87,7 +87,7 @@ SIMPLE = [
     models.Organ,
     models.RecallPetition,
     models.RecallSignature,
-    models.RecallBallot,
+    models.RecallVoter,
     models.JournalHead,
 ]
 
@@ -167,11 +167,43 @@ class VoteAdmin(ReadOnlyAdmin):
     actions = (close_session_votes,)
 
 
-@admin.register(models.SecretBallot)
-class SecretBallotAdmin(ReadOnlyAdmin):
-    """Ballots by their random key: no voter, no time (see actions.ballot)."""
+class SecretUntilClosedAdmin(ReadOnlyAdmin):
+    """Ballots by their random key (no voter, no time), and no choice of an open vote: the
+    list and the detail page show the choice only once the vote is closed and its ballots
+    sealed, so the admin cannot watch a secret vote (nor, comparing two looks, tell which
+    ballot changed). Subclasses name the vote's field and the fields that hold the choice."""
 
-    list_display = ("key", "vote", "choice", "sealed")
+    vote_field = "vote"
+    hidden: tuple[str, ...] = ("choice",)
+    sealed_field = "sealed"
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return ["key", self.vote_field, "shown_choice", self.sealed_field]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return self.get_fields(request, obj)
+
+    @admin.display(description="choice")
+    def shown_choice(self, obj: Any) -> str:
+        if not getattr(obj, self.sealed_field):
+            return "(secret until the close)"
+        return ", ".join(str(getattr(obj, name)) for name in self.hidden if getattr(obj, name))
+
+
+@admin.register(models.SecretBallot)
+class SecretBallotAdmin(SecretUntilClosedAdmin):
+    """A session's secret ballots (see actions.ballot)."""
+
+    list_display = ("key", "vote", "shown_choice", "sealed")
+    ordering = ("key",)
+    hidden = ("choice", "ranking")
+
+
+@admin.register(models.RecallBallot)
+class RecallBallotAdmin(SecretUntilClosedAdmin):
+    """A recall vote's ballots (see actions.recall)."""
+
+    list_display = ("key", "vote", "shown_choice", "sealed")
     ordering = ("key",)
 
 
@@ -180,8 +212,18 @@ admin.site.register(models.ElectionVoter, ReadOnlyAdmin)
 
 
 @admin.register(models.ElectionBallot)
-class ElectionBallotAdmin(ReadOnlyAdmin):
-    """Election ballots by their random key: no voter, no time (see actions.election_ballot)."""
+class ElectionBallotAdmin(SecretUntilClosedAdmin):
+    """Election ballots (see actions.election_ballot); a ranking is shown once the poll has
+    closed and the election is no longer open."""
 
-    list_display = ("key", "election", "ranking", "filled")
+    list_display = ("key", "election", "shown_choice", "filled")
     ordering = ("key",)
+    vote_field = "election"
+    hidden = ("ranking",)
+    sealed_field = "filled"
+
+    @admin.display(description="ranking")
+    def shown_choice(self, obj: Any) -> str:
+        if obj.election.status == models.Election.OPEN:
+            return "(secret until the close)"
+        return ", ".join(str(n) for n in obj.ranking)

@@ -616,6 +616,11 @@ def read_keyring(text: str, filename: str) -> frozenset[bytes]:
     return frozenset(keys)
 
 
+def public_key_text(value: bytes) -> str:
+    """A public key in the form :func:`parse_public_key` (and ``--trust``) reads: base64."""
+    return _b64(value)
+
+
 def parse_public_key(text: str, *, file: str, line: int | None, field: str) -> bytes:
     """A raw Ed25519 public key from its base64 form; :class:`DocumentError` if it is not one."""
     try:

@@ -18,7 +18,8 @@ What verification proves, honestly:
   for the organ it names, and nothing signed has changed since.
 - **Without a pin**, only that the file is *self-consistent*: anyone can make a root key and a
   self-consistent file claiming any organisation. :class:`Verification` then says
-  ``root_pinned=False`` and the CLI prints "self-consistent, root not pinned".
+  ``root_pinned=False``; the CLI prints "consistent, but not authenticated: pin the root",
+  with the root key the file names in the form ``--trust`` takes, and exits 3 (never 0).
 - A key is checked against its window at the *claimed* ``issued_at`` (or ``countersigned_at``).
   That stops an expired key being used for a directive dated after its rotation, but a holder of
   an old private key can still backdate: a stolen key needs a revocation list or a trusted
@@ -196,6 +197,10 @@ def countersign(
 # ---------------------------------------------------------------------------------------------
 
 
+UNPINNED = "consistent, but not authenticated: pin the root"
+"""The finding for a file whose every check passed against the root it names itself."""
+
+
 @dataclass(frozen=True, slots=True)
 class Verification:
     """The verifier's finding.
@@ -218,7 +223,7 @@ class Verification:
         """One line: authentic (pinned or only self-consistent) or not authentic."""
         if not self.authentic:
             return "not authentic"
-        return "authentic" if self.root_pinned else "self-consistent, root not pinned"
+        return "authentic" if self.root_pinned else UNPINNED
 
 
 def _describe_organ(organ: Named) -> str:

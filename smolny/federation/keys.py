@@ -1,12 +1,20 @@
-"""Organ keys and the organisation's root key, with the private halves encrypted at rest.
+"""Organ keys and the organisation's root key, with the private halves sealed at rest under a
+key the database does not hold.
 
-Private keys are sealed with AES-256-GCM under a key derived by HKDF-SHA256 from the
-installation's secret: the environment variable ``SMOLNY_SECRET_KEY`` when set, otherwise
-Django's ``settings.SECRET_KEY`` (which :mod:`smolny.settings` itself reads from
-``SMOLNY_SECRET_KEY``, with an insecure development default). Each sealed key is
-``nonce (12 bytes) || ciphertext``, its key id bound in as associated data, so a sealed key
-cannot be swapped onto another row unnoticed. Changing the secret makes the stored private
-keys unreadable: rotate every organ key (and keep the old secret until done).
+The sealing key is 32 random bytes in a key file: the path in ``SMOLNY_KEY_FILE``, or
+``sealing_key`` in the data directory (beside the default SQLite database, see
+:mod:`smolny.dburl`), created on first use with mode 0600. It is never derived from a
+constant nor from Django's ``SECRET_KEY``: whoever holds a copy of the database (a backup, a
+stolen dump, a replica) without the key file cannot open a private key, so cannot sign or
+certify anything. Back the key file up apart from the database; losing it makes the stored
+private keys unreadable (rotate every organ key; the organisation's root needs a new pin).
+
+Each sealed key is ``MAGIC || fingerprint (8 bytes) || nonce (12 bytes) || ciphertext``:
+AES-256-GCM with the key id bound in as associated data, so a sealed key cannot be swapped
+onto another row unnoticed. The fingerprint (the first bytes of a hash of the sealing key)
+says which key file sealed it, so a key from another installation, or sealed under the old
+scheme (derived from the secret key, before the key file), is refused with a message saying
+so rather than as a bare decryption failure.
 
 What the database never holds in clear is the private key; what it does hold is everything
 needed to check signatures (public keys and certificates), which is public anyway.
@@ -15,43 +23,127 @@ needed to check signatures (public keys and certificates), which is public anywa
 from __future__ import annotations
 
 import binascii
+import hashlib
 import os
+import secrets
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives import hashes
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from smolny.councils.actions.base import ActionError
+from smolny.dburl import DEFAULT_SQLITE_PATH
 from smolny.directives.document import KeyCertificate, Named, certificate_body
 
-INFO = b"smolny federation private keys v1"
+KEY_FILE_NAME = "sealing_key"
+KEY_BYTES = 32
+MAGIC = b"smolny-sealed-2:"
+FINGERPRINT_BYTES = 8
 NONCE_BYTES = 12
 
 
-def _secret() -> bytes:
-    from django.conf import settings
-
-    secret = os.environ.get("SMOLNY_SECRET_KEY") or str(settings.SECRET_KEY)
-    return secret.encode("utf-8")
+class SealedKeyError(ActionError):
+    """A sealed private key cannot be opened here (the message says why and what to do)."""
 
 
-def _aead() -> AESGCM:
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=INFO).derive(_secret())
-    return AESGCM(key)
+def key_file() -> Path:
+    """Where the sealing key is kept: ``SMOLNY_KEY_FILE``, else the data directory."""
+    named = os.environ.get("SMOLNY_KEY_FILE", "").strip()
+    return Path(named) if named else DEFAULT_SQLITE_PATH.parent / KEY_FILE_NAME
+
+
+def _read_key(path: Path) -> bytes:
+    text = path.read_text(encoding="ascii").strip()
+    try:
+        key = bytes.fromhex(text)
+    except ValueError:
+        key = b""
+    if len(key) != KEY_BYTES:
+        raise SealedKeyError(
+            f"{path} does not hold a sealing key ({KEY_BYTES} bytes in hexadecimal); "
+            "restore it from its backup"
+        )
+    return key
+
+
+def sealing_key() -> bytes:
+    """The sealing key, made at random (mode 0600) the first time it is asked for.
+
+    Written under a temporary name and linked into place, so two processes starting at once
+    end with the same key (one link wins; the other reads the winner's)."""
+    path = key_file()
+    try:
+        try:
+            return _read_key(path)
+        except FileNotFoundError:
+            pass
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        temporary = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}"
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            os.fchmod(descriptor, 0o600)  # whatever the umask
+            os.write(descriptor, f"{secrets.token_bytes(KEY_BYTES).hex()}\n".encode("ascii"))
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+        try:
+            os.link(temporary, path)
+        finally:
+            temporary.unlink()
+    except FileExistsError:
+        pass
+    except OSError as error:
+        raise SealedKeyError(
+            f"cannot keep the sealing key in {path}: {error.strerror or error}; "
+            "set SMOLNY_KEY_FILE to a file the server may write"
+        ) from error
+    return _read_key(path)
+
+
+def _fingerprint(key: bytes) -> bytes:
+    return hashlib.sha256(b"smolny sealing key fingerprint\0" + key).digest()[:FINGERPRINT_BYTES]
 
 
 def seal(private_key: bytes, key_id: str) -> bytes:
-    """*private_key* encrypted under the installation's secret, bound to *key_id*."""
+    """*private_key* encrypted under the sealing key, bound to *key_id*."""
+    key = sealing_key()
     nonce = os.urandom(NONCE_BYTES)
-    return nonce + _aead().encrypt(nonce, private_key, key_id.encode("ascii"))
+    sealed = AESGCM(key).encrypt(nonce, private_key, key_id.encode("ascii"))
+    return MAGIC + _fingerprint(key) + nonce + sealed
 
 
 def unseal(sealed: bytes | memoryview, key_id: str) -> bytes:
-    """The private key sealed by :func:`seal`; ``cryptography``'s ``InvalidTag`` when the
-    secret has changed or the sealed bytes or key id were altered."""
+    """The private key sealed by :func:`seal`.
+
+    Raises :class:`SealedKeyError` when it was sealed under the old scheme, or with another
+    key file than this installation's, or when the sealed bytes or key id were altered."""
     sealed = bytes(sealed)
-    return _aead().decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], key_id.encode("ascii"))
+    if not sealed.startswith(MAGIC):
+        raise SealedKeyError(
+            f"the private key {key_id} was sealed under the old scheme (derived from the secret "
+            "key), which is no longer trusted or opened: load the world afresh, or rotate the "
+            "organ keys and pin the new root"
+        )
+    key = sealing_key()
+    body = sealed[len(MAGIC) :]
+    if body[:FINGERPRINT_BYTES] != _fingerprint(key):
+        raise SealedKeyError(
+            f"the private key {key_id} was sealed with another key file than {key_file()}: "
+            "a database copied without its key file cannot sign; point SMOLNY_KEY_FILE at the "
+            "installation's key file"
+        )
+    nonce = body[FINGERPRINT_BYTES : FINGERPRINT_BYTES + NONCE_BYTES]
+    try:
+        return AESGCM(key).decrypt(
+            nonce, body[FINGERPRINT_BYTES + NONCE_BYTES :], key_id.encode("ascii")
+        )
+    except InvalidTag:
+        raise SealedKeyError(
+            f"the sealed private key {key_id} does not open: it was altered, or moved from "
+            "another key's row"
+        ) from None
 
 
 def certificate_json(certificate: KeyCertificate) -> dict[str, Any]:

@@ -39,15 +39,25 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
     return status, out, err
 
 
-def test_authentic_unpinned_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_consistent_unpinned_is_not_a_success(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Exit 3, never 0: the file names its own root. The root key printed is the form --trust
+    takes: given back, the same file is authentic."""
     path = write(tmp_path, dumps(signed_and_countersigned(WORLD)))
     status, out, err = run(["directive", "verify", path], capsys)
-    assert status == 0
-    assert err == ""
+    assert status == 3
+    assert f"smolny: {path}: consistent, but not authenticated: pin the root" in err
     first = out.splitlines()[0]
-    assert first.startswith("self-consistent, root not pinned: directive staff-1917-10-22-1")
+    assert first.startswith(
+        "consistent, but not authenticated: pin the root: directive staff-1917-10-22-1"
+    )
     assert "countersigned by organ mrc (Military Revolutionary Committee)" in out
-    assert "not pinned" in out.splitlines()[-1]
+    printed = out.splitlines()[-1].rsplit("--trust ", 1)[1]
+    assert printed == ROOT
+    status, out, _ = run(["directive", "verify", path, "--trust", printed], capsys)
+    assert status == 0
+    assert out.startswith("authentic:")
 
 
 def test_authentic_pinned(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -164,7 +174,7 @@ def test_verify_reads_stdin_and_imports_no_django(tmp_path: Path) -> None:
         "assert 'django' not in sys.modules, 'django imported'\n"
         "sys.exit(status)\n"
     )
-    for text, expected in ((dumps(signed), 0), (tampered, 1)):
+    for text, expected in ((dumps(signed), 3), (tampered, 1)):
         result = subprocess.run(
             [sys.executable, "-c", code], input=text, capture_output=True, text=True, check=False
         )

@@ -157,7 +157,7 @@ def test_round_trip_verifies_with_and_without_a_pin(world: World) -> None:
     assert unpinned.authentic
     assert unpinned.reasons == []
     assert not unpinned.root_pinned
-    assert unpinned.summary == "self-consistent, root not pinned"
+    assert unpinned.summary == "consistent, but not authenticated: pin the root"
     assert unpinned.signed_by == STAFF
     assert unpinned.countersigned_by == ((MRC, at(10, 22, 14)),)
     pinned = verify(again, trusted_roots={world.root.public_key})
@@ -360,7 +360,7 @@ def test_a_whole_forged_hierarchy_is_only_self_consistent_until_the_root_is_pinn
     )
     unpinned = verify(signed)
     assert unpinned.authentic
-    assert unpinned.summary == "self-consistent, root not pinned"
+    assert unpinned.summary == "consistent, but not authenticated: pin the root"
     pinned = verify(signed, trusted_roots={world.root.public_key})
     assert not pinned.authentic
     assert pinned.reasons == [

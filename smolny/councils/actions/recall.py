@@ -14,14 +14,35 @@ A congress delegate can also be recalled by the council that delegated them
 
 One signature and one ballot per member are guaranteed twice: by the checks, made under the
 journal lock, and by partial unique constraints in the database.
+
+The recall vote is secret and cast by the voter alone, in person: no secretary casts it for
+a member (who would learn the choice, or choose it). Its ballots follow the session's secret
+ballot (:mod:`smolny.councils.actions.ballot`), reused rather than redesigned:
+
+* **Two tables** share only the vote: :class:`~smolny.councils.models.RecallVoter` (vote,
+  member; no time, nothing of the ballot) and :class:`~smolny.councils.models.RecallBallot`
+  (random key, vote, choice; no voter, no time). No foreign key joins them.
+* **The journal** entry of a cast names the vote and the voter, never the choice; the
+  counts appear only in the ``close_recall_vote`` entry.
+* **Order of arrival**: one empty slot per member on the roll is made with a random key when
+  the vote opens, before anyone votes; a ballot fills an empty slot chosen at random and
+  rewrites :data:`DECOYS` other slots unchanged in the same UPDATE. At the close the unused
+  slots are deleted and the cast ballots written again, sealed, in key order.
+
+The residual risk is the one the session ballot states (transaction ids and the write-ahead
+log, to someone with direct access to the database server while the vote is open).
 """
 
 from __future__ import annotations
 
+import random
+import secrets
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Value, When
 
+from smolny.councils.actions.ballot import require_voter_in_person
 from smolny.councils.actions.base import (
     ActionError,
     Actor,
@@ -41,9 +62,15 @@ from smolny.councils.models import (
     RecallPetition,
     RecallSignature,
     RecallVote,
+    RecallVoter,
 )
 from smolny.councils.queries import roll_size
 from smolny.rules.recall import recall_outcome, share_of_roll
+
+DECOYS = 16
+"""Other ballot slots rewritten, unchanged, in the same statement as each ballot cast."""
+
+_RANDOM = random.SystemRandom()
 
 
 class AlreadyDone(NotAllowed):
@@ -75,8 +102,51 @@ def _maybe_open_vote(petition: RecallPetition, at: datetime) -> RecallVote | Non
         return None
     petition.status = RecallPetition.VOTE
     petition.save(update_fields=["status"])
-    return RecallVote.objects.create(
+    vote = RecallVote.objects.create(
         petition=petition, opened_at=at, roll_size=roll_size(petition.mandate.constituency, at)
+    )
+    _make_slots(vote, vote.roll_size)
+    return vote
+
+
+def _make_slots(vote: RecallVote, n: int) -> None:
+    """Empty ballot slots with random keys, one per member on the roll, before anyone votes."""
+    RecallBallot.objects.bulk_create(
+        (RecallBallot(key=secrets.token_hex(16), vote=vote) for _ in range(max(n, 1))),
+        batch_size=1000,
+    )
+
+
+def _fill_slot(vote: RecallVote, choice: str) -> None:
+    """Write *choice* into an empty slot chosen at random, rewriting :data:`DECOYS` other
+    slots (unchanged) in the same statement."""
+    empty = list(RecallBallot.objects.filter(vote=vote, choice="").values_list("key", flat=True))
+    if not empty:  # more voters than the roll had when the vote opened
+        _make_slots(vote, 1)
+        empty = list(
+            RecallBallot.objects.filter(vote=vote, choice="").values_list("key", flat=True)
+        )
+    slot = empty[secrets.randbelow(len(empty))]
+    others = list(
+        RecallBallot.objects.filter(vote=vote).exclude(key=slot).values_list("key", flat=True)
+    )
+    decoys = _RANDOM.sample(others, min(DECOYS, len(others)))
+    RecallBallot.objects.filter(key__in=[slot, *decoys]).update(
+        choice=Case(When(key=slot, then=Value(choice)), default=F("choice"))
+    )
+
+
+def _seal(vote: RecallVote) -> None:
+    """Inside the closing action: drop unused slots, rewrite the cast ballots in key order."""
+    cast = list(
+        RecallBallot.objects.filter(vote=vote)
+        .exclude(choice="")
+        .order_by("key")
+        .values_list("key", "choice")
+    )
+    RecallBallot.objects.filter(vote=vote).delete()
+    RecallBallot.objects.bulk_create(
+        (RecallBallot(key=k, vote=vote, choice=c, sealed=True) for k, c in cast), batch_size=1000
     )
 
 
@@ -188,25 +258,28 @@ def withdraw_signature(
 
 def cast_recall_vote(
     actor: Actor, vote: RecallVote, member: Member, recall: bool, *, at: datetime | None = None
-) -> RecallBallot:
-    """*member* votes to recall (``recall=True``) or to keep the deputy; once."""
+) -> RecallVoter:
+    """*member* votes, in person, to recall (``recall=True``) or to keep the deputy; once.
+
+    Only the voter casts it (see the module): the row returned records that they voted,
+    not how."""
     with action_transaction(at) as at:
         vote = fresh(vote)
         member = fresh(member)
-        require_member_or_secretary(actor, member, at)
+        require_voter_in_person(actor, member)
         if vote.closed_at is not None:
             raise NotAllowed("this recall vote is closed")
+        if at < vote.opened_at:
+            raise NotAllowed("this recall vote had not opened yet")
         _require_on_roll(member, vote.petition.mandate, at)
-        if RecallBallot.objects.filter(vote=vote, member=member).exists():
+        if RecallVoter.objects.filter(vote=vote, member=member).exists():
             raise AlreadyDone(f"{member.name} has voted already")
-        choice = RecallBallot.RECALL if recall else RecallBallot.KEEP
         try:
             with transaction.atomic():
-                ballot = RecallBallot.objects.create(
-                    vote=vote, member=member, choice=choice, cast_at=at
-                )
+                voter = RecallVoter.objects.create(vote=vote, member=member)
         except IntegrityError:
             raise AlreadyDone(f"{member.name} has voted already") from None
+        _fill_slot(vote, RecallBallot.RECALL if recall else RecallBallot.KEEP)
         # The choice stays out of the journal: the vote is secret, only its casting is public.
         record(
             actor,
@@ -215,7 +288,7 @@ def cast_recall_vote(
             at=at,
             organisation=vote.petition.mandate.council.organisation,
         )
-    return ballot
+    return voter
 
 
 def close_recall_vote(actor: Actor, vote: RecallVote, *, at: datetime | None = None) -> RecallVote:
@@ -230,7 +303,7 @@ def close_recall_vote(actor: Actor, vote: RecallVote, *, at: datetime | None = N
             raise NotAllowed("this recall vote is closed already")
         if at < vote.opened_at:
             raise ActionError("a vote cannot close before it opened")
-        ballots = RecallBallot.objects.filter(vote=vote)
+        ballots = RecallBallot.objects.filter(vote=vote).exclude(choice="")
         outcome = recall_outcome(
             vote.roll_size,
             ballots.filter(choice=RecallBallot.RECALL).count(),
@@ -242,6 +315,7 @@ def close_recall_vote(actor: Actor, vote: RecallVote, *, at: datetime | None = N
         vote.votes_recall = outcome.votes_recall
         vote.votes_keep = outcome.votes_keep
         vote.save(update_fields=["closed_at", "outcome", "votes_recall", "votes_keep"])
+        _seal(vote)
         petition.status = RecallPetition.CLOSED
         petition.closed_at = at
         petition.save(update_fields=["status", "closed_at"])

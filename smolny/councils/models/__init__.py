@@ -30,6 +30,7 @@ from smolny.councils.models.recall import (
     RecallPetition,
     RecallSignature,
     RecallVote,
+    RecallVoter,
 )
 from smolny.councils.models.sessions import (
     AgendaItem,
@@ -77,6 +78,7 @@ __all__ = [
     "RecallPetition",
     "RecallSignature",
     "RecallVote",
+    "RecallVoter",
     "RepresentationRule",
     "SecretBallot",
     "SecretVoter",

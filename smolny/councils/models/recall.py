@@ -81,8 +81,24 @@ class RecallVote(models.Model):
         return f"recall vote on {self.petition.mandate}"
 
 
+class RecallVoter(models.Model):
+    """That a member has voted in a recall vote: no time, nothing of the ballot.
+
+    Who voted is kept apart from what was voted, as the session's secret ballot and the
+    members' election ballots keep it (see :mod:`smolny.councils.actions.recall`)."""
+
+    vote = models.ForeignKey(RecallVote, on_delete=models.PROTECT, related_name="voters")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=["vote", "member"], name="one_recall_vote_per_member"),
+        )
+
+
 class RecallBallot(models.Model):
-    """One member's vote in a recall vote; one each."""
+    """One ballot slot of a recall vote: a random key and, once filled, the choice. No voter,
+    no time; slots are made when the vote opens, before anyone votes."""
 
     RECALL = "recall"
     KEEP = "keep"
@@ -91,12 +107,13 @@ class RecallBallot(models.Model):
         (KEEP, "keep"),
     )
 
+    key = models.CharField(max_length=32, primary_key=True)
     vote = models.ForeignKey(RecallVote, on_delete=models.PROTECT, related_name="ballots")
-    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
-    choice = models.CharField(max_length=8, choices=CHOICES)
-    cast_at = models.DateTimeField()
+    choice = models.CharField(max_length=8, choices=CHOICES, blank=True, default="")
+    sealed = models.BooleanField(default=False)
 
     class Meta:
-        constraints = (
-            models.UniqueConstraint(fields=["vote", "member"], name="one_ballot_per_member"),
-        )
+        ordering = ("key",)
+
+    def __str__(self) -> str:
+        return f"recall ballot {self.key}"

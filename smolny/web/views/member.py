@@ -50,6 +50,7 @@ from smolny.councils.models import (
     RecallPetition,
     RecallSignature,
     RecallVote,
+    RecallVoter,
 )
 from smolny.councils.models.dated import valid_at
 from smolny.councils.queries import roll_size, seats_at
@@ -175,10 +176,10 @@ def _votes(constituencies: Any, member: Member | None, *, closed: bool) -> list[
     votes = votes.order_by("-closed_at", "-pk")[:CLOSED_SHOWN] if closed else votes.order_by("pk")
     views = []
     for vote in votes:
-        ballots = RecallBallot.objects.filter(vote=vote)
+        voters = RecallVoter.objects.filter(vote=vote)  # who voted, never how
         quorum = share_of_roll(vote.roll_size, vote.petition.mandate.council.recall_quorum)
-        voted = member is not None and ballots.filter(member=member).exists()
-        views.append(RecallVoteView(vote, ballots.count(), quorum, voted))
+        voted = member is not None and voters.filter(member=member).exists()
+        views.append(RecallVoteView(vote, voters.count(), quorum, voted))
     return views
 
 

@@ -31,6 +31,7 @@ from smolny.councils.models import (
     OrganSeat,
     RecallBallot,
     RecallSignature,
+    RecallVoter,
 )
 from tests.integration.councils.conftest import Frame, d, make_frame
 
@@ -133,7 +134,8 @@ def test_simultaneous_recall_votes_by_one_member_count_once() -> None:
     assert sum(1 for kind, _ in outcomes if kind == "ok") == 5
     assert_only_already_done(outcomes)
     for member in voters:
-        assert RecallBallot.objects.filter(vote=vote, member=member).count() == 1
+        assert RecallVoter.objects.filter(vote=vote, member=member).count() == 1
+    assert RecallBallot.objects.filter(vote=vote).exclude(choice="").count() == 5
     assert JournalEntry.objects.count() == entries + 5
     closed = actions.close_recall_vote(SYS, vote)
     assert closed.votes_recall + closed.votes_keep == 5

@@ -21,6 +21,7 @@ from smolny.councils.models import (
     RecallPetition,
     RecallSignature,
     RecallVote,
+    RecallVoter,
 )
 from tests.integration.web.council_world import PASSWORD, build
 
@@ -129,7 +130,8 @@ def test_recall_from_petition_to_the_end_of_the_mandate(world: dict[str, Any]) -
         assert cast.status_code == 302
     twice = narva1.post(url(world, "portal-cast", vote.pk), {"choice": "keep"})
     assert twice.status_code == 409
-    assert RecallBallot.objects.filter(vote=vote).count() == 3
+    assert RecallVoter.objects.filter(vote=vote).count() == 3
+    assert RecallBallot.objects.filter(vote=vote).exclude(choice="").count() == 3
     bad = signed_in("narva4").post(url(world, "portal-cast", vote.pk), {"choice": "maybe"})
     assert bad.status_code == 400
 
