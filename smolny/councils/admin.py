@@ -177,10 +177,10 @@ class SecretUntilClosedAdmin(ReadOnlyAdmin):
     hidden: tuple[str, ...] = ("choice",)
     sealed_field = "sealed"
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
         return ["key", self.vote_field, "shown_choice", self.sealed_field]
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
         return self.get_fields(request, obj)
 
     @admin.display(description="choice")

@@ -20,10 +20,10 @@ from smolny.councils.models import (
     Member,
     Organisation,
     OrganisationRole,
-    RecallBallot,
     RecallPetition,
     RecallSignature,
     RecallVote,
+    RecallVoter,
     Session,
 )
 from smolny.councils.models.dated import valid_at
@@ -123,7 +123,7 @@ def _awaiting(members: list[Member]) -> list[Awaiting]:
             .order_by("opened_at", "pk")[:SHOWN]
         )
         for vote in votes:
-            voted = RecallBallot.objects.filter(vote=vote, member=member).exists()
+            voted = RecallVoter.objects.filter(vote=vote, member=member).exists()
             deputy = vote.petition.mandate.member.name
             found.append(Awaiting("recall vote", org, deputy, voted))
         petitions = (
