@@ -53,7 +53,7 @@ class OrganisationForm(forms.Form):
         initial="UTC",
     )
     language = forms.ChoiceField(
-        label=_("Language"),
+        label=_("The organisation's language"),
         help_text=_("The language of the invitations its secretaries send."),
         initial="en",
     )
