@@ -493,3 +493,25 @@ def test_caught_messages_are_parsed(mailbox: Mailbox) -> None:
     caught: Caught = mailbox.wait_for("x@harbour.test")
     assert caught.subject == "Subject"
     assert links(caught) == ["https://example.test/a/b/"]
+
+
+def test_an_organisations_pages_show_times_in_its_time_zone() -> None:
+    from zoneinfo import ZoneInfo
+
+    from django.utils import formats
+
+    founder = verified_person("irina")
+    frame = harbour(founder)
+    founding.change_organisation_settings(founder, frame.organisation, time_zone="Asia/Tokyo")
+    invitation = founding.invite_member(
+        founder, frame.members["Dry dock"][0], email="dd1@harbour.test"
+    )
+    client = Client()
+    client.force_login(founder)
+    html = client.get(reverse("invitations", args=[frame.organisation.pk])).content.decode()
+    tokyo = invitation.created_at.astimezone(ZoneInfo("Asia/Tokyo"))
+    utc = invitation.created_at.astimezone(ZoneInfo("UTC"))
+    assert str(formats.date_format(tokyo, "DATETIME_FORMAT")) in html
+    assert str(formats.date_format(utc, "DATETIME_FORMAT")) not in html
+    # Pages of no organisation keep the installation's zone.
+    assert client.get(reverse("account")).status_code == 200

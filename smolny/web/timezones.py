@@ -1,0 +1,49 @@
+"""The organisation's pages show times in the organisation's time zone (its settings).
+
+The middleware looks at the URL's ``organisation_id`` (or its ``session_id``, through the
+sitting's organ and council) before the view runs and activates that zone for the request;
+every other page keeps the installation's zone (UTC). Moments before Russia's switch to
+New Style keep Petrograd's clock whatever the zone (:mod:`smolny.web.templatetags.smolny_dates`).
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.deprecation import MiddlewareMixin
+
+from smolny.councils.models import Organisation, Session
+
+
+def zone_of(kwargs: dict[str, Any]) -> str | None:
+    """The time zone setting of the organisation a page's URL names, if it names one."""
+    if "organisation_id" in kwargs:
+        found = Organisation.objects.filter(pk=kwargs["organisation_id"])
+        return found.values_list("time_zone", flat=True).first()
+    if "session_id" in kwargs:
+        sitting = Session.objects.filter(pk=kwargs["session_id"])
+        return sitting.values_list("organ__council__organisation__time_zone", flat=True).first()
+    return None
+
+
+class OrganisationTimeZoneMiddleware(MiddlewareMixin):
+    """Activate the time zone of the organisation whose page is asked for.
+
+    Built on ``MiddlewareMixin`` so that the async event-stream view keeps running as such
+    (a sync-only middleware would run each stream in a thread of its own)."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        timezone.deactivate()
+
+    def process_view(
+        self, request: HttpRequest, view: Any, args: Any, kwargs: dict[str, Any]
+    ) -> None:
+        name = zone_of(kwargs)
+        if name and name != "UTC":
+            # A zone this machine does not know leaves the installation's zone.
+            with suppress(ZoneInfoNotFoundError, ValueError):
+                timezone.activate(ZoneInfo(name))
