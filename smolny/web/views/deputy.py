@@ -1,4 +1,5 @@
-"""The deputy's view, made for a phone: check in, ask to speak, vote, and why not.
+"""The deputy's view, made for a phone: check in, ask to speak or raise a point of order,
+move an amendment or a procedural motion, vote, and why not.
 
 The page names the signed-in user's member record in the organisation and reads their
 standing (:func:`smolny.web.views.session_state.standing`): present or not, deputy of this
@@ -6,6 +7,10 @@ organ or not, mandate ended (and how), voted already, or no vote open. It shows 
 that stands in the way, and the vote buttons only when none does. The buttons post with htmx
 and the panel is swapped in place (a plain post and a redirect without JavaScript); a refusal
 comes back as the panel with the action's words and a 4xx status.
+
+A secret ballot's receipt code is shown once, in a box outside the panel (htmx swaps it in
+out of band), so the panel's re-reads on live events cannot erase it: it stays until the
+deputy dismisses it. Having voted is confirmed as such, in the panel, on every re-read.
 """
 
 from __future__ import annotations
@@ -21,14 +26,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from smolny.councils.actions import ActionError, PermissionDenied
-from smolny.councils.actions.agenda import request_to_speak
+from smolny.councils.actions.agenda import request_to_speak, withdraw_from_list
 from smolny.councils.actions.ballot import cast_secret_ballot
+from smolny.councils.actions.motion import move_motion
 from smolny.councils.actions.session import check_in
 from smolny.councils.actions.vote import cast_vote
-from smolny.councils.models import Member, Session, Vote
+from smolny.councils.models import AgendaItem, Member, Session, Vote
 from smolny.councils.queries.votes import CHOICES
 from smolny.web.access import current_member
 from smolny.web.views import session_state as state
+from smolny.web.views.chair import motion_fields
 from smolny.web.views.server_time import require_live_post
 from smolny.web.views.session_http import BadForm, form_int, form_text, session_page, status_of
 
@@ -50,10 +57,17 @@ def context(request: HttpRequest, session: Session, **extra: Any) -> dict[str, A
     if member is not None and speakers is not None:
         ids = [w["id"] for w in speakers.waiting]
         place = ids.index(member.external_id) + 1 if member.external_id in ids else None
+    motions = state.motions_of(item) if item else []
     return {
         "session": session,
         "organisation": organisation,
         "member": member,
+        "motions": motions,
+        "amendable": [m for m in motions if m.row.kind != "procedural" and not m.row.settlement],
+        "pending": state.pending_amendments(motions),
+        "procedurals": list(state.PROCEDURAL_WORDS.items()),
+        "vote_diff": state.vote_diff(vote) if vote is not None else None,
+        "clock": state.clock_of(item, speakers, now) if item and speakers else None,
         "standing": state.standing(session, member, vote, now),
         "vote": vote,
         "open_vote": vote if vote is not None and vote.status == Vote.OPEN else None,
@@ -85,6 +99,13 @@ def panel(request: HttpRequest, session_id: int) -> HttpResponse:
     return render(request, "web/session/_deputy_panel.html", context(request, session))
 
 
+def _item(session: Session, request: HttpRequest) -> AgendaItem:
+    item = session.items.filter(pk=form_int(request, "item")).first()
+    if item is None:
+        raise BadForm(_("item: not an item of this sitting"))
+    return item
+
+
 def _member(request: HttpRequest, session: Session) -> Member:
     member = current_member(request.user, session.organ.council.organisation)
     if member is None:
@@ -96,7 +117,7 @@ def _member(request: HttpRequest, session: Session) -> Member:
 @session_page
 def step(request: HttpRequest, session_id: int, name: str) -> HttpResponse:
     """Check in, ask to speak, or vote; the panel again, or the refusal with a 4xx."""
-    if name not in ("check-in", "speak", "vote"):
+    if name not in ("check-in", "speak", "point-of-order", "withdraw", "move", "vote"):
         raise Http404("no such step")
     session = state.session_or_404(session_id)
     receipt = None
@@ -105,12 +126,23 @@ def step(request: HttpRequest, session_id: int, name: str) -> HttpResponse:
         if name == "check-in":
             check_in(request.user, session, [member])
             done = _("You are checked in.")
-        elif name == "speak":
-            item = session.items.filter(pk=form_int(request, "item")).first()
-            if item is None:
-                raise BadForm(_("item: not an item of this sitting"))
-            request_to_speak(request.user, item, member)
-            done = _("You are on the speakers' list.")
+        elif name in ("speak", "point-of-order"):
+            point = name == "point-of-order"
+            request_to_speak(request.user, _item(session, request), member, point_of_order=point)
+            done = (
+                _("Your point of order is raised: it is heard first.")
+                if point
+                else _("You are on the speakers' list.")
+            )
+        elif name == "withdraw":
+            withdraw_from_list(request.user, _item(session, request), member)
+            done = _("You are off the speakers' list.")
+        elif name == "move":
+            fields = motion_fields(request)
+            if fields["kind"] not in ("amendment", "procedural"):
+                raise BadForm(_("kind: from this page, an amendment or a procedural motion"))
+            row = move_motion(request.user, _item(session, request), mover=member, **fields)
+            done = _("Your motion %(key)s is moved.") % {"key": row.key}
         else:
             vote = Vote.objects.filter(pk=form_int(request, "vote"), item__session=session).first()
             if vote is None:
@@ -125,11 +157,11 @@ def step(request: HttpRequest, session_id: int, name: str) -> HttpResponse:
                 cast_vote(request.user, vote, member, choice)
                 done = _("Your vote is recorded: %(choice)s.") % {"choice": ANSWERS[choice]}
     except ActionError as error:
-        page = context(request, session, refusal=str(error))
+        page = context(request, session, refusal=str(error), posted=request.POST)
         template = "_deputy_panel.html" if request.headers.get("HX-Request") else "deputy.html"
         return render(request, f"web/session/{template}", page, status=status_of(error))
     if request.headers.get("HX-Request"):
-        page = context(request, session, done=done, receipt=receipt)
+        page = context(request, session, done=done, receipt=receipt, out_of_band=True)
         return render(request, "web/session/_deputy_panel.html", page)
     if receipt is not None:
         # Without JavaScript the receipt is shown on this answer itself: it is never stored.

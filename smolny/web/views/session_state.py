@@ -10,28 +10,34 @@ at the moment of a vote, so the page says beforehand what the action would refus
 
 from __future__ import annotations
 
+import difflib
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import formats, timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from smolny.councils.actions.agenda import load_speakers
-from smolny.councils.actions.motion import docket_of
+from smolny.councils.actions.conduct import WITHDRAWN, running_clock
 from smolny.councils.models import (
     AgendaItem,
     Fraction,
     Mandate,
     Member,
+    Motion,
     NamedVote,
     SecretVoter,
     Session,
     Vote,
 )
 from smolny.councils.models.dated import valid_at
+from smolny.councils.queries.agenda import docket_of, load_speakers
 from smolny.councils.queries.sessions import (
     current_chair,
     describe_quorum,
@@ -43,7 +49,7 @@ from smolny.councils.queries.sessions import (
     voting_mandate,
 )
 from smolny.rules.calendar import dual_date
-from smolny.rules.procedure import quorum_to_open
+from smolny.rules.procedure import apply_amendment, quorum_to_open
 from smolny.web.charts.hemicycle import FractionSeats, SeatState, hemicycle_svg, hemicycle_table
 
 # Okabe-Ito and darker companions: told apart by colour-blind readers; each fraction also
@@ -74,8 +80,8 @@ def show_date(moment: datetime) -> str:
 
 def current_item(session: Session) -> AgendaItem | None:
     """The item before the sitting: the one with an open vote, else the first item still
-    undecided, else the last one."""
-    items = list(session.items.all())
+    undecided, else the last one (items withdrawn from the agenda are never before it)."""
+    items = [i for i in session.items.all() if i.state != WITHDRAWN]
     if not items:
         return None
     voting = set(
@@ -289,11 +295,12 @@ class Standing:
     mandate: Mandate | None
     reasons: list[str]
     voted: str | None = None
-    """For a named vote, the answer given; for a secret ballot, "secret"."""
+    """For a named vote, the answer given; for a secret ballot, "secret". Having voted is
+    not a reason against (the page confirms the vote instead of warning)."""
 
     @property
     def may_vote(self) -> bool:
-        return not self.reasons
+        return not self.reasons and self.voted is None
 
 
 def standing(session: Session, member: Member | None, vote: Vote | None, at: datetime) -> Standing:
@@ -335,10 +342,8 @@ def standing(session: Session, member: Member | None, vote: Vote | None, at: dat
             named = NamedVote.objects.filter(vote=vote, mandate=mandate).first()
             if named is not None:
                 voted = named.choice
-                reasons.append(_("You have voted in this roll call already."))
         elif SecretVoter.objects.filter(vote=vote, mandate=mandate).exists():
             voted = "secret"
-            reasons.append(_("You have cast your ballot in this vote already."))
     return Standing(member, present, mandate, reasons, voted)
 
 
@@ -354,3 +359,150 @@ def _ended(mandate: Mandate) -> str:
     else:
         text = _("Your mandate ended on %(day)s.")
     return text % {"day": day} + " " + _("The vote is no longer yours.")
+
+
+# --- motions and amendments ---------------------------------------------------------------
+
+
+def natural_key(text: str) -> tuple[Any, ...]:
+    """Sort key that puts "2" before "10" (numbers inside names compared as numbers)."""
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
+        for part in re.split(r"(\d+)", text)
+        if part
+    )
+
+
+def diff_html(before: str, after: str) -> SafeString:
+    """*before* changed into *after*, word by word: struck words in ``<del>``, inserted words
+    in ``<ins>`` (each with words a screen reader says, as the marks are not read out)."""
+    old, new = before.split(), after.split()
+    out: list[str] = []
+    struck, inserted = _("struck:"), _("inserted:")
+    for op, a, b, c, d in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(escape(" ".join(old[a:b])))
+            continue
+        if op in ("delete", "replace"):
+            out.append(
+                f'<del><span class="visually-hidden">{escape(struck)} </span>'
+                f"{escape(' '.join(old[a:b]))}</del>"
+            )
+        if op in ("insert", "replace"):
+            out.append(
+                f'<ins><span class="visually-hidden">{escape(inserted)} </span>'
+                f"{escape(' '.join(new[c:d]))}</ins>"
+            )
+    # Every piece of text is escaped above.
+    return mark_safe(" ".join(out))
+
+
+@dataclass
+class MotionView:
+    """A motion as the pages show it: for an amendment, the diff of what it would change."""
+
+    row: Motion
+    mover: str | None
+    current: str
+    """A main or counter-motion's text as amended so far; an amendment's own words."""
+    diff: SafeString | None = None
+    would_read: str | None = None
+    kind_words: str = ""
+
+
+def motions_of(item: AgendaItem) -> list[MotionView]:
+    """The item's motions in the order moved, with each amendment's change shown as a diff
+    against the text it amends as that text stands now."""
+    docket = docket_of(item)
+    rows = list(item.motions.select_related("mover").order_by("pk"))
+    views: list[MotionView] = []
+    for row in rows:
+        current = docket.texts.get(row.key, row.text)
+        view = MotionView(row, row.mover.name if row.mover else None, current)
+        if row.kind == Motion.AMENDMENT:
+            base = docket.texts.get(row.parent, "")
+            after = apply_amendment(base, row.strike, row.text)
+            if after is not None:
+                view.would_read = after
+                view.diff = diff_html(base, after)
+            if row.strike and row.text:
+                view.kind_words = _("amendment to %(parent)s: replace") % {"parent": row.parent}
+            elif row.strike:
+                view.kind_words = _("amendment to %(parent)s: strike") % {"parent": row.parent}
+            else:
+                view.kind_words = _("amendment to %(parent)s: insert") % {"parent": row.parent}
+        elif row.kind == Motion.COUNTER:
+            view.kind_words = _("counter-motion to %(parent)s") % {"parent": row.parent}
+        elif row.kind == Motion.PROCEDURAL:
+            view.kind_words = _("procedural: %(which)s") % {
+                "which": PROCEDURAL_WORDS.get(row.procedural, row.procedural)
+            }
+        else:
+            view.kind_words = _("main motion")
+        views.append(view)
+    return views
+
+
+def pending_amendments(views: list[MotionView]) -> list[MotionView]:
+    """The amendments not yet decided (the ones the hall is debating)."""
+    return [v for v in views if v.row.kind == Motion.AMENDMENT and not v.row.settlement]
+
+
+PROCEDURAL_WORDS = {
+    "adjourn": gettext_lazy("adjourn the sitting"),
+    "no-confidence": gettext_lazy("no confidence in the presidium"),
+    "table": gettext_lazy("lay the item on the table"),
+    "close-debate": gettext_lazy("close the debate"),
+    "postpone": gettext_lazy("postpone the item"),
+}
+
+
+def vote_diff(vote: Vote) -> SafeString | None:
+    """For a vote on an amendment, the change it would make (as a diff), else ``None``."""
+    if vote.motion is None or vote.motion.kind != Motion.AMENDMENT:
+        return None
+    for view in motions_of(vote.item):
+        if view.row.pk == vote.motion_id:
+            return view.diff
+    return None
+
+
+# --- the door and the clock ----------------------------------------------------------------
+
+
+def door_search(session: Session, query: str, at: datetime, limit: int = 12) -> list[Member]:
+    """Members of the organisation whose name (or roll number) contains *query*, not yet in
+    the hall, in natural order: the clerk at the door checks them in."""
+    query = query.strip()
+    if not query:
+        return []
+    organisation = session.organ.council.organisation
+    inside = present_members(session, at)
+    found = (
+        Member.objects.filter(organisation=organisation)
+        .filter(Q(name__icontains=query) | Q(external_id__iexact=query))
+        .exclude(pk__in=inside)[: limit * 4]
+    )
+    return sorted(found, key=lambda m: natural_key(m.name))[:limit]
+
+
+def in_hall(session: Session, at: datetime) -> list[Member]:
+    """The members in the hall, in natural order of name (for the chair's choices)."""
+    members = Member.objects.filter(pk__in=present_members(session, at))
+    return sorted(members, key=lambda m: natural_key(m.name))
+
+
+@dataclass
+class Clock:
+    """The speaking clock of the speaker with the floor: started when, how long so far."""
+
+    started: datetime
+    elapsed: int
+    limit: int | None
+
+
+def clock_of(item: AgendaItem, speakers: Speakers, at: datetime) -> Clock | None:
+    started = running_clock(item)
+    if started is None:
+        return None
+    return Clock(started, max(0, int((at - started).total_seconds())), speakers.floor_seconds)

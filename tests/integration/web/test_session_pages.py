@@ -13,7 +13,6 @@ import pytest
 from django.test import Client
 
 from smolny.councils import actions
-from smolny.councils.actions import vote as vote_actions
 from smolny.councils.models import (
     Attendance,
     JournalEntry,
@@ -24,6 +23,7 @@ from smolny.councils.models import (
     SecretVoter,
     Vote,
 )
+from smolny.councils.queries import votes as vote_queries
 from tests.session_seed import seed
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -175,7 +175,13 @@ def test_agenda_item_and_speakers_from_console_and_deputy(sitting: dict[str, Any
     speakers = chair.get(url(sitting, "chair/part/speakers")).content.decode()
     assert sitting["names"]["deputy2"] in speakers
     assert "The floor:" in speakers
-    answer = chair.post(url(sitting, "chair/finish-turn"), {"item": sitting["item"], "seconds": 40})
+    # The seconds are the clock's: a turn cannot finish before the clock has started.
+    answer = chair.post(url(sitting, "chair/finish-turn"), {"item": sitting["item"]})
+    assert answer.status_code == 409
+    assert (
+        chair.post(url(sitting, "chair/start-clock"), {"item": sitting["item"]}).status_code == 302
+    )
+    answer = chair.post(url(sitting, "chair/finish-turn"), {"item": sitting["item"]})
     assert answer.status_code == 302
     assert "1 turn heard." in chair.get(url(sitting, "chair/part/speakers")).content.decode()
     assert "Bread supply" in chair.get(url(sitting, "chair")).content.decode()
@@ -205,7 +211,10 @@ def test_a_deputys_vote_creates_exactly_one_named_vote_through_the_action(
     entries = list(JournalEntry.objects.order_by("seq")[before:])
     assert [e.action for e in entries] == ["cast_vote"]
     text = answer.content.decode()
-    assert "You have voted in this roll call already." in text
+    # A confirmation, not a warning: no "you may not vote" box after voting.
+    assert 'class="confirmation"' in text
+    assert "Your vote is recorded:" in text
+    assert "You may not vote now" not in text
     assert 'data-voted="against"' in text
     # voting again is refused by the action: 409 with its words, nothing written
     again = deputy.post(
@@ -382,7 +391,7 @@ def test_the_vote_helper_agrees_with_the_action(sitting: dict[str, Any]) -> None
         member = Member.objects.get(pk=sitting["members"][username])
         page_says = standing(vote.item.session, member, vote, timezone.now()).may_vote
         try:
-            vote_actions.entitled(vote, member, timezone.now())
+            vote_queries.entitled(vote, member, timezone.now())
             action_says = True
         except actions.ActionError:
             action_says = False
