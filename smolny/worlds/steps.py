@@ -100,8 +100,14 @@ def plan_tables(world: dict[str, Any], plan: Plan) -> None:
 
 def create_organisation(org: dict[str, Any], at: datetime) -> Run:
     def step(w: Built) -> None:
+        # A world opts into dual dates (Old Style beside New Style) only by saying so.
+        calendar = {"calendar": str(org["calendar"])} if "calendar" in org else {}
         w.organisations[org["key"]] = actions.create_organisation(
-            w.actor, org["name"], public_record=bool(org.get("public_record", False)), at=at
+            w.actor,
+            org["name"],
+            public_record=bool(org.get("public_record", False)),
+            at=at,
+            **calendar,
         )
 
     return step

@@ -255,39 +255,34 @@ def _regroup(strength: dict[str, Any], at: datetime) -> Run:
 
     def step(w: Built) -> None:
         council = w.councils[strength["council"]]
-        mandates = list(
-            Mandate.objects.filter(valid_at(at), council=council)
-            .select_related("member")
-            .order_by("pk")
-        )
-        names = dict(
-            FractionMembership.objects.filter(valid_at(at), mandate__council=council).values_list(
-                "mandate_id", "fraction__name"
-            )
-        )
+        # Seat order is worked out on the mandates' ids; only the movers are read whole.
+        mandates = _seat_order(council, at)
+        names = _fraction_of(council, at)
         target: dict[str, int] = {k: int(v) for k, v in strength["fractions"].items()}
-        keep: dict[int, str | None] = {}
-        pool: list[Mandate] = []
+        pool: list[int] = []
         counts: dict[str, int] = {}
         for m in mandates:
-            f = names.get(m.pk)
+            f = names.get(m)
             if f is not None and counts.get(f, 0) < target.get(f, 0):
                 counts[f] = counts.get(f, 0) + 1
-                keep[m.pk] = f
             else:
                 pool.append(m)
-        leavers = [m for m in pool if names.get(m.pk) is not None]
-        pool = leavers + [m for m in pool if names.get(m.pk) is None]
-        moves: dict[Mandate, str | None] = {}
+        leavers = [m for m in pool if names.get(m) is not None]
+        pool = leavers + [m for m in pool if names.get(m) is None]
+        ids: dict[int, str | None] = {}
+        taken = 0
         for f, n in target.items():
             for _ in range(n - counts.get(f, 0)):
-                if not pool:
+                if taken == len(pool):
                     raise WorldMismatch(f"{council.name}: not enough deputies for {f}")
-                moves[pool.pop(0)] = f
+                ids[pool[taken]] = f
+                taken += 1
         for m in leavers:
-            if m not in moves:
-                moves[m] = None
-        moves = {m: f for m, f in moves.items() if names.get(m.pk) != f}
+            if m not in ids:
+                ids[m] = None
+        ids = {m: f for m, f in ids.items() if names.get(m) != f}
+        whole = Mandate.objects.select_related("member").in_bulk(list(ids))
+        moves = {whole[m]: f for m, f in ids.items()}
         regroup_fractions(ACTOR, council, moves, at=at)
 
     return step
@@ -296,26 +291,37 @@ def _regroup(strength: dict[str, Any], at: datetime) -> Run:
 # --- organs -----------------------------------------------------------------------------------
 
 
-def _holders(council: Council, wanted: dict[str, int], at: datetime) -> list[Mandate]:
-    """The first deputies (in seat order) of each fraction named ("none": no fraction)."""
-    mandates = list(
+def _seat_order(council: Council, at: datetime) -> list[int]:
+    """The ids of the council's current mandates, in seat order."""
+    return list(
         Mandate.objects.filter(valid_at(at), council=council)
-        .select_related("member")
         .order_by("pk")
+        .values_list("pk", flat=True)
     )
-    names = dict(
+
+
+def _fraction_of(council: Council, at: datetime) -> dict[int, str]:
+    """The fraction each current mandate of the council sits with, by mandate id."""
+    return dict(
         FractionMembership.objects.filter(valid_at(at), mandate__council=council).values_list(
             "mandate_id", "fraction__name"
         )
     )
-    chosen: list[Mandate] = []
+
+
+def _holders(council: Council, wanted: dict[str, int], at: datetime) -> list[Mandate]:
+    """The first deputies (in seat order) of each fraction named ("none": no fraction)."""
+    mandates = _seat_order(council, at)
+    names = _fraction_of(council, at)
+    chosen: list[int] = []
     for fraction, n in wanted.items():
         label = None if fraction == "none" else fraction
-        pick = [m for m in mandates if names.get(m.pk) == label][: int(n)]
+        pick = [m for m in mandates if names.get(m) == label][: int(n)]
         if len(pick) < int(n):
             raise WorldMismatch(f"{council.name}: {n} holders wanted from {fraction}")
         chosen += pick
-    return chosen
+    whole = Mandate.objects.select_related("member").in_bulk(chosen)
+    return [whole[m] for m in chosen]
 
 
 def _form_organ(spec: dict[str, Any], at: datetime) -> Run:

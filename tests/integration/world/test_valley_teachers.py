@@ -27,6 +27,7 @@ from smolny.councils.models import (
     FractionMembership,
     JournalEntry,
     Mandate,
+    Member,
     NamedVote,
     Organ,
     Organisation,
@@ -71,7 +72,7 @@ def test_it_loads_as_its_data_says(
     organisation = Organisation.objects.get()
     assert organisation.name == "Valley Teachers' Federation"
     # New Style only: the organisation did not ask for dual dates.
-    assert getattr(organisation, "calendar", "new") == "new"
+    assert organisation.calendar == Organisation.NEW_STYLE
     council = Council.objects.get(organisation=organisation)
 
     # Seats apportioned from the rolls, as federation.toml says.
@@ -80,6 +81,12 @@ def test_it_loads_as_its_data_says(
     seats = dict(apportionment.entries.values_list("constituency__name", "seats"))
     assert seats == {b["name"]: b["seats"] for b in branches}
     assert seats == {b["name"]: b["roll"] // 50 for b in branches}  # the rule, by hand
+    # The rolls went in by bulk insert; a column the import does not give has its default.
+    members = Member.objects.filter(constituency__council=council)
+    assert members.count() == sum(b["roll"] for b in branches) == 484
+    assert set(members.values_list("email", flat=True)) == {""}
+    named = dict(members.filter(external_id__endswith="-0001").values_list("external_id", "name"))
+    assert named == {"ASH-0001": "Ada Osei", "BRK-0001": "Hana Sato", "CAR-0001": "Marta Nowak"}
 
     # Every election elected whom elections.toml says, in the branch it names.
     elections = table("elections", "election")
