@@ -70,6 +70,8 @@ def test_load_twice_replay_and_compositions(capsys: pytest.CaptureFixture[str]) 
     soviet = Council.objects.get(name=SOVIET)
     # a historical record: open to every visitor of `smolny serve`, no account needed
     assert soviet.organisation.public_record
+    # dated Old Style and New Style, as its sources: the organisation opts into dual dates
+    assert soviet.organisation.calendar == "dual"
     assert Member.objects.filter(constituency__council=soviet).count() == 60_000
     assert Mandate.objects.filter(council=soviet).count() == 3000
 
