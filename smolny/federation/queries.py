@@ -10,15 +10,31 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from fractions import Fraction as Ratio
 
+from smolny.councils.actions.base import (
+    NotAllowed,
+)
+from smolny.councils.models import (
+    Constituency,
+    Council,
+    Mandate,
+    Organ,
+)
 from smolny.councils.models.dated import valid_at
+from smolny.councils.queries import constituency_rows, roll_counts
+from smolny.councils.queries.elections import eligible
 from smolny.directives import SignedDirective, Verification, authority_record, loads, verify
 from smolny.directives.document import DocumentError, dumps
+from smolny.federation.bodies import Body, resolve
 from smolny.federation.models import (
     AuthorityRule,
+    CentralExecutive,
     CommissarAppointment,
     Commissariat,
+    CongressSettings,
     Convocation,
+    Credential,
     Directive,
     DirectiveAct,
     RootKey,
@@ -183,3 +199,83 @@ def commissariat_at(commissariat: Commissariat, at: datetime) -> list[Post]:
         .order_by("portfolio")
     )
     return [Post(r.portfolio, r.member.external_id, r.member.name, r.start) for r in rows]
+
+
+def _check_appointing_body(body: Body, at: datetime) -> None:
+    """A congress, or the central executive of a congress in office at *at*."""
+    if isinstance(body, Council):
+        if body.kind != Council.CONGRESS:
+            raise NotAllowed(f"{body.name} is not a congress")
+        return
+    if (
+        isinstance(body, Organ)
+        and CentralExecutive.objects.filter(valid_at(at), organ=body).exists()
+    ):
+        return
+    raise NotAllowed(f"{body} is neither a congress nor a central executive in office")
+
+
+def answerable_to(commissariat: Commissariat, at: datetime) -> Body:
+    """The body that appoints and removes the commissars at *at*: the congress, or the
+    congress's central executive *in office at that time* (a commissariat appointed by one
+    central executive answers to its successors)."""
+    body = resolve(commissariat.appointed_by, commissariat.organisation)
+    if isinstance(body, Organ):
+        elected = CentralExecutive.objects.filter(organ_id=body.pk).first()
+        if elected is not None:
+            current = CentralExecutive.objects.filter(
+                valid_at(at), congress_id=elected.congress_id
+            ).first()
+            if current is not None:
+                body = current.organ
+    _check_appointing_body(body, at)
+    return body
+
+
+DEFAULT_DEMAND_SHARE = Ratio(1, 3)
+
+
+def demand_share(congress: Council) -> Ratio:
+    settings = CongressSettings.objects.filter(congress=congress).first()
+    return settings.demand_share if settings else DEFAULT_DEMAND_SHARE
+
+
+def represented_membership(congress: Council, at: datetime) -> dict[int, int]:
+    """The membership each member council represents at *at*, by council id."""
+    rows = [r for r in constituency_rows(congress, at) if r.kind == Constituency.COUNCIL]
+    counts = roll_counts(congress, at, only=rows)
+    return {r.delegating_council_id: counts[r.pk] for r in rows}
+
+
+def current_central_executive(congress: Council, at: datetime) -> CentralExecutive | None:
+    return CentralExecutive.objects.filter(valid_at(at), congress=congress).first()
+
+
+def credential_finding(
+    mandate: Mandate, convocation: Convocation, at: datetime
+) -> tuple[bool, str]:
+    """The credentials rule (see the module): accepted or not, and why."""
+    election = mandate.election
+    if election is None or election.opened_at < convocation.convened_at:
+        return False, (
+            f"{mandate.member.name} was not elected for convocation {convocation.number} "
+            f"(convened {convocation.convened_at.isoformat()})"
+        )
+    problem = eligible(mandate.member, mandate.constituency, at)
+    if problem:
+        return False, problem
+    sender = mandate.constituency.delegating_council
+    return True, f"{mandate.member.name} holds a current mandate in {sender}"
+
+
+def uncredentialed(convocation: Convocation, at: datetime) -> list[Mandate]:
+    """Current delegates at *at* without accepted credentials for *convocation*."""
+    accepted = Credential.objects.filter(convocation=convocation, accepted=True).values_list(
+        "mandate_id", flat=True
+    )
+    return list(
+        Mandate.objects.filter(valid_at(at), council=convocation.congress_id)
+        .exclude(pk__in=list(accepted))
+        .select_related("member")
+        .order_by("member__name")
+    )

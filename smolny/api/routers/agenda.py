@@ -14,6 +14,7 @@ from smolny.api.routers.votes import VoteOut, vote_out
 from smolny.councils.actions import agenda, motion, vote
 from smolny.councils.models import Member
 from smolny.councils.models.sessions import AgendaItem
+from smolny.councils.queries.agenda import docket_of, load_speakers
 
 router = Router(tags=["agenda"])
 REFUSALS = {403: Message, 404: Message, 409: Message, 422: Message}
@@ -87,7 +88,7 @@ class VoteIn(Timed):
 
 
 def speakers_out(item: AgendaItem) -> SpeakersOut:
-    rules_list = agenda.load_speakers(item)
+    rules_list = load_speakers(item)
     turn = agenda.next_speaker(item)
     waiting = [*rules_list.points_of_order, *rules_list.queue]
 
@@ -107,7 +108,7 @@ def speakers_out(item: AgendaItem) -> SpeakersOut:
 
 
 def docket_out(item: AgendaItem) -> DocketOut:
-    docket = motion.docket_of(item)
+    docket = docket_of(item)
     due = docket.next
     return DocketOut(
         item=item.pk,

@@ -17,9 +17,9 @@ from smolny.api.common import MAX_ID, Message, Timed, lookup
 from smolny.api.errors import BadRequestField
 from smolny.api.schemas import ElectionOut, MandateOut, election_out, mandate_out
 from smolny.councils import actions
-from smolny.councils.actions.election_ballot import turnout
 from smolny.councils.models import Candidate, Election, Fraction, Member
 from smolny.councils.queries import roll_size
+from smolny.councils.queries.elections import turnout
 
 router = Router(tags=["elections"])
 REFUSALS = {403: Message, 404: Message, 409: Message, 422: Message}

@@ -37,10 +37,9 @@ from smolny.api.routers.federation_congresses import ORGANISATION_QUERY
 from smolny.councils.actions import ActionError
 from smolny.councils.models import Council, Member, Organ, Vote
 from smolny.federation import actions as fed
-from smolny.federation.actions.commissariat import answerable_to
 from smolny.federation.bodies import body_ref
 from smolny.federation.models import CommissarAppointment, Commissariat
-from smolny.federation.queries import commissariat_at
+from smolny.federation.queries import answerable_to, commissariat_at
 from smolny.rules.majority import Base, Kind, MajorityRule, Quorum, Tally
 
 router = Router(tags=["commissariats"])

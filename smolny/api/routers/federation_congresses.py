@@ -48,18 +48,18 @@ from smolny.api.schemas import organ_composition_out
 from smolny.councils.models import Council, Election, JournalEntry, Mandate, Organ
 from smolny.councils.queries import organ_composition
 from smolny.federation import actions as fed
-from smolny.federation.actions.congress import (
-    current_central_executive,
-    demand_share,
-    represented_membership,
-)
 from smolny.federation.models import (
     CentralExecutive,
     Convocation,
     ConvocationDemand,
     Credential,
 )
-from smolny.federation.queries import delegation_seats
+from smolny.federation.queries import (
+    current_central_executive,
+    delegation_seats,
+    demand_share,
+    represented_membership,
+)
 from smolny.rules.ballots import BallotSet
 
 router = Router(tags=["congresses"])

@@ -21,6 +21,7 @@ from smolny.councils.actions.base import (
     require_member_or_secretary,
 )
 from smolny.councils.models import AgendaItem, Member, Session
+from smolny.councils.queries.agenda import get_item, load_speakers
 from smolny.councils.queries.sessions import (
     fraction_names,
     get_session,
@@ -29,21 +30,14 @@ from smolny.councils.queries.sessions import (
     require_status,
     rules_of,
     seated,
-    speaking_rules,
 )
 from smolny.rules.procedure import (
     Request,
     SpeakerRefused,
     SpeakersList,
-    SpeakingRules,
-    SpeakingShare,
     Spoken,
     Turn,
 )
-
-
-def _request(d: dict[str, Any]) -> Request:
-    return Request(d["speaker"], d.get("fraction"), bool(d.get("point_of_order")))
 
 
 def _as_dict(r: Request | Spoken) -> dict[str, Any]:
@@ -57,31 +51,6 @@ def _as_dict(r: Request | Spoken) -> dict[str, Any]:
     return out
 
 
-def load_speakers(item: AgendaItem) -> SpeakersList:
-    """The item's speakers' list as the rule's value."""
-    data = item.speakers
-    rules = speaking_rules(rules_of(item.session.organ))
-    share = data.get("share")
-    if share:
-        rules = SpeakingRules(
-            rules.time_limit,
-            rules.point_of_order_limit,
-            SpeakingShare(share["seats"], share.get("turns"), share.get("seconds")),
-        )
-    empty = SpeakersList.open(rules)
-    return SpeakersList(
-        rules=empty.rules,
-        allowance=empty.allowance,
-        points_of_order=tuple(_request(d) for d in data.get("points_of_order", [])),
-        queue=tuple(_request(d) for d in data.get("queue", [])),
-        spoken=tuple(
-            Spoken(d["speaker"], d.get("fraction"), d["point_of_order"], d["seconds"], d["overran"])
-            for d in data.get("spoken", [])
-        ),
-        lapsed=tuple(_request(d) for d in data.get("lapsed", [])),
-    )
-
-
 def _store(item: AgendaItem, speakers: SpeakersList) -> None:
     item.speakers = {
         "share": item.speakers.get("share"),
@@ -93,18 +62,6 @@ def _store(item: AgendaItem, speakers: SpeakersList) -> None:
         "lapsed": [_as_dict(r) for r in speakers.lapsed],
     }
     item.save(update_fields=["speakers"])
-
-
-def get_item(item: AgendaItem | int) -> AgendaItem:
-    pk = item.pk if isinstance(item, AgendaItem) else item
-    found = (
-        AgendaItem.objects.select_related("session__organ__council__organisation")
-        .filter(pk=pk)
-        .first()
-    )
-    if found is None:
-        raise ActionError(f"no agenda item with id {pk}")
-    return found
 
 
 def add_agenda_item(

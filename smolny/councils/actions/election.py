@@ -26,29 +26,9 @@ from smolny.councils.models import (
 )
 from smolny.councils.models.dated import valid_at
 from smolny.councils.queries import seats_at
+from smolny.councils.queries.elections import eligible
 from smolny.rules.ballots import BallotSet
 from smolny.rules.count import votes_str
-
-
-def eligible(member: Member, constituency: Constituency, at: datetime) -> str | None:
-    """Why *member* cannot stand for *constituency* at *at*, or None when they can.
-
-    For a roll constituency: being on its roll. For a council constituency (a congress
-    delegation): holding a current mandate in the delegating council.
-    """
-    if constituency.kind == Constituency.COUNCIL:
-        delegating = constituency.delegating_council_id
-        if (
-            delegating is None
-            or not Mandate.objects.filter(
-                valid_at(at), council_id=delegating, member=member
-            ).exists()
-        ):
-            return f"{member.name} holds no mandate in the delegating council"
-        return None
-    if member.constituency_id != constituency.pk or not member.current_at(at):
-        return f"{member.name} is not on the roll of {constituency.name}"
-    return None
 
 
 def open_election(

@@ -50,12 +50,7 @@ from smolny.councils.actions.base import (
     record,
     require_secretary,
 )
-from smolny.councils.actions.election import (
-    count_and_declare,
-    counter_for,
-    eligible,
-    open_for_result,
-)
+from smolny.councils.actions.election import count_and_declare, counter_for, open_for_result
 from smolny.councils.models import (
     Candidate,
     Constituency,
@@ -65,6 +60,7 @@ from smolny.councils.models import (
     Member,
 )
 from smolny.councils.queries import roll_size
+from smolny.councils.queries.elections import eligible, live_candidates, voting_started
 from smolny.rules.ballots import BallotSet
 
 DECOYS = 16
@@ -80,19 +76,6 @@ def _open_election(election: Election) -> Election:
     if election.status != Election.OPEN:
         raise NotAllowed("the result of this election has been declared: its poll is closed")
     return election
-
-
-def voting_started(election: Election) -> bool:
-    return ElectionVoter.objects.filter(election=election).exists()
-
-
-def live_candidates(election: Election) -> list[Candidate]:
-    """The election's candidates not withdrawn, in order of nomination."""
-    return list(
-        Candidate.objects.filter(election=election, withdrawn_at=None)
-        .select_related("member")
-        .order_by("nominated_at", "pk")
-    )
 
 
 def nominate_candidate(
@@ -323,12 +306,3 @@ def close_election_poll(
             },
         )
     return election
-
-
-def turnout(election: Election) -> int:
-    """How many members have voted (who they are is the journal's; what, nobody's)."""
-    return ElectionVoter.objects.filter(election=election).count()
-
-
-def has_voted(election: Election, member: Member) -> bool:
-    return ElectionVoter.objects.filter(election=election, member=member).exists()

@@ -14,7 +14,7 @@ from smolny.councils.actions.base import (
     require_member_or_secretary,
     require_secretary,
 )
-from smolny.councils.actions.election import eligible, open_by_election_for
+from smolny.councils.actions.election import open_by_election_for
 from smolny.councils.models import (
     Election,
     ElectionWinner,
@@ -28,6 +28,7 @@ from smolny.councils.models import (
 )
 from smolny.councils.models.dated import valid_at
 from smolny.councils.queries import seats_at
+from smolny.councils.queries.elections import eligible
 
 
 def seat_deputy(

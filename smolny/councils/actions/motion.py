@@ -15,7 +15,6 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from smolny.councils.actions.agenda import get_item
 from smolny.councils.actions.base import (
     ActionError,
     Actor,
@@ -38,7 +37,7 @@ from smolny.councils.models import (
     Vote,
 )
 from smolny.councils.models import Motion as MotionRow
-from smolny.councils.models.dated import valid_at
+from smolny.councils.queries.agenda import get_item, presidium_of, record_of
 from smolny.councils.queries.sessions import (
     motion_rules,
     present_members,
@@ -52,47 +51,10 @@ from smolny.rules.procedure import (
     MotionKind,
     Procedural,
     ProcedureError,
-    Result,
-    Verdict,
     check_motion,
-    order_of_votes,
 )
 
 _PREFIX = {"main": "M", "amendment": "A", "counter": "C", "procedural": "P"}
-
-
-def rule_motion(row: MotionRow) -> Motion:
-    """The rule's value for a stored motion."""
-    return Motion(
-        row.key,
-        MotionKind(row.kind),
-        row.text,
-        row.parent or None,
-        row.strike,
-        Procedural(row.procedural) if row.procedural else None,
-        row.reach,
-        row.moved_after,
-    )
-
-
-def record_of(item: AgendaItem) -> tuple[list[Motion], list[Result]]:
-    """The item's motions in the order moved and its decisive votes in the order taken."""
-    motions = [rule_motion(m) for m in item.motions.order_by("pk")]
-    results = [
-        Result(v.motion.key, Verdict(v.verdict))
-        if v.motion is not None
-        else Result.preference(v.preferred)
-        for v in item.votes.filter(result_position__isnull=False)
-        .select_related("motion")
-        .order_by("result_position")
-    ]
-    return motions, results
-
-
-def docket_of(item: AgendaItem) -> Docket:
-    """Where the item stands under the organ's rules: the vote due next, texts, outcomes."""
-    motions, results = record_of(item)
-    return order_of_votes(motions, results, motion_rules(rules_of(item.session.organ)))
 
 
 def settle_motions(item: AgendaItem, docket: Docket) -> None:
@@ -181,15 +143,6 @@ def move_motion(
             organisation=session.organ.council.organisation,
         )
     return row
-
-
-def presidium_of(organ: Organ, at: datetime) -> Organ | None:
-    """The council's presidium in office at *at*."""
-    return (
-        Organ.objects.filter(valid_at(at), council_id=organ.council_id, kind=Organ.PRESIDIUM)
-        .order_by("-start")
-        .first()
-    )
 
 
 def end_presidium(vote: Vote, at: datetime) -> dict[str, Any]:

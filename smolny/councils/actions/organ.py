@@ -17,8 +17,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count
-
 from smolny.councils.actions.base import (
     ActionError,
     Actor,
@@ -30,6 +28,7 @@ from smolny.councils.actions.base import (
 )
 from smolny.councils.models import Council, Fraction, FractionMembership, Mandate, Organ, OrganSeat
 from smolny.councils.models.dated import valid_at
+from smolny.councils.queries.organs import fraction_strengths
 from smolny.rules.seats import FractionStanding, SeatAllotment, allot_seats
 
 
@@ -43,20 +42,6 @@ def _current_mandate(mandate: Mandate, council: Council, at: datetime) -> Mandat
 def _fraction_of(mandate: Mandate, at: datetime) -> int | None:
     membership = FractionMembership.objects.filter(valid_at(at), mandate=mandate).first()
     return membership.fraction_id if membership else None
-
-
-def fraction_strengths(council: Council, at: datetime) -> list[tuple[Fraction, int]]:
-    """The council's fractions with the deputies sitting with each at *at*, strongest first."""
-    counts = dict(
-        FractionMembership.objects.filter(valid_at(at), fraction__council=council)
-        .filter(valid_at(at, "mandate"))
-        .values("fraction_id")
-        .annotate(n=Count("id"))
-        .values_list("fraction_id", "n")
-    )
-    fractions = Fraction.objects.filter(valid_at(at), council=council)
-    standing = [(f, counts.get(f.pk, 0)) for f in fractions]
-    return sorted(standing, key=lambda fs: (-fs[1], fs[0].name))
 
 
 def form_organ(

@@ -1,6 +1,6 @@
 """Votes: opening the vote that is due, the four methods, and the close with its outcome.
 
-* Only the vote :func:`smolny.councils.actions.motion.docket_of` puts next can be opened;
+* Only the vote :func:`smolny.councils.queries.agenda.docket_of` puts next can be opened;
   any other is refused with the vote that is due.
 * **Named roll call**: each deputy's vote is stored with the fraction they sat with
   (:func:`cast_vote` one by one, or :func:`record_roll_call` for the clerk's sheet).
@@ -35,7 +35,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count
 
-from smolny.councils.actions.agenda import get_item
 from smolny.councils.actions.ballot import make_slots, seal
 from smolny.councils.actions.base import (
     ActionError,
@@ -46,7 +45,7 @@ from smolny.councils.actions.base import (
     record_many,
     require_member_or_secretary,
 )
-from smolny.councils.actions.motion import docket_of, end_presidium, settle_motions
+from smolny.councils.actions.motion import end_presidium, settle_motions
 from smolny.councils.models import (
     AgendaItem,
     Member,
@@ -55,6 +54,7 @@ from smolny.councils.models import (
     Session,
     Vote,
 )
+from smolny.councils.queries.agenda import docket_of, get_item
 from smolny.councils.queries.sessions import (
     fraction_names,
     majority_rule,

@@ -39,47 +39,16 @@ from smolny.councils.models import (
     Vote,
 )
 from smolny.councils.models.dated import valid_at
-from smolny.federation.bodies import Body, body_ref, resolve
+from smolny.federation.bodies import Body, body_ref
 from smolny.federation.models import (
-    CentralExecutive,
     CommissarAppointment,
     Commissariat,
     Decision,
 )
+from smolny.federation.queries import _check_appointing_body, answerable_to
 from smolny.rules.majority import MajorityRule, Outcome, Tally, decide
 
 OUTCOMES = frozenset(o.value for o in Outcome)
-
-
-def _check_appointing_body(body: Body, at: datetime) -> None:
-    """A congress, or the central executive of a congress in office at *at*."""
-    if isinstance(body, Council):
-        if body.kind != Council.CONGRESS:
-            raise NotAllowed(f"{body.name} is not a congress")
-        return
-    if (
-        isinstance(body, Organ)
-        and CentralExecutive.objects.filter(valid_at(at), organ=body).exists()
-    ):
-        return
-    raise NotAllowed(f"{body} is neither a congress nor a central executive in office")
-
-
-def answerable_to(commissariat: Commissariat, at: datetime) -> Body:
-    """The body that appoints and removes the commissars at *at*: the congress, or the
-    congress's central executive *in office at that time* (a commissariat appointed by one
-    central executive answers to its successors)."""
-    body = resolve(commissariat.appointed_by, commissariat.organisation)
-    if isinstance(body, Organ):
-        elected = CentralExecutive.objects.filter(organ_id=body.pk).first()
-        if elected is not None:
-            current = CentralExecutive.objects.filter(
-                valid_at(at), congress_id=elected.congress_id
-            ).first()
-            if current is not None:
-                body = current.organ
-    _check_appointing_body(body, at)
-    return body
 
 
 def seated(body: Body, at: datetime) -> int:

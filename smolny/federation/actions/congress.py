@@ -43,9 +43,7 @@ from smolny.councils.actions.base import (
     record,
     require_secretary,
 )
-from smolny.councils.actions.election import eligible
 from smolny.councils.models import (
-    Constituency,
     Council,
     FractionMembership,
     Mandate,
@@ -55,16 +53,18 @@ from smolny.councils.models import (
     RecallVote,
 )
 from smolny.councils.models.dated import valid_at
-from smolny.councils.queries import constituency_rows, roll_counts
 from smolny.federation.models import (
-    CentralExecutive,
     CongressSettings,
     Convocation,
     ConvocationDemand,
     Credential,
 )
-
-DEFAULT_DEMAND_SHARE = Ratio(1, 3)
+from smolny.federation.queries import (
+    credential_finding,
+    current_central_executive,
+    demand_share,
+    represented_membership,
+)
 
 
 def _congress(council: Council) -> Council:
@@ -99,18 +99,6 @@ def set_congress_settings(
             organisation=congress.organisation,
         )
     return settings
-
-
-def demand_share(congress: Council) -> Ratio:
-    settings = CongressSettings.objects.filter(congress=congress).first()
-    return settings.demand_share if settings else DEFAULT_DEMAND_SHARE
-
-
-def represented_membership(congress: Council, at: datetime) -> dict[int, int]:
-    """The membership each member council represents at *at*, by council id."""
-    rows = [r for r in constituency_rows(congress, at) if r.kind == Constituency.COUNCIL]
-    counts = roll_counts(congress, at, only=rows)
-    return {r.delegating_council_id: counts[r.pk] for r in rows}
 
 
 def demand_convocation(
@@ -153,10 +141,6 @@ def demand_convocation(
             organisation=congress.organisation,
         )
     return demand
-
-
-def current_central_executive(congress: Council, at: datetime) -> CentralExecutive | None:
-    return CentralExecutive.objects.filter(valid_at(at), congress=congress).first()
 
 
 def convene_congress(
@@ -275,23 +259,6 @@ def _expire_delegates(congress: Council, at: datetime) -> list[str]:
     return [m.member.external_id for m in mandates]
 
 
-def credential_finding(
-    mandate: Mandate, convocation: Convocation, at: datetime
-) -> tuple[bool, str]:
-    """The credentials rule (see the module): accepted or not, and why."""
-    election = mandate.election
-    if election is None or election.opened_at < convocation.convened_at:
-        return False, (
-            f"{mandate.member.name} was not elected for convocation {convocation.number} "
-            f"(convened {convocation.convened_at.isoformat()})"
-        )
-    problem = eligible(mandate.member, mandate.constituency, at)
-    if problem:
-        return False, problem
-    sender = mandate.constituency.delegating_council
-    return True, f"{mandate.member.name} holds a current mandate in {sender}"
-
-
 def check_credentials(
     actor: Actor, convocation: Convocation, *, at: datetime | None = None
 ) -> list[Credential]:
@@ -345,16 +312,3 @@ def check_credentials(
             organisation=congress.organisation,
         )
     return findings
-
-
-def uncredentialed(convocation: Convocation, at: datetime) -> list[Mandate]:
-    """Current delegates at *at* without accepted credentials for *convocation*."""
-    accepted = Credential.objects.filter(convocation=convocation, accepted=True).values_list(
-        "mandate_id", flat=True
-    )
-    return list(
-        Mandate.objects.filter(valid_at(at), council=convocation.congress_id)
-        .exclude(pk__in=list(accepted))
-        .select_related("member")
-        .order_by("member__name")
-    )

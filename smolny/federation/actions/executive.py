@@ -31,8 +31,8 @@ from smolny.councils.actions.base import (
 from smolny.councils.actions.organ import form_organ
 from smolny.councils.models import Mandate, Organ
 from smolny.councils.models.dated import valid_at
-from smolny.federation.actions.congress import uncredentialed
 from smolny.federation.models import CentralExecutive, Convocation
+from smolny.federation.queries import uncredentialed
 from smolny.rules.ballots import BallotSet
 
 SEAT_RULES = ("proportional", "stv")

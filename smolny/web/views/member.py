@@ -32,12 +32,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smolny.councils import actions
-from smolny.councils.actions.election_ballot import (
-    has_voted,
-    live_candidates,
-    turnout,
-    voting_started,
-)
 from smolny.councils.models import (
     Candidate,
     Constituency,
@@ -54,6 +48,7 @@ from smolny.councils.models import (
 )
 from smolny.councils.models.dated import valid_at
 from smolny.councils.queries import roll_size, seats_at
+from smolny.councils.queries.elections import has_voted, live_candidates, turnout, voting_started
 from smolny.rules.recall import share_of_roll
 from smolny.web.access import current_member, is_secretary, organisation_or_404
 from smolny.web.views.server_time import require_live_post

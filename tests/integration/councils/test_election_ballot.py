@@ -19,7 +19,6 @@ from hypothesis import strategies as st
 
 from smolny.councils import actions
 from smolny.councils.actions import ActionError, NotAllowed, PermissionDenied
-from smolny.councils.actions.election_ballot import has_voted, turnout
 from smolny.councils.models import (
     Candidate,
     Election,
@@ -29,6 +28,7 @@ from smolny.councils.models import (
     JournalEntry,
     Member,
 )
+from smolny.councils.queries.elections import has_voted, turnout
 from smolny.rules.ballots import BallotSet
 from smolny.rules.stv import meek_stv, scottish_stv
 from tests.integration.councils.conftest import Frame, d, make_frame

@@ -259,7 +259,7 @@ def test_every_seat_of_a_proportional_organ_is_accounted_for() -> None:
 @pytest.mark.django_db
 def test_fraction_strength_is_taken_at_the_organs_date() -> None:
     """Deputies who left later still counted on the date the organ was formed."""
-    from smolny.councils.actions.organ import fraction_strengths
+    from smolny.councils.queries.organs import fraction_strengths
 
     frame, deputies = twelve_deputies()
     for mandate in deputies["Bolsheviks"][:4]:

@@ -18,9 +18,8 @@ from smolny.councils.models import Council, Election, JournalEntry, Mandate, Org
 from smolny.councils.models.dated import valid_at
 from smolny.councils.queries import OrganComposition, composition, roll_counts
 from smolny.federation import actions as fed
-from smolny.federation.actions.congress import current_central_executive
 from smolny.federation.models import Convocation, Credential
-from smolny.federation.queries import commissariat_at, delegation_seats
+from smolny.federation.queries import commissariat_at, current_central_executive, delegation_seats
 from smolny.rules.ballots import BallotSet
 from smolny.rules.majority import Base, MajorityRule, Tally
 from tests.integration.federation.conftest import (

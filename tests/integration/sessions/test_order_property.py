@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from smolny.councils.actions import NotAllowed, agenda, motion, vote
-from smolny.councils.actions.motion import docket_of
 from smolny.councils.models import Vote
+from smolny.councils.queries.agenda import docket_of
 from tests.integration.sessions.conftest import SYS, build_council, d, open_sitting, organ_of
 
 trees = st.lists(st.integers(min_value=0, max_value=10), max_size=4)

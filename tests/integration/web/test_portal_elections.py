@@ -13,7 +13,6 @@ import pytest
 from django.test import Client
 
 from smolny.councils import actions
-from smolny.councils.actions.election_ballot import live_candidates
 from smolny.councils.models import (
     Election,
     ElectionBallot,
@@ -22,6 +21,7 @@ from smolny.councils.models import (
     Mandate,
     Member,
 )
+from smolny.councils.queries.elections import live_candidates
 from tests.integration.web.council_world import build
 from tests.integration.web.test_member_portal import signed_in, text, url
 
