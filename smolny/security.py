@@ -6,9 +6,10 @@ and refuses to load (``ImproperlyConfigured``) while it names a problem, so neit
 guessable secret or without a list of the host names it answers to.
 
 Outside production the secret is made up once, at random, and kept in a file readable by its
-owner alone (:func:`development_secret`): sessions survive a restart, the federation's sealed
-private keys (:mod:`smolny.federation.keys`) stay readable, and no secret is written in the
-code.
+owner alone (:func:`development_secret`): sessions and password-reset links survive a restart,
+every process of one installation signs with the same secret, and no secret is written in the
+code. (The federation's private keys are sealed under a key file of their own, see
+:mod:`smolny.federation.keys`, not under this secret.)
 
 Django 5.2, the version Smolny runs on, has no Content-Security-Policy support of its own
 (it arrives in Django 6), hence :class:`ContentSecurityPolicyMiddleware`.
