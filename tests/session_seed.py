@@ -32,10 +32,15 @@ WORKS = ("Putilov works", "Obukhov works", "Izhora works")
 FRACTIONS = ("Bolsheviks", "Mensheviks", "Socialist Revolutionaries")
 
 
-def seed(now: datetime | None = None, *, prefix: str = "", per_works: int = 3) -> dict[str, Any]:
+def seed(
+    now: datetime | None = None, *, prefix: str = "", per_works: int = 3, convened: bool = False
+) -> dict[str, Any]:
     """Build the sitting; *prefix* goes before every user name and the organisation's name, so
     that several seeds can share one database (a browser test server). *per_works* deputies
-    come from each works (its roll is ten times that): the live benchmark seats more."""
+    come from each works (its roll is ten times that): the live benchmark seats more. With
+    *convened*, a second sitting of the plenum is convened for an hour ago and not opened,
+    with nobody checked in and an empty agenda (the chair console's tests open it); its id is
+    the answer's ``convened``."""
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
@@ -125,6 +130,11 @@ def seed(now: datetime | None = None, *, prefix: str = "", per_works: int = 3) -
         text="The Soviet calls for the Constituent Assembly to meet at once.",
         at=now - timedelta(minutes=10),
     )
+    second = None
+    if convened:
+        second = session.convene_session(
+            sys, plenum, "Second sitting", starts_at=now - timedelta(hours=1), at=start
+        )
     recalled = voters[3]
     roll = Member.objects.filter(constituency=recalled.constituency).order_by("external_id")
     return {
@@ -140,6 +150,7 @@ def seed(now: datetime | None = None, *, prefix: str = "", per_works: int = 3) -
         "mandates": {f"deputy{i}": m.pk for i, m in enumerate(voters, 1)},
         "electors": [m.pk for m in roll if m.pk != recalled.member_id],
         "present": [m.pk for m in arriving],
+        "convened": second.pk if second is not None else None,
     }
 
 
@@ -151,7 +162,8 @@ def main() -> None:
     django.setup()
     prefix = sys.argv[1] if len(sys.argv) > 1 else ""
     per_works = int(sys.argv[2]) if len(sys.argv) > 2 else 3
-    print(json.dumps(seed(prefix=prefix, per_works=per_works)))
+    convened = "convened" in sys.argv[3:]
+    print(json.dumps(seed(prefix=prefix, per_works=per_works, convened=convened)))
 
 
 if __name__ == "__main__":

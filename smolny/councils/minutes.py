@@ -1,8 +1,9 @@
 """The minutes of a session, written from the record (Markdown and PDF).
 
 The record is the session's rows: convening and its regularity, attendance, the chair's terms,
-walkouts, agenda items with their speakers, motions, and votes with their figures, outcome and
-the majority rule that decided them (named votes by fraction), and what a carried
+walkouts, agenda items with their speakers (by name), motions, votes with their figures, outcome
+and the majority rule that decided them (named votes by fraction and name by name), the text
+each item adopted (as amended, where an amendment carried), and what a carried
 no-confidence motion did to the presidium. :func:`minutes_blocks` reads it once into a list
 of blocks (headings, paragraphs, tables); :func:`minutes_markdown` and :func:`minutes_pdf`
 render the same blocks, so the two can never say different things.
@@ -21,9 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from smolny.councils.models import (
+    AgendaItem,
     Attendance,
     ChairTerm,
     Mandate,
+    Member,
     NamedVote,
     OrganSeat,
     PresidiumReformation,
@@ -31,6 +34,7 @@ from smolny.councils.models import (
     Vote,
     Walkout,
 )
+from smolny.councils.queries.agenda import docket_of
 from smolny.councils.queries.sessions import fraction_names, seated
 
 NAMES_UP_TO = 60
@@ -101,6 +105,7 @@ def minutes_blocks(session: Session) -> list[Block]:
     for item in session.items.order_by("position"):
         blocks.append(_h(2, f"Item {item.position}: {item.title}"))
         spoken = item.speakers.get("spoken", [])
+        names = _names(session, [s["speaker"] for s in spoken])
         if spoken:
             blocks.append(_p("Speakers heard:"))
             blocks.append(
@@ -108,7 +113,7 @@ def minutes_blocks(session: Session) -> list[Block]:
                     ("speaker", "fraction", "kind", "seconds"),
                     [
                         (
-                            s["speaker"],
+                            names.get(s["speaker"], s["speaker"]),
                             s.get("fraction") or "",
                             "point of order" if s["point_of_order"] else "speech",
                             f"{s['seconds']}{' (overran)' if s.get('overran') else ''}",
@@ -138,11 +143,35 @@ def minutes_blocks(session: Session) -> list[Block]:
         votes = item.votes.select_related("motion").order_by("opened_at", "pk")
         for n, vote in enumerate(votes, start=1):
             blocks += _vote(n, vote, irregular)
+        if motions:
+            blocks += _decision(item)
     if session.closed_at:
         blocks.append(_p(f"Closed {_when(session.closed_at)}."))
     blocks.append(_h(2, "Irregularities"))
     blocks.append(_p("; ".join(irregular) if irregular else "None recorded."))
     return blocks
+
+
+def _names(session: Session, ids: Sequence[str]) -> dict[str, str]:
+    """Members' names by roll number (the speakers' list keeps roll numbers)."""
+    return dict(
+        Member.objects.filter(
+            organisation_id=session.organ.council.organisation_id, external_id__in=set(ids)
+        ).values_list("external_id", "name")
+    )
+
+
+def _decision(item: AgendaItem) -> list[Block]:
+    """What the item decided: the text adopted, as amended where an amendment carried."""
+    docket = docket_of(item)
+    if docket.adopted is None:
+        return [_p(f"Decision: nothing adopted (the item is {docket.state.value}).")]
+    original = item.motions.get(key=docket.adopted).text
+    amended = docket.adopted_text != original
+    return [
+        _h(3, "Adopted text" + (" (as amended)" if amended else "")),
+        _p(f"Motion {docket.adopted}{', as amended' if amended else ''}: {docket.adopted_text}"),
+    ]
 
 
 def _kind(kind: str, procedural: str, parent: str, strike: str) -> str:
@@ -208,7 +237,8 @@ def _vote(n: int, vote: Vote, irregular: list[str]) -> list[Block]:
         _p(f"Method: {vote.method}; opened {_when(vote.opened_at)}."),
     ]
     if vote.tellers:
-        blocks.append(_p("Tellers: " + ", ".join(vote.tellers) + "."))
+        names = _names(vote.item.session, vote.tellers)
+        blocks.append(_p("Tellers: " + ", ".join(names.get(t, t) for t in vote.tellers) + "."))
     if vote.status == Vote.OPEN:
         blocks.append(_p("The vote is still open."))
         return blocks
@@ -247,6 +277,23 @@ def _vote(n: int, vote: Vote, irregular: list[str]) -> list[Block]:
                 [
                     (f, str(c["for"]), str(c["against"]), str(c["abstain"]))
                     for f, c in sorted(table.items(), key=lambda fc: -sum(fc[1].values()))
+                ],
+            )
+        )
+    if vote.method == Vote.ROLL_CALL:
+        named = sorted(
+            NamedVote.objects.filter(vote=vote).values_list(
+                "mandate__member__name", "fraction", "choice"
+            ),
+            key=lambda row: (row[0] or "").casefold(),
+        )
+        blocks.append(_p("Named vote, name by name:"))
+        blocks.append(
+            _t(
+                ("name", "fraction", "answer"),
+                [
+                    (name or "", fraction or "no fraction", choice)
+                    for name, fraction, choice in named
                 ],
             )
         )

@@ -98,17 +98,13 @@ def move_agenda_item(
             raise ActionError(f"position {position}: the agenda has items 1 to {count}")
         before = item.position
         if position != before:
-            # Two steps, so that the unique (session, position) holds after each statement.
-            shift = count + 1
-            if position < before:
-                moved = session.items.filter(position__gte=position, position__lt=before)
-                moved.update(position=F("position") + shift)
-                session.items.filter(position__gt=shift).update(position=F("position") - shift + 1)
-            else:
-                moved = session.items.filter(position__gt=before, position__lte=position)
-                moved.update(position=F("position") + shift)
-                session.items.filter(position__gt=shift).update(position=F("position") - shift - 1)
-            AgendaItem.objects.filter(pk=item.pk).update(position=position)
+            order = list(session.items.order_by("position").values_list("pk", flat=True))
+            order.remove(item.pk)
+            order.insert(position - 1, item.pk)
+            # Out of the way first, so that the unique (session, position) holds throughout.
+            session.items.update(position=F("position") + count + 1)
+            for number, pk in enumerate(order, start=1):
+                AgendaItem.objects.filter(pk=pk).update(position=number)
             item.position = position
         record(
             actor,
