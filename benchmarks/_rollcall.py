@@ -206,7 +206,10 @@ class Server:
     def _healthy(self) -> bool:
         try:
             with socket.create_connection(("127.0.0.1", self.port), timeout=1) as s:
-                s.sendall(b"GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                # A host name the server answers (only localhost names, unless configured).
+                s.sendall(
+                    b"GET /api/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                )
                 return s.recv(64).startswith(b"HTTP/1.1 200")
         except OSError:
             return False
