@@ -49,8 +49,9 @@ MAX_ID = 2**63 - 1
 
 @functools.cache
 def security_headers() -> list[tuple[bytes, bytes]]:
-    """The headers Django's security and clickjacking middleware put on every answer, read
-    from the same settings (so that an answer from this path carries what the route's would)."""
+    """The headers Django's security and clickjacking middleware (and Smolny's
+    Content-Security-Policy middleware) put on every answer, read from the same settings (so
+    that an answer from this path carries what the route's would)."""
     from django.conf import settings
 
     headers = [(b"content-type", b"application/json; charset=utf-8")]
@@ -60,6 +61,7 @@ def security_headers() -> list[tuple[bytes, bytes]]:
         (b"x-frame-options", settings.X_FRAME_OPTIONS),
         (b"referrer-policy", settings.SECURE_REFERRER_POLICY),
         (b"cross-origin-opener-policy", settings.SECURE_CROSS_ORIGIN_OPENER_POLICY),
+        (b"content-security-policy", settings.SMOLNY_CONTENT_SECURITY_POLICY),
     ):
         if value:
             text = value if isinstance(value, str) else ",".join(value)

@@ -126,7 +126,12 @@ def test_a_hall_answering_at_once_is_one_batch_answered_as_the_route_would(
     assert answers[0][1]["content-type"].startswith("application/json")
     assert answers[0][1]["x-content-type-options"] == "nosniff"
     route = world.client("observer").post(url, requests[3][2], content_type="application/json")
-    for header in ("x-content-type-options", "x-frame-options", "referrer-policy"):
+    for header in (
+        "x-content-type-options",
+        "x-frame-options",
+        "referrer-policy",
+        "content-security-policy",
+    ):
         assert answers[3][1][header] == route.headers[header]
     # The refusals are the route's, word for word (they change nothing, so it can be asked).
     for request, (status, _, body) in zip(requests, answers, strict=True):
