@@ -21,13 +21,25 @@ from smolny.councils.models import Organisation, Session
 
 def zone_of(kwargs: dict[str, Any]) -> str | None:
     """The time zone setting of the organisation a page's URL names, if it names one."""
-    if "organisation_id" in kwargs:
-        found = Organisation.objects.filter(pk=kwargs["organisation_id"])
+    organisation = _number(kwargs.get("organisation_id"))
+    if organisation is not None:
+        found = Organisation.objects.filter(pk=organisation)
         return found.values_list("time_zone", flat=True).first()
-    if "session_id" in kwargs:
-        sitting = Session.objects.filter(pk=kwargs["session_id"])
+    session = _number(kwargs.get("session_id"))
+    if session is not None:
+        sitting = Session.objects.filter(pk=session)
         return sitting.values_list("organ__council__organisation__time_zone", flat=True).first()
     return None
+
+
+def _number(value: Any) -> int | None:
+    """An id from the URL, or None when it is absent or not a number (the view answers
+    such a request itself, 404 or 422)."""
+    try:
+        number = int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+    return number if number is not None and 0 < number < 2**63 else None
 
 
 class OrganisationTimeZoneMiddleware(MiddlewareMixin):
