@@ -111,8 +111,8 @@ def main(argv: list[str] | None = None) -> int:
             done("migrate", task, t0)
 
             from smolny.councils import actions
-            from smolny.councils.journal import verify_journal
             from smolny.councils.models import ApportionedSeats
+            from smolny.journal.chain import verify_journal
 
             at = datetime(1917, 3, 1, 12, tzinfo=UTC)
             name = f"create {args.constituencies:,} constituencies"

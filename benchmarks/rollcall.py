@@ -145,10 +145,10 @@ def raw_rate(database_url: str, hall: Hall, connections: int) -> tuple[float, in
 
     from smolny.councils import actions
     from smolny.councils.actions import vote
-    from smolny.councils.journal import ADVISORY_LOCK_KEY, canonical_json, entry_hash
     from smolny.councils.models import Mandate, Member
     from smolny.councils.models.dated import valid_at
     from smolny.councils.queries.sessions import fraction_names
+    from smolny.journal.chain import ADVISORY_LOCK_KEY, canonical_json, entry_hash
 
     item, key = new_question(hall)
     opened = vote.open_vote(actions.SYSTEM, item, key, method="roll call")

@@ -40,7 +40,7 @@ def run_verify(args: argparse.Namespace) -> int:
         return fail(error)
     from django.db import DatabaseError
 
-    from smolny.councils.journal import verify_journal
+    from smolny.journal.chain import verify_journal
 
     try:
         checked, broken = verify_journal()

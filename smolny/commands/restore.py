@@ -207,8 +207,8 @@ def verify_restored(url: str | None) -> tuple[int, object, Head | None]:
     from smolny.commands import setup_django
 
     setup_django(url)
-    from smolny.councils.journal import verify_journal
     from smolny.councils.models import JournalHead
+    from smolny.journal.chain import verify_journal
 
     checked, broken = verify_journal()
     row = JournalHead.objects.filter(pk=1).first()

@@ -7,9 +7,9 @@ kind and id), so that a verified file and the database's acts meet in
 
 from __future__ import annotations
 
-from smolny.councils.actions.base import ActionError
 from smolny.councils.models import Council, Organ, Organisation
 from smolny.federation.models import Unit
+from smolny.journal.actions import ActionError
 
 Body = Council | Organ | Unit
 KINDS: dict[str, type[Body]] = {"council": Council, "organ": Organ, "unit": Unit}

@@ -33,9 +33,9 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from smolny.councils.actions.base import ActionError
 from smolny.dburl import DEFAULT_SQLITE_PATH
 from smolny.directives.document import KeyCertificate, Named, certificate_body
+from smolny.journal.actions import ActionError
 
 KEY_FILE_NAME = "sealing_key"
 KEY_BYTES = 32

@@ -12,9 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction as Ratio
 
-from smolny.councils.actions.base import (
-    NotAllowed,
-)
 from smolny.councils.models import (
     Constituency,
     Council,
@@ -40,6 +37,9 @@ from smolny.federation.models import (
     RootKey,
     Subordination,
     VetoGrant,
+)
+from smolny.journal.actions import (
+    NotAllowed,
 )
 from smolny.rules import authority as rules
 from smolny.rules.authority import Act, AuthorityRules, DirectiveRecord, Standing, Status

@@ -18,9 +18,9 @@ from smolny.api.schemas import (
 )
 from smolny.councils import actions
 from smolny.councils.actions import PermissionDenied
-from smolny.councils.actions.base import is_secretary
 from smolny.councils.models import Constituency
 from smolny.councils.models.dated import CURRENT
+from smolny.journal.actions import is_secretary
 
 router = Router(tags=["constituencies"])
 REFUSALS = {403: Message, 404: Message, 409: Message, 422: Message}

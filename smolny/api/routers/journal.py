@@ -14,8 +14,8 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from smolny.councils.journal import verify_journal
 from smolny.councils.models import JournalEntry
+from smolny.journal.chain import verify_journal
 
 router = Router(tags=["journal"])
 

@@ -13,8 +13,8 @@ from smolny.api.errors import NotFound
 from smolny.api.schemas import MemberOut, member_out
 from smolny.councils import actions
 from smolny.councils.actions import PermissionDenied
-from smolny.councils.actions.base import is_secretary
 from smolny.councils.models import Member
+from smolny.journal.actions import is_secretary
 
 router = Router(tags=["rolls"])
 REFUSALS = {403: Message, 404: Message, 409: Message, 422: Message}

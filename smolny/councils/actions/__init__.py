@@ -3,18 +3,10 @@
 Views, the API, the command line and world loaders call these; nothing else writes models.
 Each runs in one transaction that takes the journal lock first, checks the actor's
 permission and the invariants, writes the models, appends its journal entry and schedules
-its live event for after the commit (see :mod:`smolny.councils.actions.base`).
+its live event for after the commit (see :mod:`smolny.journal.actions`).
 """
 
 from smolny.councils.actions.apportionment import apportion_council
-from smolny.councils.actions.base import (
-    SYSTEM,
-    ActionError,
-    NotAllowed,
-    PermissionDenied,
-    SystemActor,
-    entering_past_events,
-)
 from smolny.councils.actions.election import (
     count_election,
     open_by_election,
@@ -52,6 +44,14 @@ from smolny.councils.actions.recall import (
     withdraw_signature,
 )
 from smolny.councils.actions.roll import RollImportError, import_roll
+from smolny.journal.actions import (
+    SYSTEM,
+    ActionError,
+    NotAllowed,
+    PermissionDenied,
+    SystemActor,
+    entering_past_events,
+)
 
 __all__ = [
     "SYSTEM",

@@ -11,15 +11,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from smolny.councils.actions.base import (
-    ActionError,
-    Actor,
-    NotAllowed,
-    action_transaction,
-    fresh,
-    record,
-    require_member_or_secretary,
-)
 from smolny.councils.models import AgendaItem, Member, Session
 from smolny.councils.queries.agenda import get_item, load_speakers
 from smolny.councils.queries.sessions import (
@@ -30,6 +21,15 @@ from smolny.councils.queries.sessions import (
     require_status,
     rules_of,
     seated,
+)
+from smolny.journal.actions import (
+    ActionError,
+    Actor,
+    NotAllowed,
+    action_transaction,
+    fresh,
+    record,
+    require_member_or_secretary,
 )
 from smolny.rules.procedure import (
     Request,

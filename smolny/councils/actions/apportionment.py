@@ -4,14 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from smolny.councils.actions.base import (
-    Actor,
-    NotAllowed,
-    action_transaction,
-    fresh,
-    record,
-    require_secretary,
-)
 from smolny.councils.bulk import insert_rows
 from smolny.councils.models import (
     ApportionedSeats,
@@ -21,6 +13,14 @@ from smolny.councils.models import (
 )
 from smolny.councils.models.dated import valid_at
 from smolny.councils.queries import constituency_rows, roll_counts
+from smolny.journal.actions import (
+    Actor,
+    NotAllowed,
+    action_transaction,
+    fresh,
+    record,
+    require_secretary,
+)
 
 
 def apportion_council(

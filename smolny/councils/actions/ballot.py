@@ -46,16 +46,6 @@ from datetime import datetime
 
 from django.db.models import Case, F, JSONField, Value, When
 
-from smolny.councils.actions.base import (
-    Actor,
-    NotAllowed,
-    PermissionDenied,
-    SystemActor,
-    action_transaction,
-    actor_label,
-    fresh,
-    record,
-)
 from smolny.councils.models import Member, SecretBallot, SecretVoter, Vote
 from smolny.councils.queries.votes import (
     Answer,
@@ -64,6 +54,17 @@ from smolny.councils.queries.votes import (
     get_vote,
     receipt_hash,
     require_open,
+)
+from smolny.journal.actions import (
+    Actor,
+    NotAllowed,
+    PermissionDenied,
+    SystemActor,
+    action_transaction,
+    actor_label,
+    fresh,
+    record,
+    within_action,
 )
 
 DECOYS = 16
@@ -76,6 +77,7 @@ def _key() -> str:
     return secrets.token_hex(16)
 
 
+@within_action
 def make_slots(vote: Vote, n: int) -> None:
     """Empty ballot slots with random keys, made before anyone votes."""
     SecretBallot.objects.bulk_create(
@@ -151,6 +153,7 @@ def _fill_slot(vote: Vote, choice: str, ranking: list[str], receipt_hash: str) -
     )
 
 
+@within_action
 def seal(vote: Vote) -> None:
     """Inside the closing action: drop unused slots, rewrite the cast ballots in key order."""
     cast = list(

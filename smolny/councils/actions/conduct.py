@@ -24,14 +24,6 @@ from django.db.models import F
 from django.utils import timezone
 
 from smolny.councils.actions.agenda import finish_turn
-from smolny.councils.actions.base import (
-    ActionError,
-    Actor,
-    NotAllowed,
-    action_transaction,
-    fresh,
-    record,
-)
 from smolny.councils.models import AgendaItem, Member, Session, Vote
 from smolny.councils.queries.agenda import get_item, load_speakers
 from smolny.councils.queries.sessions import (
@@ -40,6 +32,14 @@ from smolny.councils.queries.sessions import (
     require_chair_or_secretary,
     require_status,
     seated,
+)
+from smolny.journal.actions import (
+    ActionError,
+    Actor,
+    NotAllowed,
+    action_transaction,
+    fresh,
+    record,
 )
 from smolny.rules.procedure import SpeakerRefused, SpeakersList, Spoken
 

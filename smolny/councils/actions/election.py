@@ -7,15 +7,6 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from smolny.councils.actions.base import (
-    ActionError,
-    Actor,
-    NotAllowed,
-    action_transaction,
-    fresh,
-    record,
-    require_secretary,
-)
 from smolny.councils.models import (
     Constituency,
     Election,
@@ -27,6 +18,16 @@ from smolny.councils.models import (
 from smolny.councils.models.dated import valid_at
 from smolny.councils.queries import seats_at
 from smolny.councils.queries.elections import eligible
+from smolny.journal.actions import (
+    ActionError,
+    Actor,
+    NotAllowed,
+    action_transaction,
+    fresh,
+    record,
+    require_secretary,
+    within_action,
+)
 from smolny.rules.ballots import BallotSet
 from smolny.rules.count import votes_str
 
@@ -101,6 +102,7 @@ def open_by_election(
     return election
 
 
+@within_action
 def open_by_election_for(mandate: Mandate, at: datetime) -> Election:
     """Create the by-election for a mandate that has just ended (inside its action)."""
     return Election.objects.create(
@@ -168,6 +170,7 @@ def counter_for(method: str) -> Counter:
     return counters[method]
 
 
+@within_action
 def count_and_declare(
     actor: Actor,
     election: Election,
@@ -219,6 +222,7 @@ def count_and_declare(
     _declare(actor, election, elected, method, votes, count, at, action=action)
 
 
+@within_action
 def open_for_result(
     actor: Actor, election: Election, at: datetime, *, online: bool = False
 ) -> Election:

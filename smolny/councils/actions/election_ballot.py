@@ -41,15 +41,6 @@ from django.db.models import Case, JSONField, QuerySet, Value, When
 from django.db.models import F as Field
 
 from smolny.councils.actions.ballot import require_voter_in_person
-from smolny.councils.actions.base import (
-    ActionError,
-    Actor,
-    NotAllowed,
-    action_transaction,
-    fresh,
-    record,
-    require_secretary,
-)
 from smolny.councils.actions.election import count_and_declare, counter_for, open_for_result
 from smolny.councils.models import (
     Candidate,
@@ -61,6 +52,15 @@ from smolny.councils.models import (
 )
 from smolny.councils.queries import roll_size
 from smolny.councils.queries.elections import eligible, live_candidates, voting_started
+from smolny.journal.actions import (
+    ActionError,
+    Actor,
+    NotAllowed,
+    action_transaction,
+    fresh,
+    record,
+    require_secretary,
+)
 from smolny.rules.ballots import BallotSet
 
 DECOYS = 16

@@ -4,7 +4,7 @@ A person who has signed up (and verified their address) founds an organisation a
 its first secretary; the secretary keeps its settings (name, time zone, language, calendar,
 public record) and invites members from the roll. An invitation's link lets the member make
 an account linked to their roll entry. Each is one action: permission, write, journal entry
-and live event in one transaction (see :mod:`smolny.councils.actions.base`).
+and live event in one transaction (see :mod:`smolny.journal.actions`).
 
 Email addresses are personal data; the journal names members by their roll number and never
 records an address (a public record's journal is readable by anyone).
@@ -25,7 +25,8 @@ from django.core.validators import validate_email
 from smolny.accounts.models import Invitation
 from smolny.accounts.tokens import invitation_age
 from smolny.accounts.verification import Unverified, check_verified
-from smolny.councils.actions.base import (
+from smolny.councils.models import Constituency, Member, Organisation, OrganisationRole
+from smolny.journal.actions import (
     ActionError,
     Actor,
     NotAllowed,
@@ -37,7 +38,6 @@ from smolny.councils.actions.base import (
     record_many,
     require_secretary,
 )
-from smolny.councils.models import Constituency, Member, Organisation, OrganisationRole
 
 CALENDARS = tuple(code for code, _ in Organisation.CALENDARS)
 MAX_NAME = Organisation._meta.get_field("name").max_length or 200

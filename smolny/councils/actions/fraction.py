@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from smolny.councils.actions.base import (
+from smolny.councils.models import Council, Fraction, FractionMembership, Mandate
+from smolny.journal.actions import (
     ActionError,
     Actor,
     NotAllowed,
@@ -14,7 +15,6 @@ from smolny.councils.actions.base import (
     require_member_or_secretary,
     require_secretary,
 )
-from smolny.councils.models import Council, Fraction, FractionMembership, Mandate
 
 
 def create_fraction(

@@ -5,15 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from smolny.councils.actions.base import (
-    Actor,
-    NotAllowed,
-    action_transaction,
-    fresh,
-    record,
-    require_member_or_secretary,
-    require_secretary,
-)
 from smolny.councils.actions.election import open_by_election_for
 from smolny.councils.models import (
     Election,
@@ -29,6 +20,16 @@ from smolny.councils.models import (
 from smolny.councils.models.dated import valid_at
 from smolny.councils.queries import seats_at
 from smolny.councils.queries.elections import eligible
+from smolny.journal.actions import (
+    Actor,
+    NotAllowed,
+    action_transaction,
+    fresh,
+    record,
+    require_member_or_secretary,
+    require_secretary,
+    within_action,
+)
 
 
 def seat_deputy(
@@ -90,6 +91,7 @@ def seat_deputy(
     return mandate
 
 
+@within_action
 def end_mandate(mandate: Mandate, reason: str, at: datetime) -> dict[str, Any]:
     """End *mandate* at *at* inside the calling action: fraction membership ends, every organ
     seat it carried falls vacant, a recall under way lapses, and a by-election opens.

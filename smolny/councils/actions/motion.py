@@ -15,16 +15,6 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from smolny.councils.actions.base import (
-    ActionError,
-    Actor,
-    NotAllowed,
-    action_transaction,
-    fresh,
-    record,
-    require_member_or_secretary,
-    require_secretary,
-)
 from smolny.councils.actions.organ import form_organ
 from smolny.councils.models import (
     AgendaItem,
@@ -45,6 +35,17 @@ from smolny.councils.queries.sessions import (
     require_status,
     rules_of,
 )
+from smolny.journal.actions import (
+    ActionError,
+    Actor,
+    NotAllowed,
+    action_transaction,
+    fresh,
+    record,
+    require_member_or_secretary,
+    require_secretary,
+    within_action,
+)
 from smolny.rules.procedure import (
     Docket,
     Motion,
@@ -57,6 +58,7 @@ from smolny.rules.procedure import (
 _PREFIX = {"main": "M", "amendment": "A", "counter": "C", "procedural": "P"}
 
 
+@within_action
 def settle_motions(item: AgendaItem, docket: Docket) -> None:
     """Store each motion's fate as the docket states it."""
     for row in item.motions.all():
@@ -145,6 +147,7 @@ def move_motion(
     return row
 
 
+@within_action
 def end_presidium(vote: Vote, at: datetime) -> dict[str, Any]:
     """Inside the closing action: the presidium's seats and the organ end, re-formation opens."""
     session = vote.item.session

@@ -17,7 +17,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from smolny.councils.actions.base import (
+from smolny.councils.models import Council, Fraction, FractionMembership, Mandate, Organ, OrganSeat
+from smolny.councils.models.dated import valid_at
+from smolny.councils.queries.organs import fraction_strengths
+from smolny.journal.actions import (
     ActionError,
     Actor,
     NotAllowed,
@@ -26,9 +29,6 @@ from smolny.councils.actions.base import (
     record,
     require_secretary,
 )
-from smolny.councils.models import Council, Fraction, FractionMembership, Mandate, Organ, OrganSeat
-from smolny.councils.models.dated import valid_at
-from smolny.councils.queries.organs import fraction_strengths
 from smolny.rules.seats import FractionStanding, SeatAllotment, allot_seats
 
 

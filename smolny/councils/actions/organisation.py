@@ -11,17 +11,6 @@ from fractions import Fraction as Ratio
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q
 
-from smolny.councils.actions.base import (
-    ActionError,
-    Actor,
-    NotAllowed,
-    SystemActor,
-    action_transaction,
-    entering_later,
-    fresh,
-    record,
-    require_secretary,
-)
 from smolny.councils.actions.founding import require_verified_person
 from smolny.councils.models import (
     Constituency,
@@ -32,6 +21,17 @@ from smolny.councils.models import (
     RepresentationRule,
 )
 from smolny.councils.models.dated import valid_at
+from smolny.journal.actions import (
+    ActionError,
+    Actor,
+    NotAllowed,
+    SystemActor,
+    action_transaction,
+    entering_later,
+    fresh,
+    record,
+    require_secretary,
+)
 
 METHODS = ("hamilton", "dhondt", "jefferson", "sainte-lague", "webster", "huntington-hill", "adams")
 ROUNDINGS = ("floor", "ceil", "nearest")

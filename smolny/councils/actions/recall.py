@@ -43,16 +43,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Value, When
 
 from smolny.councils.actions.ballot import require_voter_in_person
-from smolny.councils.actions.base import (
-    ActionError,
-    Actor,
-    NotAllowed,
-    action_transaction,
-    fresh,
-    record,
-    require_member_or_secretary,
-    require_secretary,
-)
 from smolny.councils.actions.mandate import end_mandate
 from smolny.councils.models import (
     Constituency,
@@ -65,6 +55,16 @@ from smolny.councils.models import (
     RecallVoter,
 )
 from smolny.councils.queries import roll_size
+from smolny.journal.actions import (
+    ActionError,
+    Actor,
+    NotAllowed,
+    action_transaction,
+    fresh,
+    record,
+    require_member_or_secretary,
+    require_secretary,
+)
 from smolny.rules.recall import recall_outcome, share_of_roll
 
 DECOYS = 16

@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from smolny.councils.actions.base import (
+from smolny.councils.bulk import insert_rows
+from smolny.councils.models import Constituency, Council, Member
+from smolny.journal.actions import (
     ActionError,
     Actor,
     action_transaction,
@@ -27,8 +29,6 @@ from smolny.councils.actions.base import (
     record,
     require_secretary,
 )
-from smolny.councils.bulk import insert_rows
-from smolny.councils.models import Constituency, Council, Member
 
 COLUMNS = ("member_id", "name", "constituency")
 MAX_REPORTED = 1000

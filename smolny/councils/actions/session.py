@@ -16,16 +16,6 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from fractions import Fraction as Ratio
 
-from smolny.councils.actions.base import (
-    ActionError,
-    Actor,
-    NotAllowed,
-    action_transaction,
-    fresh,
-    record,
-    require_member_or_secretary,
-    require_secretary,
-)
 from smolny.councils.models import (
     Attendance,
     ChairTerm,
@@ -53,6 +43,16 @@ from smolny.councils.queries.sessions import (
 # Re-exported until smolny/worlds/loader.py (being split) reads them from queries.sessions.
 from smolny.councils.queries.sessions import present_members as present_members
 from smolny.councils.queries.sessions import seated as seated
+from smolny.journal.actions import (
+    ActionError,
+    Actor,
+    NotAllowed,
+    action_transaction,
+    fresh,
+    record,
+    require_member_or_secretary,
+    require_secretary,
+)
 from smolny.rules.majority import MajorityRule, Quorum
 from smolny.rules.procedure import (
     AlternativeVoting,

@@ -7,7 +7,7 @@ election opened and declared per constituency, one action per deputy). At the Pe
 Soviet's size, 2,811 constituencies and 3,000 deputies, that is about 8,600 actions and half
 a minute on SQLite, over the world's budget; a summer of changes of side would be another
 2,000 actions of :func:`~smolny.councils.actions.change_fraction`. These two functions follow
-the action pattern (:mod:`smolny.councils.actions.base`: the journal lock first, permission,
+the action pattern (:mod:`smolny.journal.actions`: the journal lock first, permission,
 every credential checked before anything is written, the rows, one journal entry listing
 every deputy) and check what the one-by-one actions check, in bulk:
 
@@ -26,14 +26,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from smolny.councils.actions.base import (
-    Actor,
-    NotAllowed,
-    action_transaction,
-    fresh,
-    record,
-    require_secretary,
-)
 from smolny.councils.bulk import insert_rows
 from smolny.councils.models import (
     ApportionedSeats,
@@ -48,6 +40,14 @@ from smolny.councils.models import (
 )
 from smolny.councils.models.dated import valid_at
 from smolny.councils.queries import apportionment_at
+from smolny.journal.actions import (
+    Actor,
+    NotAllowed,
+    action_transaction,
+    fresh,
+    record,
+    require_secretary,
+)
 
 Slate = Mapping[int, Sequence[tuple[Member, str | None]]]
 """Constituency id -> the members elected there, in order, each with the fraction they join

@@ -36,15 +36,6 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count
 
 from smolny.councils.actions.ballot import make_slots, seal
-from smolny.councils.actions.base import (
-    ActionError,
-    Actor,
-    NotAllowed,
-    action_transaction,
-    record,
-    record_many,
-    require_member_or_secretary,
-)
 from smolny.councils.actions.motion import end_presidium, settle_motions
 from smolny.councils.models import (
     AgendaItem,
@@ -71,6 +62,15 @@ from smolny.councils.queries.votes import (
     get_vote,
     require_open,
     roll_call_credentials,
+)
+from smolny.journal.actions import (
+    ActionError,
+    Actor,
+    NotAllowed,
+    action_transaction,
+    record,
+    record_many,
+    require_member_or_secretary,
 )
 from smolny.rules.procedure import (
     PREFERENTIAL_VOTE,

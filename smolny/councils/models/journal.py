@@ -1,4 +1,4 @@
-"""The journal: append-only, hash-chained record of every change (see councils.journal)."""
+"""The journal: append-only, hash-chained record of every change (see smolny.journal.chain)."""
 
 from __future__ import annotations
 

@@ -10,9 +10,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from smolny.councils.actions.base import (
-    ActionError,
-)
 from smolny.councils.models import (
     AgendaItem,
     Organ,
@@ -23,6 +20,9 @@ from smolny.councils.queries.sessions import (
     motion_rules,
     rules_of,
     speaking_rules,
+)
+from smolny.journal.actions import (
+    ActionError,
 )
 from smolny.rules.procedure import (
     Docket,

@@ -12,14 +12,6 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from fractions import Fraction as Ratio
 
-from smolny.councils.actions.base import (
-    ActionError,
-    Actor,
-    NotAllowed,
-    PermissionDenied,
-    actor_label,
-    is_secretary,
-)
 from smolny.councils.models import (
     Attendance,
     ChairTerm,
@@ -32,6 +24,14 @@ from smolny.councils.models import (
     Session,
 )
 from smolny.councils.models.dated import valid_at
+from smolny.journal.actions import (
+    ActionError,
+    Actor,
+    NotAllowed,
+    PermissionDenied,
+    actor_label,
+    is_secretary,
+)
 from smolny.rules.majority import Base, Kind, MajorityRule, Quorum
 from smolny.rules.procedure import (
     AlternativeVoting,

@@ -15,7 +15,6 @@ from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Subquery
 
-from smolny.councils.actions.base import ActionError, NotAllowed
 from smolny.councils.models import (
     Attendance,
     FractionMembership,
@@ -31,6 +30,7 @@ from smolny.councils.models import (
 )
 from smolny.councils.models.dated import valid_at
 from smolny.councils.queries.sessions import voting_mandate
+from smolny.journal.actions import ActionError, NotAllowed
 from smolny.rules.procedure import CallKind
 
 CHOICES = ("for", "against", "abstain")
@@ -61,6 +61,8 @@ def in_hall(session: Session, member: Member, at: datetime) -> bool:
 def entitled(vote: Vote, member: Member, at: datetime) -> Mandate:
     """The mandate with which *member* votes now, or the refusal saying why not."""
     session = vote.item.session
+    if at < vote.opened_at:  # a past event entered later cannot precede the vote's opening
+        raise NotAllowed("the vote had not opened yet at that time")
     if not in_hall(session, member, at):
         raise NotAllowed(f"{member.name} is not in the hall")
     mandate = voting_mandate(session.organ, member, at)
@@ -83,6 +85,9 @@ def roll_call_credentials(
     It runs under the journal lock, where every round trip to the database is time that the
     rest of the hall waits; the refusals are worked out only when there is one to give.
     """
+    if at < vote.opened_at:  # a past event entered later cannot precede the vote's opening
+        early = NotAllowed("the vote had not opened yet at that time")
+        return {member.pk: early for member in members}
     session = vote.item.session
     organ = session.organ
     mandates = Mandate.objects.filter(

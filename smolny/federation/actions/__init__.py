@@ -1,6 +1,6 @@
 """Federation actions: one function per change of state, each in one transaction with the
 journal lock, its permission check, its writes and its journal entry (the councils' pattern,
-:mod:`smolny.councils.actions.base`). Errors are the councils' ``ActionError`` family."""
+:mod:`smolny.journal.actions`). Errors are the councils' ``ActionError`` family."""
 
 from smolny.federation.actions.authority import (
     create_unit,

@@ -12,7 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from smolny.councils.actions.base import (
+from smolny.councils.models import Organisation
+from smolny.federation.bodies import Body, body_ref, organisation_id
+from smolny.federation.models import AuthorityRule, Subordination, Unit, VetoGrant
+from smolny.journal.actions import (
     ActionError,
     Actor,
     NotAllowed,
@@ -21,9 +24,6 @@ from smolny.councils.actions.base import (
     record,
     require_secretary,
 )
-from smolny.councils.models import Organisation
-from smolny.federation.bodies import Body, body_ref, organisation_id
-from smolny.federation.models import AuthorityRule, Subordination, Unit, VetoGrant
 
 
 def _organisation_of(*bodies: Body) -> Organisation:

@@ -20,15 +20,6 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime
 
-from smolny.councils.actions.base import (
-    ActionError,
-    Actor,
-    NotAllowed,
-    action_transaction,
-    fresh,
-    record,
-    require_secretary,
-)
 from smolny.councils.models import (
     Council,
     Mandate,
@@ -46,6 +37,16 @@ from smolny.federation.models import (
     Decision,
 )
 from smolny.federation.queries import _check_appointing_body, answerable_to
+from smolny.journal.actions import (
+    ActionError,
+    Actor,
+    NotAllowed,
+    action_transaction,
+    fresh,
+    record,
+    require_secretary,
+    within_action,
+)
 from smolny.rules.majority import MajorityRule, Outcome, Tally, decide
 
 OUTCOMES = frozenset(o.value for o in Outcome)
@@ -58,6 +59,7 @@ def seated(body: Body, at: datetime) -> int:
     return OrganSeat.objects.filter(valid_at(at), organ_id=body.pk, status=OrganSeat.HELD).count()
 
 
+@within_action
 def record_decision(
     organisation: Organisation,
     body: Body,
@@ -92,6 +94,7 @@ def record_decision(
     )
 
 
+@within_action
 def decision_from_vote(
     organisation: Organisation, body: Body, motion: str, vote: Vote, at: datetime
 ) -> Decision:

@@ -34,15 +34,6 @@ from datetime import datetime
 from fractions import Fraction as Ratio
 
 from smolny.councils.actions.apportionment import apportion_council
-from smolny.councils.actions.base import (
-    ActionError,
-    Actor,
-    NotAllowed,
-    action_transaction,
-    fresh,
-    record,
-    require_secretary,
-)
 from smolny.councils.models import (
     Council,
     FractionMembership,
@@ -64,6 +55,16 @@ from smolny.federation.queries import (
     current_central_executive,
     demand_share,
     represented_membership,
+)
+from smolny.journal.actions import (
+    ActionError,
+    Actor,
+    NotAllowed,
+    action_transaction,
+    fresh,
+    record,
+    require_secretary,
+    within_action,
 )
 
 
@@ -218,6 +219,7 @@ def convene_congress(
     return convocation
 
 
+@within_action
 def _expire_delegates(congress: Council, at: datetime) -> list[str]:
     """End the current delegates' mandates at *at* as expired (rule 6 of the module), inside
     the convening action; returns their member ids.

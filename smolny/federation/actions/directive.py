@@ -18,15 +18,6 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 
-from smolny.councils.actions.base import (
-    ActionError,
-    Actor,
-    NotAllowed,
-    action_transaction,
-    fresh,
-    record,
-    require_secretary,
-)
 from smolny.councils.models import Council, Organ, Organisation
 from smolny.councils.models.dated import valid_at
 from smolny.directives import document as doc
@@ -41,6 +32,15 @@ from smolny.federation import keys
 from smolny.federation.bodies import Body, body_ref, organisation_id
 from smolny.federation.models import Directive, DirectiveAct, OrganKey, RootKey, VetoGrant
 from smolny.federation.queries import signed_directive
+from smolny.journal.actions import (
+    ActionError,
+    Actor,
+    NotAllowed,
+    action_transaction,
+    fresh,
+    record,
+    require_secretary,
+)
 from smolny.rules.authority import in_force
 
 

@@ -19,7 +19,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from smolny.councils.actions.base import (
+from smolny.councils.actions.organ import form_organ
+from smolny.councils.models import Mandate, Organ
+from smolny.councils.models.dated import valid_at
+from smolny.federation.models import CentralExecutive, Convocation
+from smolny.federation.queries import uncredentialed
+from smolny.journal.actions import (
     ActionError,
     Actor,
     NotAllowed,
@@ -28,11 +33,6 @@ from smolny.councils.actions.base import (
     record,
     require_secretary,
 )
-from smolny.councils.actions.organ import form_organ
-from smolny.councils.models import Mandate, Organ
-from smolny.councils.models.dated import valid_at
-from smolny.federation.models import CentralExecutive, Convocation
-from smolny.federation.queries import uncredentialed
 from smolny.rules.ballots import BallotSet
 
 SEAT_RULES = ("proportional", "stv")

@@ -16,9 +16,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from smolny.councils.journal import verify_journal
 from smolny.councils.minutes import minutes_blocks, minutes_markdown, minutes_pdf
 from smolny.councils.models import JournalEntry, Organisation, Session
+from smolny.journal.chain import verify_journal
 from smolny.web.access import organisation_or_404, reader_page
 
 ENTRIES_PER_PAGE = 50

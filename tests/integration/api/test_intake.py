@@ -18,9 +18,9 @@ from django.core.asgi import get_asgi_application
 
 from smolny.api import intake as intake_module
 from smolny.api.intake import RollCallIntake
-from smolny.councils.journal import verify_journal
 from smolny.councils.models import JournalEntry, NamedVote
 from smolny.councils.models.sessions import Vote
+from smolny.journal.chain import verify_journal
 from tests.integration.api.conftest import World, build_world, call
 from tests.integration.api.routes import open_vote
 

@@ -23,7 +23,6 @@ import pytest
 from django.db import OperationalError, connection
 
 from smolny.councils import actions
-from smolny.councils.journal import verify_journal
 from smolny.councils.models import (
     JournalEntry,
     Mandate,
@@ -33,6 +32,7 @@ from smolny.councils.models import (
     RecallSignature,
     RecallVoter,
 )
+from smolny.journal.chain import verify_journal
 from tests.integration.councils.conftest import Frame, d, make_frame
 
 SYS = actions.SYSTEM

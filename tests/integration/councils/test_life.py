@@ -13,7 +13,6 @@ import pytest
 
 from smolny import live
 from smolny.councils import actions
-from smolny.councils.journal import verify_journal
 from smolny.councils.models import (
     Election,
     JournalEntry,
@@ -29,6 +28,7 @@ from smolny.councils.queries import (
     composition,
     seats_at,
 )
+from smolny.journal.chain import verify_journal
 from tests.integration.councils.conftest import d, make_frame
 
 SYS = actions.SYSTEM

@@ -9,7 +9,6 @@ import pytest
 from smolny.councils import actions
 from smolny.councils.actions import NotAllowed
 from smolny.councils.actions.slate import Slate, regroup_fractions, seat_slate
-from smolny.councils.journal import verify_journal
 from smolny.councils.models import (
     Election,
     ElectionWinner,
@@ -19,6 +18,7 @@ from smolny.councils.models import (
 )
 from smolny.councils.models.dated import valid_at
 from smolny.councils.queries import council_composition
+from smolny.journal.chain import verify_journal
 from tests.integration.councils.conftest import Frame, d, make_frame
 
 SYS = actions.SYSTEM

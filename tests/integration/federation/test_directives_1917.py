@@ -17,7 +17,6 @@ import pytest
 from smolny.cli import main
 from smolny.councils import actions
 from smolny.councils.actions import ActionError, NotAllowed
-from smolny.councils.journal import verify_journal
 from smolny.councils.models import Council, JournalEntry, Organ
 from smolny.directives import document as doc
 from smolny.directives.signing import sign_bytes
@@ -25,6 +24,7 @@ from smolny.federation import actions as fed
 from smolny.federation import keys
 from smolny.federation.models import Directive, OrganKey, RootKey, Unit
 from smolny.federation.queries import directive_standings, export_text, status_of
+from smolny.journal.chain import verify_journal
 from smolny.rules.authority import Status
 from tests.integration.federation.conftest import SYS, d
 

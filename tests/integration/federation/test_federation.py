@@ -13,13 +13,13 @@ import pytest
 from smolny.councils import actions
 from smolny.councils.actions import ActionError, NotAllowed, agenda, motion, session
 from smolny.councils.actions import vote as votes
-from smolny.councils.journal import verify_journal
 from smolny.councils.models import Council, Election, JournalEntry, Mandate, Organ, OrganSeat
 from smolny.councils.models.dated import valid_at
 from smolny.councils.queries import OrganComposition, composition, roll_counts
 from smolny.federation import actions as fed
 from smolny.federation.models import Convocation, Credential
 from smolny.federation.queries import commissariat_at, current_central_executive, delegation_seats
+from smolny.journal.chain import verify_journal
 from smolny.rules.ballots import BallotSet
 from smolny.rules.majority import Base, MajorityRule, Tally
 from tests.integration.federation.conftest import (

@@ -24,8 +24,8 @@ import pytest
 from smolny.councils.actions import ActionError, NotAllowed, agenda, motion, vote
 from smolny.councils.actions import recall as recall_actions
 from smolny.councils.actions.ballot import cast_secret_ballot
-from smolny.councils.journal import verify_journal
 from smolny.councils.models import Mandate, Member, NamedVote, RecallVote, SecretVoter, Vote
+from smolny.journal.chain import verify_journal
 from tests.integration.races.conftest import journal, run_concurrently
 from tests.integration.sessions.conftest import (
     SYS,

@@ -19,7 +19,6 @@ from django.test import Client
 from django.urls import reverse
 
 from smolny import cli
-from smolny.councils.journal import verify_journal
 from smolny.councils.models import (
     Apportionment,
     Council,
@@ -36,6 +35,7 @@ from smolny.councils.models import (
     Vote,
 )
 from smolny.councils.models.dated import valid_at
+from smolny.journal.chain import verify_journal
 from smolny.worlds import data as worlddata
 from smolny.worlds.runner import manifest
 

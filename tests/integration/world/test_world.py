@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 
 from smolny import cli
-from smolny.councils.journal import verify_journal
 from smolny.councils.models import (
     Attendance,
     Council,
@@ -25,6 +24,7 @@ from smolny.councils.models import (
     Vote,
 )
 from smolny.councils.models.dated import valid_at
+from smolny.journal.chain import verify_journal
 from smolny.worlds import petrograd1917 as data
 from smolny.worlds.replay import NotLoaded, build_replay, organ_by_fraction
 

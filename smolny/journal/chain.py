@@ -1,0 +1,220 @@
+"""The journal: every change appended as an entry chained to the one before by its hash.
+
+An entry holds its sequence number, the time it was written, the actor, the action's name
+and a canonical JSON payload (sorted keys, no whitespace, UTF-8). Its hash is
+
+    SHA-256( prev_hash || canonical JSON of {action, actor, payload, seq, time} )
+
+where ``payload`` enters as the exact stored text and ``time`` as an ISO 8601 UTC string with
+microseconds. The first entry's ``prev_hash`` is 64 zeros. Changing any field of any entry,
+or removing an entry, breaks the chain at that entry, and :func:`verify_journal` names it. A
+one-row head table records the last entry's number and hash, so cutting entries off the end
+shows too.
+
+There is one chain, so appends are serialised: :func:`lock` takes a transaction-scoped
+PostgreSQL advisory lock (on SQLite, ``BEGIN IMMEDIATE`` already serialises writers). Actions
+take it first, before reading the state they check, which also makes each action's checks
+and writes one serial step: two concurrent actions can never both pass a check that only
+one of them may pass.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import connection, transaction
+
+from smolny.councils.models import JournalEntry, JournalHead
+
+GENESIS = "0" * 64
+ADVISORY_LOCK_KEY = 0x736D6F6C6E79  # "smolny"
+
+
+def canonical_json(value: Any) -> str:
+    """Sorted keys, no whitespace, non-ASCII kept as UTF-8: one text per value."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def format_time(time: datetime) -> str:
+    """The time as it enters the hash: UTC, ISO 8601, microseconds."""
+    if time.tzinfo is None:
+        raise ValueError("journal times must be timezone-aware")
+    return time.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def entry_hash(
+    prev_hash: str, seq: int, time: datetime, actor: str, action: str, payload: str
+) -> str:
+    """The hash of an entry from its fields (``payload`` is the stored canonical text)."""
+    body = canonical_json(
+        {
+            "action": action,
+            "actor": actor,
+            "payload": payload,
+            "seq": seq,
+            "time": format_time(time),
+        }
+    )
+    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+
+
+def lock() -> None:
+    """Take the journal's append lock for the current transaction (PostgreSQL only)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("the journal lock is taken inside transaction.atomic()")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
+
+
+def append(
+    actor: str,
+    action: str,
+    payload: dict[str, Any],
+    time: datetime,
+    *,
+    organisation: int | None = None,
+    locked: bool = False,
+) -> JournalEntry:
+    """Append an entry in the current transaction and return it.
+
+    *locked*: the caller has taken :func:`lock` in this transaction already (an action, in
+    :func:`smolny.journal.actions.action_transaction`), so the server is not asked
+    again; the lock is held until the transaction ends.
+    """
+    (entry,) = append_many(
+        [(actor, action, payload, time)], organisation=organisation, locked=locked
+    )
+    return entry
+
+
+def append_many(
+    entries: Sequence[tuple[str, str, dict[str, Any], datetime]],
+    *,
+    organisation: int | None = None,
+    locked: bool = False,
+) -> list[JournalEntry]:
+    """Append *entries* (actor, action, payload, time), in order, in the current transaction.
+
+    Each is an entry of its own, chained to the one before exactly as :func:`append` would
+    chain it; they are only written together (one INSERT, one move of the head), which is
+    what lets a roll call's ballots arriving at once be recorded in one transaction.
+    *organisation*: the id each payload names as ``organisation`` (the entries' index
+    column, see :func:`payload_organisation`).
+    """
+    if not entries:
+        return []
+    if not locked:
+        lock()
+    head = JournalEntry.objects.order_by("-seq").only("seq", "hash").first()
+    seq = 0 if head is None else head.seq
+    prev_hash = GENESIS if head is None else head.hash
+    rows = []
+    for actor, action, payload, time in entries:
+        seq += 1
+        text = canonical_json(payload)
+        time = time.astimezone(UTC)
+        entry_hash_ = entry_hash(prev_hash, seq, time, actor, action, text)
+        rows.append(
+            JournalEntry(
+                seq=seq,
+                time=time,
+                actor=actor,
+                action=action,
+                payload=text,
+                prev_hash=prev_hash,
+                hash=entry_hash_,
+                organisation_id=organisation,
+            )
+        )
+        prev_hash = entry_hash_
+    JournalEntry.objects.bulk_create(rows, batch_size=500)
+    # One UPDATE (the lock makes this writer the only one); the row is created by the first
+    # append. (update_or_create would add a savepoint and a SELECT ... FOR UPDATE.)
+    if not JournalHead.objects.filter(pk=1).update(seq=seq, hash=prev_hash):
+        JournalHead.objects.create(pk=1, seq=seq, hash=prev_hash)
+    return rows
+
+
+def payload_organisation(payload: str) -> int | None:
+    """The organisation a stored payload names at its top level (``"organisation": id``, as
+    every action's record does), or None. The entry's ``organisation`` column must equal it:
+    the column is outside the hash, so the verification compares the two, and an entry moved
+    out of an organisation's record (or into another's) shows as a break."""
+    try:
+        value = json.loads(payload)
+    except ValueError:
+        return None
+    owner = value.get("organisation") if isinstance(value, dict) else None
+    return owner if isinstance(owner, int) and not isinstance(owner, bool) else None
+
+
+@dataclass(frozen=True)
+class JournalBreak:
+    """The first entry where the chain does not hold, and why."""
+
+    seq: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"journal entry {self.seq}: {self.reason}"
+
+
+def check_chain(entries: Iterable[JournalEntry]) -> tuple[int, JournalBreak | None]:
+    """Walk *entries* in order of ``seq``; return how many held and the first break, if any."""
+    expected_seq = 1
+    prev_hash = GENESIS
+    checked = 0
+    for entry in entries:
+        if entry.seq != expected_seq:
+            return checked, JournalBreak(
+                expected_seq, f"missing (the next entry present is {entry.seq})"
+            )
+        if entry.prev_hash != prev_hash:
+            return checked, JournalBreak(
+                entry.seq, "prev_hash does not match the hash of the entry before"
+            )
+        recomputed = entry_hash(
+            entry.prev_hash, entry.seq, entry.time, entry.actor, entry.action, entry.payload
+        )
+        if recomputed != entry.hash:
+            return checked, JournalBreak(entry.seq, "contents do not match its hash")
+        if entry.organisation_id != payload_organisation(entry.payload):
+            return checked, JournalBreak(
+                entry.seq, "its organisation column does not match the organisation in its payload"
+            )
+        prev_hash = entry.hash
+        expected_seq += 1
+        checked += 1
+    return checked, None
+
+
+def check_head(
+    checked: int, last: JournalEntry | None, head: JournalHead | None
+) -> JournalBreak | None:
+    """Compare the end of an intact chain of *checked* entries with the recorded head."""
+    if head is None:
+        if last is None:
+            return None
+        return JournalBreak(last.seq, "the journal head record is missing")
+    if head.seq > checked:
+        return JournalBreak(checked + 1, f"missing (the head records {head.seq} entries)")
+    if head.seq < checked:
+        return JournalBreak(head.seq + 1, "not recorded at the head (written outside the journal)")
+    if last is None or last.hash != head.hash:
+        return JournalBreak(head.seq, "its hash differs from the one recorded at the head")
+    return None
+
+
+def verify_journal() -> tuple[int, JournalBreak | None]:
+    """Recompute the whole chain from the database; return (entries intact, first break)."""
+    checked, broken = check_chain(JournalEntry.objects.order_by("seq").iterator(chunk_size=2000))
+    if broken is not None:
+        return checked, broken
+    last = JournalEntry.objects.order_by("-seq").first()
+    return checked, check_head(checked, last, JournalHead.objects.filter(pk=1).first())
