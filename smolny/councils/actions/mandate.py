@@ -93,8 +93,20 @@ def seat_deputy(
 
 @within_action
 def end_mandate(mandate: Mandate, reason: str, at: datetime) -> dict[str, Any]:
-    """End *mandate* at *at* inside the calling action: fraction membership ends, every organ
-    seat it carried falls vacant, a recall under way lapses, and a by-election opens.
+    """End *mandate* at *at* inside the calling action (a recall, a resignation): what
+    :func:`close_mandate` does, and a by-election opens for the seat. Returns what changed,
+    for the journal."""
+    changes = close_mandate(mandate, reason, at)
+    by_election = open_by_election_for(mandate, at)
+    return {**changes, "by_election": by_election.pk}
+
+
+@within_action
+def close_mandate(mandate: Mandate, reason: str, at: datetime) -> dict[str, Any]:
+    """The end of a mandate, however it comes (recall, resignation, a congress's delegates
+    expiring at its next convocation), inside the calling action: the mandate ends with its
+    reason, its fraction membership ends, every organ seat it carried falls vacant, and a
+    recall under way lapses. Whether a by-election follows is the caller's business.
     Returns what changed, for the journal."""
     if mandate.end is not None:
         raise NotAllowed(f"the mandate of {mandate.member.name} has ended already")
@@ -136,14 +148,12 @@ def end_mandate(mandate: Mandate, reason: str, at: datetime) -> dict[str, Any]:
             start=at,
         )
         vacated.append({"organ": seat.organ_id, "seat": seat.number})
-    by_election = open_by_election_for(mandate, at)
     return {
         "mandate": mandate.pk,
         "member": mandate.member.external_id,
         "reason": reason,
         "vacated_seats": vacated,
         "lapsed_petitions": lapsed,
-        "by_election": by_election.pk,
     }
 
 

@@ -34,14 +34,13 @@ from datetime import datetime
 from fractions import Fraction as Ratio
 
 from smolny.councils.actions.apportionment import apportion_council
+from smolny.councils.actions.mandate import close_mandate
 from smolny.councils.models import (
     Council,
     FractionMembership,
     Mandate,
     Organ,
     OrganSeat,
-    RecallPetition,
-    RecallVote,
 )
 from smolny.councils.models.dated import valid_at
 from smolny.federation.models import (
@@ -224,8 +223,9 @@ def _expire_delegates(congress: Council, at: datetime) -> list[str]:
     """End the current delegates' mandates at *at* as expired (rule 6 of the module), inside
     the convening action; returns their member ids.
 
-    The same consequences as :func:`smolny.councils.actions.mandate.end_mandate`, except the
-    by-election, which a new convocation does not need.
+    Each ends by :func:`smolny.councils.actions.mandate.close_mandate`, the step a recall
+    and a resignation use too, without the by-election a new convocation does not need.
+    The delegates are checked together first, so that the refusal speaks of the convocation.
     """
     mandates = list(
         Mandate.objects.filter(council=congress, end=None).select_related("member").order_by("pk")
@@ -235,29 +235,11 @@ def _expire_delegates(congress: Council, at: datetime) -> list[str]:
     if any(m.start > at for m in mandates):
         raise NotAllowed("a delegate was seated after this convocation's time")
     ids = [m.pk for m in mandates]
-    memberships = FractionMembership.objects.filter(mandate__in=ids, end=None)
-    seats = OrganSeat.objects.filter(holder__in=ids, end=None)
-    if memberships.filter(start__gt=at).exists() or seats.filter(start__gt=at).exists():
+    later = FractionMembership.objects.filter(mandate__in=ids, end=None, start__gt=at).exists()
+    if later or OrganSeat.objects.filter(holder__in=ids, end=None, start__gt=at).exists():
         raise NotAllowed("delegates' changes are recorded after this convocation's time")
-    Mandate.objects.filter(pk__in=ids).update(end=at, end_reason=Mandate.EXPIRED)
-    memberships.update(end=at)
-    petitions = RecallPetition.objects.filter(mandate__in=ids).exclude(status=RecallPetition.CLOSED)
-    RecallVote.objects.filter(petition__in=petitions, closed_at=None).update(
-        closed_at=at, outcome=RecallVote.LAPSED
-    )
-    petitions.update(status=RecallPetition.CLOSED, closed_at=at)
-    for seat in list(seats):
-        seat.end = at
-        seat.save(update_fields=["end"])
-        OrganSeat.objects.create(
-            organ_id=seat.organ_id,
-            number=seat.number,
-            status=OrganSeat.VACANT,
-            how=seat.how,
-            fraction=seat.fraction,
-            holder=None,
-            start=at,
-        )
+    for mandate in mandates:
+        close_mandate(mandate, Mandate.EXPIRED, at)
     return [m.member.external_id for m in mandates]
 
 
