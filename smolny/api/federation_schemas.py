@@ -204,7 +204,7 @@ class ConvocationOut(Schema):
 # ---------------------------------------------------------------------------------------------
 
 
-class BallotIn(In):
+class TallyBallotIn(In):
     """``count`` ballots ranking delegates (by member id) in this order."""
 
     count: int = Field(1, ge=1, le=10**9)
@@ -222,7 +222,7 @@ class ExecutiveIn(Timed):
     seat_rule: Literal["proportional", "stv"] = "proportional"
     method: str = Field("sainte-lague", max_length=32)
     nominees: dict[str, list[int]] = Field(default_factory=dict)
-    ballots: list[BallotIn] | None = Field(None, max_length=100_000)
+    ballots: list[TallyBallotIn] | None = Field(None, max_length=100_000)
     candidates: list[str] = Field(default_factory=list, max_length=10_000)
     count_method: Literal["scottish-stv", "meek-stv"] = "scottish-stv"
     tie_seed: int | None = Field(None, ge=0, le=MAX_ID)

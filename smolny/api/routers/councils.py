@@ -33,7 +33,7 @@ router = Router(tags=["councils"])
 REFUSALS = {403: Message, 404: Message, 409: Message, 422: Message}
 
 
-class RuleIn(Timed):
+class RepresentationRuleIn(Timed):
     """Either ``per`` (one deputy per N members) or ``house_size`` with a ``method``."""
 
     per: int | None = Field(None, ge=1, le=10**9)
@@ -81,7 +81,7 @@ def get_council(request: HttpRequest, council_id: int) -> CouncilOut:
 
 
 @router.post("/{council_id}/representation-rule", response={201: RuleOut, **REFUSALS})
-def set_rule(request: HttpRequest, council_id: int, body: RuleIn) -> Status[object]:
+def set_rule(request: HttpRequest, council_id: int, body: RepresentationRuleIn) -> Status[object]:
     council = lookup(Council, council_id, "council")
     rule = actions.set_representation_rule(
         caller(request),

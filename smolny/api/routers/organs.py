@@ -47,7 +47,7 @@ class OrganIn(Timed):
     tie_seed: int | None = Field(None, ge=0, le=2**63 - 1)
 
 
-class SeatIn(Timed):
+class OrganSeatIn(Timed):
     mandate: int
 
 
@@ -100,7 +100,7 @@ def composition(
 
 
 @router.post("/{organ_id}/seats/{number}", response={200: SeatOut, **REFUSALS})
-def fill_seat(request: HttpRequest, organ_id: int, number: int, body: SeatIn) -> SeatOut:
+def fill_seat(request: HttpRequest, organ_id: int, number: int, body: OrganSeatIn) -> SeatOut:
     organ = lookup(Organ, organ_id, "organ")
     mandate = lookup(Mandate, body.mandate, "mandate")
     row = actions.fill_organ_seat(caller(request), organ, number, mandate)

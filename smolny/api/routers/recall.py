@@ -15,11 +15,11 @@ router = Router(tags=["recall"])
 REFUSALS = {403: Message, 404: Message, 409: Message, 422: Message}
 
 
-class MemberIn(Timed):
+class PetitionerIn(Timed):
     member: int
 
 
-class BallotIn(Timed):
+class RecallBallotIn(Timed):
     member: int
     recall: bool
 
@@ -30,7 +30,7 @@ def get_petition(request: HttpRequest, petition_id: int) -> PetitionOut:
 
 
 @router.post("/petitions/{petition_id}/signatures", response={201: PetitionOut, **REFUSALS})
-def sign(request: HttpRequest, petition_id: int, body: MemberIn) -> Status[PetitionOut]:
+def sign(request: HttpRequest, petition_id: int, body: PetitionerIn) -> Status[PetitionOut]:
     """Sign; if this signature reaches the threshold the recall vote opens (see ``vote``)."""
     petition = lookup(RecallPetition, petition_id, "recall petition")
     member = lookup(Member, body.member, "member")
@@ -39,7 +39,7 @@ def sign(request: HttpRequest, petition_id: int, body: MemberIn) -> Status[Petit
 
 
 @router.post("/petitions/{petition_id}/withdrawals", response={200: PetitionOut, **REFUSALS})
-def withdraw(request: HttpRequest, petition_id: int, body: MemberIn) -> PetitionOut:
+def withdraw(request: HttpRequest, petition_id: int, body: PetitionerIn) -> PetitionOut:
     petition = lookup(RecallPetition, petition_id, "recall petition")
     member = lookup(Member, body.member, "member")
     actions.withdraw_signature(caller(request), petition, member)
@@ -52,7 +52,7 @@ def get_vote(request: HttpRequest, vote_id: int) -> RecallVoteOut:
 
 
 @router.post("/votes/{vote_id}/ballots", response={201: RecallVoteOut, **REFUSALS})
-def cast(request: HttpRequest, vote_id: int, body: BallotIn) -> Status[RecallVoteOut]:
+def cast(request: HttpRequest, vote_id: int, body: RecallBallotIn) -> Status[RecallVoteOut]:
     vote = lookup(RecallVote, vote_id, "recall vote")
     member = lookup(Member, body.member, "member")
     actions.cast_recall_vote(caller(request), vote, member, body.recall)

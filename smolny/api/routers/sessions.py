@@ -46,15 +46,45 @@ class RulesIn(Timed):
     share_seconds: int | None = Field(None, ge=1, le=10**7)
 
 
+class QuorumOut(Schema):
+    """A quorum as data: a share of the seated (``"1/2"``) or a number of members."""
+
+    kind: Literal["share of the seated", "members"]
+    threshold: str
+    more_than: bool
+    described: str
+
+
+class MajorityOut(Schema):
+    """A majority rule as data, with its words."""
+
+    kind: str
+    base: str
+    fraction: str
+    more_than: bool
+    casting_vote: bool
+    described: str
+
+
 class RulesOut(Schema):
+    """The rules as stored, in JSON (never a Python value's repr)."""
+
     organ: int
     notice_seconds: int
     emergency: bool
-    quorum: str
-    majority: str
+    emergency_minimum_seconds: int
+    quorum: QuorumOut
+    majority: MajorityOut
+    alternatives: str
+    put_order: str
+    max_depth: int
+    time_limit: int
+    point_of_order_limit: int
+    share_turns: int | None
+    share_seconds: int | None
 
 
-class ConveneIn(Timed):
+class SessionConveneIn(Timed):
     title: str = Field(min_length=1, max_length=200)
     starts_at: datetime = Field(strict=False)
 
@@ -79,7 +109,7 @@ class MembersIn(Timed):
     members: list[int] = Field(min_length=1, max_length=100_000)
 
 
-class MemberIn(Timed):
+class SessionMemberIn(Timed):
     member: int
 
 
@@ -187,17 +217,39 @@ def set_rules(request: HttpRequest, organ_id: int, body: RulesIn) -> RulesOut:
         share_turns=body.share_turns,
         share_seconds=body.share_seconds,
     )
+    stored_quorum = session_queries.quorum_of(rules)
+    stored_majority = session_queries.majority_rule(rules)
     return RulesOut(
         organ=organ.pk,
         notice_seconds=rules.notice_seconds,
         emergency=rules.emergency,
-        quorum=str(session_queries.quorum_of(rules)),
-        majority=str(session_queries.majority_rule(rules)),
+        emergency_minimum_seconds=rules.emergency_minimum_seconds,
+        quorum=QuorumOut(
+            kind="share of the seated" if isinstance(stored_quorum.threshold, Ratio) else "members",
+            threshold=str(stored_quorum.threshold),
+            more_than=stored_quorum.more_than,
+            described=session_queries.describe_quorum(stored_quorum),
+        ),
+        majority=MajorityOut(
+            kind=stored_majority.kind.value,
+            base=stored_majority.base.value,
+            fraction=str(stored_majority.fraction),
+            more_than=stored_majority.more_than,
+            casting_vote=stored_majority.casting_vote,
+            described=stored_majority.describe(),
+        ),
+        alternatives=rules.alternatives,
+        put_order=rules.put_order,
+        max_depth=rules.max_depth,
+        time_limit=rules.time_limit,
+        point_of_order_limit=rules.point_of_order_limit,
+        share_turns=rules.share_turns,
+        share_seconds=rules.share_seconds,
     )
 
 
 @organs.post("/{organ_id}/sessions", response={201: SessionOut, **REFUSALS})
-def convene(request: HttpRequest, organ_id: int, body: ConveneIn) -> Status[SessionOut]:
+def convene(request: HttpRequest, organ_id: int, body: SessionConveneIn) -> Status[SessionOut]:
     """Convene a sitting; short notice is allowed only by the emergency rule (irregular)."""
     organ = lookup(Organ, organ_id, "organ")
     s = session.convene_session(caller(request), organ, body.title, starts_at=body.starts_at)
@@ -218,7 +270,7 @@ def check_in(request: HttpRequest, session_id: int, body: MembersIn) -> SessionO
 
 
 @router.post("/{session_id}/check-out", response={200: SessionOut, **REFUSALS})
-def check_out(request: HttpRequest, session_id: int, body: MemberIn) -> SessionOut:
+def check_out(request: HttpRequest, session_id: int, body: SessionMemberIn) -> SessionOut:
     s = lookup(Session, session_id, "session")
     member = lookup(Member, body.member, "member")
     session.check_out(caller(request), s, member)
@@ -234,7 +286,7 @@ def open_(request: HttpRequest, session_id: int, body: OpenIn) -> SessionOut:
 
 
 @router.post("/{session_id}/chair", response={200: SessionOut, **REFUSALS})
-def hand_over(request: HttpRequest, session_id: int, body: MemberIn) -> SessionOut:
+def hand_over(request: HttpRequest, session_id: int, body: SessionMemberIn) -> SessionOut:
     s = lookup(Session, session_id, "session")
     to = lookup(Member, body.member, "member")
     session.hand_over_chair(caller(request), s, to)
