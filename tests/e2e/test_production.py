@@ -394,3 +394,54 @@ def test_the_development_secret_is_made_once_with_mode_0600_and_kept(tmp_path: P
         check=True,
     )
     assert done.stdout.strip() not in ("", keys[0])
+
+
+def read_settings(env: dict[str, str], *names: str) -> list[object]:
+    """The values of the settings *names* in a process with environment *env*."""
+    code = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        f"print(json.dumps([getattr(settings, n, None) for n in {list(names)!r}]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**env, "DJANGO_SETTINGS_MODULE": "smolny.settings"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    values: list[object] = json.loads(done.stdout)
+    return values
+
+
+def test_proxy_header_trusted_origins_and_hosts_come_from_the_environment(
+    tmp_path: Path,
+) -> None:
+    url = "postgres://smolny@127.0.0.1:5432/smolny"
+    names = ("SECURE_PROXY_SSL_HEADER", "CSRF_TRUSTED_ORIGINS", "ALLOWED_HOSTS")
+    production = production_environment(tmp_path, url)
+    assert read_settings(production, *names) == [
+        ["HTTP_X_FORWARDED_PROTO", "https"],
+        [],
+        ["127.0.0.1", "localhost"],
+    ]
+    other = {
+        **production,
+        "SMOLNY_PROXY_SSL_HEADER": "X-Forwarded-Scheme",
+        "SMOLNY_CSRF_TRUSTED_ORIGINS": "https://soviet.example.org, https://www.example.org",
+    }
+    assert read_settings(other, *names)[:2] == [
+        ["HTTP_X_FORWARDED_SCHEME", "https"],
+        ["https://soviet.example.org", "https://www.example.org"],
+    ]
+    none = {**production, "SMOLNY_PROXY_SSL_HEADER": "none"}
+    assert read_settings(none, "SECURE_PROXY_SSL_HEADER") == [None]
+    # Development: no proxy trusted, no secure-only cookies, and only localhost answered.
+    development = base_environment(tmp_path, SMOLNY_DATABASE_URL=url)
+    assert read_settings(development, *names, "SESSION_COOKIE_SECURE") == [
+        None,
+        [],
+        ["localhost", "127.0.0.1", "[::1]"],
+        False,
+    ]
