@@ -1,9 +1,12 @@
-"""The organisation's pages show times in the organisation's time zone (its settings).
+"""The organisation's pages show times in the organisation's time zone and dates in its
+calendar (its settings).
 
 The middleware looks at the URL's ``organisation_id`` (or its ``session_id``, through the
-sitting's organ and council) before the view runs and activates that zone for the request;
-every other page keeps the installation's zone (UTC). Moments before Russia's switch to
-New Style keep Petrograd's clock whatever the zone (:mod:`smolny.web.templatetags.smolny_dates`).
+sitting's organ and council) before the view runs and activates that zone for the request,
+and tells the date filters whether the organisation keeps dual dates
+(:func:`smolny.web.templatetags.smolny_dates.use_dual_dates`); every other page keeps the
+installation's zone (UTC). Dual dates before Russia's switch to New Style keep Petrograd's
+clock whatever the zone.
 """
 
 from __future__ import annotations
@@ -17,18 +20,22 @@ from django.utils import timezone
 from django.utils.deprecation import MiddlewareMixin
 
 from smolny.councils.models import Organisation, Session
+from smolny.web.templatetags.smolny_dates import use_dual_dates
 
 
-def zone_of(kwargs: dict[str, Any]) -> str | None:
-    """The time zone setting of the organisation a page's URL names, if it names one."""
+def settings_of(kwargs: dict[str, Any]) -> tuple[str, str] | None:
+    """The time zone and calendar settings of the organisation a page's URL names, if it
+    names one."""
     organisation = _number(kwargs.get("organisation_id"))
     if organisation is not None:
         found = Organisation.objects.filter(pk=organisation)
-        return found.values_list("time_zone", flat=True).first()
+        return found.values_list("time_zone", "calendar").first()
     session = _number(kwargs.get("session_id"))
     if session is not None:
         sitting = Session.objects.filter(pk=session)
-        return sitting.values_list("organ__council__organisation__time_zone", flat=True).first()
+        return sitting.values_list(
+            "organ__council__organisation__time_zone", "organ__council__organisation__calendar"
+        ).first()
     return None
 
 
@@ -50,11 +57,16 @@ class OrganisationTimeZoneMiddleware(MiddlewareMixin):
 
     def process_request(self, request: HttpRequest) -> None:
         timezone.deactivate()
+        use_dual_dates(True)
 
     def process_view(
         self, request: HttpRequest, view: Any, args: Any, kwargs: dict[str, Any]
     ) -> None:
-        name = zone_of(kwargs)
+        found = settings_of(kwargs)
+        if found is None:
+            return
+        name, calendar = found
+        use_dual_dates(calendar == Organisation.DUAL)
         if name and name != "UTC":
             # A zone this machine does not know leaves the installation's zone.
             with suppress(ZoneInfoNotFoundError, ValueError):

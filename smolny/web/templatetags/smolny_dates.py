@@ -6,12 +6,18 @@ write it, Old Style first and New Style in brackets, at Petrograd clock time (th
 world's clock, :data:`smolny.worlds.petrograd1917.PETROGRAD_TIME`); later moments in the
 installation's time zone. Month names come from Django's catalogue (the genitive forms
 Russian needs after a day number), so the dual date reads right in both languages.
+
+Dual dates are shown only where the organisation opts in (its calendar setting, as the 1917
+world's organisations do): on an organisation's pages :mod:`smolny.web.timezones` says which
+calendar it keeps through :func:`use_dual_dates`; a New Style organisation's dates are New
+Style alone. Pages of no organisation keep dual dates before the switch.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from asgiref.local import Local
 from django import template
 from django.utils import formats, timezone
 from django.utils.dates import MONTHS_ALT
@@ -23,6 +29,18 @@ register = template.Library()
 
 SWITCH = datetime(1918, 2, 14, tzinfo=UTC)
 """The first New Style day in Russia (14 February 1918, Gregorian)."""
+
+_calendar = Local()
+
+
+def use_dual_dates(dual: bool) -> None:
+    """Whether this request's pages show dual dates before the switch (the organisation's
+    calendar setting); set per request, like Django's active time zone."""
+    _calendar.dual = dual
+
+
+def dual_dates() -> bool:
+    return bool(getattr(_calendar, "dual", True))
 
 
 def dual_day(day: date) -> str:
@@ -40,7 +58,7 @@ def when(value: datetime | None) -> str:
     """A moment with its date (dual before the switch) and clock time; "" for None."""
     if value is None:
         return ""
-    if value < SWITCH:
+    if value < SWITCH and dual_dates():
         local = value.astimezone(PETROGRAD_TIME)
         return f"{dual_day(local.date())}, {local:%H:%M}"
     return str(formats.date_format(timezone.localtime(value), "DATETIME_FORMAT"))
@@ -52,9 +70,9 @@ def day(value: datetime | date | None) -> str:
     if value is None:
         return ""
     if not isinstance(value, datetime):
-        if value < SWITCH.date():
+        if value < SWITCH.date() and dual_dates():
             return dual_day(value)
         return str(formats.date_format(value, "DATE_FORMAT"))
-    if value < SWITCH:
+    if value < SWITCH and dual_dates():
         return dual_day(value.astimezone(PETROGRAD_TIME).date())
     return str(formats.date_format(timezone.localtime(value), "DATE_FORMAT"))

@@ -36,12 +36,15 @@ def build(tag: str = "", name: str = "") -> dict[str, Any]:
 
     from smolny.councils import actions
     from smolny.councils.actions import session as sessions
+    from smolny.councils.actions.founding import change_organisation_settings
     from smolny.councils.models import Member
     from tests.integration.councils.conftest import make_frame
 
     sys_ = actions.SYSTEM
     frame = make_frame(SIZES, at=d(3, 1), per=10, name=name or f"Petrograd{tag}")
     council = frame.council
+    # a council of 1917: its pages give dual dates (Old Style and New Style)
+    change_organisation_settings(sys_, frame.organisation, calendar="dual", at=d(3, 1))
     actions.apportion_council(sys_, council, at=d(3, 1, 18))
     bolsheviks = actions.create_fraction(sys_, council, "Bolsheviks", at=d(3, 2))
     mensheviks = actions.create_fraction(sys_, council, "Mensheviks", at=d(3, 2))

@@ -515,3 +515,19 @@ def test_an_organisations_pages_show_times_in_its_time_zone() -> None:
     assert str(formats.date_format(utc, "DATETIME_FORMAT")) not in html
     # Pages of no organisation keep the installation's zone.
     assert client.get(reverse("account")).status_code == 200
+
+
+def test_dual_dates_only_where_the_organisation_opts_in() -> None:
+    """A council of 1917 in an organisation keeping New Style shows New Style dates alone;
+    once it opts into the dual calendar, Old Style first and New Style in brackets."""
+    founder = verified_person("kira")
+    frame = harbour(founder)
+    client = Client()
+    client.force_login(founder)
+    url = reverse("council", args=[frame.organisation.pk, frame.council.pk])
+    new_style = client.get(url, {"at": "1917-03-02"}).content.decode()
+    assert "March 2, 1917" in new_style
+    assert "17 February (2 March) 1917" not in new_style
+    founding.change_organisation_settings(founder, frame.organisation, calendar="dual")
+    dual = client.get(url, {"at": "1917-03-02"}).content.decode()
+    assert "17 February (2 March) 1917" in dual
