@@ -125,6 +125,10 @@ def test_sign_up_mails_a_link_that_verifies_and_lets_the_person_found(mailbox: M
     assert entry["name"] == "Harbour Workers Federation"
     assert entry["secretary"] == user.pk
     assert entry["organisation"] == org.pk
+    # The organisation's journal page shows the founding, and no address.
+    page = client.get(reverse("journal", args=[org.pk])).content.decode()
+    assert "found_organisation" in page
+    assert "mara@harbour.test" not in page
 
 
 def test_a_verification_link_altered_or_expired_verifies_nothing(
