@@ -124,7 +124,8 @@ def load(name: str, progress: Progress | None = None) -> LoadReport:
     """
     from django.db import transaction
 
-    from smolny.councils import actions, journal
+    from smolny.councils import actions
+    from smolny.journal import chain as journal
 
     world = manifest(name)
     data = read(world)
