@@ -33,6 +33,16 @@ class SignUpForm(UserCreationForm):  # type: ignore[type-arg]
         model = get_user_model()
         fields = ("username", "email")
 
+    def clean_email(self) -> str:
+        """One account per address: a password reset for it must reach one account only."""
+        email: str = self.cleaned_data["email"].strip()
+        if get_user_model()._default_manager.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _("An account has this address already: sign in, or ask for a new password."),
+                code="taken",
+            )
+        return email
+
 
 class AcceptInvitationForm(UserCreationForm):  # type: ignore[type-arg]
     """The invited member chooses a user name and a password (the address came with the

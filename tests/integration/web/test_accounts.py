@@ -178,6 +178,19 @@ def test_sign_up_refuses_bad_fields_and_writes_nothing() -> None:
     assert answer.status_code == 400
     assert not User.objects.filter(username="nora").exists()
     assert not Account.objects.exists()
+    User.objects.create_user("nina", email="Nina@Harbour.test", password=PASSWORD)
+    taken = client.post(
+        reverse("sign-up"),
+        {
+            "username": "nina2",
+            "email": "nina@harbour.test",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
+    assert taken.status_code == 400
+    assert "has this address already" in taken.content.decode()
+    assert not User.objects.filter(username="nina2").exists()
 
 
 # --- passwords -------------------------------------------------------------------------------
