@@ -54,6 +54,7 @@ from smolny.councils.models import (
     Session,
 )
 from smolny.councils.models.dated import valid_at
+from smolny.councils.queries.sessions import present_members, seated
 from smolny.rules.ballots import BallotSet
 from smolny.rules.majority import Quorum
 from smolny.worlds.data import Built, Plan, WorldDataError, WorldMismatch, reading, tables
@@ -352,7 +353,7 @@ def plan_sitting(spec: dict[str, Any], plan: Plan) -> None:
 def open_sitting(spec: dict[str, Any], at: datetime) -> Run:
     def step(w: Built) -> None:
         organ = w.organs[(spec["council"], spec["organ"])]
-        voting = session.seated(organ, at)
+        voting = seated(organ, at)
         absent = set(spec.get("absent", ()))
         if absent:
             away = set(
@@ -376,7 +377,7 @@ def open_sitting(spec: dict[str, Any], at: datetime) -> Run:
 
 
 def in_hall(sitting: Session, at: datetime) -> list[Member]:
-    ids = session.present_members(sitting, at)
+    ids = present_members(sitting, at)
     return list(Member.objects.filter(pk__in=ids).order_by("pk"))
 
 
