@@ -1,10 +1,12 @@
 """How a refusal becomes an HTTP answer.
 
-The actions say *why* they refuse; this module only chooses the status: the actor may not
-(403), the change breaks a rule of the council system (409), the request itself is wrong
-(422, naming the field where one is at fault), or it names something that does not exist
-(404). Bad input never reaches a 5xx: database refusals that slip past the checks are
-reported as conflicts, and the transaction they happened in has been rolled back.
+The actions say *why* they refuse, and each kind of refusal carries its status
+(:attr:`smolny.journal.actions.ActionError.http_status`: the actor may not, 403; the change
+breaks a rule of the council system, 409; the request itself is wrong, 422). This module
+adds the statuses of what is not an action's refusal: a field at fault (422, naming it), or
+a name of something that does not exist (404). Bad input never reaches a 5xx: database
+refusals that slip past the checks are reported as conflicts, and the transaction they
+happened in has been rolled back.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from django.db import DataError, IntegrityError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
-from smolny.councils.actions import ActionError, NotAllowed, PermissionDenied, RollImportError
+from smolny.councils.actions import ActionError, RollImportError
 
 
 class NotFound(Exception):
@@ -42,18 +44,12 @@ def install(api: NinjaAPI) -> None:
     def answer(request: HttpRequest, status: int, detail: str, **extra: Any) -> HttpResponse:
         return api.create_response(request, {"detail": detail, **extra}, status=status)
 
-    def permission(request: HttpRequest, exc: Any) -> HttpResponse:
-        return answer(request, 403, str(exc))
-
-    def not_allowed(request: HttpRequest, exc: Any) -> HttpResponse:
-        return answer(request, 409, str(exc))
+    def refused(request: HttpRequest, exc: Any) -> HttpResponse:
+        return answer(request, exc.http_status, str(exc))
 
     def roll(request: HttpRequest, exc: Any) -> HttpResponse:
         errors = [{"line": e.line, "field": e.field, "message": e.message} for e in exc.errors]
-        return answer(request, 422, str(exc).splitlines()[0], errors=errors[:1000])
-
-    def invalid(request: HttpRequest, exc: Any) -> HttpResponse:
-        return answer(request, 422, str(exc))
+        return answer(request, exc.http_status, str(exc).splitlines()[0], errors=errors[:1000])
 
     def field(request: HttpRequest, exc: Any) -> HttpResponse:
         return answer(request, 422, str(exc), field=exc.field)
@@ -76,10 +72,8 @@ def install(api: NinjaAPI) -> None:
         )
 
     # Most specific first: ninja picks the handler by the exception's class hierarchy.
-    api.add_exception_handler(PermissionDenied, permission)
     api.add_exception_handler(RollImportError, roll)
-    api.add_exception_handler(NotAllowed, not_allowed)
-    api.add_exception_handler(ActionError, invalid)
+    api.add_exception_handler(ActionError, refused)
     api.add_exception_handler(BadRequestField, field)
     api.add_exception_handler(NotFound, missing)
     api.add_exception_handler(ObjectDoesNotExist, missing_object)

@@ -150,7 +150,7 @@ def settle(requests: list[Request]) -> list[Answer | None]:
 def _settle(requests: list[Request]) -> list[Answer | None]:
     from smolny.api.auth import digest
     from smolny.api.models import ApiToken
-    from smolny.councils.actions import ActionError, NotAllowed, PermissionDenied
+    from smolny.councils.actions import ActionError
     from smolny.councils.actions.vote import Ballot, cast_votes
     from smolny.councils.models import Member, Vote
 
@@ -181,12 +181,8 @@ def _settle(requests: list[Request]) -> list[Answer | None]:
             logger.exception("roll-call intake: %d ballots of vote %d failed", len(ballots), vote)
             continue
         for index, result in zip(indexes, results, strict=True):
-            if isinstance(result, PermissionDenied):
-                answers[index] = Answer(403, {"detail": str(result)})
-            elif isinstance(result, NotAllowed):
-                answers[index] = Answer(409, {"detail": str(result)})
-            elif isinstance(result, ActionError):
-                answers[index] = Answer(422, {"detail": str(result)})
+            if isinstance(result, ActionError):
+                answers[index] = Answer(result.http_status, {"detail": str(result)})
             else:
                 answers[index] = Answer(
                     201,

@@ -9,7 +9,7 @@ and its head are read-only like everything else; nothing may rewrite them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
@@ -22,24 +22,7 @@ from smolny.councils.actions import (
     resign_mandate,
     vacate_organ_seat,
 )
-
-if TYPE_CHECKING:
-    ModelAdminBase = admin.ModelAdmin[Any]
-else:
-    ModelAdminBase = admin.ModelAdmin
-
-
-class ReadOnlyAdmin(ModelAdminBase):
-    """Inspect only: no add, change or delete through the admin's forms."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from smolny.journal.admin import ReadOnlyAdmin
 
 
 def _run(request: HttpRequest, admin_: ReadOnlyAdmin, queryset: QuerySet[Any], call: Any) -> None:

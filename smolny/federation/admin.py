@@ -6,30 +6,10 @@ admin shows the rows. Sealed private keys are never displayed.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from smolny.federation import models
-
-if TYPE_CHECKING:
-    ModelAdminBase = admin.ModelAdmin[Any]
-else:
-    ModelAdminBase = admin.ModelAdmin
-
-
-class ReadOnlyAdmin(ModelAdminBase):
-    """Inspect only: no add, change or delete through the admin's forms."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from smolny.journal.admin import ReadOnlyAdmin
 
 
 class KeyAdmin(ReadOnlyAdmin):

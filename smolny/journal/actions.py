@@ -34,15 +34,25 @@ from smolny.journal import chain as journal
 
 
 class ActionError(Exception):
-    """An action refused: the message says why in words a secretary understands."""
+    """An action refused: the message says why in words a secretary understands.
+
+    Each kind of refusal carries the HTTP status it is answered with, here and nowhere else:
+    the API, the roll-call intake and the pages all read :attr:`http_status`."""
+
+    http_status = 422
+    """The request itself is wrong (a bad value, an unknown name)."""
 
 
 class PermissionDenied(ActionError):
     """The actor may not do this."""
 
+    http_status = 403
+
 
 class NotAllowed(ActionError):
     """The change would break a rule or an invariant of the council system."""
+
+    http_status = 409
 
 
 @dataclass(frozen=True)

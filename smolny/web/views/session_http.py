@@ -20,7 +20,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from smolny.councils.actions import ActionError, NotAllowed, PermissionDenied
+from smolny.councils.actions import ActionError
 from smolny.web.access import reader_page
 
 View = Callable[..., HttpResponse]
@@ -29,16 +29,12 @@ View = Callable[..., HttpResponse]
 class BadForm(ActionError):
     """A form field is missing or malformed (before any action ran)."""
 
+    http_status = 400
+
 
 def status_of(error: ActionError) -> int:
-    """The HTTP status a refusal gets."""
-    if isinstance(error, PermissionDenied):
-        return 403
-    if isinstance(error, NotAllowed):
-        return 409
-    if isinstance(error, BadForm):
-        return 400
-    return 422
+    """The HTTP status a refusal gets: the one its kind carries (the API's too)."""
+    return error.http_status
 
 
 def session_page(view: View) -> View:
