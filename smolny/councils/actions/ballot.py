@@ -54,14 +54,12 @@ from smolny.councils.queries.votes import (
     get_vote,
     receipt_hash,
     require_open,
+    require_voter_in_person,
 )
 from smolny.journal.actions import (
     Actor,
     NotAllowed,
-    PermissionDenied,
-    SystemActor,
     action_transaction,
-    actor_label,
     fresh,
     record,
     within_action,
@@ -82,20 +80,6 @@ def make_slots(vote: Vote, n: int) -> None:
     """Empty ballot slots with random keys, made before anyone votes."""
     SecretBallot.objects.bulk_create(
         (SecretBallot(key=_key(), vote=vote) for _ in range(max(n, 1))), batch_size=1000
-    )
-
-
-def require_voter_in_person(actor: Actor, member: Member) -> None:
-    """Only the voter casts a secret ballot: a secretary who cast it for them would learn the
-    choice and hold the receipt. (The system actor is for world loading and tests, which have
-    no person behind the member; paper ballots are counted by tellers, not cast here.)"""
-    if isinstance(actor, SystemActor):
-        return
-    if actor.is_authenticated and member.user_id is not None and member.user_id == actor.pk:
-        return
-    raise PermissionDenied(
-        f"{actor_label(actor)} may not cast a secret ballot for {member.name}: "
-        "a secret ballot is cast by the voter alone"
     )
 
 

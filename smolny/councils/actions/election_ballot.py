@@ -40,7 +40,6 @@ from datetime import datetime
 from django.db.models import Case, JSONField, QuerySet, Value, When
 from django.db.models import F as Field
 
-from smolny.councils.actions.ballot import require_voter_in_person
 from smolny.councils.actions.election import count_and_declare, counter_for, open_for_result
 from smolny.councils.models import (
     Candidate,
@@ -52,6 +51,7 @@ from smolny.councils.models import (
 )
 from smolny.councils.queries import roll_size
 from smolny.councils.queries.elections import eligible, live_candidates, voting_started
+from smolny.councils.queries.votes import require_voter_in_person
 from smolny.journal.actions import (
     ActionError,
     Actor,

@@ -42,7 +42,6 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Value, When
 
-from smolny.councils.actions.ballot import require_voter_in_person
 from smolny.councils.actions.mandate import end_mandate
 from smolny.councils.models import (
     Constituency,
@@ -55,6 +54,7 @@ from smolny.councils.models import (
     RecallVoter,
 )
 from smolny.councils.queries import roll_size
+from smolny.councils.queries.votes import require_voter_in_person
 from smolny.journal.actions import (
     ActionError,
     Actor,

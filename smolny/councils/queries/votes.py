@@ -30,7 +30,14 @@ from smolny.councils.models import (
 )
 from smolny.councils.models.dated import valid_at
 from smolny.councils.queries.sessions import voting_mandate
-from smolny.journal.actions import ActionError, NotAllowed
+from smolny.journal.actions import (
+    ActionError,
+    Actor,
+    NotAllowed,
+    PermissionDenied,
+    SystemActor,
+    actor_label,
+)
 from smolny.rules.procedure import CallKind
 
 CHOICES = ("for", "against", "abstain")
@@ -176,3 +183,17 @@ def verify_receipt(vote: Vote | int, code: str) -> str | list[str] | None:
     if found is None:
         return None
     return list(found.ranking) if found.choice == "ranked" else found.choice
+
+
+def require_voter_in_person(actor: Actor, member: Member) -> None:
+    """Only the voter casts a secret ballot: a secretary who cast it for them would learn the
+    choice and hold the receipt. (The system actor is for world loading and tests, which have
+    no person behind the member; paper ballots are counted by tellers, not cast here.)"""
+    if isinstance(actor, SystemActor):
+        return
+    if actor.is_authenticated and member.user_id is not None and member.user_id == actor.pk:
+        return
+    raise PermissionDenied(
+        f"{actor_label(actor)} may not cast a secret ballot for {member.name}: "
+        "a secret ballot is cast by the voter alone"
+    )
