@@ -5,6 +5,7 @@ finds no serious violation on any of them."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -47,14 +48,24 @@ def test_directives_and_congress_pages(
     assert answer.status == 200
     signed = tmp_path / "directive.json"
     signed.write_bytes(answer.body())
-    checked = subprocess.run(
-        [sys.executable, "-m", "smolny", "directive", "verify", str(signed)],
-        env=server_environment(tmp_path),
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+
+    def verify(*trust: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "smolny", "directive", "verify", str(signed), *trust],
+            env=server_environment(tmp_path),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    # Unpinned, the file is only consistent (exit 3) and names its root in --trust's form;
+    # pinned to that root, it is authentic.
+    unpinned = verify()
+    assert unpinned.returncode == 3, unpinned.stdout + unpinned.stderr
+    pin = re.search(r"--trust (\S+)", unpinned.stdout + unpinned.stderr)
+    assert pin is not None, unpinned.stdout + unpinned.stderr
+    checked = verify("--trust", pin.group(1))
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
     page.get_by_role("link", name="Congresses").click()
