@@ -137,6 +137,14 @@ def seed(
         )
     recalled = voters[3]
     roll = Member.objects.filter(constituency=recalled.constituency).order_by("external_id")
+    # A recall ballot is cast by the voter alone: eight electors have logins and API tokens.
+    elector_tokens: dict[int, str] = {}
+    for elector in [m for m in roll if m.pk != recalled.member_id][:8]:
+        user = elector.user  # a deputy among them keeps their own login
+        if user is None:
+            user = users.create_user(f"{prefix}elector-{elector.pk}", password=PASSWORD)
+            actions.link_member_user(sys, elector, user, at=start)
+        elector_tokens[elector.pk] = create_token(user, "browser tests")[1]
     return {
         "organisation": frame.organisation.pk,
         "council": frame.council.pk,
@@ -149,6 +157,7 @@ def seed(
         "names": {u: m.name for u, m in people.items()},
         "mandates": {f"deputy{i}": m.pk for i, m in enumerate(voters, 1)},
         "electors": [m.pk for m in roll if m.pk != recalled.member_id],
+        "elector_tokens": elector_tokens,
         "present": [m.pk for m in arriving],
         "convened": second.pk if second is not None else None,
     }

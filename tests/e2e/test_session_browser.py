@@ -103,8 +103,9 @@ def api(server: LiveServer, token: str, path: str, data: dict[str, Any]) -> dict
 
 
 def recall(server: LiveServer, s: dict[str, Any], deputy: str) -> None:
-    """The deputy's constituency recalls them through the HTTP API (the secretary entering the
-    paper petition and ballots): petition, signatures to the threshold, the vote, the close."""
+    """The deputy's constituency recalls them through the HTTP API: the secretary enters the
+    paper petition and its signatures, each elector casts their own ballot, the secretary
+    closes the vote."""
     token, electors = s["token"], s["electors"]
     petition = api(
         server,
@@ -120,10 +121,10 @@ def recall(server: LiveServer, s: dict[str, Any], deputy: str) -> None:
             f"/recall/petitions/{petition['id']}/signatures",
             {"member": next(signers)},
         )
-    for elector in electors[:8]:
+    for elector in electors[:8]:  # each elector casts their own ballot (voter-only ballots)
         api(
             server,
-            token,
+            s["elector_tokens"][str(elector)],
             f"/recall/votes/{petition['vote']}/ballots",
             {"member": elector, "recall": True},
         )
