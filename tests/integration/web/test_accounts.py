@@ -548,3 +548,50 @@ def test_dual_dates_only_where_the_organisation_opts_in() -> None:
     founding.change_organisation_settings(founder, frame.organisation, calendar="dual")
     dual = client.get(url, {"at": "1917-03-02"}).content.decode()
     assert "17 February (2 March) 1917" in dual
+
+
+def test_home_lists_a_persons_next_sittings_and_open_ballots() -> None:
+    from smolny.councils.actions import session as sessions
+    from smolny.councils.actions.election_ballot import nominate_candidate
+    from smolny.councils.models import Organ
+
+    sys_ = actions.SYSTEM
+    founder = verified_person("lidia")
+    frame = harbour(founder)
+    north, south = frame.members["North quay"], frame.members["South quay"]
+    deputy, voter, bystander = (verified_person(n) for n in ("mikhail", "nadia", "oleg"))
+    actions.link_member_user(founder, north[0], deputy)
+    actions.link_member_user(founder, south[0], voter)
+    actions.link_member_user(founder, north[1], bystander)
+    actions.apportion_council(sys_, frame.council, at=d(3, 1, 18))
+    election = actions.open_election(sys_, frame.constituencies["North quay"], seats=1, at=d(3, 2))
+    actions.record_election_result(sys_, election, [north[0]], at=d(3, 3))
+    mandate = actions.seat_deputy(sys_, election, north[0], at=d(3, 4))
+    organ = actions.form_organ(
+        sys_,
+        frame.council,
+        "Quay committee",
+        kind=Organ.PRESIDIUM,
+        seat_rule=Organ.ELECTION,
+        seats=1,
+        elected=[mandate],
+        at=d(3, 5),
+    )
+    sessions.convene_session(sys_, organ, "Quay sitting", starts_at=d(3, 9), at=d(3, 7))
+    poll = actions.open_election(sys_, frame.constituencies["South quay"], seats=1, at=d(3, 8))
+    nominate_candidate(sys_, poll, south[1], at=d(3, 8))
+
+    def home_of(user: Any) -> str:
+        client = Client()
+        client.force_login(user)
+        html = client.get(reverse("home")).content.decode()
+        return html.split('class="my-home"')[1].split("</section>")[0]
+
+    assert "Quay sitting" in home_of(deputy)  # seated in the committee
+    assert "Quay sitting" in home_of(founder)  # a secretary sees all the sittings
+    assert "Quay sitting" not in home_of(bystander)
+    assert "Quay sitting" not in home_of(voter)
+    ballot = home_of(voter)
+    assert "Election in South quay" in ballot
+    assert reverse("portal", args=[frame.organisation.pk]) in ballot
+    assert "Election in South quay" not in home_of(bystander)
