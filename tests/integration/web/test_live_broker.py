@@ -129,3 +129,25 @@ def test_the_transport_tables_come_from_the_migration_on_postgresql_only() -> No
     else:
         assert not {"smolny_live_channel", "smolny_live_event"} & tables
         assert isinstance(live.transport(), live.LocalTransport)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_keeps_the_events_of_a_database_served_before_it() -> None:
+    """A PostgreSQL database served before the migration existed has the tables already
+    (the transport made them at its first use): running the migration on it keeps them and
+    their events, and the channel's head and replay go on from where they were."""
+    import importlib
+
+    from django.db import connection
+
+    migration = importlib.import_module("smolny.live.migrations.0001_postgres_transport_tables")
+    a = channel()
+    live.publish(a, {"n": 1})
+    head = live.head(a)
+    with connection.schema_editor() as editor:
+        migration._run(migration.CREATE)(None, editor)
+    assert live.head(a) == head
+    live.publish(a, {"n": 2})
+    replay = live.replay(a, head)
+    assert replay.complete
+    assert [d.event for d in replay.deliveries] == [{"n": 2}]
