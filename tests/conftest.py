@@ -42,6 +42,26 @@ def sealing_key_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]
         os.environ["SMOLNY_KEY_FILE"] = previous
 
 
+@pytest.fixture(scope="session", autouse=True)
+def instance_key_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The journal checkpoints' instance key in a temporary file for the whole run (also for
+    the servers tests start), so that no test writes a key into the user's data directory;
+    and the server's checkpoints in a temporary directory."""
+    previous = {
+        name: os.environ.get(name) for name in ("SMOLNY_INSTANCE_KEY_FILE", "SMOLNY_CHECKPOINT_DIR")
+    }
+    os.environ["SMOLNY_INSTANCE_KEY_FILE"] = str(
+        tmp_path_factory.mktemp("instance") / "instance_key"
+    )
+    os.environ["SMOLNY_CHECKPOINT_DIR"] = str(tmp_path_factory.mktemp("checkpoints"))
+    yield
+    for name, value in previous.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
 @pytest.fixture(scope="session")
 def postgres_server_url() -> Iterator[str]:
     """The URL of a real PostgreSQL server for this session."""

@@ -1,0 +1,77 @@
+"""The whole audit: the chain, the checkpoints it must extend, the state tables against it.
+
+:func:`audit` is what ``smolny audit verify`` runs. Each finding says where: the entry
+whose chain breaks, the checkpoint the journal no longer extends, the row that disagrees
+with its entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from smolny.councils.models import JournalEntry, JournalHead
+from smolny.journal.chain import JournalBreak, verify_journal
+from smolny.journal.checkpoint import Checkpoint, CheckpointError
+
+
+@dataclass
+class AuditReport:
+    entries: int = 0
+    """Entries of the chain that hold, from the first."""
+    chain: JournalBreak | None = None
+    checkpoints: list[str] = field(default_factory=list)
+    state: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.chain is None and not self.checkpoints and not self.state
+
+    def findings(self) -> list[str]:
+        found = [f"chain: {self.chain}"] if self.chain is not None else []
+        found += [f"checkpoint: {problem}" for problem in self.checkpoints]
+        return found + [f"state: {problem}" for problem in self.state]
+
+
+def check_checkpoint(checkpoint: Checkpoint, entries_intact: int) -> str | None:
+    """Why the journal does not extend *checkpoint*, or None when it does.
+
+    *entries_intact*: how many entries from the first hold their chain; the entry at the
+    checkpoint's sequence number must be one of them, with the checkpoint's hash (then, the
+    hashes being chained, every entry before it is as it was when the checkpoint was taken).
+    """
+    try:
+        checkpoint.check_signature()
+    except CheckpointError as error:
+        return str(error)
+    where = f"the checkpoint of entry {checkpoint.seq} ({checkpoint.time})"
+    if checkpoint.seq == 0:
+        return None
+    head = JournalHead.objects.filter(pk=1).first()
+    entry = JournalEntry.objects.filter(seq=checkpoint.seq).only("hash").first()
+    if entry is None:
+        last = head.seq if head is not None else 0
+        return f"entry {checkpoint.seq} is missing: the journal ends at {last}, behind {where}"
+    if entry.hash != checkpoint.hash:
+        return f"entry {checkpoint.seq} has another hash than {where}: the journal was rewritten"
+    if entries_intact < checkpoint.seq:
+        return f"the chain breaks at entry {entries_intact + 1}, before {where}"
+    if head is None or head.seq < checkpoint.seq:
+        return f"the head ({head.seq if head else 'missing'}) is behind {where}"
+    return None
+
+
+def audit(checkpoints: Sequence[Checkpoint] = (), *, state: bool = True) -> AuditReport:
+    """Check the chain, that it extends every one of *checkpoints*, and (*state*) the state
+    tables against it."""
+    from smolny.journal.state import check_state
+
+    report = AuditReport()
+    report.entries, report.chain = verify_journal()
+    for checkpoint in checkpoints:
+        problem = check_checkpoint(checkpoint, report.entries)
+        if problem is not None:
+            report.checkpoints.append(problem)
+    if state:
+        report.state = check_state()
+    return report

@@ -1,0 +1,425 @@
+"""The state tables checked against the journal, entry by entry.
+
+The hash chain proves the journal was not changed; it says nothing of the tables the
+actions wrote beside it. Someone with write access to the database can change a ballot, a
+tally or a role without touching the journal. Each check here reads the entries of one kind
+of record (the payloads name what the action wrote) and the rows of that kind, and reports
+every row that disagrees with its entry and every row that no entry accounts for.
+
+One small function per kind of record, so that a change to one table touches one function:
+
+- :func:`check_roles`: organisation roles (secretaries, recorders) and their ends;
+- :func:`check_mandate_ends`: every ended mandate, its reason and time;
+- :func:`check_named_votes`: every named (roll-call) vote's choice;
+- :func:`check_closed_votes`: tallies and outcomes of closed votes;
+- :func:`check_secret_ballots`: who cast a secret ballot, and the opened ballots against the
+  tally;
+- :func:`check_recall_votes`: recall voters, ballots, tallies and outcomes;
+- :func:`check_election_ballots`: who cast an election ballot, and the filled ballots;
+- :func:`check_petition_signatures`: recall petitions' signatures and withdrawals.
+
+Not covered yet: fraction memberships and organ seats (their payloads do not all name the
+rows: a slate seats many deputies in one entry), mandates' beginnings.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from smolny.councils.models import JournalEntry
+
+Payload = dict[str, Any]
+
+
+@dataclass
+class Journal:
+    """The payloads of the entries the checks read, by action, in journal order."""
+
+    by_action: dict[str, list[tuple[int, str, Payload]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+
+    def of(self, *actions: str) -> list[tuple[int, str, Payload]]:
+        """(seq, actor, payload) of the entries of *actions*, in journal order."""
+        found = [row for action in actions for row in self.by_action.get(action, [])]
+        return sorted(found, key=lambda row: row[0]) if len(actions) > 1 else found
+
+
+ROLE_ACTIONS = (
+    "create_organisation",
+    "found_organisation",
+    "appoint_secretary",
+    "appoint_recorder",
+    "end_role",
+)
+MANDATE_END_ACTIONS = ("resign_mandate", "recall_by_delegating_body", "close_recall_vote")
+NAMED_VOTE_ACTIONS = ("cast_vote", "record_roll_call")
+SECRET_ACTIONS = ("cast_secret_ballot",)
+RECALL_ACTIONS = ("cast_recall_vote", "close_recall_vote")
+ELECTION_BALLOT_ACTIONS = ("cast_election_ballot",)
+PETITION_ACTIONS = ("open_recall_petition", "sign_recall_petition", "withdraw_signature")
+CHECKED_ACTIONS = frozenset(
+    (
+        *ROLE_ACTIONS,
+        *MANDATE_END_ACTIONS,
+        *NAMED_VOTE_ACTIONS,
+        "close_vote",
+        *SECRET_ACTIONS,
+        *RECALL_ACTIONS,
+        *ELECTION_BALLOT_ACTIONS,
+        *PETITION_ACTIONS,
+    )
+)
+
+
+def load_journal() -> Journal:
+    """Read the payloads of the checked kinds of entry (one pass over the journal)."""
+    journal = Journal()
+    rows = (
+        JournalEntry.objects.filter(action__in=CHECKED_ACTIONS)
+        .order_by("seq")
+        .values_list("seq", "action", "actor", "payload")
+        .iterator(chunk_size=5000)
+    )
+    for seq, action, actor, text in rows:
+        try:
+            payload = json.loads(text)
+        except ValueError:
+            payload = None
+        if isinstance(payload, dict):
+            payload["_action"] = action
+            journal.by_action[action].append((seq, actor, payload))
+    return journal
+
+
+def _time(text: Any) -> datetime | None:
+    return datetime.fromisoformat(text) if isinstance(text, str) else None
+
+
+def _compare(what: str, expected: Counter[Any], found: Counter[Any]) -> list[str]:
+    """The differences between what the journal accounts for and the rows, in words."""
+    problems = []
+    for key in sorted(set(expected) | set(found), key=repr):
+        if expected[key] != found[key]:
+            problems.append(
+                f"{what} {key}: the journal accounts for {expected[key]}, "
+                f"the table holds {found[key]}"
+            )
+    return problems
+
+
+def _members() -> dict[int, str]:
+    from smolny.councils.models import Member
+
+    return dict(Member.objects.values_list("pk", "external_id"))
+
+
+def check_roles(journal: Journal) -> list[str]:
+    """Every role row (organisation, user, role, ended or not) has its entries: the founding
+    or appointment that made it, the ``end_role`` that ended it."""
+    from smolny.councils.models import OrganisationRole
+
+    expected: Counter[tuple[int, int, str, bool]] = Counter()
+    for _, actor, p in journal.of(*ROLE_ACTIONS):
+        organisation = int(p["organisation"])
+        action = _role_action(p, actor)
+        if action is None:
+            continue
+        for user, role, ended in action:
+            if ended:
+                expected[(organisation, user, role, False)] -= 1
+            expected[(organisation, user, role, ended)] += 1
+    found = Counter(
+        (o, u, r, e is not None)
+        for o, u, r, e in OrganisationRole.objects.values_list(
+            "organisation_id", "user_id", "role", "end"
+        )
+    )
+    return _compare("role (organisation, user, role, ended)", +expected, found)
+
+
+def _role_action(p: Payload, actor: str) -> list[tuple[int, str, bool]] | None:
+    """The roles an entry made (user, role, False) or ended (user, role, True)."""
+    kind = p.get("_action")
+    if kind == "found_organisation":
+        return [(p["secretary"], "secretary", False)]
+    if kind == "create_organisation":
+        if not actor.startswith("user:"):
+            return []
+        user = int(actor.split(":")[1])
+        roles = [(user, "secretary", False)]
+        if "entered_later" in p:
+            roles.append((user, "recorder", False))
+        return roles
+    if kind == "appoint_secretary":
+        return [(p["user"], "secretary", False)]
+    if kind == "appoint_recorder":
+        return [(p["user"], "recorder", False)]
+    if kind == "end_role":
+        return [(p["user"], p["role"], True)]
+    return None
+
+
+def _mandate_end(p: Payload) -> Payload | None:
+    """The part of a payload that :func:`~smolny.councils.actions.mandate.end_mandate` wrote."""
+    if "vacated_seats" in p and "reason" in p and "mandate" in p:
+        return p
+    ended = p.get("ended")
+    return ended if isinstance(ended, dict) else None
+
+
+def check_mandate_ends(journal: Journal) -> list[str]:
+    """Every ended mandate ends as an entry says (reason and time); none ends without one,
+    and none that an entry ended is current."""
+    from smolny.councils.models import Mandate
+
+    expected: dict[int, tuple[str, datetime | None]] = {}
+    for _, _, p in journal.of(*MANDATE_END_ACTIONS):
+        ended = _mandate_end(p)
+        if ended is not None:
+            expected[ended["mandate"]] = (ended["reason"], _time(p.get("at")))
+    problems = []
+    rows = Mandate.objects.values_list("pk", "end", "end_reason")
+    for pk, end, reason in rows.iterator(chunk_size=5000):
+        if pk not in expected:
+            if end is not None or reason:
+                problems.append(f"mandate {pk}: ended ({reason}) with no journal entry ending it")
+            continue
+        want_reason, want_end = expected.pop(pk)
+        if end is None:
+            problems.append(f"mandate {pk}: the journal ends it ({want_reason}), the table not")
+        elif reason != want_reason or end != want_end:
+            problems.append(
+                f"mandate {pk}: ended {reason} at {end}, the journal says {want_reason} "
+                f"at {want_end}"
+            )
+    problems += [f"mandate {pk}: ended in the journal, missing from the table" for pk in expected]
+    return problems
+
+
+def check_named_votes(journal: Journal) -> list[str]:
+    """Every named vote row is one entry's (vote, member, choice, ranking), and back."""
+    from smolny.councils.models import NamedVote
+
+    expected: Counter[tuple[int, str, str]] = Counter()
+    for _, _, p in journal.of(*NAMED_VOTE_ACTIONS):
+        if "votes" in p:
+            for member, answer in p["votes"].items():
+                expected[(p["vote"], member, _answer(answer))] += 1
+        else:
+            choice = p["choice"] if p["choice"] != "ranked" else p.get("ranking", [])
+            expected[(p["vote"], p["member"], _answer(choice))] += 1
+    found: Counter[tuple[int, str, str]] = Counter()
+    rows = NamedVote.objects.values_list(
+        "vote_id", "mandate__member__external_id", "choice", "ranking"
+    )
+    for vote, member, choice, ranking in rows.iterator(chunk_size=5000):
+        found[(vote, member, _answer(choice if choice != "ranked" else ranking))] += 1
+    return _compare("named vote (vote, member, choice)", expected, found)
+
+
+def _answer(answer: Any) -> str:
+    return answer if isinstance(answer, str) else json.dumps(answer)
+
+
+CLOSE_FIELDS = (
+    ("for", "for_votes"),
+    ("against", "against"),
+    ("abstain", "abstain"),
+    ("present", "present"),
+    ("seated", "seated"),
+    ("outcome", "outcome"),
+    ("irregular", "irregular"),
+)
+
+
+def check_closed_votes(journal: Journal) -> list[str]:
+    """Every closed vote has its ``close_vote`` entry and its tally and outcome are the
+    entry's; no open vote has one."""
+    from smolny.councils.models import Vote
+
+    closes = {p["vote"]: p for _, _, p in journal.of("close_vote")}
+    problems = []
+    columns = ["pk", "status", *(column for _, column in CLOSE_FIELDS)]
+    for row in Vote.objects.values(*columns).iterator(chunk_size=5000):
+        entry = closes.pop(row["pk"], None)
+        if row["status"] != Vote.CLOSED:
+            if entry is not None:
+                problems.append(f"vote {row['pk']}: closed in the journal, open in the table")
+            continue
+        if entry is None:
+            problems.append(f"vote {row['pk']}: closed with no close_vote entry")
+            continue
+        for key, column in CLOSE_FIELDS:
+            if row[column] != entry.get(key):
+                problems.append(
+                    f"vote {row['pk']}: {column} is {row[column]!r}, "
+                    f"the journal's close says {entry.get(key)!r}"
+                )
+    problems += [f"vote {pk}: closed in the journal, missing from the table" for pk in closes]
+    return problems
+
+
+def check_secret_ballots(journal: Journal) -> list[str]:
+    """Who cast a secret ballot is each ``cast_secret_ballot`` entry's voter, and back; each
+    closed vote holds one filled ballot per voter, and its opened ballots add up to the
+    tally its close recorded (the choices are not in the journal, by design)."""
+    from smolny.councils.models import SecretBallot, SecretVoter, Vote
+
+    expected = Counter((p["vote"], p["member"]) for _, _, p in journal.of(*SECRET_ACTIONS))
+    found = Counter(
+        SecretVoter.objects.values_list("vote_id", "mandate__member__external_id").iterator()
+    )
+    problems = _compare("secret voter (vote, member)", expected, found)
+    voters = Counter(vote for vote, _ in expected.elements())
+    closes = {p["vote"]: p for _, _, p in journal.of("close_vote")}
+    filled: dict[int, Counter[str]] = defaultdict(Counter)
+    for vote, choice in SecretBallot.objects.exclude(choice="").values_list("vote_id", "choice"):
+        filled[vote][choice] += 1
+    closed = Vote.objects.filter(method=Vote.SECRET, status=Vote.CLOSED).values_list(
+        "pk", flat=True
+    )
+    for vote in closed:
+        counts = filled.get(vote, Counter())
+        if sum(counts.values()) != voters[vote]:
+            problems.append(
+                f"vote {vote}: {sum(counts.values())} filled secret ballots for "
+                f"{voters[vote]} voters in the journal"
+            )
+        close = closes.get(vote)
+        if close is None or close.get("for") is None:
+            continue  # preferential (rankings), or no close (reported by check_closed_votes)
+        tally = {"for": close["for"], "against": close["against"], "abstain": close["abstain"]}
+        opened = {choice: counts[choice] for choice in tally}
+        if opened != tally:
+            problems.append(
+                f"vote {vote}: the opened secret ballots count {opened}, "
+                f"the journal's close counted {tally}"
+            )
+    return problems
+
+
+def check_recall_votes(journal: Journal) -> list[str]:
+    """Recall voters are the ``cast_recall_vote`` entries' voters, and back; a closed recall
+    vote's tally and outcome are its close's, and its ballots add up to that tally."""
+    from smolny.councils.models import RecallBallot, RecallVote, RecallVoter
+
+    expected = Counter((p["vote"], p["member"]) for _, _, p in journal.of("cast_recall_vote"))
+    members = _members()
+    found = Counter(
+        (vote, members.get(member))
+        for vote, member in RecallVoter.objects.values_list("vote_id", "member_id")
+    )
+    problems = _compare("recall voter (vote, member)", expected, found)
+    closes = {p["vote"]: p for _, _, p in journal.of("close_recall_vote")}
+    ballots: dict[int, Counter[str]] = defaultdict(Counter)
+    for vote, choice in RecallBallot.objects.exclude(choice="").values_list("vote_id", "choice"):
+        ballots[vote][choice] += 1
+    rows = RecallVote.objects.values_list(
+        "pk", "closed_at", "outcome", "votes_recall", "votes_keep"
+    )
+    for pk, closed_at, outcome, recall, keep in rows:
+        close = closes.get(pk)
+        if close is None:
+            if closed_at is not None and outcome != RecallVote.LAPSED:
+                problems.append(f"recall vote {pk}: closed with no close_recall_vote entry")
+            continue
+        if closed_at is None or (outcome, recall, keep) != (
+            close["outcome"],
+            close["recall"],
+            close["keep"],
+        ):
+            problems.append(
+                f"recall vote {pk}: {outcome or 'open'} {recall} to recall, {keep} to keep; "
+                f"the journal's close says {close['outcome']} {close['recall']} to "
+                f"{close['keep']}"
+            )
+        counted = ballots.get(pk, Counter())
+        if (counted[RecallBallot.RECALL], counted[RecallBallot.KEEP]) != (
+            close["recall"],
+            close["keep"],
+        ):
+            problems.append(
+                f"recall vote {pk}: the ballots count {counted[RecallBallot.RECALL]} to recall, "
+                f"{counted[RecallBallot.KEEP]} to keep; the journal's close says "
+                f"{close['recall']} to {close['keep']}"
+            )
+    return problems
+
+
+def check_election_ballots(journal: Journal) -> list[str]:
+    """Election voters are the ``cast_election_ballot`` entries' voters, and back, with one
+    filled ballot per voter."""
+    from smolny.councils.models import ElectionBallot, ElectionVoter
+
+    expected = Counter(
+        (p["election"], p["member"]) for _, _, p in journal.of(*ELECTION_BALLOT_ACTIONS)
+    )
+    members = _members()
+    found = Counter(
+        (election, members.get(member))
+        for election, member in ElectionVoter.objects.values_list("election_id", "member_id")
+    )
+    problems = _compare("election voter (election, member)", expected, found)
+    filled = Counter(
+        ElectionBallot.objects.filter(filled=True).values_list("election_id", flat=True)
+    )
+    voters = Counter(election for election, _ in expected.elements())
+    return problems + _compare("filled election ballots of election", voters, filled)
+
+
+def check_petition_signatures(journal: Journal) -> list[str]:
+    """Each petition's signatures, live and withdrawn, are its entries': the opener's and
+    each ``sign_recall_petition`` make one, each ``withdraw_signature`` withdraws one."""
+    from smolny.councils.models import RecallSignature
+
+    expected: Counter[tuple[int, str, bool]] = Counter()
+    for _, _, p in journal.of(*PETITION_ACTIONS):
+        key = (p["petition"], p["member"])
+        if p["_action"] == "withdraw_signature":
+            expected[(*key, False)] -= 1
+            expected[(*key, True)] += 1
+        else:
+            expected[(*key, False)] += 1
+    members = _members()
+    found = Counter(
+        (petition, members.get(member), withdrawn is not None)
+        for petition, member, withdrawn in RecallSignature.objects.values_list(
+            "petition_id", "member_id", "withdrawn_at"
+        )
+    )
+    return _compare("signature (petition, member, withdrawn)", +expected, found)
+
+
+CHECKS: tuple[Callable[[Journal], list[str]], ...] = (
+    check_roles,
+    check_mandate_ends,
+    check_named_votes,
+    check_closed_votes,
+    check_secret_ballots,
+    check_recall_votes,
+    check_election_ballots,
+    check_petition_signatures,
+)
+
+
+def check_state(checks: Iterable[Callable[[Journal], list[str]]] = CHECKS) -> list[str]:
+    """Every disagreement between the state tables and the journal, in words."""
+    journal = load_journal()
+    problems: list[str] = []
+    for check in checks:
+        try:
+            problems += check(journal)
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            # A payload without the fields its action always writes: altered (the chain
+            # check names the entry); the check of this kind cannot be completed.
+            problems.append(
+                f"{check.__name__}: cannot be completed, an entry's payload is malformed "
+                f"({type(error).__name__}: {error})"
+            )
+    return problems
