@@ -282,19 +282,28 @@ def _invitations_context(request: HttpRequest, org: Organisation) -> dict[str, A
             member__in=shown, accepted_at=None, created_at__gt=now - tokens.invitation_age()
         ).order_by("created_at")
     }
-    constituencies = (
+    running_ids = Invitation.objects.filter(
+        organisation=org, accepted_at=None, created_at__gt=now - tokens.invitation_age()
+    ).values("member_id")
+    # Per roll: those an "invite them" would invite (an address, no account, no invitation
+    # still running), counted in one query.
+    invitable = dict(
+        Member.objects.filter(organisation=org, end=None, user=None)
+        .exclude(email="")
+        .exclude(pk__in=running_ids)
+        .values("constituency_id")
+        .annotate(n=Count("pk"))
+        .values_list("constituency_id", "n")
+    )
+    constituencies = list(
         Constituency.objects.filter(
             valid_at(now), council__organisation=org, kind=Constituency.ROLL
-        )
-        .annotate(
-            with_email=Count(
-                "members",
-                filter=Q(members__end=None, members__user=None) & ~Q(members__email=""),
-            )
         )
         .select_related("council")
         .order_by("council__name", "name")
     )
+    for constituency in constituencies:
+        constituency.with_email = invitable.get(constituency.pk, 0)  # type: ignore[attr-defined]
     recent = (
         Invitation.objects.filter(organisation=org)
         .select_related("member")

@@ -424,6 +424,10 @@ def test_inviting_a_roll_invites_those_with_an_address_and_no_account(mailbox: M
     )
     mailbox.wait_for("n0@harbour.test")
     mailbox.wait_for("n1@harbour.test")
+    page = secretary.get(reverse("invitations", args=[frame.organisation.pk])).content.decode()
+    rolls = page.split('class="rolls"')[1].split("</ul>")[0]
+    north_roll = rolls.split("North quay")[1].split("</li>")[0]
+    assert "0 members with an address and no account" in north_roll  # all invited now
     assert mailbox.to("n2@harbour.test") == []
     # Once more: everyone with an address has a running invitation; refused, nothing written.
     again = secretary.post(reverse("invite-roll", args=[frame.organisation.pk, constituency.pk]))
