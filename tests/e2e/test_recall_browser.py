@@ -42,6 +42,9 @@ def test_members_recall_their_deputy_in_the_browser(
 
     first = portal(phone(), live_smolny, world, "narva1")
     expect(first.get_by_role("heading", name="My deputies")).to_be_visible()
+    # Opening a recall asks for a confirmation first.
+    first.get_by_text(f"Recall {deputy}…").click()
+    first.get_by_label(f"Yes, I want to start the recall of {deputy}.").check()
     first.get_by_role("button", name=f"Open a recall petition against {deputy}").click()
     first.get_by_text("Recall petition against").first.wait_for()
     progress = first.locator("article.petition .progress-text")

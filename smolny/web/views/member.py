@@ -309,6 +309,14 @@ def open_petition(request: HttpRequest, organisation_id: int) -> HttpResponse:
         messages.error(request, _("Choose the deputy to recall."))
         return _portal(request, org, status=400)
     mandate = get_object_or_404(Mandate, pk=int(mandate_id), council__organisation=org)
+    if request.POST.get("confirm") != "yes":
+        # A recall is a grave step: it needs the member's explicit confirmation.
+        messages.error(
+            request,
+            _("Confirm that you want to start the recall of %(deputy)s: tick the box.")
+            % {"deputy": mandate.member.name},
+        )
+        return _portal(request, org, status=400)
     return _act(
         request,
         org,

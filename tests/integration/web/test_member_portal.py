@@ -64,7 +64,7 @@ def test_portal_refuses_users_on_no_roll_and_anonymous(world: dict[str, Any]) ->
     assert answer.status_code == 403
     assert "You are not on a roll" in text(answer.content)
     post = signed_in("outsider").post(
-        url(world, "portal-open-petition"), {"mandate": world["narva_deputy"]}
+        url(world, "portal-open-petition"), {"mandate": world["narva_deputy"], "confirm": "yes"}
     )
     assert post.status_code == 403
     assert not RecallPetition.objects.exists()
@@ -74,13 +74,15 @@ def test_portal_refuses_users_on_no_roll_and_anonymous(world: dict[str, Any]) ->
 def test_a_member_of_another_constituency_cannot_petition_or_sign(world: dict[str, Any]) -> None:
     before = JournalEntry.objects.count()
     answer = signed_in("putilov").post(
-        url(world, "portal-open-petition"), {"mandate": world["narva_deputy"]}
+        url(world, "portal-open-petition"), {"mandate": world["narva_deputy"], "confirm": "yes"}
     )
     assert answer.status_code == 409
     assert "is not on the roll of Narva gate" in text(answer.content)
     assert not RecallPetition.objects.exists()
     assert JournalEntry.objects.count() == before
-    signed_in("narva1").post(url(world, "portal-open-petition"), {"mandate": world["narva_deputy"]})
+    signed_in("narva1").post(
+        url(world, "portal-open-petition"), {"mandate": world["narva_deputy"], "confirm": "yes"}
+    )
     petition = RecallPetition.objects.get()
     answer = signed_in("putilov").post(url(world, "portal-sign", petition.pk))
     assert answer.status_code == 409
@@ -91,14 +93,18 @@ def test_forms_need_post_and_csrf(world: dict[str, Any]) -> None:
     assert signed_in("narva1").get(url(world, "portal-open-petition")).status_code == 405
     strict = Client(enforce_csrf_checks=True)
     assert strict.login(username="narva1", password=PASSWORD)
-    answer = strict.post(url(world, "portal-open-petition"), {"mandate": world["narva_deputy"]})
+    answer = strict.post(
+        url(world, "portal-open-petition"), {"mandate": world["narva_deputy"], "confirm": "yes"}
+    )
     assert answer.status_code == 403
     assert not RecallPetition.objects.exists()
 
 
 def test_recall_from_petition_to_the_end_of_the_mandate(world: dict[str, Any]) -> None:
     narva1, narva2, narva3 = (signed_in(f"narva{i}") for i in (1, 2, 3))
-    opened = narva1.post(url(world, "portal-open-petition"), {"mandate": world["narva_deputy"]})
+    opened = narva1.post(
+        url(world, "portal-open-petition"), {"mandate": world["narva_deputy"], "confirm": "yes"}
+    )
     assert opened.status_code == 302
     petition = RecallPetition.objects.get()
     assert (petition.roll_size, petition.threshold) == (8, 2)
@@ -165,7 +171,9 @@ def test_the_recall_fragment_rereads_the_state(world: dict[str, Any]) -> None:
     assert fragment.status_code == 200
     assert "No petition is collecting signatures." in text(fragment.content)
     assert "<html" not in fragment.content.decode()
-    signed_in("narva2").post(url(world, "portal-open-petition"), {"mandate": world["narva_deputy"]})
+    signed_in("narva2").post(
+        url(world, "portal-open-petition"), {"mandate": world["narva_deputy"], "confirm": "yes"}
+    )
     assert "1 of 2 signatures needed" in text(narva1.get(url(world, "portal-recall")).content)
 
 
@@ -178,3 +186,17 @@ def test_a_petition_needs_a_deputy_of_this_organisation(world: dict[str, Any]) -
     missing = narva1.post(url(world, "portal-open-petition"), {"mandate": "999999"})
     assert missing.status_code == 404
     assert not RecallPetition.objects.exists()
+
+
+def test_a_recall_petition_is_opened_only_when_the_member_confirms(world: dict[str, Any]) -> None:
+    """One tap does not start a recall: the form asks for a confirmation, and a post without
+    it is refused with 400 and nothing written."""
+    narva1 = signed_in("narva1")
+    page = text(narva1.get(url(world, "portal")).content)
+    assert f"Yes, I want to start the recall of {world['narva_deputy_name']}." in page
+    before = JournalEntry.objects.count()
+    answer = narva1.post(url(world, "portal-open-petition"), {"mandate": world["narva_deputy"]})
+    assert answer.status_code == 400
+    assert "tick the box" in text(answer.content)
+    assert not RecallPetition.objects.exists()
+    assert JournalEntry.objects.count() == before
