@@ -40,6 +40,7 @@ from smolny.web.charts import (
     malapportionment_svg,
     malapportionment_table,
 )
+from smolny.web.natural import natural_key
 
 CUSTOMARY = {
     "Bolsheviks": "#b2182b",
@@ -100,10 +101,11 @@ class OrganView:
 
 def deputies(council: Council, at: datetime) -> list[DeputyRow]:
     """The deputies whose mandates were current at *at*, with their fraction then."""
-    mandates = list(
-        Mandate.objects.filter(valid_at(at), council=council)
-        .select_related("member", "constituency")
-        .order_by("constituency__name", "member__name", "id")
+    mandates = sorted(
+        Mandate.objects.filter(valid_at(at), council=council).select_related(
+            "member", "constituency"
+        ),
+        key=lambda m: (natural_key(m.constituency.name), natural_key(m.member.name), m.pk),
     )
     # Memberships of mandates not current at *at* are harmless here: nothing looks them up.
     fractions = dict(
@@ -137,6 +139,7 @@ def constituencies(council: Council, at: datetime, rows: list[DeputyRow]) -> lis
             )
         )
     sitting = Counter(d.constituency for d in rows)
+    current = sorted(current, key=lambda c: natural_key(c.name))
     return [
         ConstituencyRow(
             name=c.name,

@@ -11,7 +11,6 @@ at the moment of a vote, so the page says beforehand what the action would refus
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -51,6 +50,7 @@ from smolny.councils.queries.sessions import (
 from smolny.rules.calendar import dual_date
 from smolny.rules.procedure import apply_amendment, quorum_to_open
 from smolny.web.charts.hemicycle import FractionSeats, SeatState, hemicycle_svg, hemicycle_table
+from smolny.web.natural import natural_key as natural_key
 
 # Okabe-Ito and darker companions: told apart by colour-blind readers; each fraction also
 # gets its own fill pattern from the chart, so colour never carries the meaning alone.
@@ -362,15 +362,6 @@ def _ended(mandate: Mandate) -> str:
 
 
 # --- motions and amendments ---------------------------------------------------------------
-
-
-def natural_key(text: str) -> tuple[Any, ...]:
-    """Sort key that puts "2" before "10" (numbers inside names compared as numbers)."""
-    return tuple(
-        (0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
-        for part in re.split(r"(\d+)", text)
-        if part
-    )
 
 
 def diff_html(before: str, after: str) -> SafeString:
