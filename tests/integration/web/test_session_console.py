@@ -308,6 +308,11 @@ def test_adjourn_resume_hand_over_and_close_from_the_console(s: dict[str, Any]) 
         "hand_over_chair",
         "close_session",
     ]
+    # A closed sitting's hall is empty: the projector says the sitting is closed instead of
+    # "0 of 9 present" beside the figures its votes recorded.
+    screen = login("observer").get(f"/sessions/{sitting}/projector/screen").content.decode()
+    assert "sitting closed" in screen
+    assert "present (quorum" not in screen
     page = clerk.get(f"/sessions/{sitting}/chair").content.decode()
     assert f'href="/sessions/{sitting}/minutes"' in page
     assert 'id="open-sitting"' not in page
