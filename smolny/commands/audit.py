@@ -92,6 +92,8 @@ def run_verify(args: argparse.Namespace) -> int:
         report = audit(checkpoints, state=not args.chain_only)
     except DatabaseError as error:
         return fail(Exception(f"cannot read the journal: {error}".strip()))
+    except CheckpointError as error:  # this installation's key file cannot be read
+        return fail(error)
     if not report.ok:
         findings = report.findings()
         print(f"BROKEN: {len(findings)} finding(s)")

@@ -107,6 +107,12 @@ def run(args: argparse.Namespace) -> int:
         if status:
             return status
     _warn_about_hosts(args.host)
+    from smolny.journal.checkpoint import CheckpointError, start_server_writer
+
+    try:  # signed checkpoints of the journal, outside the database (see that module)
+        start_server_writer(lambda line: print(f"smolny: {line}", flush=True))
+    except CheckpointError as error:
+        return fail(error)
     import uvicorn
 
     where = f"http://{args.host}:{args.port}/"

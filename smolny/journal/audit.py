@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from smolny.councils.models import JournalEntry, JournalHead
 from smolny.journal.chain import JournalBreak, verify_journal
-from smolny.journal.checkpoint import Checkpoint, CheckpointError
+from smolny.journal.checkpoint import Checkpoint, CheckpointError, local_public_key
 
 
 @dataclass
@@ -33,17 +33,26 @@ class AuditReport:
         return found + [f"state: {problem}" for problem in self.state]
 
 
-def check_checkpoint(checkpoint: Checkpoint, entries_intact: int) -> str | None:
+def check_checkpoint(
+    checkpoint: Checkpoint, entries_intact: int, trusted_key: str | None = None
+) -> str | None:
     """Why the journal does not extend *checkpoint*, or None when it does.
 
     *entries_intact*: how many entries from the first hold their chain; the entry at the
     checkpoint's sequence number must be one of them, with the checkpoint's hash (then, the
     hashes being chained, every entry before it is as it was when the checkpoint was taken).
+    *trusted_key*: the instance public key the checkpoint must be signed with (this
+    installation's, when it has one), so that a checkpoint made with another key is refused.
     """
     try:
         checkpoint.check_signature()
     except CheckpointError as error:
         return str(error)
+    if trusted_key is not None and checkpoint.public_key != trusted_key:
+        return (
+            f"the checkpoint is signed by the key {checkpoint.public_key}, not by this "
+            f"installation's instance key {trusted_key}"
+        )
     where = f"the checkpoint of entry {checkpoint.seq} ({checkpoint.time})"
     if checkpoint.seq == 0:
         return None
@@ -68,8 +77,9 @@ def audit(checkpoints: Sequence[Checkpoint] = (), *, state: bool = True) -> Audi
 
     report = AuditReport()
     report.entries, report.chain = verify_journal()
+    trusted = local_public_key() if checkpoints else None
     for checkpoint in checkpoints:
-        problem = check_checkpoint(checkpoint, report.entries)
+        problem = check_checkpoint(checkpoint, report.entries, trusted)
         if problem is not None:
             report.checkpoints.append(problem)
     if state:

@@ -112,6 +112,15 @@ def instance_key() -> Ed25519PrivateKey:
     return _read_key(path)
 
 
+def local_public_key() -> str | None:
+    """This installation's instance public key (hexadecimal), or None when it has no key file
+    (the audit then runs elsewhere than the server: a copy of the database)."""
+    try:
+        return _public_hex(_read_key(key_file()).public_key())
+    except FileNotFoundError:
+        return None
+
+
 def _public_hex(key: Ed25519PublicKey) -> str:
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
@@ -249,12 +258,7 @@ class CheckpointWriter:
 
     def write_if_grown(self) -> Path | None:
         """One round: a checkpoint when the head moved since the last one, else nothing."""
-        from django.db import connection
-
-        try:
-            seq, head_hash = current_head()
-        finally:
-            connection.close()  # this thread's connection, not a request's
+        seq, head_hash = current_head()
         if seq == self.written_seq:
             return None
         path = write(sign(seq, head_hash), self.directory)
@@ -262,12 +266,16 @@ class CheckpointWriter:
         return path
 
     def _run(self) -> None:
+        from django.db import connection
+
         while True:
             try:
                 self.write_if_grown()
             except Exception as error:  # a failed round must not end the server
                 if self.on_error is not None:
                     self.on_error(error)
+            finally:
+                connection.close()  # this thread's own connection, idle until the next round
             if self._stop.wait(self.interval):
                 return
 
@@ -302,6 +310,7 @@ def start_server_writer(report: Callable[[str], None]) -> CheckpointWriter | Non
     if interval == 0:
         return None
     directory = checkpoint_directory()
+    instance_key()  # made, or read, now: a key file that cannot be kept stops the start
     report(f"journal checkpoints every {interval:g} s in {directory}")
     return CheckpointWriter(
         directory, interval, on_error=lambda e: report(f"journal checkpoint not written: {e}")

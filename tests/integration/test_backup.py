@@ -197,7 +197,7 @@ def test_round_trip_keeps_the_journal_head_and_the_rows(
 
     audit = smolny("audit", "verify", "--db", target)
     assert audit.returncode == 0, audit.stderr
-    assert audit.stdout.strip() == f"OK: {seq} journal entries, chain intact"
+    assert audit.stdout.strip() == f"OK: {seq} journal entries, chain intact, state tables agree"
     assert query(target, "SELECT seq, hash FROM councils_journalhead") == [(seq, hash_)]
 
     assert journal(target) == journal(source)
@@ -244,7 +244,7 @@ def test_a_backup_taken_while_votes_are_written_is_an_earlier_state_of_the_journ
     assert head_of(result.stdout) == (seq, hash_)
     audit = smolny("audit", "verify", "--db", restored)
     assert audit.returncode == 0, audit.stdout + audit.stderr
-    assert audit.stdout.strip() == f"OK: {seq} journal entries, chain intact"
+    assert audit.stdout.strip() == f"OK: {seq} journal entries, chain intact, state tables agree"
 
     # The copy is a prefix of the live journal: the same first `seq` entries, the live one
     # longer both before (votes cast before the backup) and after.
