@@ -10,42 +10,30 @@ Channels of linkage, and what is done about each:
 
 * **Foreign keys**: none between the two tables, nor from the ballot to any person.
 * **Timestamps**: neither table has one. The journal entry of a cast (``cast_secret_ballot``)
-  carries the voter and its time but no choice, no ballot key, no receipt; its live event is
-  the same payload. The tally appears only in the ``close_vote`` entry.
-* **Sequence numbers and ids**: a ballot's key is 128 random bits, so key order says nothing.
-  The voter rows have ordinary ids, which order the voters, but nothing of the ballot.
-* **Order of filling**: the slots (one per voting member, created with random keys when the
-  vote opens, before anyone votes) are filled at a slot chosen uniformly at random among the
-  empty ones, so on SQLite the ballot keeps the slot's rowid, fixed before the vote. On
-  PostgreSQL an UPDATE writes a new row version, appended where there is room: the physical
-  order (``ctid``) would follow the order of arrival. So each cast rewrites, in the same
-  single UPDATE statement, :data:`DECOYS` other slots chosen at random (unchanged values),
-  processed in key order: the real ballot lands at a random place among them, and shares
-  their transaction id (``xmin``).
-* **At the close** every unused slot is deleted and every cast ballot is deleted and written
-  again, sealed, in key order, in the closing transaction: the live rows then all carry that
-  transaction's id (PostgreSQL's ``xmin``) and rowids in random-key order.
+  carries the vote, the voter and its time but no choice, no slot, no receipt; its live event
+  is the same payload. The tally appears only in the ``close_vote`` entry.
+* **Two looks at the table around a cast**: the slots (one per voting member, made when the
+  vote opens, before anyone votes) hold sealed boxes, and every cast rewrites every slot under
+  new random keys and fresh bytes (:mod:`smolny.councils.actions.ballot_box`, shared with the
+  recall vote and the members' elections): the diff shows that all slots changed, not which
+  one holds the new ballot. The receipt's hash is inside the box while the vote is open.
+* **At the close** the boxes are opened (before the count), and the cast ballots written in
+  clear, sealed, under fresh random keys in key order: an order owing nothing to the casting.
 
-Residual risk, said plainly: while the vote is open, someone with direct access to the
-database server can compare the transaction id (PostgreSQL ``xmin``) of the rows written with
-a cast, or the write-ahead log, with the journal entry of the cast, which is written in the
-same transaction. The decoys blur this: the cast ballot hides among the already-cast ballots
-rewritten with it (up to :data:`DECOYS`; fewer early in the vote, when most decoys are still
-empty slots), and later casts move rows again. After the close the superseded row versions
-stay on disk (PostgreSQL) or in free pages (SQLite) until ``VACUUM`` runs. Operators limit
-this by running ``VACUUM`` after a secret vote and by not granting direct database access to
-anyone entitled to vote; the application never reads those system columns. A voter can also
-show their receipt to someone else (the usual price of a verifiable receipt).
+The residual risks are stated in :mod:`~smolny.councils.actions.ballot_box` (the key file
+and two snapshots together; the database server's own row bookkeeping, which shows the
+rewrite of all slots, not the ballot). A voter can also show their receipt to someone else
+(the usual price of a verifiable receipt).
 """
 
 from __future__ import annotations
 
-import random
+import json
 import secrets
 from datetime import datetime
 
-from django.db.models import Case, F, JSONField, Value, When
-
+from smolny.councils.actions import ballot_box
+from smolny.councils.actions.ballot_box import Box
 from smolny.councils.models import Member, SecretBallot, SecretVoter, Vote
 from smolny.councils.queries.votes import (
     Answer,
@@ -65,22 +53,17 @@ from smolny.journal.actions import (
     within_action,
 )
 
-DECOYS = 16
-"""Other slots rewritten, unchanged, together with each ballot cast (see the module)."""
 
-_RANDOM = random.SystemRandom()
-
-
-def _key() -> str:
-    return secrets.token_hex(16)
+def _box(vote: Vote) -> Box:
+    """The vote's ballot box; its width fits a full ranking of the options and a receipt."""
+    ranking = sum(len(json.dumps(o)) + 1 for o in vote.options)
+    return Box(SecretBallot, "vote", vote, width=ranking + 64 + 32)
 
 
 @within_action
 def make_slots(vote: Vote, n: int) -> None:
-    """Empty ballot slots with random keys, made before anyone votes."""
-    SecretBallot.objects.bulk_create(
-        (SecretBallot(key=_key(), vote=vote) for _ in range(max(n, 1))), batch_size=1000
-    )
+    """Empty sealed ballot slots, made before anyone votes."""
+    ballot_box.make_slots(_box(vote), n)
 
 
 def cast_secret_ballot(
@@ -101,7 +84,7 @@ def cast_secret_ballot(
             raise NotAllowed(f"{member.name} has voted in this ballot already")
         SecretVoter.objects.create(vote=vote, mandate=mandate)
         code = secrets.token_urlsafe(16)
-        _fill_slot(vote, choice, ranking, receipt_hash(vote, code))
+        ballot_box.cast(_box(vote), [choice, ranking, receipt_hash(vote, code)])
         record(
             actor,
             "cast_secret_ballot",
@@ -112,45 +95,15 @@ def cast_secret_ballot(
     return code
 
 
-def _fill_slot(vote: Vote, choice: str, ranking: list[str], receipt_hash: str) -> None:
-    """Write the ballot into an empty slot chosen at random, rewriting :data:`DECOYS` other
-    slots (unchanged) in the same statement, in key order."""
-    empty = list(SecretBallot.objects.filter(vote=vote, choice="").values_list("key", flat=True))
-    if not empty:
-        make_slots(vote, 1)
-        empty = list(
-            SecretBallot.objects.filter(vote=vote, choice="").values_list("key", flat=True)
-        )
-    slot = empty[secrets.randbelow(len(empty))]
-    others = list(
-        SecretBallot.objects.filter(vote=vote).exclude(key=slot).values_list("key", flat=True)
-    )
-    decoys = _RANDOM.sample(others, min(DECOYS, len(others)))
-    SecretBallot.objects.filter(key__in=[slot, *decoys]).update(
-        choice=Case(When(key=slot, then=Value(choice)), default=F("choice")),
-        ranking=Case(
-            When(key=slot, then=Value(ranking, output_field=JSONField())),
-            default=F("ranking"),
-            output_field=JSONField(),
-        ),
-        receipt_hash=Case(When(key=slot, then=Value(receipt_hash)), default=F("receipt_hash")),
-    )
-
-
 @within_action
 def seal(vote: Vote) -> None:
-    """Inside the closing action: drop unused slots, rewrite the cast ballots in key order."""
-    cast = list(
-        SecretBallot.objects.filter(vote=vote)
-        .exclude(choice="")
-        .order_by("key")
-        .values_list("key", "choice", "ranking", "receipt_hash")
-    )
-    SecretBallot.objects.filter(vote=vote).delete()
+    """Inside the closing action, before the count: open the boxes and write the cast ballots
+    in clear (sealed) under fresh random keys, in key order."""
+    opened = ballot_box.open_all(_box(vote))
     SecretBallot.objects.bulk_create(
         (
             SecretBallot(key=k, vote=vote, choice=c, ranking=r, receipt_hash=h, sealed=True)
-            for k, c, r, h in cast
+            for k, (c, r, h) in zip(ballot_box.fresh_keys(len(opened)), opened, strict=True)
         ),
         batch_size=1000,
     )

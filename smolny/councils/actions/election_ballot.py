@@ -17,29 +17,24 @@ Secrecy follows the session's secret ballot (:mod:`smolny.councils.actions.ballo
 * **The journal** entry of a cast (``cast_election_ballot``) names the election and the
   voter, never the ranking; its live event carries the same payload. The rankings appear
   together only in the count kept with the declared result.
-* **Order of arrival**: at the first cast, empty slots are made, one per member on the roll,
-  with random keys, before any is filled. A ballot fills an empty slot found from a random
-  point of the key space, so its row (its SQLite rowid, fixed when the slots were made) says
-  nothing of when it was cast; in the same UPDATE :data:`DECOYS` other slots, from another
-  random point, are rewritten unchanged, so a PostgreSQL row version written with the cast
-  hides among them. At the close, unused slots are deleted and the cast ballots are written
-  again in key order in the closing transaction.
+* **Two looks at the table around a cast**: at the first cast, empty sealed slots are made,
+  one per member on the roll, before any is filled; every cast rewrites the slots under new
+  keys and fresh bytes (:mod:`smolny.councils.actions.ballot_box`, shared with the session's
+  secret ballot and the recall vote; on a roll larger than its ``FULL_REWRITE``, a bucket of
+  that many slots hiding the new ballot). At the close the boxes are opened and the cast
+  ballots written in clear (``filled``) under fresh random keys, in key order.
 
-The residual risk is the one the session ballot states: while the poll is open, someone with
-direct access to the database server can compare transaction ids or the write-ahead log with
-the journal, within the decoys; superseded row versions stay until ``VACUUM``. The
-application never reads those system columns.
+The residual risks are stated in :mod:`~smolny.councils.actions.ballot_box`.
 """
 
 from __future__ import annotations
 
-import secrets
+import json
 from collections.abc import Sequence
 from datetime import datetime
 
-from django.db.models import Case, JSONField, QuerySet, Value, When
-from django.db.models import F as Field
-
+from smolny.councils.actions import ballot_box
+from smolny.councils.actions.ballot_box import Box
 from smolny.councils.actions.election import count_and_declare, counter_for, open_for_result
 from smolny.councils.models import (
     Candidate,
@@ -62,13 +57,6 @@ from smolny.journal.actions import (
     require_secretary,
 )
 from smolny.rules.ballots import BallotSet
-
-DECOYS = 16
-"""Other ballot slots rewritten, unchanged, in the same statement as each ballot cast."""
-
-
-def _key() -> str:
-    return secrets.token_hex(16)
 
 
 def _open_election(election: Election) -> Election:
@@ -197,56 +185,34 @@ def cast_election_ballot(
         )
 
 
-def _from_random_point(slots: QuerySet[ElectionBallot], limit: int) -> list[str]:
-    """Keys of up to *limit* slots in key order from a random key on (wrapping round)."""
-    start = _key()
-    after = slots.filter(key__gte=start).order_by("key")
-    keys = list(after.values_list("key", flat=True)[:limit])
-    if len(keys) < limit:
-        keys += list(
-            slots.filter(key__lt=start)
-            .order_by("key")
-            .values_list("key", flat=True)[: limit - len(keys)]
-        )
-    return keys
+def _box(election: Election) -> Box:
+    """The election's ballot box; its width fits a ranking of every candidate (the list of
+    candidates is fixed from the first cast)."""
+    numbers = [c.member.external_id for c in live_candidates(election)]
+    return Box(ElectionBallot, "election", election, width=len(json.dumps(numbers)))
 
 
 def _fill_slot(election: Election, ranking: list[str], at: datetime) -> None:
-    """Write the ballot into an empty slot found from a random point, and rewrite
-    :data:`DECOYS` other slots unchanged in the same statement."""
-    slots = ElectionBallot.objects.filter(election=election)
-    if not slots.filter(filled=False).exists():
-        size = roll_size(election.constituency, at) - slots.count()
-        ElectionBallot.objects.bulk_create(
-            (ElectionBallot(key=_key(), election=election) for _ in range(max(size, 1))),
-            batch_size=1000,
-        )
-    slot = _from_random_point(slots.filter(filled=False), 1)[0]
-    decoys = [k for k in _from_random_point(slots, DECOYS + 1) if k != slot][:DECOYS]
-    ElectionBallot.objects.filter(key__in=[slot, *decoys]).update(
-        ranking=Case(
-            When(key=slot, then=Value(ranking, output_field=JSONField())),
-            default=Field("ranking"),
-            output_field=JSONField(),
-        ),
-        filled=Case(When(key=slot, then=Value(True)), default=Field("filled")),
-    )
+    """Make the roll's sealed slots at the first cast, then cast into the box."""
+    box = _box(election)
+    if not ElectionBallot.objects.filter(election=election).exists():
+        ballot_box.make_slots(box, roll_size(election.constituency, at))
+    ballot_box.cast(box, ranking)
 
 
 def _seal(election: Election) -> list[list[str]]:
-    """Inside the close: drop unused slots, rewrite the cast ballots in key order; return
-    their rankings."""
-    cast = list(
-        ElectionBallot.objects.filter(election=election, filled=True)
-        .order_by("key")
-        .values_list("key", "ranking")
-    )
-    ElectionBallot.objects.filter(election=election).delete()
+    """Inside the close: open the boxes, write the cast ballots in clear under fresh random
+    keys, in key order; return their rankings."""
+    box = _box(election)
+    rankings = [[str(n) for n in r] for r in ballot_box.open_all(box)]
     ElectionBallot.objects.bulk_create(
-        (ElectionBallot(key=k, election=election, ranking=r, filled=True) for k, r in cast),
+        (
+            ElectionBallot(key=k, election=election, ranking=r, filled=True)
+            for k, r in zip(ballot_box.fresh_keys(len(rankings)), rankings, strict=True)
+        ),
         batch_size=1000,
     )
-    return [list(r) for _, r in cast]
+    return rankings
 
 
 def ballot_set(election: Election, rankings: list[list[str]], at: datetime) -> BallotSet:

@@ -24,24 +24,23 @@ ballot (:mod:`smolny.councils.actions.ballot`), reused rather than redesigned:
   (random key, vote, choice; no voter, no time). No foreign key joins them.
 * **The journal** entry of a cast names the vote and the voter, never the choice; the
   counts appear only in the ``close_recall_vote`` entry.
-* **Order of arrival**: one empty slot per member on the roll is made with a random key when
-  the vote opens, before anyone votes; a ballot fills an empty slot chosen at random and
-  rewrites :data:`DECOYS` other slots unchanged in the same UPDATE. At the close the unused
-  slots are deleted and the cast ballots written again, sealed, in key order.
+* **Two looks at the table around a cast**: one empty sealed slot per member on the roll is
+  made when the vote opens, before anyone votes; every cast rewrites the slots under new keys
+  and fresh bytes (:mod:`smolny.councils.actions.ballot_box`, shared with the session's
+  secret ballot and the members' elections). At the close the boxes are opened and the cast
+  ballots written in clear, sealed, under fresh random keys in key order.
 
-The residual risk is the one the session ballot states (transaction ids and the write-ahead
-log, to someone with direct access to the database server while the vote is open).
+The residual risks are stated in :mod:`~smolny.councils.actions.ballot_box`.
 """
 
 from __future__ import annotations
 
-import random
-import secrets
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, Value, When
 
+from smolny.councils.actions import ballot_box
+from smolny.councils.actions.ballot_box import Box
 from smolny.councils.actions.mandate import end_mandate
 from smolny.councils.models import (
     Constituency,
@@ -66,11 +65,6 @@ from smolny.journal.actions import (
     require_secretary,
 )
 from smolny.rules.recall import recall_outcome, share_of_roll
-
-DECOYS = 16
-"""Other ballot slots rewritten, unchanged, in the same statement as each ballot cast."""
-
-_RANDOM = random.SystemRandom()
 
 
 class AlreadyDone(NotAllowed):
@@ -109,45 +103,28 @@ def _maybe_open_vote(petition: RecallPetition, at: datetime) -> RecallVote | Non
     return vote
 
 
+def _box(vote: RecallVote) -> Box:
+    """The recall vote's ballot box (a choice fits in 32 bytes)."""
+    return Box(RecallBallot, "vote", vote, width=32)
+
+
 def _make_slots(vote: RecallVote, n: int) -> None:
-    """Empty ballot slots with random keys, one per member on the roll, before anyone votes."""
+    """Empty sealed slots, one per member on the roll, before anyone votes."""
+    ballot_box.make_slots(_box(vote), n)
+
+
+def _seal(vote: RecallVote) -> list[str]:
+    """Inside the closing action, before the count: open the boxes and write the cast ballots
+    in clear (sealed) under fresh random keys, in key order; return their choices."""
+    choices = [str(c[0]) for c in ballot_box.open_all(_box(vote))]
     RecallBallot.objects.bulk_create(
-        (RecallBallot(key=secrets.token_hex(16), vote=vote) for _ in range(max(n, 1))),
+        (
+            RecallBallot(key=k, vote=vote, choice=c, sealed=True)
+            for k, c in zip(ballot_box.fresh_keys(len(choices)), choices, strict=True)
+        ),
         batch_size=1000,
     )
-
-
-def _fill_slot(vote: RecallVote, choice: str) -> None:
-    """Write *choice* into an empty slot chosen at random, rewriting :data:`DECOYS` other
-    slots (unchanged) in the same statement."""
-    empty = list(RecallBallot.objects.filter(vote=vote, choice="").values_list("key", flat=True))
-    if not empty:  # more voters than the roll had when the vote opened
-        _make_slots(vote, 1)
-        empty = list(
-            RecallBallot.objects.filter(vote=vote, choice="").values_list("key", flat=True)
-        )
-    slot = empty[secrets.randbelow(len(empty))]
-    others = list(
-        RecallBallot.objects.filter(vote=vote).exclude(key=slot).values_list("key", flat=True)
-    )
-    decoys = _RANDOM.sample(others, min(DECOYS, len(others)))
-    RecallBallot.objects.filter(key__in=[slot, *decoys]).update(
-        choice=Case(When(key=slot, then=Value(choice)), default=F("choice"))
-    )
-
-
-def _seal(vote: RecallVote) -> None:
-    """Inside the closing action: drop unused slots, rewrite the cast ballots in key order."""
-    cast = list(
-        RecallBallot.objects.filter(vote=vote)
-        .exclude(choice="")
-        .order_by("key")
-        .values_list("key", "choice")
-    )
-    RecallBallot.objects.filter(vote=vote).delete()
-    RecallBallot.objects.bulk_create(
-        (RecallBallot(key=k, vote=vote, choice=c, sealed=True) for k, c in cast), batch_size=1000
-    )
+    return choices
 
 
 def open_recall_petition(
@@ -279,7 +256,7 @@ def cast_recall_vote(
                 voter = RecallVoter.objects.create(vote=vote, member=member)
         except IntegrityError:
             raise AlreadyDone(f"{member.name} has voted already") from None
-        _fill_slot(vote, RecallBallot.RECALL if recall else RecallBallot.KEEP)
+        ballot_box.cast(_box(vote), [RecallBallot.RECALL if recall else RecallBallot.KEEP])
         # The choice stays out of the journal: the vote is secret, only its casting is public.
         record(
             actor,
@@ -303,11 +280,11 @@ def close_recall_vote(actor: Actor, vote: RecallVote, *, at: datetime | None = N
             raise NotAllowed("this recall vote is closed already")
         if at < vote.opened_at:
             raise ActionError("a vote cannot close before it opened")
-        ballots = RecallBallot.objects.filter(vote=vote).exclude(choice="")
+        choices = _seal(vote)
         outcome = recall_outcome(
             vote.roll_size,
-            ballots.filter(choice=RecallBallot.RECALL).count(),
-            ballots.filter(choice=RecallBallot.KEEP).count(),
+            choices.count(RecallBallot.RECALL),
+            choices.count(RecallBallot.KEEP),
             council.recall_quorum,
         )
         vote.closed_at = at
@@ -315,7 +292,6 @@ def close_recall_vote(actor: Actor, vote: RecallVote, *, at: datetime | None = N
         vote.votes_recall = outcome.votes_recall
         vote.votes_keep = outcome.votes_keep
         vote.save(update_fields=["closed_at", "outcome", "votes_recall", "votes_keep"])
-        _seal(vote)
         petition.status = RecallPetition.CLOSED
         petition.closed_at = at
         petition.save(update_fields=["status", "closed_at"])

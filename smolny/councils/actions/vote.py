@@ -457,6 +457,8 @@ def close_vote(
         require_chair_or_secretary(actor, session, at)
         require_open(vote)
         rules = rules_of(session.organ)
+        if vote.method == Vote.SECRET:
+            seal(vote)  # opens the sealed boxes: the count reads the ballots in clear
         preferential = vote.call == CallKind.PREFERENTIAL.value
         if preferential:
             voters = _voters(vote)
@@ -494,8 +496,6 @@ def close_vote(
         if result is not None:
             vote.result_position = item.votes.filter(result_position__isnull=False).count() + 1
         vote.save()
-        if vote.method == Vote.SECRET:
-            seal(vote)
         consequences: dict[str, Any] = {}
         if result is not None:
             after = docket_of(item)

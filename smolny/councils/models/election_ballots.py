@@ -49,10 +49,14 @@ class ElectionVoter(models.Model):
 
 
 class ElectionBallot(models.Model):
-    """One ballot slot of an election: a random key and, once filled, a ranking of candidates
-    (their member numbers, most preferred first). No voter, no time."""
+    """One ballot slot of an election: a random key and, while the poll is open, only a sealed
+    ``box`` (rewritten under new keys on every cast, see
+    :mod:`smolny.councils.actions.ballot_box`). At the close the cast ballots are written in
+    clear (``filled``, with the ranking of candidates' member numbers, most preferred first).
+    No voter, no time."""
 
     key = models.CharField(max_length=32, primary_key=True)
     election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="ballots")
     ranking = models.JSONField(default=list, blank=True)
     filled = models.BooleanField(default=False)
+    box = models.TextField(blank=True, default="")

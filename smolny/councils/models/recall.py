@@ -97,8 +97,10 @@ class RecallVoter(models.Model):
 
 
 class RecallBallot(models.Model):
-    """One ballot slot of a recall vote: a random key and, once filled, the choice. No voter,
-    no time; slots are made when the vote opens, before anyone votes."""
+    """One ballot slot of a recall vote: a random key and, while the vote is open, only a sealed
+    ``box`` (rewritten under new keys on every cast, see
+    :mod:`smolny.councils.actions.ballot_box`); at the close the cast ballots are written with
+    their choice in clear (``sealed``). No voter, no time; slots are made when the vote opens."""
 
     RECALL = "recall"
     KEEP = "keep"
@@ -111,6 +113,7 @@ class RecallBallot(models.Model):
     vote = models.ForeignKey(RecallVote, on_delete=models.PROTECT, related_name="ballots")
     choice = models.CharField(max_length=8, choices=CHOICES, blank=True, default="")
     sealed = models.BooleanField(default=False)
+    box = models.TextField(blank=True, default="")
 
     class Meta:
         ordering = ("key",)

@@ -271,10 +271,12 @@ class SecretVoter(models.Model):
 
 
 class SecretBallot(models.Model):
-    """One ballot slot of a secret vote: a random key, the choice once cast, the receipt's hash.
-
-    Slots are made when the vote opens and filled in random order (see the ballot action), so
-    neither the key nor the row's place says when a ballot was cast.
+    """One ballot slot of a secret vote: a random key and, while the vote is open, only a sealed
+    ``box`` (the choice, ranking and receipt's hash, encrypted under a key the database does not
+    hold); every cast rewrites the slots under new keys (:mod:`smolny.councils.actions.ballot_box`).
+    At the close the cast ballots are written in clear (``sealed``: choice, ranking, receipt's
+    hash; no box) under fresh keys, so neither the key nor the row's place says when a ballot
+    was cast.
     """
 
     key = models.CharField(max_length=32, primary_key=True)
@@ -283,6 +285,7 @@ class SecretBallot(models.Model):
     ranking = models.JSONField(default=list, blank=True)
     receipt_hash = models.CharField(max_length=64, blank=True, default="")
     sealed = models.BooleanField(default=False)
+    box = models.TextField(blank=True, default="")
 
     class Meta:
         constraints = (
