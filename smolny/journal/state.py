@@ -16,10 +16,11 @@ One small function per kind of record, so that a change to one table touches one
   tally;
 - :func:`check_recall_votes`: recall voters, ballots, tallies and outcomes;
 - :func:`check_election_ballots`: who cast an election ballot, and the filled ballots;
-- :func:`check_petition_signatures`: recall petitions' signatures and withdrawals.
+- :func:`check_petition_signatures`: recall petitions' signatures and withdrawals;
+- :func:`check_fraction_memberships`: each deputy's memberships and current fraction;
+- :func:`check_organ_seats`: each organ seat's rows and current holder.
 
-Not covered yet: fraction memberships and organ seats (their payloads do not all name the
-rows: a slate seats many deputies in one entry), mandates' beginnings.
+Not covered yet: mandates' beginnings, the times at which memberships and seats changed.
 """
 
 from __future__ import annotations
@@ -63,9 +64,25 @@ SECRET_ACTIONS = ("cast_secret_ballot",)
 RECALL_ACTIONS = ("cast_recall_vote", "close_recall_vote")
 ELECTION_BALLOT_ACTIONS = ("cast_election_ballot",)
 PETITION_ACTIONS = ("open_recall_petition", "sign_recall_petition", "withdraw_signature")
+FRACTION_ACTIONS = (
+    "seat_deputy",
+    "seat_slate",
+    "change_fraction",
+    "regroup_fractions",
+    *MANDATE_END_ACTIONS,
+)
+SEAT_ACTIONS = (
+    "form_organ",
+    "fill_organ_seat",
+    "vacate_organ_seat",
+    "close_vote",
+    *MANDATE_END_ACTIONS,
+)
 CHECKED_ACTIONS = frozenset(
     (
         *ROLE_ACTIONS,
+        *FRACTION_ACTIONS,
+        *SEAT_ACTIONS,
         *MANDATE_END_ACTIONS,
         *NAMED_VOTE_ACTIONS,
         "close_vote",
@@ -396,6 +413,109 @@ def check_petition_signatures(journal: Journal) -> list[str]:
     return _compare("signature (petition, member, withdrawn)", +expected, found)
 
 
+def check_fraction_memberships(journal: Journal) -> list[str]:
+    """Each deputy's fraction memberships: how many rows the entries made (seating with a
+    fraction, a slate, a change, a regrouping), and the fraction of the current one (none
+    after the mandate ended), per council and member."""
+    from smolny.councils.models import FractionMembership, Mandate
+
+    mandates = {
+        pk: (council, member)
+        for pk, council, member in Mandate.objects.values_list(
+            "pk", "council_id", "member__external_id"
+        ).iterator(chunk_size=5000)
+    }
+    made: Counter[tuple[int, str]] = Counter()
+    current: dict[tuple[int, str], str | None] = {}
+
+    def join(key: tuple[int, str], fraction: str | None) -> None:
+        current[key] = fraction
+        if fraction is not None:
+            made[key] += 1
+
+    for _, _, p in journal.of(*FRACTION_ACTIONS):
+        action = p["_action"]
+        if action == "seat_deputy":
+            join((p["council"], p["member"]), p["fraction"])
+        elif action == "seat_slate":
+            for _, elected in p.get("deputies", []):
+                for member, fraction in elected:
+                    join((p["council"], member), fraction)
+        elif action == "regroup_fractions":
+            for member, fraction in p["moves"]:
+                join((p["council"], member), fraction)
+        elif action == "change_fraction":
+            join(mandates.get(p["mandate"], (0, p["member"])), p["to"])
+        else:
+            ended = _mandate_end(p)
+            if ended is not None:
+                current[mandates.get(ended["mandate"], (0, ended["member"]))] = None
+    found: Counter[tuple[int, str]] = Counter()
+    found_current: dict[tuple[int, str], str] = {}
+    rows = FractionMembership.objects.values_list(
+        "mandate__council_id", "mandate__member__external_id", "fraction__name", "end"
+    )
+    for council, member, fraction, end in rows.iterator(chunk_size=5000):
+        found[(council, member)] += 1
+        if end is None:
+            found_current[(council, member)] = fraction
+    problems = _compare("fraction memberships of (council, member)", made, found)
+    for key in sorted(set(current) | set(found_current)):
+        if current.get(key) != found_current.get(key):
+            problems.append(
+                f"fraction of (council, member) {key}: the table says "
+                f"{found_current.get(key)!r}, the journal {current.get(key)!r}"
+            )
+    return problems
+
+
+ENDED = "(ended)"
+
+
+def check_organ_seats(journal: Journal) -> list[str]:
+    """Each organ seat's rows: how many the entries made (the forming, each filling and
+    vacating, a vacancy left by an ended mandate) and who holds the current one (nobody
+    once a no-confidence vote ended the presidium)."""
+    from smolny.councils.models import OrganSeat
+
+    made: Counter[tuple[int, int]] = Counter()
+    holder: dict[tuple[int, int], str | None] = {}
+    for _, _, p in journal.of(*SEAT_ACTIONS):
+        action = p["_action"]
+        if action == "form_organ":
+            for number in range(1, p["seats"] + 1):
+                made[(p["organ"], number)] += 1
+                holder[(p["organ"], number)] = p["holders"].get(str(number))
+        elif action in ("fill_organ_seat", "vacate_organ_seat"):
+            made[(p["organ"], p["seat"])] += 1
+            holder[(p["organ"], p["seat"])] = p.get("holder")
+        elif action == "close_vote":
+            ended = (p.get("presidium") or {}).get("presidium")
+            for key in [k for k in holder if k[0] == ended]:
+                holder[key] = ENDED
+        if action in MANDATE_END_ACTIONS:
+            ending = _mandate_end(p)
+            for seat in ending["vacated_seats"] if ending else []:
+                made[(seat["organ"], seat["seat"])] += 1
+                holder[(seat["organ"], seat["seat"])] = None
+    found: Counter[tuple[int, int]] = Counter()
+    found_holder: dict[tuple[int, int], str | None] = {}
+    rows = OrganSeat.objects.values_list("organ_id", "number", "holder__member__external_id", "end")
+    for organ, number, member, end in rows.iterator(chunk_size=5000):
+        found[(organ, number)] += 1
+        if end is None:
+            found_holder[(organ, number)] = member
+    problems = _compare("rows of organ seat (organ, number)", made, found)
+    for key in sorted(set(holder) | set(found_holder)):
+        if holder.get(key, ENDED) != found_holder.get(key, ENDED):
+            problems.append(
+                f"organ seat (organ, number) {key}: held by "
+                f"{found_holder.get(key, ENDED)!r} in the table, by "
+                f"{holder.get(key, ENDED)!r} in the journal"
+            )
+    return problems
+
+
 CHECKS: tuple[Callable[[Journal], list[str]], ...] = (
     check_roles,
     check_mandate_ends,
@@ -405,6 +525,8 @@ CHECKS: tuple[Callable[[Journal], list[str]], ...] = (
     check_recall_votes,
     check_election_ballots,
     check_petition_signatures,
+    check_fraction_memberships,
+    check_organ_seats,
 )
 
 

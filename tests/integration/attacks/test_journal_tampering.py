@@ -28,11 +28,14 @@ from smolny.councils import actions
 from smolny.councils.actions import agenda, motion, vote
 from smolny.councils.actions.ballot import cast_secret_ballot
 from smolny.councils.models import (
+    Fraction,
+    FractionMembership,
     JournalEntry,
     JournalHead,
     Mandate,
     NamedVote,
     OrganisationRole,
+    OrganSeat,
     RecallBallot,
     RecallVote,
     SecretBallot,
@@ -324,3 +327,43 @@ def test_a_checkpoint_with_an_edited_field_is_refused(
     )
     assert checkpoints.parse(record.checkpoint.read_text()).seq == earlier.seq
     assert_found(record, capsys, "checkpoint: the checkpoint's signature is not valid")
+
+
+# --- beyond the 14: the other state tables the audit checks ------------------------------------
+
+
+def test_moving_a_deputy_to_another_fraction(
+    record: Record, capsys: pytest.CaptureFixture[str]
+) -> None:
+    membership = FractionMembership.objects.filter(
+        end=None, fraction__name="Bolsheviks"
+    ).select_related("mandate__member", "mandate")[0]
+    other = Fraction.objects.get(name="SRs")
+    sql(
+        f"UPDATE {table(FractionMembership)} SET fraction_id = %s WHERE id = %s",
+        [other.pk, membership.pk],
+    )
+    key = (membership.mandate.council_id, membership.mandate.member.external_id)
+    assert_found(
+        record,
+        capsys,
+        f"fraction of (council, member) {key}: the table says 'SRs', the journal 'Bolsheviks'",
+    )
+
+
+def test_giving_an_organ_seat_to_a_deputy(
+    record: Record, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seat = OrganSeat.objects.get(end=None, organ__name="Plenum", number=1)
+    assert seat.holder_id is None
+    deputy = Mandate.objects.filter(end=None).select_related("member")[0]
+    sql(
+        f"UPDATE {table(OrganSeat)} SET holder_id = %s, status = 'held' WHERE id = %s",
+        [deputy.pk, seat.pk],
+    )
+    assert_found(
+        record,
+        capsys,
+        f"organ seat (organ, number) ({seat.organ_id}, 1): held by "
+        f"'{deputy.member.external_id}' in the table, by None in the journal",
+    )
