@@ -47,8 +47,13 @@ def local(at: datetime) -> datetime:
     return at.astimezone(data.PETROGRAD_TIME)
 
 
-def when(at: datetime) -> dict[str, str]:
-    """A moment as the sources date it: dual date and Petrograd clock time."""
+def when(at: datetime, time: str = "") -> dict[str, str]:
+    """A moment as the sources date it: its dual date, and its clock *time* as the source
+    gives it ("2 a.m.", "after 8:30 p.m."), or "" where the source gives none.
+
+    The stored moment's own clock time is never shown: the engine needs a moment for every
+    step, so the data places undated events in the day's order, and a vote closes a minute
+    after it is put; neither is a recorded time (``at`` keeps the moment for sorting)."""
     moment = local(at)
     julian = gregorian_to_julian(moment.date())
     return {
@@ -56,8 +61,46 @@ def when(at: datetime) -> dict[str, str]:
         "date": dual_date(julian),
         "julian": f"{julian.year:04d}-{julian.month:02d}-{julian.day:02d}",
         "gregorian": moment.date().isoformat(),
-        "time": moment.strftime("%H:%M"),
+        "time": time,
     }
+
+
+UNAFFILIATED = "unaffiliated"
+"""How the account names deputies who sit with no fraction (stored as no fraction)."""
+
+_CHOICE_MARKS = (
+    "modelling choice",
+    "the world places",
+    "the world dates",
+    "the world seats",
+    "the world states",
+    "stated by the world",
+    "world's choice",
+    "world's estimate",
+    "world's figure",
+)
+
+
+def flags(record: dict[str, Any]) -> list[str]:
+    """What kind of figure a record of the data holds, for the reader: ``contested`` (the
+    sources disagree), ``estimate`` (not a figure of the source) and ``modelling choice``
+    (the world's reading of a word such as 'all', or a day or size the source leaves open).
+    They are read from the record's ``contested``, ``reading`` and ``note``."""
+    note = str(record.get("note", "")).lower()
+    found = []
+    if record.get("contested"):
+        found.append("contested")
+    if "estimate" in note:
+        found.append("estimate")
+    if "reading" in record or any(mark in note for mark in _CHOICE_MARKS):
+        found.append("modelling choice")
+    return found
+
+
+def ordered(composition: dict[str, int]) -> dict[str, int]:
+    """A composition largest first (ties by name), deputies of no fraction as unaffiliated."""
+    named = {(UNAFFILIATED if k == "none" else k): v for k, v in composition.items()}
+    return dict(sorted(named.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def _ratio(value: Ratio) -> str:
@@ -125,7 +168,7 @@ def _votes(world: dict[str, dict[str, Any]], councils: dict[str, Council]) -> li
                 {
                     "kind": "vote",
                     "id": event["id"],
-                    **when(v.closed_at),
+                    **when(v.closed_at, event.get("time", "")),
                     "body": council.name,
                     "organ": found.organ.name,
                     "question": event["question"],
@@ -145,29 +188,67 @@ def _votes(world: dict[str, dict[str, Any]], councils: dict[str, Council]) -> li
                     "history": event["history"],
                     "agrees": v.outcome == event["history"],
                     "note": event.get("note", ""),
+                    "flags": flags(event),
+                    "contested": bool(event.get("contested")),
+                    "readings": list(event.get("readings", [])),
                     "source": event["source"],
                 }
             )
     return out
 
 
-def _walkouts(councils: dict[str, Council]) -> list[dict[str, Any]]:
+def _walkouts(
+    world: dict[str, dict[str, Any]], councils: dict[str, Council]
+) -> list[dict[str, Any]]:
+    """Walkouts as the engine stored them (who left, how many), with the data's recorded
+    time and note; the quorum each sitting had left is in the votes that follow."""
+    recorded = {
+        (sitting["title"], event["statement"]): event
+        for sitting in world["sessions"]["sitting"]
+        for event in sitting.get("event", [])
+        if event["kind"] == "walkout"
+    }
     rows = Walkout.objects.filter(session__organ__council__in=list(councils.values()))
-    return [
-        {
-            "kind": "walkout",
-            **when(w.at),
-            "body": w.session.organ.council.name,
-            "sitting": w.session.title,
-            "fraction": w.fraction.name if w.fraction else None,
-            "members": w.members,
-            "statement": w.statement,
-        }
-        for w in rows.select_related("session__organ__council", "fraction").order_by("at")
-    ]
+    out = []
+    for w in rows.select_related("session__organ__council", "fraction").order_by("at"):
+        spec = recorded.get((w.session.title, w.statement), {})
+        out.append(
+            {
+                "kind": "walkout",
+                **when(w.at, spec.get("time", "")),
+                "body": w.session.organ.council.name,
+                "sitting": w.session.title,
+                "fraction": w.fraction.name if w.fraction else None,
+                "group": spec.get("group"),
+                "members": w.members,
+                "statement": w.statement,
+                "note": spec.get("note", ""),
+                "flags": flags(spec),
+            }
+        )
+    return out
 
 
-def _organs(councils: dict[str, Council]) -> list[dict[str, Any]]:
+def _organ_specs(
+    world: dict[str, dict[str, Any]], councils: dict[str, Council]
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """The data's organs by (council name, organ name)."""
+    return {
+        (councils[o["council"]].name, o["name"]): o
+        for o in world["organs"]["organ"]
+        if o["council"] in councils
+    }
+
+
+def _organs(world: dict[str, dict[str, Any]], councils: dict[str, Council]) -> list[dict[str, Any]]:
+    specs = _organ_specs(world, councils)
+    presidium = world["congresses"]["second-congress-presidium"]
+    specs[(councils[presidium["congress"]].name, presidium["name"])] = presidium
+    for r in world["sessions"]["reformation"]:
+        specs[(councils[r["council"]].name, r["name"])] = r
+    for o in world["directives"]["powers"]["organ"]:
+        if o["council"] in councils:
+            specs[(councils[o["council"]].name, o["name"])] = o
     out = []
     for organ in Organ.objects.filter(council__in=list(councils.values())).select_related(
         "council"
@@ -182,7 +263,9 @@ def _organs(councils: dict[str, Council]) -> list[dict[str, Any]]:
             "organ_kind": organ.kind,
             "seats": organ.seats,
             "seat_rule": organ.seat_rule,
-            "composition": organ_by_fraction(organ, organ.start),
+            "composition": ordered(organ_by_fraction(organ, organ.start)),
+            "note": specs.get((organ.council.name, organ.name), {}).get("note", ""),
+            "flags": flags(specs.get((organ.council.name, organ.name), {})),
         }
         if organ.allotment:
             entry["allotment"] = organ.allotment
@@ -216,20 +299,27 @@ def _compositions(
                 "kind": "composition",
                 **when(at),
                 "body": council.name,
-                "composition": _composition(council, at + _SETTLED),
+                "composition": ordered(_composition(council, at + _SETTLED)),
                 "source": spec["source"],
                 "note": spec.get("note", ""),
+                "flags": flags(spec),
             }
         )
+    specs = {c["key"]: c for c in world["councils"]["council"]}
+    specs |= {c["key"]: c for c in world["congresses"]["congress"]}
     for key, council in councils.items():
         if key == "petrograd":
             continue
+        spec = specs[key]
         out.append(
             {
                 "kind": "composition",
-                **when(council.start),
+                **when(council.start, spec.get("time", "")),
                 "body": council.name,
-                "composition": _composition(council, council.start),
+                "composition": ordered(_composition(council, council.start)),
+                "source": spec["source"],
+                "note": spec.get("note", ""),
+                "flags": flags(spec),
             }
         )
     return out
@@ -283,9 +373,15 @@ def malapportionment(world: dict[str, dict[str, Any]], council: Council) -> dict
             f"{soldiers.members:,} soldiers in {soldiers.constituencies:,} companies sent "
             f"{soldiers.deputies:,} deputies, {soldiers.deputies / workers.deputies:.2f}"
             f" times the {workers.deputies:,} of {workers.members:,} workers in "
-            f"{workers.constituencies:,} works: a soldier's voice weighed "
-            f"{float(representation_ratio(soldiers, workers)):.1f} times a worker's."
+            f"{workers.constituencies:,} works. The source's own figure: about 150,000 "
+            "soldiers had twice the representation of about 450,000 workers."
         ),
+        "per_head": (
+            f"Per head, with the world's estimated sizes of works and companies, a soldier's "
+            f"voice weighed {float(representation_ratio(soldiers, workers)):.1f} times a "
+            "worker's: derived from estimates, not a figure of the source."
+        ),
+        "flags": ["estimate"],
         "source": spec["source"],
     }
 
@@ -340,6 +436,7 @@ def _directives(world: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
                 "status": status_of(found, first, at + timedelta(hours=1)).value,
                 "source": d["source"],
                 "note": d.get("note", ""),
+                "flags": flags(d),
             }
         )
     for rule in world["directives"]["authority"]:
@@ -352,6 +449,7 @@ def _directives(world: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
                 "until": when(data.moment(rule["until"])) if "until" in rule else None,
                 "source": rule["source"],
                 "note": rule.get("note", ""),
+                "flags": flags(rule),
             }
         )
     return out
@@ -367,14 +465,21 @@ def build_replay() -> dict[str, Any]:
     councils = _councils(world)
     votes = _votes(world, councils)
     entries: list[dict[str, Any]] = []
+    specs = {c["key"]: c for c in world["councils"]["council"]}
+    specs |= {c["key"]: c for c in world["congresses"]["congress"]}
     entries += [
-        {"kind": "council", **when(c.start), "body": c.name, "council_kind": c.kind}
-        for c in councils.values()
+        {
+            "kind": "council",
+            **when(c.start, specs[key].get("time", "")),
+            "body": c.name,
+            "council_kind": c.kind,
+        }
+        for key, c in councils.items()
     ]
     entries += _compositions(world, councils)
-    entries += _organs(councils)
+    entries += _organs(world, councils)
     entries += votes
-    entries += _walkouts(councils)
+    entries += _walkouts(world, councils)
     entries += _directives(world)
     for e in world["sessions"].get("election", []):
         entries.append(
@@ -387,15 +492,18 @@ def build_replay() -> dict[str, Any]:
                 "shares": e.get("shares"),
                 "source": e["source"],
                 "note": e["note"],
+                "flags": flags(e),
             }
         )
     for e in world["timeline"]["event"]:
         entries.append(
             {
                 "kind": "event",
-                **when(data.moment(e["at"])),
+                **when(data.moment(e["at"]), e.get("time", "")),
                 "text": e["text"],
                 "source": e["source"],
+                "note": e.get("note", ""),
+                "flags": flags(e),
             }
         )
     entries.sort(key=lambda e: e["at"])
@@ -414,59 +522,103 @@ def build_replay() -> dict[str, Any]:
             "composition": organ_by_fraction(second, second.start),
             "history": presidium["expected"],
             "note": presidium["note"],
+            "left_sr_note": next(
+                g["note"]
+                for c in world["congresses"]["congress"]
+                if c["key"] == presidium["congress"]
+                for g in c["delegations"]
+                if g.get("fraction") == "Left SRs"
+            ),
         },
         "petrograd_presidium": _presidium_over_time(councils),
         "malapportionment": malapportionment(world, councils["petrograd"]),
     }
 
 
-def _tally(t: dict[str, Any]) -> str:
+def _tally(t: dict[str, Any], recorded: dict[str, Any] | None = None) -> str:
+    """for–against–abstentions; the abstentions left out where the source records none."""
     parts = [str(t["for"]), str(t["against"])]
-    if t.get("abstain") is not None:
+    if t.get("abstain") is not None and (recorded is None or recorded.get("abstain") is not None):
         parts.append(str(t["abstain"]))
     return "–".join(parts)
 
 
+def _parts(composition: dict[str, int]) -> str:
+    """A composition in words, largest first: "SRs 537, unaffiliated 315, ..."."""
+    return ", ".join(f"{k} {v:,}" for k, v in ordered(composition).items())
+
+
+def _noted(e: dict[str, Any]) -> list[str]:
+    """The lines that qualify an entry's figures, shown beside them: its kinds of figure
+    (contested, estimate, modelling choice) and its note."""
+    marks = e.get("flags") or []
+    note = e.get("note") or ""
+    if not marks and not note:
+        return []
+    label = f"[{'; '.join(marks)}] " if marks else ""
+    return [f"    {label}{note}".rstrip()]
+
+
+def _organ_line(e: dict[str, Any]) -> str:
+    composition = e["composition"]
+    if composition and all(k.startswith("(") for k in composition):
+        return f"{e['organ']} formed (its members are not recorded)"
+    seats = f"{e['seats']} seat{'s' if e['seats'] != 1 else ''}"
+    return f"{e['organ']} formed ({seats}: {_parts(composition)})"
+
+
 def render_text(replay: dict[str, Any]) -> str:
-    """The account as text, one paragraph per entry, in date order."""
+    """The account as text, one paragraph per entry, in date order. A clock time is shown
+    only where the source gives one, as it gives it; each figure's note stands beside it."""
     lines = [f"The world {replay['world']}: a chronological account", ""]
     for e in replay["entries"]:
-        head = f"{e['date']}, {e['time']}"
+        head = f"{e['date']}, {e['time']}" if e["time"] else e["date"]
         kind = e["kind"]
         if kind == "vote":
             agree = "agrees with history" if e["agrees"] else f"history: {e['history'].upper()}"
             lines.append(f"{head} — {e['body']}, {e['organ']}: {e['question']}")
             reading = f" (recorded as '{e['reading']}')" if e["reading"] else ""
             lines.append(
-                f"    {e['method']}: {_tally(e['tallies'])}{reading}; {e['present']} present of "
+                f"    {e['method']}: {_tally(e['tallies'], e['recorded'])}{reading}; {e['present']} present of "
                 f"{e['seated']}; engine: {e['outcome'].upper()} ({agree})"
             )
             lines.append(f"    {e['reason']}")
+            if e["contested"]:
+                lines.append("    A contested record; both readings:")
+                lines += [f"      - {r}" for r in e["readings"]]
+            lines += _noted(e)
         elif kind == "composition":
-            parts = ", ".join(f"{k} {v}" for k, v in e["composition"].items())
-            lines.append(f"{head} — {e['body']}: composition {parts}")
+            lines.append(f"{head} — {e['body']}: composition {_parts(e['composition'])}")
+            lines += _noted(e)
         elif kind == "organ":
-            parts = ", ".join(f"{k} {v}" for k, v in e["composition"].items())
-            lines.append(f"{head} — {e['body']}: {e['organ']} formed ({e['seats']} seats: {parts})")
+            lines.append(f"{head} — {e['body']}: {_organ_line(e)}")
+            lines += _noted(e)
         elif kind == "organ-ended":
             lines.append(f"{head} — {e['body']}: {e['organ']} ends (all its seats vacated)")
         elif kind == "council":
             lines.append(f"{head} — {e['body']} ({e['council_kind']}) constituted")
         elif kind == "walkout":
-            who = e["fraction"] or "named delegates"
-            lines.append(f"{head} — {e['sitting']}: walkout of {who} ({e['members']})")
+            if e["fraction"]:
+                who = f"the {e['fraction']}"
+            elif e["group"]:
+                who = f"the {e['group']}"
+            else:
+                who = "delegates"
+            lines.append(f"{head} — {e['sitting']}: walkout of {who} ({e['members']} members)")
             if e["statement"]:
                 lines.append(f"    {e['statement']}")
+            lines += _noted(e)
         elif kind == "directive":
             lines.append(
                 f"{head} — {e['body']} ({e['organ']}): {e['title']} (to {e['addressees']}; "
                 f"{e['domain']}; engine: {e['status']})"
             )
             lines += [f"    - {r}" for r in e["rules"]]
+            lines += _noted(e)
         elif kind == "authority":
-            until = f", until {e['until']['date']} {e['until']['time']}" if e["until"] else ""
+            until = f", until {e['until']['date']}" if e["until"] else ""
             lines.append(f"{head} — authority rule: {e['rule']} of {e['body']}{until}")
-            lines.append(f"    {e['note']}")
+            lines += _noted(e)
         elif kind == "election":
             if e["votes"]:
                 parts = ", ".join(f"{k} {v:,}" for k, v in e["votes"].items())
@@ -474,21 +626,26 @@ def render_text(replay: dict[str, Any]) -> str:
                 shares = ", ".join(f"{k} {v}%" for k, v in e["shares"].items())
                 parts = f"{e['ballots']:,} ballots: {shares}"
             lines.append(f"{head} — {e['body']}: {parts} (an election, not a motion)")
+            lines += _noted(e)
         else:
             lines.append(f"{head} — {e['text']}")
+            lines += _noted(e)
     m = replay["malapportionment"]
     lines += [
         "",
         f"Malapportionment, {m['body']} ({m['date']}; {m['rule']}):",
         f"    {m['finding']}",
+        f"    [estimate] {m['per_head']}",
     ]
     lines.append(f"    Loosemore–Hanby {m['loosemore_hanby']:.3f}, Gallagher {m['gallagher']}")
     p = replay["second_congress_presidium"]
     lines += ["", f"Second Congress presidium ({p['seats']} seats, {p['method']}):"]
-    lines.append("    " + ", ".join(f"{k} {v}" for k, v in p["composition"].items()))
+    lines.append("    " + _parts(p["composition"]))
+    lines.append(f"    [estimate] The Left SRs' 150 delegates: {p['left_sr_note']}.")
+    lines.append(f"    {p['note']}")
     lines += ["", "Petrograd Soviet presidium over time:"]
     for row in replay["petrograd_presidium"]:
-        parts = ", ".join(f"{k} {v}" for k, v in row["composition"].items()) or "none in office"
+        parts = _parts(row["composition"]) or "none in office"
         lines.append(f"    {row['date']}: {parts}")
     agree = sum(v["agrees"] for v in replay["votes"])
     lines += ["", f"{agree} of {len(replay['votes'])} recorded votes decided as history records."]

@@ -64,6 +64,9 @@ def plan(world: dict[str, Any], plan: Plan) -> None:
         with reading(where):
             at = data.moment(council["founded"], f"councils.toml: {council['key']}")
             add(at, council["name"], _create_council(world, council, at))
+            if council["key"] == "petrograd":
+                seated = data.moment(council["seated"], where)
+                add(seated, f"{council['name']}: seated", _seat_step(world, seated))
     for where, congress in records(world, "congresses", "congress"):
         with reading(where):
             at = data.moment(congress["opens"], f"congresses.toml: {congress['key']}")
@@ -152,10 +155,20 @@ def _create_council(world: dict[str, dict[str, Any]], spec: dict[str, Any], at: 
                 for name in entry["names"]:
                     actions.create_fraction(ACTOR, council, name, at=at)
         if key == "petrograd":
-            _seat_petrograd(w, council, world, at)
+            return  # seated under the March rule by its own step (see plan)
         else:
             groups = [d for d in world["constituencies"]["delegation"] if d["council"] == key]
             _seat_delegations(w, key, council, groups, at)
+
+    return step
+
+
+def _seat_step(world: dict[str, dict[str, Any]], at: datetime) -> Run:
+    """The Petrograd Soviet seated under the March rule, after its founding night (whose
+    delegations are not recorded)."""
+
+    def step(w: Built) -> None:
+        _seat_petrograd(w, w.councils["petrograd"], world, at)
 
     return step
 
