@@ -284,7 +284,7 @@ def check_closed_votes(journal: Journal) -> list[str]:
 
 def check_secret_ballots(journal: Journal) -> list[str]:
     """Who cast a secret ballot is each ``cast_secret_ballot`` entry's voter, and back; each
-    closed vote holds one filled ballot per voter, and its opened ballots add up to the
+    vote holds one filled ballot per voter, and a closed vote's opened ballots add up to the
     tally its close recorded (the choices are not in the journal, by design)."""
     from smolny.councils.models import SecretBallot, SecretVoter, Vote
 
@@ -298,10 +298,7 @@ def check_secret_ballots(journal: Journal) -> list[str]:
     filled: dict[int, Counter[str]] = defaultdict(Counter)
     for vote, choice in SecretBallot.objects.exclude(choice="").values_list("vote_id", "choice"):
         filled[vote][choice] += 1
-    closed = Vote.objects.filter(method=Vote.SECRET, status=Vote.CLOSED).values_list(
-        "pk", flat=True
-    )
-    for vote in closed:
+    for vote in Vote.objects.filter(method=Vote.SECRET).values_list("pk", flat=True):
         counts = filled.get(vote, Counter())
         if sum(counts.values()) != voters[vote]:
             problems.append(
@@ -322,8 +319,9 @@ def check_secret_ballots(journal: Journal) -> list[str]:
 
 
 def check_recall_votes(journal: Journal) -> list[str]:
-    """Recall voters are the ``cast_recall_vote`` entries' voters, and back; a closed recall
-    vote's tally and outcome are its close's, and its ballots add up to that tally."""
+    """Recall voters are the ``cast_recall_vote`` entries' voters, and back, with one filled
+    ballot each; a closed recall vote's tally and outcome are its close's, and its ballots
+    add up to that tally."""
     from smolny.councils.models import RecallBallot, RecallVote, RecallVoter
 
     expected = Counter((p["vote"], p["member"]) for _, _, p in journal.of("cast_recall_vote"))
@@ -340,7 +338,13 @@ def check_recall_votes(journal: Journal) -> list[str]:
     rows = RecallVote.objects.values_list(
         "pk", "closed_at", "outcome", "votes_recall", "votes_keep"
     )
+    voters = Counter(vote for vote, _ in expected.elements())
     for pk, closed_at, outcome, recall, keep in rows:
+        filled = sum(ballots.get(pk, Counter()).values())
+        if filled != voters[pk]:
+            problems.append(
+                f"recall vote {pk}: {filled} filled ballots for {voters[pk]} voters in the journal"
+            )
         close = closes.get(pk)
         if close is None:
             if closed_at is not None and outcome != RecallVote.LAPSED:

@@ -367,3 +367,18 @@ def test_giving_an_organ_seat_to_a_deputy(
         f"organ seat (organ, number) ({seat.organ_id}, 1): held by "
         f"'{deputy.member.external_id}' in the table, by None in the journal",
     )
+
+
+def test_stuffing_a_ballot_into_a_closed_secret_vote(
+    record: Record, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A ballot row added (here through the ORM, as an insert of any tool would) with no
+    voter's entry: more filled ballots than voters, and a tally the close never counted."""
+    SecretBallot.objects.bulk_create([SecretBallot(key="f" * 32, vote=record.secret, choice="for")])
+    assert_found(
+        record,
+        capsys,
+        f"vote {record.secret.pk}: 6 filled secret ballots for 5 voters in the journal",
+        f"vote {record.secret.pk}: the opened secret ballots count "
+        "{'for': 4, 'against': 1, 'abstain': 1}",
+    )
