@@ -406,13 +406,14 @@ def motions_of(item: AgendaItem) -> list[MotionView]:
     against the text it amends as that text stands now."""
     docket = docket_of(item)
     rows = list(item.motions.select_related("mover").order_by("pk"))
+    by_key = {row.key: row for row in rows}
     views: list[MotionView] = []
     for row in rows:
         current = docket.texts.get(row.key, row.text)
         view = MotionView(row, row.mover.name if row.mover else None, current)
         if row.kind == Motion.AMENDMENT:
-            base = docket.texts.get(row.parent, "")
-            after = apply_amendment(base, row.strike, row.text)
+            base = _text_before(row, by_key, rows, docket.texts)
+            after = apply_amendment(base, row.strike, docket.texts.get(row.key, row.text))
             if after is not None:
                 view.would_read = after
                 view.diff = diff_html(base, after)
@@ -432,6 +433,29 @@ def motions_of(item: AgendaItem) -> list[MotionView]:
             view.kind_words = _("main motion")
         views.append(view)
     return views
+
+
+def _text_before(
+    amendment: Motion, by_key: dict[str, Motion], rows: list[Motion], texts: dict[str, str]
+) -> str:
+    """The text *amendment* amends as it read when the amendment came to be decided: its
+    parent as moved, changed by the amendments to it moved earlier that carried (so that a
+    carried amendment's diff is not shown against the text it already changed)."""
+    parent = by_key.get(amendment.parent)
+    if parent is None:
+        return texts.get(amendment.parent, "")
+    text = parent.text
+    for earlier in rows:
+        if earlier.pk >= amendment.pk:
+            break
+        if (
+            earlier.kind == Motion.AMENDMENT
+            and earlier.parent == amendment.parent
+            and earlier.settlement == "carried"
+        ):
+            changed = apply_amendment(text, earlier.strike, texts.get(earlier.key, earlier.text))
+            text = changed if changed is not None else text
+    return text
 
 
 def pending_amendments(views: list[MotionView]) -> list[MotionView]:

@@ -194,6 +194,10 @@ def test_an_amendment_is_a_diff_on_console_phone_and_projector_and_carries(
     ok(step(chair, sitting, "close-vote", {"vote": vote.pk}))
     page = chair.get(f"/sessions/{sitting}/chair").content.decode()
     assert "Vote due now: shall motion M1, as amended, be adopted?" in page
+    # The carried amendment still shows what it changed (not a diff against its own result).
+    carried = page[page.index('data-diff="A1"') :]
+    assert "flour</del>" in carried[:400]
+    assert "grain</ins>" in carried[:400]
     # A division needs two different tellers from the hall.
     division = {"item": item.pk, "motion": "M1", "method": "division"}
     ok(step(chair, sitting, "open-vote", division))
