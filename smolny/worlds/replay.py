@@ -579,8 +579,9 @@ def render_text(replay: dict[str, Any]) -> str:
             lines.append(f"{head} — {e['body']}, {e['organ']}: {e['question']}")
             reading = f" (recorded as '{e['reading']}')" if e["reading"] else ""
             lines.append(
-                f"    {e['method']}: {_tally(e['tallies'], e['recorded'])}{reading}; {e['present']} present of "
-                f"{e['seated']}; engine: {e['outcome'].upper()} ({agree})"
+                f"    {e['method']}: {_tally(e['tallies'], e['recorded'])}{reading}; "
+                f"{e['present']} present of {e['seated']}; "
+                f"engine: {e['outcome'].upper()} ({agree})"
             )
             lines.append(f"    {e['reason']}")
             if e["contested"]:
