@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar, get_args
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import models
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from ninja import Schema
 from ninja.params.functions import Query
 from pydantic import ConfigDict, ValidationInfo, field_validator, model_validator
 
+from smolny.api.bodies import loads_strict, oversize, too_large
 from smolny.api.errors import BadRequestField, NotFound
 from smolny.councils.actions import entering_past_events
 from smolny.councils.models import Member
@@ -181,7 +182,7 @@ def _body_names_at(request: HttpRequest) -> bool:
     if request.content_type != "application/json":
         return False
     try:
-        data = json.loads(request.body)
+        data = loads_strict(request.body)  # a key twice: BadRequestField, answered 422
     except (ValueError, UnicodeDecodeError):
         return False  # the route refuses what is not JSON
     return isinstance(data, dict) and "at" in data
@@ -199,9 +200,18 @@ def server_time(run: Callable[..., HttpResponseBase]) -> Callable[..., HttpRespo
 
     @functools.wraps(run)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        too_big = oversize(request)  # 413 in JSON, before the body is read
+        if too_big is not None:
+            return too_big
         if request.method not in WRITES:
             return run(request, *args, **kwargs)
-        if "at" in request.GET or _body_names_at(request):
+        try:
+            names_at = _body_names_at(request)
+        except RequestDataTooBig:  # a body of no declared length, read past the limit
+            return too_large()
+        except BadRequestField as twice:
+            return _refusal(str(twice), twice.field)
+        if "at" in request.GET or names_at:
             return _refusal(SERVER_TIME)
         occurred = request.headers.get(OCCURRED_AT)
         if occurred is None:

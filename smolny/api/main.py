@@ -15,6 +15,7 @@ from ninja import NinjaAPI, Schema
 import smolny
 from smolny.api import errors
 from smolny.api.auth import AUTH
+from smolny.api.bodies import StrictJSONParser
 from smolny.api.common import server_time
 from smolny.api.routers.account import router as account
 from smolny.api.routers.agenda import router as agenda
@@ -72,7 +73,13 @@ class SmolnyAPI(NinjaAPI):
         return schema
 
 
-api = SmolnyAPI(title="Smolny", version=smolny.__version__, urls_namespace="api", auth=AUTH)
+api = SmolnyAPI(
+    title="Smolny",
+    version=smolny.__version__,
+    urls_namespace="api",
+    auth=AUTH,
+    parser=StrictJSONParser(),
+)
 errors.install(api)
 api.add_decorator(server_time, mode="view")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from smolny.councils.models import Council, Fraction, FractionMembership, Mandate
+from smolny.councils.queries.names import require_distinct_name
 from smolny.journal.actions import (
     ActionError,
     Actor,
@@ -28,6 +29,11 @@ def create_fraction(
         require_secretary(actor, council.organisation, at)
         if Fraction.objects.filter(council=council, name=name).exists():
             raise NotAllowed(f"{council.name} has a fraction named {name!r} already")
+        require_distinct_name(
+            name,
+            Fraction.objects.filter(council=council).values_list("name", flat=True),
+            "fraction",
+        )
         fraction = Fraction.objects.create(council=council, name=name, start=at)
         record(
             actor,

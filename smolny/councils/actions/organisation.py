@@ -21,6 +21,7 @@ from smolny.councils.models import (
     RepresentationRule,
 )
 from smolny.councils.models.dated import valid_at
+from smolny.councils.queries.names import require_distinct_name
 from smolny.journal.actions import (
     ActionError,
     Actor,
@@ -59,6 +60,9 @@ def create_organisation(
     with action_transaction(at) as at:
         if Organisation.objects.filter(name=name).exists():
             raise NotAllowed(f"an organisation named {name!r} exists already")
+        require_distinct_name(
+            name, Organisation.objects.values_list("name", flat=True), "organisation"
+        )
         organisation = Organisation.objects.create(
             name=name, created_at=at, public_record=public_record, calendar=calendar
         )
@@ -210,6 +214,7 @@ def create_council(
         require_secretary(actor, organisation, at)
         if Council.objects.filter(organisation=organisation, name=name).exists():
             raise NotAllowed(f"{organisation.name} has a council named {name!r} already")
+        require_distinct_name(name, organisation.councils.values_list("name", flat=True), "council")
         council = Council.objects.create(
             organisation=organisation,
             name=name,
@@ -318,6 +323,11 @@ def create_constituency(
         require_secretary(actor, council.organisation, at)
         if Constituency.objects.filter(council=council, name=name).exists():
             raise NotAllowed(f"{council.name} has a constituency named {name!r} already")
+        require_distinct_name(
+            name,
+            Constituency.objects.filter(council=council).values_list("name", flat=True),
+            "constituency",
+        )
         kind = Constituency.ROLL
         if delegating_council is not None:
             delegating_council = fresh(delegating_council)

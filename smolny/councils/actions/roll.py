@@ -29,6 +29,7 @@ from smolny.journal.actions import (
     record,
     require_secretary,
 )
+from smolny.rules.names import mixed_script_word, skeleton
 
 COLUMNS = ("member_id", "name", "constituency")
 MAX_REPORTED = 1000
@@ -91,9 +92,18 @@ def _csv_rows(reader: Any) -> Iterator[tuple[int, list[str]] | RollError]:
 
 
 def _parse(
-    lines: Iterable[str], constituency_ids: dict[str, int], taken_ids: set[str]
+    lines: Iterable[str],
+    constituency_ids: dict[str, int],
+    taken_ids: set[str],
+    known_names: dict[str, str] | None = None,
 ) -> tuple[list[tuple[str, str, int]], list[RollError], str]:
-    """Check every line; return the rows (external id, name, constituency id), errors, digest."""
+    """Check every line; return the rows (external id, name, constituency id), errors, digest.
+
+    *known_names* (skeleton: name) are the organisation's members' names: a name that mixes
+    scripts in a word, or looks like another (the same skeleton, other characters), in the
+    file or on the rolls already, is refused (:mod:`smolny.rules.names`); the same name twice
+    is two people who share it."""
+    known = {} if known_names is None else known_names
     source = _Digesting(lines)
     reader = _csv_rows(csv.reader(source))
     errors: list[RollError] = []
@@ -161,6 +171,16 @@ def _parse(
         elif len(name) > MAX_NAME:
             errors.append(RollError(line, "name", f"longer than {MAX_NAME} characters"))
             ok = False
+        elif (word := mixed_script_word(name)) is not None:
+            errors.append(
+                RollError(line, "name", f"mixes scripts in the word {word!r}: one script a word")
+            )
+            ok = False
+        elif (other := known.setdefault(skeleton(name), name)) != name:
+            errors.append(
+                RollError(line, "name", f"looks like {other!r} (UTS #39 skeleton): tell them apart")
+            )
+            ok = False
         constituency_id = constituency_ids.get(con_name)
         if constituency_id is None:
             errors.append(RollError(line, "constituency", f"unknown constituency {con_name!r}"))
@@ -197,7 +217,11 @@ def import_roll(
                 "external_id", flat=True
             )
         )
-        rows, errors, digest = _parse(lines, constituency_ids, taken)
+        known = {
+            skeleton(n): n
+            for n in Member.objects.filter(organisation=organisation).values_list("name", flat=True)
+        }
+        rows, errors, digest = _parse(lines, constituency_ids, taken, known)
         if errors:
             raise RollImportError(source, errors)
         if not rows:

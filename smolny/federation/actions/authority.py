@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from smolny.councils.models import Organisation
+from smolny.councils.models import Council, Organ, Organisation
 from smolny.federation.bodies import Body, body_ref, organisation_id
 from smolny.federation.models import AuthorityRule, Subordination, Unit, VetoGrant
 from smolny.journal.actions import (
@@ -115,6 +115,30 @@ def _end(row: AuthorityRule | Subordination | VetoGrant, at: datetime) -> None:
     row.save(update_fields=["end"])
 
 
+def _require_can_countersign(body: Body) -> None:
+    """Only an organ countersigns (with its signing key): a rule requiring the
+    countersignature of a council or a unit could never be met, and every directive it
+    covered would wait for ever. Refused when set, naming the organ that could sign instead
+    (the council's plenum)."""
+    if isinstance(body, Organ):
+        return
+    if isinstance(body, Council):
+        plenum = body.organs.filter(kind=Organ.PLENUM, end=None).order_by("pk").first()
+        instead = (
+            f"name the organ that countersigns for it, such as its plenum ({body_ref(plenum)})"
+            if plenum is not None
+            else "name one of its organs (it has no plenum yet)"
+        )
+        raise NotAllowed(
+            f"a countersignature of {body.name} could never be given: a council does not "
+            f"sign directives, its organs do; {instead}"
+        )
+    raise NotAllowed(
+        f"a countersignature of the unit {body.name} could never be given: units receive "
+        "directives and do not sign them; name an organ"
+    )
+
+
 def set_authority_rule(
     actor: Actor,
     kind: str,
@@ -138,6 +162,8 @@ def set_authority_rule(
         others_list = list(others) if others is not None else None
         organisation = _organisation_of(body, *(others_list or ()))
         require_secretary(actor, organisation, at)
+        if kind == AuthorityRule.COUNTERSIGNATURE:
+            _require_can_countersign(fresh(body))
         rule = AuthorityRule.objects.create(
             organisation=organisation,
             kind=kind,

@@ -18,10 +18,8 @@ asked.
 
 from __future__ import annotations
 
-import re
-
-from smolny.rules.ballots._common import BallotFileError, _raise, _strip_bom
-from smolny.rules.ballots.blt import read_blt
+from smolny.rules.ballots._common import BallotFileError, _parse_int, _raise, _strip_bom
+from smolny.rules.ballots.blt import _blt_comment_free, read_blt
 from smolny.rules.ballots.csv import (
     OVERVOTE_TOKEN,
     UNDERVOTE_TOKEN,
@@ -50,20 +48,29 @@ __all__ = [
 ]
 
 FORMATS = ("auto", "blt", "csv", "long")
-_BLT_FIRST_LINE = re.compile(r"\d+\s+\d+")
 
 
 def sniff_format(source: str, filename: str = "<ballots>") -> str:
     """``"blt"``, ``"long"`` or ``"csv"``, judged from the first non-blank line.
 
-    A first line of two whole numbers (``candidates seats``) is BLT; the header
+    A first line that *begins* with two whole numbers separated by blanks (``candidates
+    seats``), and has no comma, is BLT, whatever follows them (a comment, or something
+    wrong): a malformed BLT file is then read as BLT and refused with the line and field at
+    fault, never taken for a CSV whose one column would be the whole line. The header
     ``ballot_id,rank,choice`` is the long format; anything else is a CSV of rankings.
     """
     for line in _strip_bom(source).splitlines():
         text = line.strip()
         if not text or text.startswith("#"):
             continue
-        if _BLT_FIRST_LINE.fullmatch(text):
+        bare = _blt_comment_free(text)  # a BLT comment may hold commas
+        tokens = bare.split()
+        if (
+            "," not in bare
+            and len(tokens) >= 2
+            and _parse_int(tokens[0]) is not None
+            and _parse_int(tokens[1]) is not None
+        ):
             return "blt"
         cells = next(_csv_records([text], filename), (0, []))[1]
         if tuple(c.strip().lower() for c in cells) == LONG_HEADER:

@@ -88,8 +88,25 @@ def _blt_header(lines: list[str], filename: str) -> tuple[int, int, set[int], in
     number, text = cursor + 1, _blt_comment_free(lines[cursor])
     tokens = text.split()
     values = [_parse_int(t) for t in tokens]
-    if len(tokens) != 2 or None in values:
+    if len(tokens) < 2:
         _raise(filename, number, f"expected 'candidates seats' (two whole numbers), found {text!r}")
+    for field, (name, token, value) in enumerate(
+        zip(("candidates", "seats"), tokens, values, strict=False), start=1
+    ):
+        if value is None:
+            _raise(
+                filename,
+                number,
+                f"field {field} ({name}): {token!r} is not a whole number "
+                "(the first line is 'candidates seats')",
+            )
+    if len(tokens) > 2:
+        _raise(
+            filename,
+            number,
+            f"field 3: {tokens[2]!r} after 'candidates seats' (the first line holds two whole "
+            "numbers only)",
+        )
     n_candidates, seats = (v for v in values if v is not None)
     if n_candidates < 1:
         _raise(filename, number, f"the number of candidates must be at least 1, not {n_candidates}")

@@ -113,7 +113,8 @@ def subordination(w: World) -> Subordination:
 
 
 def countersignature_rule(w: World) -> AuthorityRule:
-    return fed.set_authority_rule(SYS, "countersignature", w.frame.council, at=d(5, 2))
+    # an organ countersigns (a council cannot: refused, see attacks/test_smaller_findings.py)
+    return fed.set_authority_rule(SYS, "countersignature", w.plenum, at=d(5, 2))
 
 
 def veto_grant(w: World) -> VetoGrant:
@@ -246,7 +247,7 @@ FEDERATION: dict[tuple[str, str], Rule] = {
         ADMIN,
         lambda w, r: (
             f"{AU}/rules",
-            {"kind": "countersignature", "body": f"council:{w.council_id}"},
+            {"kind": "countersignature", "body": f"organ:{w.plenum.pk}"},
         ),
         201,
     ),
