@@ -37,6 +37,7 @@ from smolny.rules.measures import (
     representation_ratio,
 )
 from smolny.worlds import petrograd1917 as data
+from smolny.worlds.petrograd1917 import flags
 
 
 class NotLoaded(LookupError):
@@ -67,34 +68,6 @@ def when(at: datetime, time: str = "") -> dict[str, str]:
 
 UNAFFILIATED = "unaffiliated"
 """How the account names deputies who sit with no fraction (stored as no fraction)."""
-
-_CHOICE_MARKS = (
-    "modelling choice",
-    "the world places",
-    "the world dates",
-    "the world seats",
-    "the world states",
-    "stated by the world",
-    "world's choice",
-    "world's estimate",
-    "world's figure",
-)
-
-
-def flags(record: dict[str, Any]) -> list[str]:
-    """What kind of figure a record of the data holds, for the reader: ``contested`` (the
-    sources disagree), ``estimate`` (not a figure of the source) and ``modelling choice``
-    (the world's reading of a word such as 'all', or a day or size the source leaves open).
-    They are read from the record's ``contested``, ``reading`` and ``note``."""
-    note = str(record.get("note", "")).lower()
-    found = []
-    if record.get("contested"):
-        found.append("contested")
-    if "estimate" in note:
-        found.append("estimate")
-    if "reading" in record or any(mark in note for mark in _CHOICE_MARKS):
-        found.append("modelling choice")
-    return found
 
 
 def ordered(composition: dict[str, int]) -> dict[str, int]:

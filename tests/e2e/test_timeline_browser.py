@@ -69,6 +69,30 @@ def expected_presidia(server: LiveServer, *days: str) -> dict[str, Any]:
     return answer
 
 
+def party_organisation(server: LiveServer) -> int:
+    """The id of the world's party organisation (its Central Committee's votes are there)."""
+    env = server_environment(
+        Path(tempfile.gettempdir()),
+        SMOLNY_DATABASE_URL=server.extra["database_url"],
+        DJANGO_SETTINGS_MODULE="smolny.settings",
+    )
+    code = (
+        "import django; django.setup()\n"
+        "from smolny.councils.models import Organisation\n"
+        "print(Organisation.objects.get(name='RSDLP (Bolsheviks), 1917').pk)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        timeout=120,
+        capture_output=True,
+        text=True,
+    )
+    return int(done.stdout.strip())
+
+
 def slider_index(text: str) -> int:
     """The slider's position for an Old Style day: days since 1 January 1917 Old Style."""
     first = julian_to_gregorian(JulianDate(1917, 1, 1))
@@ -160,3 +184,40 @@ def test_home_page_opens_on_the_guided_tour(
     problems = serious(axe(page))
     assert problems == [], problems
     screenshot(page, "home-tour")
+
+
+def test_votes_show_recorded_times_notes_and_both_readings(
+    live_world: LiveServer, desktop: Any
+) -> None:
+    """The world's votes in the timeline: the time as the source gives it (2 a.m., never the
+    minute the engine closed the vote), the note beside a figure, both readings of the
+    contested record of 18 April, and the notes on an estimated congress composition."""
+    soviets = expected_presidia(live_world)["organisation"]
+    party = party_organisation(live_world)
+    create_user(live_world, "reader-of-notes", "pass-1917-notes")
+    sign_in(desktop, live_world, "reader-of-notes", "pass-1917-notes")
+    page = desktop.new_page()
+    page.goto(live_world.url(f"/o/{party}/timeline/?date=1917-06-10"))
+    votes = page.locator("table.timeline-votes").inner_text()
+    assert "Cancel the demonstration" in votes
+    assert "2 a.m." in votes
+    assert "02:0" not in votes
+    assert "carried" in votes
+    assert "nine seats" in votes
+
+    page.goto(live_world.url(f"/o/{party}/timeline/?date=1917-04-18"))
+    contested = page.locator("table.timeline-votes .timeline-readings")
+    assert contested.count() == 1
+    assert contested.locator("li").count() == 2
+    assert "without reservation" in contested.inner_text()
+    assert "[contested]" in page.locator("table.timeline-votes").inner_text()
+
+    page.goto(live_world.url(f"/o/{soviets}/timeline/?date=1917-10-25"))
+    congress = page.locator('section[data-council="Second All-Russian Congress of Soviets"]')
+    notes = congress.locator("ul.timeline-notes").inner_text()
+    assert "[estimate]" in notes
+    assert "150" in notes
+    votes = page.locator("table.timeline-votes").inner_text()
+    assert "Martov" in votes
+    assert "[modelling choice]" in votes
+    assert "23:3" not in votes

@@ -324,6 +324,15 @@ SHOWN_ORGANS = (Organ.PRESIDIUM, Organ.EXECUTIVE)
 
 
 @dataclass(frozen=True)
+class Note:
+    """What the world's data says of a figure shown: its kinds (estimate, modelling choice,
+    contested) and its note, shown beside the figure and not only kept in the data file."""
+
+    flags: tuple[str, ...]
+    text: str
+
+
+@dataclass(frozen=True)
 class Body:
     """A council or congress as it stood on the day, with its presidium and executive."""
 
@@ -334,6 +343,56 @@ class Body:
     """Kinds of organ (of :data:`SHOWN_ORGANS`) the body had had but had none of that day,
     each with the sentence that says so."""
     read_at: datetime
+    notes: tuple[Note, ...] = ()
+    """The world's notes on the figures shown (the 1917 world only)."""
+
+
+def _note(record: dict[str, object]) -> Note | None:
+    text = str(record.get("note", ""))
+    return Note(tuple(world.flags(record)), text) if text else None
+
+
+@dataclass(frozen=True)
+class _BodyNotes:
+    own: list[Note] = field(default_factory=list)
+    strengths: list[tuple[datetime, Note]] = field(default_factory=list)
+    organs: dict[str, Note] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=1)
+def _world_notes() -> dict[str, _BodyNotes]:
+    """The world's notes by body name: the body's own, its strengths' (each from its date)
+    and its presidiums' and executives' (by organ name)."""
+    files = {n: world.read_file(n) for n in ("councils", "congresses", "organs", "fractions")}
+    found: dict[str, _BodyNotes] = {}
+    names: dict[str, str] = {}
+    for spec in files["councils"]["council"] + files["congresses"]["congress"]:
+        names[spec["key"]] = spec["name"]
+        notes = found.setdefault(spec["name"], _BodyNotes())
+        note = _note(spec)
+        if note:
+            notes.own.append(note)
+    for spec in files["fractions"]["strength"]:
+        note = _note(spec)
+        if note and spec["council"] in names:
+            found[names[spec["council"]]].strengths.append((world.moment(spec["at"]), note))
+    for spec in files["organs"]["organ"]:
+        note = _note(spec)
+        if note and spec["council"] in names:
+            found[names[spec["council"]]].organs[spec["name"]] = note
+    return found
+
+
+def notes_of(council: Council, organs: list[Organ], at: datetime) -> tuple[Note, ...]:
+    """The world's notes on *council* and its *organs* as shown at *at*: the body's own, the
+    latest strength's on or before *at*, and those of the organs shown."""
+    notes = _world_notes().get(council.name)
+    if notes is None:
+        return ()
+    shown = list(notes.own)
+    shown += [n for when, n in notes.strengths if when <= at][-1:]
+    shown += [notes.organs[o.name] for o in organs if o.name in notes.organs]
+    return tuple(shown)
 
 
 def current_organs(council: Council, at: datetime) -> tuple[list[Organ], list[str]]:
@@ -394,8 +453,9 @@ def body_on(council: Council, at: datetime, *, draw: bool = True) -> Body | None
         Organ.PRESIDIUM: _("No presidium in office on this day."),
         Organ.EXECUTIVE: _("No executive committee in office on this day."),
     }
-    notes = tuple((kind, absent[kind]) for kind in missing)
-    return Body(council, plenum, tuple(charts), notes, read_at)
+    missing_notes = tuple((kind, absent[kind]) for kind in missing)
+    notes = notes_of(council, organs, read_at) if world_1917(council.organisation) else ()
+    return Body(council, plenum, tuple(charts), missing_notes, read_at, notes)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -411,6 +471,51 @@ class DayVote:
     session_id: int
     session: str
     item: str
+    recorded: bool = False
+    """A vote of the 1917 world: its time is shown only as the source gives it (``clock``,
+    empty where the source gives none), never the minute the engine closed it."""
+    clock: str = ""
+    note: Note | None = None
+    readings: tuple[str, ...] = ()
+    no_abstentions: bool = False
+    """The source records no abstentions (the engine stores 0; the page shows "–")."""
+
+
+@lru_cache(maxsize=1)
+def _world_votes() -> dict[tuple[str, str], dict[str, object]]:
+    """The world's recorded votes by (sitting title, question)."""
+    return {
+        (sitting["title"], event["question"]): event
+        for sitting in world.read_file("sessions")["sitting"]
+        for event in sitting.get("event", [])
+        if event["kind"] == "vote"
+    }
+
+
+def _day_vote(v: Vote, in_world: bool) -> DayVote:
+    session = v.item.session
+    row = DayVote(
+        v, session.organ.council.name, session.organ.name, session.pk, session.title, v.item.title
+    )
+    if not in_world:
+        return row
+    spec = _world_votes().get((session.title, v.item.title))
+    if spec is None:
+        return row
+    readings = spec.get("readings", [])
+    return DayVote(
+        v,
+        row.council,
+        row.organ,
+        row.session_id,
+        row.session,
+        row.item,
+        recorded=True,
+        clock=str(spec.get("time", "")),
+        note=_note(spec),
+        readings=tuple(str(r) for r in readings) if isinstance(readings, list) else (),
+        no_abstentions="abstain" not in spec,
+    )
 
 
 def votes_on(organisation: Organisation, day: Day) -> list[DayVote]:
@@ -424,17 +529,8 @@ def votes_on(organisation: Organisation, day: Day) -> list[DayVote]:
         .select_related("item__session__organ__council")
         .order_by("closed_at", "pk")
     )
-    return [
-        DayVote(
-            v,
-            v.item.session.organ.council.name,
-            v.item.session.organ.name,
-            v.item.session.pk,
-            v.item.session.title,
-            v.item.title,
-        )
-        for v in rows
-    ]
+    in_world = world_1917(organisation)
+    return [_day_vote(v, in_world) for v in rows]
 
 
 def directives_on(organisation: Organisation, day: Day) -> list[DirectiveRow]:
@@ -459,12 +555,18 @@ class Event:
     at: datetime
     text: str
     source: str
+    clock: str = ""
+    """The time as the source gives it; empty where it gives none (``at`` only orders)."""
+    note: Note | None = None
 
 
 @lru_cache(maxsize=1)
 def _world_events() -> tuple[Event, ...]:
     events = world.read_file("timeline").get("event", [])
-    return tuple(Event(world.moment(e["at"]), e["text"], e["source"]) for e in events)
+    return tuple(
+        Event(world.moment(e["at"]), e["text"], e["source"], e.get("time", ""), _note(e))
+        for e in events
+    )
 
 
 def events_on(organisation: Organisation, day: Day) -> list[Event]:

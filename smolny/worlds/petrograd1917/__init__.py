@@ -19,7 +19,7 @@ from typing import Any
 from smolny.worlds import data as worlddata
 from smolny.worlds.data import WorldDataError, parse_file
 
-__all__ = ["WorldDataError", "parse_file"]
+__all__ = ["WorldDataError", "flags", "parse_file"]
 
 NAME = "petrograd-1917"
 
@@ -120,3 +120,32 @@ def petrograd_constituencies(spec: dict[str, Any]) -> list[Constituency]:
             f"constituencies.toml: {uneven[0]}: {scale} does not divide its roll (roll_scale)"
         )
     return out
+
+
+_CHOICE_MARKS = (
+    "modelling choice",
+    "the world places",
+    "the world dates",
+    "the world seats",
+    "the world states",
+    "stated by the world",
+    "world's choice",
+    "world's estimate",
+    "world's figure",
+)
+
+
+def flags(record: dict[str, Any]) -> list[str]:
+    """What kind of figure a record of the data holds, for the reader: ``contested`` (the
+    sources disagree), ``estimate`` (not a figure of the source) and ``modelling choice``
+    (the world's reading of a word such as 'all', or a day or size the source leaves open).
+    They are read from the record's ``contested``, ``reading`` and ``note``."""
+    note = str(record.get("note", "")).lower()
+    found = []
+    if record.get("contested"):
+        found.append("contested")
+    if "estimate" in note:
+        found.append("estimate")
+    if "reading" in record or any(mark in note for mark in _CHOICE_MARKS):
+        found.append("modelling choice")
+    return found

@@ -159,3 +159,28 @@ def test_other_organisations_use_the_gregorian_calendar(reader: Client) -> None:
     assert "7 October" not in html
     assert table_of(html, f"organ:{presidium.pk}") == {"Bolsheviks": 2}
     assert reader.get(page, {"date": "1917-02-29"}).status_code == 400
+
+
+def test_the_worlds_events_show_recorded_times_and_their_notes(reader: Client) -> None:
+    """Events of the 1917 world: a clock time only where the source gives one, in its own
+    words (never the placing moment's HH:MM), and the note qualifying a figure beside it."""
+    organisation, _ = build(WORLD)
+    page = f"/o/{organisation.pk}/timeline/"
+    html = reader.get(page, {"date": "1917-10-25"}).content.decode()
+    assert '<span class="event-time">3:30 a.m.</span> — The cruiser Aurora' in html
+    assert '<span class="event-time">9:40 p.m.</span>' in html
+    assert "03:30" not in html
+    # the seizures belong to the night of 24-25 October, shown on the 24th
+    night = reader.get(page, {"date": "1917-10-24"}).content.decode()
+    assert "before about 3 a.m. on the 25th</span> — MRC commissars" in night
+    assert "Nikolaevsky" not in html
+    # an event the source gives no time for shows none; a day chosen by the world says so
+    june = reader.get(page, {"date": "1917-06-05"}).content.decode()
+    assert "<li>The First All-Russian Congress of Soviets backs coalition" in june
+    assert "<strong>[modelling choice]</strong> The congress sat 3-24 June" in june
+    # other organisations are not shown the world's events
+    other, _ = build("A union of today")
+    assert (
+        "Aurora"
+        not in reader.get(f"/o/{other.pk}/timeline/", {"date": "1917-11-07"}).content.decode()
+    )
