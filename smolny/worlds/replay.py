@@ -30,6 +30,7 @@ from smolny.councils.models import (
 )
 from smolny.councils.models.dated import valid_at
 from smolny.councils.queries import council_composition
+from smolny.councils.queries.sessions import present_members, quorum_of, rules_of, seated
 from smolny.rules.calendar import dual_date, gregorian_to_julian
 from smolny.rules.measures import (
     category_indices,
@@ -185,6 +186,12 @@ def _walkouts(
     out = []
     for w in rows.select_related("session__organ__council", "fraction").order_by("at"):
         spec = recorded.get((w.session.title, w.statement), {})
+        organ = w.session.organ
+        after = w.at + timedelta(seconds=1)
+        in_hall = len(present_members(w.session, after))
+        members = len(seated(organ, w.at))
+        quorum = quorum_of(rules_of(organ))
+        needed = quorum.required(members)
         out.append(
             {
                 "kind": "walkout",
@@ -195,6 +202,11 @@ def _walkouts(
                 "group": spec.get("group"),
                 "members": w.members,
                 "statement": w.statement,
+                "in_hall_after": in_hall,
+                "seated": members,
+                "quorum": quorum.describe(members),
+                "quorum_needed": needed,
+                "quorate_after": in_hall >= needed,
                 "note": spec.get("note", ""),
                 "flags": flags(spec),
             }
@@ -581,6 +593,11 @@ def render_text(replay: dict[str, Any]) -> str:
             lines.append(f"{head} — {e['sitting']}: walkout of {who} ({e['members']} members)")
             if e["statement"]:
                 lines.append(f"    {e['statement']}")
+            still = "still quorate" if e["quorate_after"] else "no longer quorate"
+            lines.append(
+                f"    {e['in_hall_after']} of {e['seated']} remain in the hall; quorum "
+                f"{e['quorum']} ({e['quorum_needed']} needed): {still}"
+            )
             lines += _noted(e)
         elif kind == "directive":
             lines.append(

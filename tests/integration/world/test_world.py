@@ -182,6 +182,13 @@ def test_load_twice_replay_and_compositions(capsys: pytest.CaptureFixture[str]) 
         ("SRs", 43),
     ]
     assert "walkout of the SRs (43 members)" in text
+    # a walkout's effect on quorum, computed from who is left in the hall
+    assert (walkouts[-1]["in_hall_after"], walkouts[-1]["quorum_needed"]) == (559, 336)
+    assert walkouts[-1]["quorate_after"] is True
+    preparliament = walkouts[0]
+    assert (preparliament["fraction"], preparliament["in_hall_after"]) == ("Bolsheviks", 464)
+    assert preparliament["time"] == "evening"
+    assert "464 of 517 remain in the hall; quorum more than 1/3 of 517 seated" in text
     # founding night: no composition of the Soviet is shown for 27 February
     first = next(e for e in replay["entries"] if e["kind"] == "composition" and e["body"] == SOVIET)
     assert first["date"] == "1 March (14 March) 1917"
