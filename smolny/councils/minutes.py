@@ -19,7 +19,9 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, tzinfo
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from smolny.councils.models import (
     AgendaItem,
@@ -36,6 +38,7 @@ from smolny.councils.models import (
 )
 from smolny.councils.queries.agenda import docket_of
 from smolny.councils.queries.sessions import fraction_names, seated
+from smolny.rules.calendar import dual_date
 
 NAMES_UP_TO = 60
 """Attendance lists each name when at most this many are present, else counts by fraction."""
@@ -70,7 +73,7 @@ def _when(value: object) -> str:
 
 def minutes_blocks(session: Session) -> list[Block]:
     """The minutes of *session* as blocks, in the order of the sitting."""
-    session = Session.objects.select_related("organ__council").get(pk=session.pk)
+    session = Session.objects.select_related("organ__council__organisation").get(pk=session.pk)
     organ = session.organ
     blocks = [
         _h(1, f"Minutes: {session.title}"),
@@ -80,6 +83,7 @@ def minutes_blocks(session: Session) -> list[Block]:
             f"{session.convening}."
         ),
     ]
+    blocks.append(_p(_calendar_note(session)))
     irregular: list[str] = []
     if session.irregular:
         blocks.append(
@@ -150,6 +154,21 @@ def minutes_blocks(session: Session) -> list[Block]:
     blocks.append(_h(2, "Irregularities"))
     blocks.append(_p("; ".join(irregular) if irregular else "None recorded."))
     return blocks
+
+
+def _calendar_note(session: Session) -> str:
+    """Which calendar and clock the minutes' dates and times are in (and, for an organisation
+    that keeps both calendars, the sitting's day in Old and New Style)."""
+    note = "Dates are in the Gregorian calendar (New Style); times are UTC."
+    organisation = session.organ.council.organisation
+    if organisation.calendar == organisation.DUAL:
+        try:
+            zone: tzinfo = ZoneInfo(organisation.time_zone)
+        except (ValueError, ZoneInfoNotFoundError):
+            zone = UTC
+        day = session.starts_at.astimezone(zone).date()
+        note += f" The sitting's day, Old Style (New Style): {dual_date(day)}."
+    return note
 
 
 def _names(session: Session, ids: Sequence[str]) -> dict[str, str]:

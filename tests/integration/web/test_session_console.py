@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from smolny.councils.actions import SYSTEM
+from smolny.councils.actions.founding import change_organisation_settings
 from smolny.councils.models import (
     AgendaItem,
     Attendance,
@@ -23,9 +25,11 @@ from smolny.councils.models import (
     JournalEntry,
     Member,
     Motion,
+    Organisation,
     Session,
     Vote,
 )
+from smolny.rules.calendar import dual_date
 from tests.session_seed import seed
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -369,7 +373,19 @@ def test_the_minutes_give_a_named_vote_name_by_name_and_no_as_amended_without_on
     assert answer.status_code == 302
     ok(step(chair, s["session"], "close-vote", {"vote": vote.pk}))
     minutes = chair.get(f"/sessions/{s['session']}/minutes").content.decode()
+    assert "Dates are in the Gregorian calendar (New Style); times are UTC." in minutes
     assert "Named vote, name by name:" in minutes
     row = f"<td>{s['names']['deputy1']}</td><td>Bolsheviks</td><td>against</td>"
     assert row in minutes.replace("\n", "")
     assert "as amended" not in minutes
+
+
+def test_the_minutes_of_an_organisation_keeping_both_calendars_give_the_day_in_both(
+    s: dict[str, Any],
+) -> None:
+
+    organisation = Organisation.objects.get(pk=s["organisation"])
+    change_organisation_settings(SYSTEM, organisation, calendar=Organisation.DUAL)
+    sitting = Session.objects.get(pk=s["session"])
+    minutes = login("chair").get(f"/sessions/{sitting.pk}/minutes").content.decode()
+    assert f"Old Style (New Style): {dual_date(sitting.starts_at.date())}." in minutes
