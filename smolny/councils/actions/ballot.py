@@ -28,7 +28,6 @@ rewrite of all slots, not the ballot). A voter can also show their receipt to so
 
 from __future__ import annotations
 
-import json
 import secrets
 from datetime import datetime
 
@@ -56,8 +55,7 @@ from smolny.journal.actions import (
 
 def _box(vote: Vote) -> Box:
     """The vote's ballot box; its width fits a full ranking of the options and a receipt."""
-    ranking = sum(len(json.dumps(o)) + 1 for o in vote.options)
-    return Box(SecretBallot, "vote", vote, width=ranking + 64 + 32)
+    return Box(SecretBallot, "vote", vote, width=ballot_box.secret_width(vote.options))
 
 
 @within_action

@@ -72,6 +72,20 @@ class BallotBoxError(ActionError):
     """A ballot box does not open here (another key file, or altered bytes)."""
 
 
+def secret_width(options: list[str]) -> int:
+    """A session's secret ballot: a choice, a full ranking of the options, a receipt's hash."""
+    return sum(len(json.dumps(o)) + 1 for o in options) + 64 + 32
+
+
+RECALL_WIDTH = 32
+"""A recall ballot: "recall" or "keep"."""
+
+
+def election_width(numbers: list[str]) -> int:
+    """An election ballot: a ranking of every candidate (their member numbers)."""
+    return len(json.dumps(numbers))
+
+
 def slot_key() -> str:
     """A fresh random slot key (128 bits)."""
     return secrets.token_hex(16)

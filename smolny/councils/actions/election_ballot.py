@@ -29,7 +29,6 @@ The residual risks are stated in :mod:`~smolny.councils.actions.ballot_box`.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -189,7 +188,7 @@ def _box(election: Election) -> Box:
     """The election's ballot box; its width fits a ranking of every candidate (the list of
     candidates is fixed from the first cast)."""
     numbers = [c.member.external_id for c in live_candidates(election)]
-    return Box(ElectionBallot, "election", election, width=len(json.dumps(numbers)))
+    return Box(ElectionBallot, "election", election, width=ballot_box.election_width(numbers))
 
 
 def _fill_slot(election: Election, ranking: list[str], at: datetime) -> None:

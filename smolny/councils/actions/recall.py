@@ -105,7 +105,7 @@ def _maybe_open_vote(petition: RecallPetition, at: datetime) -> RecallVote | Non
 
 def _box(vote: RecallVote) -> Box:
     """The recall vote's ballot box (a choice fits in 32 bytes)."""
-    return Box(RecallBallot, "vote", vote, width=32)
+    return Box(RecallBallot, "vote", vote, width=ballot_box.RECALL_WIDTH)
 
 
 def _make_slots(vote: RecallVote, n: int) -> None:
