@@ -420,6 +420,83 @@ def _latin1(text: str) -> str:
 
 def minutes_pdf(session: Session) -> bytes:
     """The minutes as a PDF document (real text and tables)."""
+    return blocks_pdf(minutes_blocks(session), f"Minutes: {session.title}")
+
+
+def motion_blocks(item: AgendaItem) -> list[Block]:
+    """One item's motion as a document: the text moved, its amendments (what each strikes
+    and inserts, who moved it, its fate), the other motions, the votes taken, and the text
+    adopted (as amended where an amendment carried)."""
+    item = AgendaItem.objects.select_related("session__organ__council").get(pk=item.pk)
+    session = item.session
+    motions = list(item.motions.select_related("mover").order_by("pk"))
+    main = next((m for m in motions if m.kind == "main"), None)
+    blocks = [
+        _h(1, f"Item {item.position}: {item.title}"),
+        _p(
+            f"{session.organ.name} of {session.organ.council.name}, sitting "
+            f"'{session.title}' of {_when(session.starts_at)}. {_calendar_note(session)}"
+        ),
+    ]
+    if main is None:
+        return [*blocks, _p("No main motion was moved on this item.")]
+    mover = main.mover.name if main.mover else "the chair"
+    blocks += [_h(2, f"Motion {main.key}, moved by {mover}"), _p(main.text)]
+    amendments = [m for m in motions if m.kind == "amendment"]
+    if amendments:
+        blocks.append(_h(2, "Amendments"))
+        blocks.append(
+            _t(
+                ("amendment", "amends", "strikes", "inserts", "moved by", "fate"),
+                [
+                    (
+                        m.key,
+                        m.parent,
+                        m.strike,
+                        m.text,
+                        m.mover.name if m.mover else "the chair",
+                        m.settlement or "pending",
+                    )
+                    for m in amendments
+                ],
+            )
+        )
+    others = [m for m in motions if m.kind in ("counter", "procedural")]
+    if others:
+        blocks.append(_h(2, "Other motions"))
+        blocks.append(
+            _t(
+                ("motion", "kind", "text", "fate"),
+                [
+                    (m.key, _kind(m.kind, m.procedural, m.parent, m.strike), m.text, m.settlement)
+                    for m in others
+                ],
+            )
+        )
+    votes = list(item.votes.select_related("motion").order_by("opened_at", "pk"))
+    if votes:
+        blocks.append(_h(2, "Votes"))
+        blocks.append(
+            _t(
+                ("question", "method", "for", "against", "abstain", "outcome"),
+                [
+                    (
+                        v.question,
+                        v.method,
+                        "" if v.for_votes is None else str(v.for_votes),
+                        "" if v.against is None else str(v.against),
+                        "" if v.abstain is None else str(v.abstain),
+                        v.outcome or "open",
+                    )
+                    for v in votes
+                ],
+            )
+        )
+    return blocks + _decision(item)
+
+
+def blocks_pdf(blocks: Sequence[Block], title: str) -> bytes:
+    """Blocks as a PDF document (the minutes, a motion)."""
     from fpdf import FPDF
 
     pdf = FPDF(format="A4")
@@ -430,10 +507,10 @@ def minutes_pdf(session: Session) -> bytes:
         pdf.add_font("body", "", str(regular))
         pdf.add_font("body", "B", str(bold))
         family, clean = "body", str
-    pdf.set_title(clean(f"Minutes: {session.title}"))
+    pdf.set_title(clean(title))
     pdf.add_page()
     width = pdf.epw
-    for b in minutes_blocks(session):
+    for b in blocks:
         if b.kind == "heading":
             pdf.set_font(family, "B", {1: 16, 2: 13}.get(b.level, 11))
             pdf.ln(2)

@@ -3,7 +3,7 @@ projector, and the fragments each re-reads on a live event."""
 
 from django.urls import URLPattern, path
 
-from smolny.web.views import chair, deputy, projector
+from smolny.web.views import chair, deputy, motion, projector
 
 urlpatterns: list[URLPattern] = [
     path("sessions/<int:session_id>/chair", chair.console, name="session-chair"),
@@ -21,5 +21,10 @@ urlpatterns: list[URLPattern] = [
         "sessions/<int:session_id>/projector/screen",
         projector.screen,
         name="session-projector-screen",
+    ),
+    path(
+        "sessions/<int:session_id>/items/<int:item_id>/motion.pdf",
+        motion.motion_pdf,
+        name="session-motion-pdf",
     ),
 ]

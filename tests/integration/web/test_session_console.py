@@ -389,3 +389,38 @@ def test_the_minutes_of_an_organisation_keeping_both_calendars_give_the_day_in_b
     sitting = Session.objects.get(pk=s["session"])
     minutes = login("chair").get(f"/sessions/{sitting.pk}/minutes").content.decode()
     assert f"Old Style (New Style): {dual_date(sitting.starts_at.date())}." in minutes
+
+
+def test_the_motion_pdf_gives_the_amendments_their_fate_and_the_text_adopted(
+    s: dict[str, Any],
+) -> None:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    chair = login("chair")
+    amendment = {"item": s["item"], "kind": "amendment", "parent": "M1"}
+    ok(step(chair, s["session"], "move-motion", {**amendment, "strike": "at once", "text": "soon"}))
+    ok(
+        step(
+            chair,
+            s["session"],
+            "open-vote",
+            {"item": s["item"], "motion": "A1", "method": "show of hands"},
+        )
+    )
+    vote = Vote.objects.get(item_id=s["item"], status=Vote.OPEN)
+    ok(step(chair, s["session"], "counts", {"vote": vote.pk, "for": 3, "against": 1, "abstain": 1}))
+    ok(step(chair, s["session"], "close-vote", {"vote": vote.pk}))
+    console = chair.get(f"/sessions/{s['session']}/chair").content.decode()
+    link = f"/sessions/{s['session']}/items/{s['item']}/motion.pdf"
+    assert f'href="{link}"' in console
+    answer = login("observer").get(link)
+    assert answer.status_code == 200
+    assert answer["Content-Type"] == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(BytesIO(answer.content)).pages)
+    assert "Amendments" in text
+    assert "at once" in text  # what A1 strikes
+    assert "carried" in text  # its fate
+    assert "Decision: nothing adopted" in text  # the motion itself is not yet voted on
+    assert Client().get(link).status_code == 302  # not a public record: sign in first
