@@ -11,7 +11,8 @@ not read, so the figure is the chain's cost plus the state checks' scans of thei
 - ``smolny audit verify --db URL --checkpoint FILE`` (chain, a checkpoint, state tables);
 - ``smolny audit verify --db URL --chain-only``.
 
-    .venv/bin/python benchmarks/audit.py [--entries N] [--runs R] [--postgres] [--no-write]
+    .venv/bin/python benchmarks/audit.py [--entries N] [--runs R] [--postgres | --postgres-only]
+                                         [--no-write]
 
 The figures go to the "Audit verify" section of benchmarks/RESULTS.md, between its BEGIN
 and END markers, unless --no-write is given (with --postgres, both databases are measured).
@@ -179,9 +180,14 @@ def main() -> None:
     parser.add_argument("--entries", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--postgres", action="store_true", help="measure PostgreSQL too")
+    parser.add_argument(
+        "--postgres-only", action="store_true", help="measure PostgreSQL alone (print only)"
+    )
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     backends = ["sqlite", "postgres"] if args.postgres else ["sqlite"]
+    if args.postgres_only:
+        backends, args.no_write = ["postgres"], True
     results = {b: run_on(b, args.entries, args.runs) for b in backends}
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     machine = f"{os.cpu_count()} cores ({platform.machine()}, Python {platform.python_version()})"
