@@ -21,7 +21,6 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import F
-from django.utils import timezone
 
 from smolny.councils.actions.agenda import finish_turn
 from smolny.councils.models import AgendaItem, Member, Session, Vote
@@ -274,13 +273,18 @@ def start_clock(actor: Actor, item: AgendaItem | int, *, at: datetime | None = N
     return at
 
 
-def finish_timed_turn(actor: Actor, item: AgendaItem | int) -> SpeakersList:
+def finish_timed_turn(
+    actor: Actor, item: AgendaItem | int, *, at: datetime | None = None
+) -> SpeakersList:
     """End the turn of the speaker with the floor after the seconds the clock measured (at the
-    server's clock; rounded up to a whole second, at least one)."""
-    found = get_item(item)
-    started = running_clock(found)
-    if started is None:
-        raise NotAllowed("the clock has not been started for the speaker who has the floor")
-    elapsed = (timezone.now() - started).total_seconds()
-    seconds = max(1, int(-(-elapsed // 1)))
-    return finish_turn(actor, found, seconds)
+    action's time; rounded up to a whole second, at least one). The clock is read inside the
+    action's transaction, so two presses cannot end two turns with one clock."""
+    with action_transaction(at) as at:
+        found = get_item(item)
+        require_chair_or_secretary(actor, found.session, at)
+        started = running_clock(found)
+        if started is None:
+            raise NotAllowed("the clock has not been started for the speaker who has the floor")
+        elapsed = (at - started).total_seconds()
+        seconds = max(1, int(-(-elapsed // 1)))
+        return finish_turn(actor, found, seconds, at=at)

@@ -289,6 +289,12 @@ def test_speakers_on_someones_behalf_and_the_clocks_seconds(s: dict[str, Any]) -
     assert 2 <= spoken[0]["seconds"] <= 5  # the clock's seconds, rounded up, nobody typed them
     entry = JournalEntry.objects.filter(action="finish_turn").order_by("-seq").first()
     assert entry is not None
+    assert entry.action == "finish_turn"
+    started = JournalEntry.objects.filter(action="start_clock").order_by("-seq").first()
+    assert started is not None
+    assert started.seq < entry.seq
+    # One clock ends one turn: pressing again finds no clock running.
+    assert step(chair, sitting, "finish-turn", {"item": item.pk}).status_code == 409
     minutes = chair.get(f"/sessions/{sitting}/minutes").content.decode()
     assert deputy1.name in minutes  # speakers by name, not roll number
 
