@@ -283,9 +283,9 @@ def check_closed_votes(journal: Journal) -> list[str]:
 
 
 def check_secret_ballots(journal: Journal) -> list[str]:
-    """Who cast a secret ballot is each ``cast_secret_ballot`` entry's voter, and back; each
-    vote holds one filled ballot per voter, and a closed vote's opened ballots add up to the
-    tally its close recorded (the choices are not in the journal, by design)."""
+    """Who cast a secret ballot is each ``cast_secret_ballot`` entry's voter, and back; a
+    closed vote holds one opened ballot per voter, and they add up to the tally its close
+    recorded (the choices are not in the journal, by design)."""
     from smolny.councils.models import SecretBallot, SecretVoter, Vote
 
     expected = Counter((p["vote"], p["member"]) for _, _, p in journal.of(*SECRET_ACTIONS))
@@ -298,7 +298,11 @@ def check_secret_ballots(journal: Journal) -> list[str]:
     filled: dict[int, Counter[str]] = defaultdict(Counter)
     for vote, choice in SecretBallot.objects.exclude(choice="").values_list("vote_id", "choice"):
         filled[vote][choice] += 1
-    for vote in Vote.objects.filter(method=Vote.SECRET).values_list("pk", flat=True):
+    # While a vote is open its slots hold only sealed boxes (under a key the database does
+    # not hold, so a box written by SQL does not open at the close); the ballots are in clear
+    # from the close on, and only then can they be counted here.
+    closed = Vote.objects.filter(method=Vote.SECRET, status=Vote.CLOSED)
+    for vote in closed.values_list("pk", flat=True):
         counts = filled.get(vote, Counter())
         if sum(counts.values()) != voters[vote]:
             problems.append(
@@ -319,9 +323,9 @@ def check_secret_ballots(journal: Journal) -> list[str]:
 
 
 def check_recall_votes(journal: Journal) -> list[str]:
-    """Recall voters are the ``cast_recall_vote`` entries' voters, and back, with one filled
-    ballot each; a closed recall vote's tally and outcome are its close's, and its ballots
-    add up to that tally."""
+    """Recall voters are the ``cast_recall_vote`` entries' voters, and back; a closed recall
+    vote's tally and outcome are its close's, and it holds one opened ballot per voter,
+    adding up to that tally."""
     from smolny.councils.models import RecallBallot, RecallVote, RecallVoter
 
     expected = Counter((p["vote"], p["member"]) for _, _, p in journal.of("cast_recall_vote"))
@@ -340,16 +344,16 @@ def check_recall_votes(journal: Journal) -> list[str]:
     )
     voters = Counter(vote for vote, _ in expected.elements())
     for pk, closed_at, outcome, recall, keep in rows:
+        close = closes.get(pk)
+        if close is None:  # open (sealed boxes), or lapsed unopened: nothing in clear
+            if closed_at is not None and outcome != RecallVote.LAPSED:
+                problems.append(f"recall vote {pk}: closed with no close_recall_vote entry")
+            continue
         filled = sum(ballots.get(pk, Counter()).values())
         if filled != voters[pk]:
             problems.append(
                 f"recall vote {pk}: {filled} filled ballots for {voters[pk]} voters in the journal"
             )
-        close = closes.get(pk)
-        if close is None:
-            if closed_at is not None and outcome != RecallVote.LAPSED:
-                problems.append(f"recall vote {pk}: closed with no close_recall_vote entry")
-            continue
         if closed_at is None or (outcome, recall, keep) != (
             close["outcome"],
             close["recall"],
@@ -374,9 +378,9 @@ def check_recall_votes(journal: Journal) -> list[str]:
 
 
 def check_election_ballots(journal: Journal) -> list[str]:
-    """Election voters are the ``cast_election_ballot`` entries' voters, and back, with one
-    filled ballot per voter."""
-    from smolny.councils.models import ElectionBallot, ElectionVoter
+    """Election voters are the ``cast_election_ballot`` entries' voters, and back; a counted
+    election holds one filled ballot per voter."""
+    from smolny.councils.models import Election, ElectionBallot, ElectionVoter
 
     expected = Counter(
         (p["election"], p["member"]) for _, _, p in journal.of(*ELECTION_BALLOT_ACTIONS)
@@ -390,7 +394,9 @@ def check_election_ballots(journal: Journal) -> list[str]:
     filled = Counter(
         ElectionBallot.objects.filter(filled=True).values_list("election_id", flat=True)
     )
-    voters = Counter(election for election, _ in expected.elements())
+    # Ballots are in clear only once the election is counted (sealed boxes until then).
+    counted = set(Election.objects.exclude(status=Election.OPEN).values_list("pk", flat=True))
+    voters = Counter(election for election, _ in expected.elements() if election in counted)
     return problems + _compare("filled election ballots of election", voters, filled)
 
 

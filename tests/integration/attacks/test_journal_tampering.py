@@ -28,11 +28,13 @@ from smolny.councils import actions
 from smolny.councils.actions import agenda, motion, vote
 from smolny.councils.actions.ballot import cast_secret_ballot
 from smolny.councils.models import (
+    ElectionBallot,
     Fraction,
     FractionMembership,
     JournalEntry,
     JournalHead,
     Mandate,
+    Member,
     NamedVote,
     OrganisationRole,
     OrganSeat,
@@ -90,6 +92,13 @@ def record(db: None, tmp_path: Path) -> Record:
 
     recall_deputy(c, c.deputies["SRs"][1], at=d(10, 20))
     resigned = actions.resign_mandate(SYS, c.deputies["Bolsheviks"][2], at=d(10, 21))
+    # votes still open: their ballots are sealed boxes, which the audit cannot count yet
+    item = agenda.add_agenda_item(SYS, sitting, "Peace", at=d(10, 22))
+    motion.move_motion(SYS, item, "main", text="An armistice.", at=d(10, 22))
+    still_open = vote.open_vote(SYS, item, "M1", method=Vote.SECRET, at=d(10, 22, 13))
+    for member in everyone[:2]:
+        cast_secret_ballot(SYS, still_open, member, "for", at=d(10, 22, 14))
+    _open_recall_vote(c.deputies["Bolsheviks"][0], c.frame.members["Bolsheviks district"])
     path = tmp_path / "checkpoint.json"
     assert main(["audit", "checkpoint", "--output", str(path)]) == 0
     return Record(
@@ -101,6 +110,18 @@ def record(db: None, tmp_path: Path) -> Record:
         organisation=c.frame.organisation.pk,
         outsider=outsider.pk,
     )
+
+
+def _open_recall_vote(mandate: Mandate, roll: list[Member]) -> None:
+    """A recall vote opened by its petition, with two ballots cast, left open."""
+    others = [m for m in roll if m.pk != mandate.member_id]
+    petition = actions.open_recall_petition(SYS, mandate, others[0], at=d(10, 23))
+    opened = None
+    signers = iter(others[1:])
+    while opened is None:
+        opened = actions.sign_recall_petition(SYS, petition, next(signers), at=d(10, 23))
+    for member, choice in zip(others[:2], (True, False), strict=True):
+        actions.cast_recall_vote(SYS, opened, member, choice, at=d(10, 23, 13))
 
 
 def verify(record: Record, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
@@ -382,3 +403,30 @@ def test_stuffing_a_ballot_into_a_closed_secret_vote(
         f"vote {record.secret.pk}: the opened secret ballots count "
         "{'for': 4, 'against': 1, 'abstain': 1}",
     )
+
+
+def test_an_election_poll_open_and_counted_verifies_and_a_stuffed_ballot_shows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], db: None
+) -> None:
+    """Members' election ballots: sealed while the poll is open (nothing to count), in clear
+    once it is counted; one filled ballot row added by SQL is more than the voters."""
+    from tests.integration.councils.test_election_ballot import make_poll
+
+    poll = make_poll()
+    a, b, *_ = poll.candidates
+    for voter in poll.voters[:3]:
+        actions.cast_election_ballot(SYS, poll.election, voter, [a, b], at=d(3, 4))
+    assert main(["audit", "verify"]) == 0
+    actions.close_election_poll(poll.secretary, poll.election, at=d(3, 5))
+    assert main(["audit", "verify"]) == 0
+    sql(
+        f"INSERT INTO {table(ElectionBallot)} ({q('key')}, election_id, ranking, filled, box) "
+        "VALUES (%s, %s, %s, %s, '')",
+        ["e" * 32, poll.election.pk, "[]", True],
+    )
+    capsys.readouterr()
+    assert main(["audit", "verify"]) == 1
+    assert (
+        f"filled election ballots of election {poll.election.pk}: the journal accounts for 3, "
+        "the table holds 4"
+    ) in capsys.readouterr().out
