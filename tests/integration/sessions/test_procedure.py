@@ -247,7 +247,7 @@ def test_the_speakers_list_hears_points_of_order_first() -> None:
     assert agenda.next_speaker(item) is None
     with pytest.raises(NotAllowed, match="nobody has the floor"):
         agenda.finish_turn(SYS, item, 10, at=d(9, 1, 12, 16))
-    assert f"| {dan.external_id} | Mensheviks | point of order | 200 (overran) |" in (
+    assert f"| {dan.name} | Mensheviks | point of order | 200 (overran) |" in (
         minutes_markdown(sitting)
     )
 
