@@ -362,12 +362,14 @@ def open_sitting(spec: dict[str, Any], at: datetime) -> Run:
                 ).values_list("mandate__member_id", flat=True)
             )
             voting = {k: v for k, v in voting.items() if k not in away}
-        members = list(Member.objects.filter(pk__in=list(voting)).order_by("pk"))
+        # The first *present* members in roll order (by id): only they are read whole.
+        ids = sorted(voting)
         present = spec["present"]
         if present != "all":
-            if int(present) > len(members):
-                raise WorldMismatch(f"{spec['title']}: {present} present of {len(members)}")
-            members = members[: int(present)]
+            if int(present) > len(ids):
+                raise WorldMismatch(f"{spec['title']}: {present} present of {len(ids)}")
+            ids = ids[: int(present)]
+        members = list(Member.objects.filter(pk__in=ids).order_by("pk"))
         sitting = session.convene_session(w.actor, organ, spec["title"], starts_at=at, at=at)
         session.check_in(w.actor, sitting, members, at=at)
         session.open_session(w.actor, sitting, chair=members[0], at=at)
