@@ -78,6 +78,14 @@ def read_blt(source: str | Iterable[str], filename: str) -> BallotSet:
     )
 
 
+def _shown(token: str, limit: int = 40) -> str:
+    """A token as a message quotes it: cut short, so that a 140,000-digit field does not make
+    a 140,000-character message."""
+    if len(token) <= limit:
+        return repr(token)
+    return f"{token[:limit]!r}... ({len(token):,} characters)"
+
+
 def _blt_header(lines: list[str], filename: str) -> tuple[int, int, set[int], int]:
     """The first line (candidates, seats) and the withdrawn line(s); where the ballots start."""
     cursor = 0
@@ -97,8 +105,8 @@ def _blt_header(lines: list[str], filename: str) -> tuple[int, int, set[int], in
             _raise(
                 filename,
                 number,
-                f"field {field} ({name}): {token!r} is not a whole number "
-                "(the first line is 'candidates seats')",
+                f"field {field} ({name}): {_shown(token)} is not a whole number "
+                "(the first line is 'candidates seats': two whole numbers)",
             )
     if len(tokens) > 2:
         _raise(
