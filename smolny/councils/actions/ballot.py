@@ -12,17 +12,17 @@ Channels of linkage, and what is done about each:
 * **Timestamps**: neither table has one. The journal entry of a cast (``cast_secret_ballot``)
   carries the vote, the voter and its time but no choice, no slot, no receipt; its live event
   is the same payload. The tally appears only in the ``close_vote`` entry.
-* **Two looks at the table around a cast**: the slots (one per voting member, made when the
-  vote opens, before anyone votes) hold sealed boxes, and every cast rewrites every slot under
-  new random keys and fresh bytes (:mod:`smolny.councils.actions.ballot_box`, shared with the
-  recall vote and the members' elections): the diff shows that all slots changed, not which
-  one holds the new ballot. The receipt's hash is inside the box while the vote is open.
+* **Two looks at the table around a cast**: the rows hold sealed boxes, and every cast
+  rewrites a bucket of k boxes with the new one under new random keys and fresh bytes
+  (:mod:`smolny.councils.actions.ballot_box`, shared with the recall vote and the members'
+  elections): the diff shows k+1 new rows, not which one holds the new ballot. The
+  receipt's hash is inside the box while the vote is open.
 * **At the close** the boxes are opened (before the count), and the cast ballots written in
   clear, sealed, under fresh random keys in key order: an order owing nothing to the casting.
 
 The residual risks are stated in :mod:`~smolny.councils.actions.ballot_box` (the key file
 and two snapshots together; the database server's own row bookkeeping, which shows the
-rewrite of all slots, not the ballot). A voter can also show their receipt to someone else
+bucket rewritten, not the ballot). A voter can also show their receipt to someone else
 (the usual price of a verifiable receipt).
 """
 
@@ -56,12 +56,6 @@ from smolny.journal.actions import (
 def _box(vote: Vote) -> Box:
     """The vote's ballot box; its width fits a full ranking of the options and a receipt."""
     return Box(SecretBallot, "vote", vote, width=ballot_box.secret_width(vote.options))
-
-
-@within_action
-def make_slots(vote: Vote, n: int) -> None:
-    """Empty sealed ballot slots, made before anyone votes."""
-    ballot_box.make_slots(_box(vote), n)
 
 
 def cast_secret_ballot(

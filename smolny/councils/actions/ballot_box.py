@@ -1,40 +1,59 @@
 """The ballot box shared by the session's secret ballot, the recall vote and the members'
-election: sealed slots, rewritten on every cast, opened in a fresh random order at the close.
+election: sealed boxes, a bucket of them rewritten on every cast, opened in a fresh random
+order at the close.
 
 What it defends against: someone who reads the tables (a backup, a replica, a dump, the
 admin) before and after a cast, and the journal entry in between, which names the voter.
 Keeping who voted apart from what was voted is not enough when exactly one ballot row
 changes between the two reads. So:
 
-* **Sealed.** While a vote is open every slot, empty or filled, holds only a box:
+* **Sealed.** While a vote is open every row of its ballot table holds only a box:
   ``nonce || AES-256-GCM(content padded to a fixed width)``, with the table and the vote
-  bound in as associated data. An empty slot and a filled one, a "for" and an "against", a
+  bound in as associated data. A decoy (empty) and a ballot, a "for" and an "against", a
   short ranking and a long one, all give boxes of the same length. The clear columns
   (choice, ranking, receipt hash) stay empty until the close.
 * **The key is not in the database.** Each vote's key is derived (HKDF-SHA256) from the
   installation's sealing key, the key file of :mod:`smolny.federation.keys` (``SMOLNY_KEY_FILE``),
   and the table and vote; the database holds no key. A copy of the database alone opens no
   box. The server holds the key file, so it can open the boxes at the close.
-* **Every cast rewrites.** A cast opens the slots, fills one empty slot, and writes back the
-  slots it rewrites under *fresh* random slot keys and fresh nonces, inserted in random order
-  after deleting the old rows: between two reads every rewritten row is gone and replaced, so
-  the diff shows which rows were rewritten, never which of them holds the new ballot. Up to
-  :data:`FULL_REWRITE` slots, that is every slot of the vote. Above it (an election on a large
-  roll), a bucket of :data:`FULL_REWRITE` slots is rewritten: the new ballot's slot, chosen
-  uniformly among the empty ones, and the others chosen uniformly among the rest. Then the
-  anonymity set of one cast, to a reader of two snapshots, is that bucket, not the whole vote;
-  it lasts only until the close, when every slot is reopened under new keys.
-* **At the close** the boxes are opened, every slot deleted, and the cast ballots written in
+* **A cast rewrites a bucket of k boxes, whatever the vote's size.** k is
+  :func:`bucket_size` (the setting ``SMOLNY_BALLOT_BUCKET``, :data:`DEFAULT_BUCKET` unless set).
+  A cast picks k of the vote's boxes, opens only those, deletes them, and inserts them again
+  with the new ballot's box: k+1 rows under *fresh* random keys and fresh nonces, in random
+  order. A reader of two snapshots sees k rows gone and k+1 new ones, and cannot tell which of
+  the new ones holds the new ballot. No slots are made before anyone votes: the first cast
+  finds fewer than k boxes and makes up the difference with empty decoys (so even the first
+  ballot hides among k+1 rows); the rows of a vote are then k decoys plus one per ballot cast,
+  a number the voter table makes public anyway. One ballot per voter is the voter table's
+  unique constraint, checked by the callers.
+* **Which k.** The bucket is the k boxes whose keys follow a fresh random point in key order
+  (wrapping round past the last): one query on the ``(vote, key)`` index, reading k rows, so a
+  cast costs O(k) rows and O(log n) index work, not O(n). Every key is fresh random and says
+  nothing of a box's content or age, so the choice is independent of which box holds what
+  (each box is chosen with probability about k/n; not exactly, since the gaps between keys
+  vary, which does not matter to the hiding, only that the choice ignores the contents).
+* **At the close** the boxes are opened, every row deleted, and the cast ballots written in
   clear (sealed) under fresh random keys, in the order of those keys: a random order that owes
-  nothing to the order of casting or to the slots' places.
+  nothing to the order of casting or to the rows' places. Decoys are dropped. The close reads
+  every box once: O(n), once per vote.
+
+The anonymity set, said honestly. Two snapshots around one cast: the new ballot is one of
+k+1 rows. Two snapshots with m casts between them: the m voters the journal names are
+interchangeable among all the rows new since the first snapshot (at least k+1, up to every
+row). A reader with a snapshot around *every* cast can follow the set where one ballot may lie:
+k+1 rows at its cast, and it only grows, since each later cast whose bucket takes any of those
+rows adds its own k+1 rows to it. But the odds are not even over that set: each row of the
+first k+1 survives c later casts untouched with probability about (1 - k/n)^c, so in a vote of
+n boxes the ballot is most likely still among its first k+1 rows until some n/k later casts
+have gone by. Nothing in a row says which it is without the key file; at the close every link
+to a row is cut.
 
 Residual risks, said plainly. Whoever holds the key file *and* two snapshots can open both and
 see which content is new: the key file is the secret, kept off the database (and its backups
 kept apart). The database server's own bookkeeping (PostgreSQL's ``xmin``, the write-ahead
-log; SQLite's free pages) still shows which rows one transaction wrote; since every cast
-rewrites the whole vote (or its bucket), that shows the rewrite, not the ballot. A cast costs
-O(slots): measured in the report of the change that brought this module, and by
-``tests/integration/attacks/test_ballot_unlinkability.py::test_cast_time``.
+log; SQLite's rowids and free pages) shows which rows one transaction wrote: the k+1 rows of
+the bucket, not which is the ballot. A cast's cost: ``benchmarks/ballot_box.py``, with its
+figures in ``benchmarks/RESULTS.md``.
 """
 
 from __future__ import annotations
@@ -52,20 +71,20 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
 from django.db import models
 
 from smolny.federation.keys import sealing_key
 from smolny.journal.actions import ActionError, within_action
 
-FULL_REWRITE = 2000
-"""Votes of up to this many slots rewrite every slot on each cast; larger ones a bucket of
-this many (see the module)."""
+DEFAULT_BUCKET = 64
+"""k, the boxes a cast rewrites with the new ballot's unless ``SMOLNY_BALLOT_BUCKET`` says."""
 
 NONCE_BYTES = 12
 _RANDOM = random.SystemRandom()
 
 Content = list[Any]
-"""What a slot holds: ``[]`` when empty, else the caller's values (a JSON list)."""
+"""What a box holds: ``[]`` for a decoy, else the caller's values (a JSON list)."""
 
 
 class BallotBoxError(ActionError):
@@ -86,6 +105,14 @@ def election_width(numbers: list[str]) -> int:
     return len(json.dumps(numbers))
 
 
+def bucket_size() -> int:
+    """k: how many of a vote's boxes each cast rewrites beside the new one (at least one)."""
+    k = int(getattr(settings, "SMOLNY_BALLOT_BUCKET", DEFAULT_BUCKET))
+    if k < 1:
+        raise ValueError(f"SMOLNY_BALLOT_BUCKET must be at least 1, not {k}")
+    return k
+
+
 def slot_key() -> str:
     """A fresh random slot key (128 bits)."""
     return secrets.token_hex(16)
@@ -93,11 +120,12 @@ def slot_key() -> str:
 
 @dataclass(frozen=True)
 class Box:
-    """The slots of one vote in one ballot table.
+    """The boxes of one vote in one ballot table.
 
-    *model* is the ballot model (primary key ``key``, a ``box`` text column); *parent_field*
-    the name of its foreign key to the vote; *width* the padded length of a slot's content,
-    at least the longest content the vote allows (so every box has one length)."""
+    *model* is the ballot model (primary key ``key``, a ``box`` text column, an index on its
+    vote and key); *parent_field* the name of its foreign key to the vote; *width* the padded
+    length of a box's content, at least the longest content the vote allows (so every box has
+    one length)."""
 
     model: type[models.Model]
     parent_field: str
@@ -157,37 +185,40 @@ class Box:
         _RANDOM.shuffle(rows)
         self.model._default_manager.bulk_create(rows, batch_size=1000)
 
-
-@within_action
-def make_slots(box: Box, n: int) -> None:
-    """*n* (at least one) empty sealed slots, made before anyone votes."""
-    aead = box._aead()
-    box._write(aead, ([] for _ in range(max(n, 1))))
+    def bucket(self, k: int) -> list[tuple[str, str]]:
+        """(key, box) of k of the vote's boxes (all of them when it has fewer): those whose
+        keys follow a fresh random point in key order, wrapping round; two index range
+        scans at most, reading only the rows returned."""
+        start = slot_key()
+        rows = list(
+            self._slots.filter(key__gte=start).order_by("key")[:k].values_list("key", "box")
+        )
+        if len(rows) < k:
+            rows += (
+                self._slots.filter(key__lt=start)
+                .order_by("key")[: k - len(rows)]
+                .values_list("key", "box")
+            )
+        return rows
 
 
 @within_action
 def cast(box: Box, content: Content) -> None:
-    """Put *content* (non-empty) into an empty slot and rewrite the slots (see the module)."""
+    """Put *content* (non-empty) into the box: k boxes rewritten with it (see the module)."""
     assert content, "a cast ballot has content"
+    k = bucket_size()
     aead = box._aead()
-    slots = {k: box.unseal(aead, b) for k, b in box._slots.values_list("key", "box")}
-    empty = [k for k, c in slots.items() if not c]
-    if not empty:  # more voters than slots were made for: one more slot
-        make_slots(box, 1)
-        slots = {k: box.unseal(aead, b) for k, b in box._slots.values_list("key", "box")}
-        empty = [k for k, c in slots.items() if not c]
-    chosen = empty[secrets.randbelow(len(empty))]
-    others = [k for k in slots if k != chosen]
-    rewritten = [chosen, *_RANDOM.sample(others, min(len(others), FULL_REWRITE - 1))]
-    contents = [content if k == chosen else slots[k] for k in rewritten]
-    box._slots.filter(key__in=rewritten).delete()
-    box._write(aead, contents)
+    rows = box.bucket(k)
+    kept = [box.unseal(aead, b) for _, b in rows]
+    decoys: list[Content] = [[] for _ in range(k - len(rows))]
+    box._slots.filter(key__in=[key for key, _ in rows]).delete()
+    box._write(aead, [*kept, *decoys, content])
 
 
 @within_action
 def open_all(box: Box) -> list[Content]:
-    """At the close: every filled slot's content, and no slot left (the caller writes the
-    opened ballots with :func:`fresh_keys`)."""
+    """At the close: every cast ballot's content (decoys dropped), and no box left (the
+    caller writes the opened ballots with :func:`fresh_keys`)."""
     aead = box._aead()
     contents = [box.unseal(aead, b) for b in box._slots.values_list("box", flat=True)]
     box._slots.delete()

@@ -17,12 +17,12 @@ Secrecy follows the session's secret ballot (:mod:`smolny.councils.actions.ballo
 * **The journal** entry of a cast (``cast_election_ballot``) names the election and the
   voter, never the ranking; its live event carries the same payload. The rankings appear
   together only in the count kept with the declared result.
-* **Two looks at the table around a cast**: at the first cast, empty sealed slots are made,
-  one per member on the roll, before any is filled; every cast rewrites the slots under new
-  keys and fresh bytes (:mod:`smolny.councils.actions.ballot_box`, shared with the session's
-  secret ballot and the recall vote; on a roll larger than its ``FULL_REWRITE``, a bucket of
-  that many slots hiding the new ballot). At the close the boxes are opened and the cast
-  ballots written in clear (``filled``) under fresh random keys, in key order.
+* **Two looks at the table around a cast**: the rows hold sealed boxes; every cast rewrites a
+  bucket of k boxes with the new one under new keys and fresh bytes
+  (:mod:`smolny.councils.actions.ballot_box`, shared with the session's secret ballot and the
+  recall vote), so the new ballot hides among k+1 new rows whatever the roll's size. At the
+  close the boxes are opened and the cast ballots written in clear (``filled``) under fresh
+  random keys, in key order.
 
 The residual risks are stated in :mod:`~smolny.councils.actions.ballot_box`.
 """
@@ -192,11 +192,8 @@ def _box(election: Election) -> Box:
 
 
 def _fill_slot(election: Election, ranking: list[str], at: datetime) -> None:
-    """Make the roll's sealed slots at the first cast, then cast into the box."""
-    box = _box(election)
-    if not ElectionBallot.objects.filter(election=election).exists():
-        ballot_box.make_slots(box, roll_size(election.constituency, at))
-    ballot_box.cast(box, ranking)
+    """Cast into the box (the first cast makes its decoys, see the ballot box)."""
+    ballot_box.cast(_box(election), ranking)
 
 
 def _seal(election: Election) -> list[list[str]]:

@@ -24,11 +24,12 @@ ballot (:mod:`smolny.councils.actions.ballot`), reused rather than redesigned:
   (random key, vote, choice; no voter, no time). No foreign key joins them.
 * **The journal** entry of a cast names the vote and the voter, never the choice; the
   counts appear only in the ``close_recall_vote`` entry.
-* **Two looks at the table around a cast**: one empty sealed slot per member on the roll is
-  made when the vote opens, before anyone votes; every cast rewrites the slots under new keys
-  and fresh bytes (:mod:`smolny.councils.actions.ballot_box`, shared with the session's
-  secret ballot and the members' elections). At the close the boxes are opened and the cast
-  ballots written in clear, sealed, under fresh random keys in key order.
+* **Two looks at the table around a cast**: the rows hold sealed boxes; every cast rewrites a
+  bucket of k boxes with the new one under new keys and fresh bytes
+  (:mod:`smolny.councils.actions.ballot_box`, shared with the session's secret ballot and the
+  members' elections), so the new ballot hides among k+1 new rows. At the close the boxes
+  are opened and the cast ballots written in clear, sealed, under fresh random keys in key
+  order.
 
 The residual risks are stated in :mod:`~smolny.councils.actions.ballot_box`.
 """
@@ -99,18 +100,12 @@ def _maybe_open_vote(petition: RecallPetition, at: datetime) -> RecallVote | Non
     vote = RecallVote.objects.create(
         petition=petition, opened_at=at, roll_size=roll_size(petition.mandate.constituency, at)
     )
-    _make_slots(vote, vote.roll_size)
     return vote
 
 
 def _box(vote: RecallVote) -> Box:
     """The recall vote's ballot box (a choice fits in 32 bytes)."""
     return Box(RecallBallot, "vote", vote, width=ballot_box.RECALL_WIDTH)
-
-
-def _make_slots(vote: RecallVote, n: int) -> None:
-    """Empty sealed slots, one per member on the roll, before anyone votes."""
-    ballot_box.make_slots(_box(vote), n)
 
 
 def _seal(vote: RecallVote) -> list[str]:

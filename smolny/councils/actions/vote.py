@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count
 
-from smolny.councils.actions.ballot import make_slots, seal
+from smolny.councils.actions.ballot import seal
 from smolny.councils.actions.motion import end_presidium, settle_motions
 from smolny.councils.models import (
     AgendaItem,
@@ -134,8 +134,6 @@ def open_vote(
             opened_at=at,
             irregular=session.irregular,
         )
-        if method == Vote.SECRET:
-            make_slots(vote, len(seated(session.organ, at)))
         record(
             actor,
             "open_vote",

@@ -60,3 +60,6 @@ class ElectionBallot(models.Model):
     ranking = models.JSONField(default=list, blank=True)
     filled = models.BooleanField(default=False)
     box = models.TextField(blank=True, default="")
+
+    class Meta:
+        indexes = (models.Index(fields=["election", "key"], name="election_ballot_election_key"),)

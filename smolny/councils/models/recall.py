@@ -100,7 +100,8 @@ class RecallBallot(models.Model):
     """One ballot slot of a recall vote: a random key and, while the vote is open, only a sealed
     ``box`` (rewritten under new keys on every cast, see
     :mod:`smolny.councils.actions.ballot_box`); at the close the cast ballots are written with
-    their choice in clear (``sealed``). No voter, no time; slots are made when the vote opens."""
+    their choice in clear (``sealed``). No voter, no time. The ``(vote, key)`` index lets a cast
+    pick its bucket without reading the vote's other boxes."""
 
     RECALL = "recall"
     KEEP = "keep"
@@ -117,6 +118,7 @@ class RecallBallot(models.Model):
 
     class Meta:
         ordering = ("key",)
+        indexes = (models.Index(fields=["vote", "key"], name="recall_ballot_vote_key"),)
 
     def __str__(self) -> str:
         return f"recall ballot {self.key}"

@@ -273,7 +273,8 @@ class SecretVoter(models.Model):
 class SecretBallot(models.Model):
     """One ballot slot of a secret vote: a random key and, while the vote is open, only a sealed
     ``box`` (the choice, ranking and receipt's hash, encrypted under a key the database does not
-    hold); every cast rewrites the slots under new keys (:mod:`smolny.councils.actions.ballot_box`).
+    hold; or a decoy); every cast rewrites a bucket of them under new keys
+    (:mod:`smolny.councils.actions.ballot_box`, which picks it on the ``(vote, key)`` index).
     At the close the cast ballots are written in clear (``sealed``: choice, ranking, receipt's
     hash; no box) under fresh keys, so neither the key nor the row's place says when a ballot
     was cast.
@@ -294,6 +295,7 @@ class SecretBallot(models.Model):
                 name="secret_ballot_choice_or_ranking",
             ),
         )
+        indexes = (models.Index(fields=["vote", "key"], name="secret_ballot_vote_key"),)
 
 
 class PresidiumReformation(models.Model):

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from smolny.councils import actions
 from smolny.councils.actions import ActionError, NotAllowed, PermissionDenied
+from smolny.councils.actions.ballot_box import bucket_size
 from smolny.councils.models import (
     Candidate,
     Election,
@@ -172,10 +173,10 @@ def test_who_voted_is_kept_apart_from_what_was_voted(poll: Poll) -> None:
     casts = [p for action, p in journal() if action == "cast_election_ballot"]
     assert [p["member"] for p in casts] == [v.external_id for v in poll.voters[:3]]
     assert all(set(p) == {"at", "organisation", "election", "member"} for p in casts)
-    # Slots for the whole roll were made before the first was filled: their number and the
-    # row order say nothing of who came when.
-    assert ElectionBallot.objects.filter(election=poll.election).count() == 12
-    # While the poll is open the slots are sealed boxes: no ranking in clear.
+    # The first cast made k decoys beside its ballot (the ballot box's bucket); then one box
+    # per ballot: the row count says how many voted (public anyway), not who came when.
+    assert ElectionBallot.objects.filter(election=poll.election).count() == bucket_size() + 3
+    # While the poll is open the rows are sealed boxes: no ranking in clear.
     assert not ElectionBallot.objects.filter(filled=True).exists()
     assert not ElectionBallot.objects.exclude(ranking=[]).exists()
 
