@@ -221,3 +221,10 @@ def test_votes_show_recorded_times_notes_and_both_readings(
     assert "Martov" in votes
     assert "[modelling choice]" in votes
     assert "23:3" not in votes
+    # the congress's own page shows the same notes beside its composition
+    page.goto(live_world.url(f"/o/{soviets}/congresses/"))
+    page.get_by_role("link", name="Second All-Russian Congress of Soviets").first.click()
+    page.wait_for_selector("ul.timeline-notes")
+    notes = page.locator("ul.timeline-notes").inner_text()
+    assert "[estimate]" in notes
+    assert "Proportionally allotted" in notes

@@ -376,7 +376,10 @@ def _world_notes() -> dict[str, _BodyNotes]:
         note = _note(spec)
         if note and spec["council"] in names:
             found[names[spec["council"]]].strengths.append((world.moment(spec["at"]), note))
-    for spec in files["organs"]["organ"]:
+    allotted = files["congresses"]["second-congress-presidium"]
+    reformed = world.read_file("sessions")["reformation"]
+    organs = files["organs"]["organ"] + [{**allotted, "council": allotted["congress"]}] + reformed
+    for spec in organs:
         note = _note(spec)
         if note and spec["council"] in names:
             found[names[spec["council"]]].organs[spec["name"]] = note
