@@ -49,6 +49,7 @@ from smolny.councils.actions.vote import close_vote, enter_counts, open_vote
 from smolny.councils.models import AgendaItem, Fraction, Member, Session, Vote
 from smolny.councils.models.dated import valid_at
 from smolny.councils.queries.sessions import current_chair, require_chair_or_secretary
+from smolny.web.templatetags.session_words import question
 from smolny.web.views import session_state as state
 from smolny.web.views.server_time import require_live_post
 from smolny.web.views.session_http import BadForm, form_int, form_text, session_page, status_of
@@ -317,7 +318,7 @@ def _open_vote(request: HttpRequest, session: Session) -> str:
     if method not in dict(METHODS):
         raise BadForm(_("method: choose one of the methods offered"))
     vote = open_vote(request.user, item, form_text(request, "motion", limit=32), method=method)
-    return _("Vote opened: %(question)s") % {"question": vote.question}
+    return _("Vote opened: %(question)s") % {"question": question(vote.question)}
 
 
 def _counts(request: HttpRequest, session: Session) -> str:

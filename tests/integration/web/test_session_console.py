@@ -430,3 +430,31 @@ def test_the_motion_pdf_gives_the_amendments_their_fate_and_the_text_adopted(
     assert "carried" in text  # its fate
     assert "Decision: nothing adopted" in text  # the motion itself is not yet voted on
     assert Client().get(link).status_code == 302  # not a public record: sign in first
+
+
+def test_the_console_and_phone_speak_russian_including_the_rules_questions(
+    s: dict[str, Any],
+) -> None:
+    chair = login("chair")
+    console = chair.get(f"/sessions/{s['session']}/chair", HTTP_ACCEPT_LANGUAGE="ru")
+    text = console.content.decode()
+    assert '<html lang="ru">' in text
+    assert "принять ли предложение M1?" in text  # the question the rules put, translated
+    assert "shall motion" not in text
+    assert "Прервать заседание" in text
+    assert "Запустить часы" not in text  # nobody has the floor: no clock to start
+    ok(
+        step(
+            chair,
+            s["session"],
+            "open-vote",
+            {"item": s["item"], "motion": "M1", "method": "roll call"},
+        )
+    )
+    deputy = login("deputy1")
+    panel = deputy.get(
+        f"/sessions/{s['session']}/deputy", HTTP_ACCEPT_LANGUAGE="ru"
+    ).content.decode()
+    assert "принять ли предложение M1?" in panel
+    assert "По порядку ведения" not in panel  # not in the hall yet: no floor buttons
+    assert ">Отметиться</button>" in panel
