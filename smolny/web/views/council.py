@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from smolny.councils.models import Council, Organ, Session
 from smolny.web.access import current_member, is_secretary, organisation_or_404, reader_page
-from smolny.web.views import composition
+from smolny.web.views import composition, timeline_data
 
 DEPUTIES_PER_PAGE = 100
 CONSTITUENCIES_PER_PAGE = 100
@@ -143,6 +143,7 @@ def council(request: HttpRequest, organisation_id: int, council_id: int) -> Http
             "hemicycle_table": hemicycle_table,
             "malapportionment_svg": mal_svg,
             "malapportionment_table": mal_table,
+            "constituency_notes": timeline_data.constituency_notes(body),
             "organs": composition.organs(body, at),
         },
     )

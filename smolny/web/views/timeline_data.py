@@ -386,6 +386,19 @@ def _world_notes() -> dict[str, _BodyNotes]:
     return found
 
 
+def constituency_notes(council: Council) -> tuple[Note, ...]:
+    """The world's notes on a council's constituencies (the Petrograd Soviet's estimated
+    works and companies, and the source's own figure for the soldiers' weight), for the
+    council page's members-per-deputy figures; none for other councils."""
+    if not world_1917(council.organisation):
+        return ()
+    spec = world.read_file("constituencies")["petrograd"]
+    names = {c["key"]: c["name"] for c in world.read_file("councils")["council"]}
+    if council.name != names.get("petrograd"):
+        return ()
+    return (Note(("estimate",), str(spec["weight_note"])),)
+
+
 def notes_of(council: Council, organs: list[Organ], at: datetime) -> tuple[Note, ...]:
     """The world's notes on *council* and its *organs* as shown at *at*: the body's own, the
     latest strength's on or before *at*, and those of the organs shown."""

@@ -221,6 +221,19 @@ def test_load_twice_replay_and_compositions(capsys: pytest.CaptureFixture[str]) 
     stamps = [e["at"] for e in replay["entries"]]
     assert stamps == sorted(stamps)
 
+    # the pages: the Soviet's page gives the source's own figure for the soldiers' weight
+    # beside its members per deputy; the Second Congress's page notes the Left SR estimate
+    from django.test import Client
+
+    reader = Client()
+    page = reader.get(f"/o/{soviet.organisation_id}/councils/{soviet.pk}/", {"at": "1917-10-24"})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "<strong>[estimate]</strong> The source&#x27;s own figure: about 150,000" in html
+    second = Council.objects.get(name="Second All-Russian Congress of Soviets")
+    html = reader.get(f"/o/{second.organisation_id}/congresses/{second.pk}/").content.decode()
+    assert "The Left SR figure of 150 is an ESTIMATE" in html
+
 
 @pytest.mark.django_db
 def test_a_disagreement_with_history_stops_the_load_and_writes_nothing(
