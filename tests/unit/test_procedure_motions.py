@@ -472,7 +472,8 @@ def test_the_question_says_as_amended_only_when_an_amendment_carried() -> None:
     assert plain.next.question == "shall motion M be adopted?"
     motions = [Motion.main("M", "peace now"), Motion.amendment("A1", "M", insert="and bread")]
     lost = order_of_votes(motions, [Result.lost("A1")], MotionRules())
-    assert lost.next is not None and lost.next.kind is CallKind.WHOLE
+    assert lost.next is not None
+    assert lost.next.kind is CallKind.WHOLE
     assert lost.next.question == "shall motion M be adopted?"
     carried = order_of_votes(motions, [Result.carried("A1")], MotionRules())
     assert carried.next is not None

@@ -180,8 +180,7 @@ class _Walk:
     def _whole(self, motion: Motion) -> None:
         text = self.state.texts[motion.id]
         amended = any(
-            child.id in self.state.settled
-            and self.state.settled[child.id] is Settlement.CARRIED
+            child.id in self.state.settled and self.state.settled[child.id] is Settlement.CARRIED
             for child in self.children.get(motion.id, [])
         )
         self._call(VoteCall(CallKind.WHOLE, motion.id, text, amended=amended))
