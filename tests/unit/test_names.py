@@ -3,6 +3,9 @@ look-alikes, and words that mix scripts."""
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from smolny.rules.names import mixed_script_word, name_problem, skeleton
 
 
@@ -40,3 +43,18 @@ def test_name_problem_says_why() -> None:
     mixed = name_problem("\u0410lpha", [], "council")
     assert mixed is not None
     assert "mixes scripts in the word" in mixed
+
+
+def _reference_skeleton(name: str) -> str:
+    """The skeleton as the standard states it, one character at a time (no fast path)."""
+    import unicodedata
+
+    from smolny.rules.names import _PROTOTYPES
+
+    text = unicodedata.normalize("NFD", " ".join(name.split()))
+    return unicodedata.normalize("NFD", "".join(_PROTOTYPES.get(c, c) for c in text))
+
+
+@given(st.text(alphabet=st.sampled_from("AaIl1|mrn o Оо\u0430\u03bfé\u0301 \tBß"), max_size=30))
+def test_the_fast_skeleton_agrees_with_the_standard_s_steps(name: str) -> None:
+    assert skeleton(name) == _reference_skeleton(name)
