@@ -42,7 +42,12 @@ def test_members_recall_their_deputy_in_the_browser(
 
     first = portal(phone(), live_smolny, world, "narva1")
     expect(first.get_by_role("heading", name="My deputies")).to_be_visible()
-    # Opening a recall asks for a confirmation first.
+    # Opening a recall asks for a confirmation first (once the page's first live re-read,
+    # on connecting, is done: the form is then the one that stays).
+    first.wait_for_function(
+        "() => document.getElementById('live-status').dataset.state === 'connected'"
+    )
+    first.wait_for_function("() => document.querySelectorAll('.htmx-request').length === 0")
     first.get_by_text(f"Recall {deputy}…").click()
     first.get_by_label(f"Yes, I want to start the recall of {deputy}.").check()
     first.get_by_role("button", name=f"Open a recall petition against {deputy}").click()
