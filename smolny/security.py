@@ -17,7 +17,6 @@ Django 5.2, the version Smolny runs on, has no Content-Security-Policy support o
 
 from __future__ import annotations
 
-import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
@@ -25,6 +24,8 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.deprecation import MiddlewareMixin
+
+from smolny.secretfile import create_once
 
 SECRET_FILE_NAME = "secret_key"
 MIN_SECRET_LENGTH = 50
@@ -95,22 +96,9 @@ def development_secret(directory: Path) -> str:
             return _read_secret(path)
         except FileNotFoundError:
             pass
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         secret = secrets.token_urlsafe(MIN_SECRET_LENGTH)
-        temporary = directory / f".{SECRET_FILE_NAME}.{os.getpid()}.{secrets.token_hex(4)}"
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            os.fchmod(descriptor, 0o600)  # whatever the umask
-            os.write(descriptor, f"{secret}\n".encode("ascii"))
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
-        try:
-            os.link(temporary, path)
-        except FileExistsError:
+        if not create_once(path, f"{secret}\n"):
             secret = _read_secret(path)
-        finally:
-            temporary.unlink()
         return secret
     except OSError as error:
         raise ImproperlyConfigured(

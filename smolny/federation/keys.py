@@ -36,6 +36,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from smolny.dburl import DEFAULT_SQLITE_PATH
 from smolny.directives.document import KeyCertificate, Named, certificate_body
 from smolny.journal.actions import ActionError
+from smolny.secretfile import create_once
 
 KEY_FILE_NAME = "sealing_key"
 KEY_BYTES = 32
@@ -79,21 +80,7 @@ def sealing_key() -> bytes:
             return _read_key(path)
         except FileNotFoundError:
             pass
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        temporary = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}"
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            os.fchmod(descriptor, 0o600)  # whatever the umask
-            os.write(descriptor, f"{secrets.token_bytes(KEY_BYTES).hex()}\n".encode("ascii"))
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
-        try:
-            os.link(temporary, path)
-        finally:
-            temporary.unlink()
-    except FileExistsError:
-        pass
+        create_once(path, f"{secrets.token_bytes(KEY_BYTES).hex()}\n")
     except OSError as error:
         raise SealedKeyError(
             f"cannot keep the sealing key in {path}: {error.strerror or error}; "

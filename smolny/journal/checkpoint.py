@@ -39,6 +39,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from smolny.dburl import DEFAULT_SQLITE_PATH
+from smolny.secretfile import create_once
 
 FORMAT = "smolny-journal-checkpoint/1"
 KEY_FILE_NAME = "instance_key"
@@ -89,21 +90,7 @@ def instance_key() -> Ed25519PrivateKey:
             return _read_key(path)
         except FileNotFoundError:
             pass
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        temporary = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}"
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            os.fchmod(descriptor, 0o600)  # whatever the umask
-            os.write(descriptor, f"{secrets.token_bytes(KEY_BYTES).hex()}\n".encode("ascii"))
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
-        try:
-            os.link(temporary, path)
-        finally:
-            temporary.unlink()
-    except FileExistsError:
-        pass
+        create_once(path, f"{secrets.token_bytes(KEY_BYTES).hex()}\n")
     except OSError as error:
         raise CheckpointError(
             f"cannot keep the instance key in {path}: {error.strerror or error}; "
