@@ -6,7 +6,7 @@ function ``(args) -> int`` returning the exit status. Command modules import not
 at module level, so that ``smolny tally`` and ``smolny apportion`` start without loading
 Django; the commands that need the database call :func:`smolny.commands.setup_django`.
 
-The command-line contract in DESIGN.md is stable: outside tools rely on it.
+The command-line contract in docs/architecture.md is stable: outside tools rely on it.
 """
 
 from __future__ import annotations

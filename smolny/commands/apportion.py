@@ -1,6 +1,6 @@
 """``smolny apportion``: how many deputies each constituency sends.
 
-Contract (DESIGN.md)::
+Contract (docs/architecture.md)::
 
     smolny apportion FILE --seats N --method METHOD [--min-seats K] [--threshold PERCENT] [--json]
 

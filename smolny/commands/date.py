@@ -1,6 +1,6 @@
 """``smolny date``: one day in both calendars.
 
-Contract (DESIGN.md): ``smolny date YYYY-MM-DD --from julian|gregorian`` prints exactly
+Contract (docs/architecture.md): ``smolny date YYYY-MM-DD --from julian|gregorian`` prints exactly
 ``julian=YYYY-MM-DD gregorian=YYYY-MM-DD weekday=NAME``. The 1917 sources date events in
 the Julian calendar; this command is the quick way to check a date against a Gregorian one.
 Bad input (a malformed or impossible date, a date outside years 1..9999 in either calendar)

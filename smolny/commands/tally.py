@@ -1,6 +1,6 @@
 """``smolny tally``: count a ballot file.
 
-Contract (DESIGN.md)::
+Contract (docs/architecture.md)::
 
     smolny tally FILE --method METHOD [--seats N] [--format auto|blt|csv|long] [--json]
 

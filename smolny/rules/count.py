@@ -4,7 +4,7 @@ A count is a sequence of stages. Each stage says what was done (first preference
 transfer of a surplus, an exclusion), every continuing or elected candidate's votes at the
 end of it, the votes moved in it, the exhausted (non-transferable) votes, the loss to
 rounding, the quota, who was elected or excluded and why. The JSON form is part of the
-stable command-line contract of ``smolny tally --json`` (DESIGN.md):
+stable command-line contract of ``smolny tally --json`` (docs/architecture.md):
 ``{"method", "seats", "elected", "rounds", "final"}``, votes as decimal strings.
 """
 
