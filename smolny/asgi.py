@@ -1,4 +1,4 @@
-"""ASGI entry point: Smolny is deployed as stateless ASGI workers (see docs/architecture.md, Storage and deployment).
+"""ASGI entry point: Smolny is deployed as stateless ASGI workers (docs/architecture.md).
 
 Django runs every request's view in a thread of its own. Under a burst (1,500 deputies
 answering a roll call at once) a worker would start a thread and a database connection for

@@ -1,4 +1,4 @@
-"""``smolny date``: the exact output line of the command-line contract (docs/architecture.md), and exit 2 on bad input."""
+"""``smolny date``: the exact output line of its contract (docs/architecture.md); exit 2 on bad input."""
 
 from __future__ import annotations
 
