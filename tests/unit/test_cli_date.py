@@ -1,4 +1,5 @@
-"""``smolny date``: the exact output line of its contract (docs/architecture.md); exit 2 on bad input."""
+"""``smolny date``: the exact output line of its contract (docs/architecture.md), exit 2 on
+bad input."""
 
 from __future__ import annotations
 
