@@ -3,11 +3,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from smolny.accounts.backends import SignInForm
 from smolny.web.views.home import home
 
 urlpatterns = [
     path("", home, name="home"),
-    path("sign-in/", auth_views.LoginView.as_view(), name="sign-in"),
+    path(
+        "sign-in/",
+        auth_views.LoginView.as_view(authentication_form=SignInForm),
+        name="sign-in",
+    ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
     path("", include("smolny.accounts.urls")),
     path("", include("smolny.web.routes.council")),
@@ -15,4 +20,5 @@ urlpatterns = [
     path("", include("smolny.web.routes.member")),
     path("", include("smolny.web.routes.federation")),
     path("", include("smolny.web.routes.timeline")),
+    path("", include("smolny.web.routes.setup")),
 ]

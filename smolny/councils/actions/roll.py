@@ -190,6 +190,44 @@ def _parse(
     return rows, errors, source.sha.hexdigest()
 
 
+@dataclass(frozen=True)
+class RollCheck:
+    """What an import of a file would do, read without writing (the upload page's preview)."""
+
+    rows: int
+    per_constituency: dict[int, int]
+    errors: list[RollError]
+    digest: str
+
+
+def check_roll(council: Council, lines: Iterable[str]) -> RollCheck:
+    """Check *lines* against *council*'s current rolls as :func:`import_roll` would, and
+    write nothing: the same parse, so a preview that passes is an import that passes
+    unless the rolls change in between (the import checks again)."""
+    organisation = council.organisation
+    constituency_ids = dict(
+        Constituency.objects.filter(council=council, kind=Constituency.ROLL, end=None).values_list(
+            "name", "id"
+        )
+    )
+    taken = set(
+        Member.objects.filter(organisation=organisation, end=None).values_list(
+            "external_id", flat=True
+        )
+    )
+    known = {
+        skeleton(n): n
+        for n in Member.objects.filter(organisation=organisation).values_list("name", flat=True)
+    }
+    rows, errors, digest = _parse(lines, constituency_ids, taken, known)
+    if not rows and not errors:
+        errors = [RollError(2, "line", "the roll lists no members")]
+    per: dict[int, int] = {}
+    for _, _, constituency_id in rows:
+        per[constituency_id] = per.get(constituency_id, 0) + 1
+    return RollCheck(rows=len(rows), per_constituency=per, errors=errors, digest=digest)
+
+
 def import_roll(
     actor: Actor,
     council: Council,
