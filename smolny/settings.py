@@ -189,3 +189,6 @@ EMAIL_USE_SSL = _MAIL.get("EMAIL_USE_SSL", False)
 SMOLNY_VERIFICATION_DAYS = float(os.environ.get("SMOLNY_VERIFICATION_DAYS", "3") or 3)
 SMOLNY_INVITATION_DAYS = float(os.environ.get("SMOLNY_INVITATION_DAYS", "14") or 14)
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for a day
+# Password sign-in counts failures per account and per address and refuses after a limit
+# (smolny/accounts/throttle.py: SMOLNY_SIGNIN_LIMIT, SMOLNY_SIGNIN_WINDOW and the like).
+AUTHENTICATION_BACKENDS = ["smolny.accounts.backends.ThrottledModelBackend"]

@@ -66,3 +66,23 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"invitation of {self.member} to {self.email}"
+
+
+class Attempt(models.Model):
+    """One counted attempt at something limited: a failed sign-in, a receipt check.
+
+    Kept in the database because the server runs several worker processes (and may run
+    several machines): a counter in one process's memory would let an attacker spread the
+    guesses over the processes. ``key`` says what is counted and for whom, e.g.
+    ``sign-in:account:olga`` or ``sign-in:address:10.0.0.7``; rows older than the window are
+    deleted as new ones are written (:mod:`smolny.accounts.throttle`).
+    """
+
+    key = models.CharField(max_length=200)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = (models.Index(fields=["key", "at"], name="attempt_key_at"),)
+
+    def __str__(self) -> str:
+        return f"{self.key} at {self.at:%Y-%m-%d %H:%M:%S}"

@@ -18,6 +18,7 @@ from django.db import DataError, IntegrityError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
+from smolny.accounts.throttle import Throttled
 from smolny.councils.actions import ActionError, RollImportError
 
 
@@ -71,7 +72,13 @@ def install(api: NinjaAPI) -> None:
             request, 422, "a value is out of range (times must fall within years 1-9999 in UTC)"
         )
 
+    def throttled(request: HttpRequest, exc: Any) -> HttpResponse:
+        response = answer(request, 429, str(exc))
+        response["Retry-After"] = str(exc.retry_after)
+        return response
+
     # Most specific first: ninja picks the handler by the exception's class hierarchy.
+    api.add_exception_handler(Throttled, throttled)
     api.add_exception_handler(RollImportError, roll)
     api.add_exception_handler(ActionError, refused)
     api.add_exception_handler(BadRequestField, field)

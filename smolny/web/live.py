@@ -22,6 +22,8 @@ import re
 from collections.abc import AsyncIterator
 from typing import Any
 
+from django.conf import settings
+
 from smolny import live
 from smolny.live import Delivery, Replay
 
@@ -29,6 +31,51 @@ HEARTBEAT_SECONDS = float(os.environ.get("SMOLNY_LIVE_HEARTBEAT", "15"))
 RETRY_MILLISECONDS = 1000
 
 CHANNEL_PATTERN = re.compile(r"[A-Za-z0-9_.:-]{1,120}")
+
+MAX_PER_ADDRESS = int(os.environ.get("SMOLNY_LIVE_MAX_PER_ADDRESS", "") or 50)
+"""Open streams one address may hold in one worker process (a page follows one or two
+channels; a meeting room behind one router may hold a few dozen browsers)."""
+
+MAX_ANONYMOUS = int(os.environ.get("SMOLNY_LIVE_MAX_ANONYMOUS", "") or 1000)
+"""Open streams of viewers who are not signed in, together, in one worker process. Signed-in
+users are not counted here: a crowd of anonymous viewers must not lock members out."""
+
+
+class Streams:
+    """The streams this process holds open, by address and for anonymous viewers.
+
+    Counted in the process's memory on purpose: what the caps protect is this process's
+    memory and event loop, and a stream lives and dies in one process. The counts are
+    taken and given back on the event loop's thread only, so they need no lock.
+    """
+
+    def __init__(self) -> None:
+        self.by_address: dict[str, int] = {}
+        self.anonymous = 0
+
+    def open(self, address: str, anonymous: bool) -> None:
+        self.by_address[address] = self.by_address.get(address, 0) + 1
+        self.anonymous += anonymous
+
+    def close(self, address: str, anonymous: bool) -> None:
+        left = self.by_address.get(address, 0) - 1
+        if left > 0:
+            self.by_address[address] = left
+        else:
+            self.by_address.pop(address, None)
+        self.anonymous -= anonymous
+
+
+STREAMS = Streams()
+
+
+def _too_many(detail: str, limit: str) -> Any:
+    """A 429 answer naming the limit, as JSON like the API's refusals."""
+    from django.http import JsonResponse
+
+    response = JsonResponse({"detail": detail, "limit": limit}, status=429)
+    response["Retry-After"] = "30"
+    return response
 
 
 def _json(value: Any) -> str:
@@ -112,14 +159,44 @@ async def stream(request: Any, channel: str) -> Any:
 
     if not CHANNEL_PATTERN.fullmatch(channel):
         return HttpResponseNotFound("no such channel", content_type="text/plain")
-    if not await may_follow(request, channel):
-        return HttpResponseForbidden("sign in to follow this channel", content_type="text/plain")
-    after = last_event_id(request)
-    subscription = live.subscribe_async(channel)
+    address = str(request.META.get("REMOTE_ADDR") or "unknown")
+    if STREAMS.by_address.get(address, 0) >= MAX_PER_ADDRESS:
+        # Checked before anything touches the database: refusing costs next to nothing.
+        return _too_many(
+            f"too many open streams from this address (at most {MAX_PER_ADDRESS})",
+            "SMOLNY_LIVE_MAX_PER_ADDRESS",
+        )
+    anonymous = settings.SESSION_COOKIE_NAME not in request.COOKIES
+    if anonymous and STREAMS.anonymous >= MAX_ANONYMOUS:
+        return _too_many(
+            f"too many open streams of viewers not signed in (at most {MAX_ANONYMOUS}); "
+            "sign in, or try again later",
+            "SMOLNY_LIVE_MAX_ANONYMOUS",
+        )
+    STREAMS.open(address, anonymous)
+    closed = False
+
+    def release() -> None:
+        nonlocal closed
+        if not closed:
+            closed = True
+            STREAMS.close(address, anonymous)
+
     try:
-        start = await sync_to_async(_start, thread_sensitive=False)(channel, after)
+        if not await may_follow(request, channel):
+            release()
+            return HttpResponseForbidden(
+                "sign in to follow this channel", content_type="text/plain"
+            )
+        after = last_event_id(request)
+        subscription = live.subscribe_async(channel)
+        try:
+            start = await sync_to_async(_start, thread_sensitive=False)(channel, after)
+        except BaseException:
+            subscription.close()
+            raise
     except BaseException:
-        subscription.close()
+        release()
         raise
 
     async def events() -> AsyncIterator[str]:
@@ -152,8 +229,11 @@ async def stream(request: Any, channel: str) -> Any:
                     yield "".join(message(d) for d in fresh)
         finally:
             subscription.close()
+            release()
 
     response = StreamingHttpResponse(events(), content_type="text/event-stream; charset=utf-8")
+    # The handler closes the response however the stream ends, even if it never started.
+    response._resource_closers.append(release)  # type: ignore[attr-defined]
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"
     # Which worker process holds the stream: the browser tests prove with it that pages

@@ -59,7 +59,7 @@ def csrf(request: HttpRequest) -> Csrf:
     return Csrf(csrf_token=get_token(request))
 
 
-@router.post("/login", response={200: WhoAmI, 401: Message, 403: Message}, auth=None)
+@router.post("/login", response={200: WhoAmI, 401: Message, 403: Message, 429: Message}, auth=None)
 def login_(request: HttpRequest, body: Credentials) -> Status[WhoAmI | Message]:
     """Start a session (CSRF-checked like any form post)."""
     refused = check_csrf(request)
@@ -67,6 +67,9 @@ def login_(request: HttpRequest, body: Credentials) -> Status[WhoAmI | Message]:
         detail = "CSRF check failed: GET /api/auth/csrf and send X-CSRFToken"
         return Status(403, Message(detail=detail))
     user = authenticate(request, username=body.username, password=body.password)
+    refused_for = getattr(request, "smolny_throttled", None)
+    if refused_for is not None:
+        return Status(429, Message(detail=str(refused_for)))
     if user is None:
         return Status(401, Message(detail="unknown username or wrong password"))
     login(request, user)

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from smolny.accounts import throttle
 from smolny.api.auth import caller
 from smolny.api.common import In, Message, Timed, lookup, members_by_id
 from smolny.api.routers.organs import mandates
@@ -191,9 +192,12 @@ def cast_secret(request: HttpRequest, vote_id: int, body: SecretIn) -> Status[Re
     return Status(201, Receipt(vote=v.pk, receipt=code))
 
 
-@router.post("/{vote_id}/receipt", response={200: ReceiptCheck, **REFUSALS})
+@router.post("/{vote_id}/receipt", response={200: ReceiptCheck, 429: Message, **REFUSALS})
 def check_receipt(request: HttpRequest, vote_id: int, body: ReceiptIn) -> ReceiptCheck:
-    """Check a receipt after the close (a POST so that the code stays out of URLs and logs)."""
+    """Check a receipt after the close (a POST so that the code stays out of URLs and logs).
+
+    Throttled per caller and per address (429 past the limit), so codes cannot be guessed."""
+    throttle.receipt_check(request, request.user)
     v = lookup(Vote, vote_id, "vote")
     choice = verify_receipt(v, body.code)
     return ReceiptCheck(vote=v.pk, counted=choice is not None, choice=choice)
