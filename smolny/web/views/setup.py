@@ -408,20 +408,20 @@ def preview_roll(request: HttpRequest, organisation_id: int, council_id: int) ->
         return _roll_page(request, org, chosen, status=413, form=form)
     token = secrets.token_urlsafe(18)
     kept = _upload_dir() / f"{token}.csv"
-    with open(kept, "wb") as out:
-        os.chmod(kept, 0o600)
+    with os.fdopen(os.open(kept, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
     try:
         check = check_roll(chosen, _lines(kept))
     except UnicodeDecodeError as error:
-        check = None
-        errors = [RollError(1, "file", f"not UTF-8 text (byte {error.start})")]
-    else:
-        errors = check.errors
-    if errors or check is None:
         kept.unlink(missing_ok=True)
-        return _roll_page(request, org, chosen, status=400, name=upload.name, **_errors(errors))
+        bad = [RollError(1, "file", f"not UTF-8 text (byte {error.start})")]
+        return _roll_page(request, org, chosen, status=400, name=upload.name, **_errors(bad))
+    if check.errors:
+        kept.unlink(missing_ok=True)
+        return _roll_page(
+            request, org, chosen, status=400, name=upload.name, **_errors(check.errors)
+        )
     uploads = request.session.get(UPLOADS_KEY, {})
     uploads[token] = {"council": chosen.pk, "name": str(upload.name)[:200]}
     request.session[UPLOADS_KEY] = uploads
