@@ -120,19 +120,10 @@ def the_link(mailbox: Mailbox, address: str, part: str, count: int = 1) -> str:
     return found[0]
 
 
-def test_sign_up_found_settings_invite_and_reset(
-    harbour_server: LiveServer,
-    mailbox: Mailbox,
-    browser: Any,
-    desktop: Any,
-    phone: Any,
-    axe: Any,
-    screenshot: Any,
-) -> None:
+def sign_up_and_found(page: Any, server: LiveServer, mailbox: Mailbox, axe: Any) -> None:
+    """In *page*: sign up as the founder from the front page, follow the verification mail's
+    link, and found the organisation (checking each page with axe); ends on its page."""
     from tests.e2e.conftest import serious
-
-    server = harbour_server
-    page = desktop.new_page()
 
     # Sign up from the front page.
     page.goto(server.url("/"))
@@ -162,6 +153,23 @@ def test_sign_up_found_settings_invite_and_reset(
     page.wait_for_selector("h1")
     assert page.locator("h1").inner_text() == ORGANISATION
     assert "you are its secretary" in page.locator(".messages").inner_text()
+
+
+def test_sign_up_found_settings_invite_and_reset(
+    harbour_server: LiveServer,
+    mailbox: Mailbox,
+    browser: Any,
+    desktop: Any,
+    phone: Any,
+    axe: Any,
+    screenshot: Any,
+) -> None:
+    from tests.e2e.conftest import serious
+
+    server = harbour_server
+    page = desktop.new_page()
+
+    sign_up_and_found(page, server, mailbox, axe)
     nav = page.get_by_role("navigation", name="Main")
     for absent in ("Congresses", "Directives", "Timeline"):
         assert nav.get_by_role("link", name=absent).count() == 0
