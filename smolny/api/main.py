@@ -39,6 +39,7 @@ from smolny.api.routers.sessions import organs as organ_sessions
 from smolny.api.routers.sessions import router as sessions
 from smolny.api.routers.votes import reformations
 from smolny.api.routers.votes import router as votes
+from smolny.web.access import api_reader
 
 REFUSED = {
     "400": "the body is not JSON",
@@ -82,6 +83,7 @@ api = SmolnyAPI(
 )
 errors.install(api)
 api.add_decorator(server_time, mode="view")
+api.add_decorator(api_reader, mode="operation")  # reads only of readable organisations
 
 
 class Health(Schema):

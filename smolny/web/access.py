@@ -3,8 +3,9 @@
 The actions decide what a user may *do* (they check permission themselves); the pages only need
 to know what to *show*: the member records linked to the user (one per organisation at most, as
 the rolls allow), and whether the user is a secretary. Both are read at the time of the request.
-Reading an organisation's records needs a signed-in user unless the organisation keeps a public
-record (:func:`reader_page`), as the 1917 world does, so a newcomer can look round at once.
+Reading an organisation's records needs its membership or one of its roles unless the
+organisation keeps a public record (:func:`may_read`, for pages, streams and the API alike), as
+the 1917 world does, so a newcomer can look round at once.
 """
 
 from __future__ import annotations
@@ -50,8 +51,81 @@ def organisation_or_404(organisation_id: int) -> Organisation:
 
 
 def may_read(user: Any, organisation: Organisation) -> bool:
-    """Whether *user* may read *organisation*'s records: signed in, or the record is public."""
-    return bool(user.is_authenticated) or organisation.public_record
+    """Whether *user* may read *organisation*'s records (its journal, rolls, pages, API reads).
+
+    The one rule for pages, event streams and the API: anyone when the organisation keeps a
+    public record; otherwise its members (on a roll now) and the holders of its roles, and
+    superusers. Another organisation's member is as much a stranger as an anonymous visitor.
+    """
+    if organisation.public_record:
+        return True
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    now = timezone.now()
+    member = Member.objects.filter(valid_at(now), organisation=organisation, user=user)
+    role = OrganisationRole.objects.filter(valid_at(now), organisation=organisation, user=user)
+    return member.exists() or role.exists()
+
+
+def may_see_signers(user: Any, organisation: Organisation) -> bool:
+    """Who signed a recall petition is for the organisation's secretaries only; the count is
+    for everyone who may read the organisation's records (:func:`may_read`)."""
+    return is_secretary(user, organisation)
+
+
+# Where an object named in an API path belongs: (first path segment after /api/, the path
+# parameter) -> (model, the lookup from it to its organisation). Federation objects (congresses,
+# commissariats, directives, authority) bind several organisations and are not listed.
+_API_OBJECTS: dict[tuple[str, str], tuple[str, str]] = {
+    ("organisations", "organisation_id"): ("Organisation", "pk"),
+    ("councils", "council_id"): ("Council", "organisation"),
+    ("constituencies", "constituency_id"): ("Constituency", "council__organisation"),
+    ("members", "member_id"): ("Member", "organisation"),
+    ("elections", "election_id"): ("Election", "constituency__council__organisation"),
+    ("mandates", "mandate_id"): ("Mandate", "council__organisation"),
+    ("fractions", "fraction_id"): ("Fraction", "council__organisation"),
+    ("organs", "organ_id"): ("Organ", "council__organisation"),
+    ("sessions", "session_id"): ("Session", "organ__council__organisation"),
+    ("agenda", "item_id"): ("AgendaItem", "session__organ__council__organisation"),
+    ("votes", "vote_id"): ("Vote", "item__session__organ__council__organisation"),
+    ("recall", "petition_id"): ("RecallPetition", "mandate__council__organisation"),
+    ("recall", "vote_id"): ("RecallVote", "petition__mandate__council__organisation"),
+}
+
+
+def api_object_organisation(path: str, kwargs: dict[str, Any]) -> int | None:
+    """The id of the organisation whose records an API path reads, or None (nothing to check:
+    no such object, which the route answers 404 itself, or an object of no one organisation)."""
+    from django.apps import apps
+
+    parts = path.split("/")
+    segment = parts[2] if len(parts) > 2 and parts[1] == "api" else ""
+    for (prefix, name), (model_name, lookup) in _API_OBJECTS.items():
+        value = kwargs.get(name)
+        if prefix != segment or not isinstance(value, int) or not 0 < value < 2**63:
+            continue
+        model = apps.get_model("councils", model_name)
+        field = "pk" if lookup == "pk" else f"{lookup}_id"
+        found = model._default_manager.filter(pk=value).values_list(field, flat=True).first()
+        return int(found) if found is not None else None
+    return None
+
+
+def readable_organisations(user: Any) -> Any:
+    """The organisations whose records *user* may read, as a queryset (for lists)."""
+    from django.db.models import Q
+
+    everyone = Q(public_record=True)
+    if not user.is_authenticated:
+        return Organisation.objects.filter(everyone)
+    if user.is_superuser:
+        return Organisation.objects.all()
+    now = timezone.now()
+    members = Member.objects.filter(valid_at(now), user=user).values("organisation_id")
+    roles = OrganisationRole.objects.filter(valid_at(now), user=user).values("organisation_id")
+    return Organisation.objects.filter(everyone | Q(pk__in=members) | Q(pk__in=roles))
 
 
 def _organisation_of(kwargs: dict[str, Any]) -> Organisation | None:
@@ -81,9 +155,60 @@ def reader_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         organisation = _organisation_of(kwargs)
         if organisation is not None and not may_read(request.user, organisation):
+            if request.user.is_authenticated:
+                # Signed in but a stranger to it: as if it did not exist.
+                raise Http404("no such organisation")
             return redirect_to_login(request.get_full_path())
         if organisation is None and not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def api_reader(run: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap every API operation (a ninja "operation" decorator, run after authentication):
+    a read (GET) of an object of an organisation the caller may not read answers 404, as
+    for an object that does not exist, so that the answer does not tell that it exists."""
+
+    @functools.wraps(run)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if request.method == "GET":
+            organisation_id = api_object_organisation(request.path, kwargs)
+            if organisation_id is not None:
+                organisation = Organisation.objects.get(pk=organisation_id)
+                if not may_read(request.user, organisation):
+                    from smolny.api.errors import NotFound
+
+                    name = next(iter(k for k in kwargs if k.endswith("_id")), "object")
+                    raise NotFound(name.removesuffix("_id").replace("_", " "), kwargs[name])
+        return run(request, *args, **kwargs)
+
+    return wrapped
+
+
+SIGNER_ACTIONS = frozenset({"sign_recall_petition", "withdraw_signature"})
+"""Journal actions whose payload names who signed (or withdrew from) a recall petition."""
+
+HIDDEN = "(shown to secretaries only)"
+
+
+def hide_signer(action: str, payload: Any) -> Any:
+    """*payload* of a journal entry with the signer's name taken out, for a reader who is not
+    a secretary: the petition and the count stay. (Such a reader cannot recompute that
+    entry's hash; the server's verdict on the chain still covers it.)"""
+    if action in SIGNER_ACTIONS and isinstance(payload, dict) and "member" in payload:
+        return {**payload, "member": HIDDEN}
+    return payload
+
+
+def secretary_of(user: Any) -> set[int] | None:
+    """The ids of the organisations where *user* is a secretary now (None: all, a superuser)."""
+    if not user.is_authenticated:
+        return set()
+    if user.is_superuser:
+        return None
+    roles = OrganisationRole.objects.filter(
+        valid_at(timezone.now()), user=user, role=OrganisationRole.SECRETARY
+    )
+    return set(roles.values_list("organisation_id", flat=True))

@@ -135,6 +135,16 @@ def _public_channel(channel: str) -> bool:
     return Organisation.objects.filter(pk=int(key), public_record=True).exists()
 
 
+def _channel_organisation(channel: str) -> Any:
+    """The organisation an ``organisation:<id>`` channel belongs to, if it exists."""
+    from smolny.councils.models import Organisation
+
+    kind, _, key = channel.partition(":")
+    if kind != "organisation" or not key.isdigit() or len(key) > 18:
+        return None
+    return Organisation.objects.filter(pk=int(key)).first()
+
+
 def _may_read(request: Any, channel: str) -> bool:
     """Runs in a worker thread: a signed-in user, or a public record's channel.
 
@@ -146,6 +156,11 @@ def _may_read(request: Any, channel: str) -> bool:
     from django.db import connection
 
     try:
+        organisation = _channel_organisation(channel)
+        if organisation is not None:
+            from smolny.web.access import may_read
+
+            return may_read(request.user, organisation)
         return bool(request.user.is_authenticated) or _public_channel(channel)
     finally:
         if not connection.in_atomic_block:

@@ -10,12 +10,14 @@ import json
 from datetime import datetime
 from typing import Any
 
+from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from smolny.councils.models import JournalEntry
 from smolny.journal.chain import verify_journal
+from smolny.web.access import hide_signer, readable_organisations, secretary_of
 
 router = Router(tags=["journal"])
 
@@ -49,16 +51,27 @@ class Verdict(Schema):
 @router.get("", response=list[EntryOut])
 def list_entries(request: HttpRequest, page: Query[Page]) -> list[EntryOut]:
     rows = JournalEntry.objects.filter(seq__gt=page.after)
+    # Only the entries of organisations the caller may read (and those of no organisation).
+    readable = readable_organisations(request.user).values("pk")
+    rows = rows.filter(Q(organisation_id__in=readable) | Q(organisation_id=None))
     if page.organisation is not None:
         rows = rows.filter(organisation_id=page.organisation)
     rows = rows.order_by("seq")[: page.limit]
+    secretary = secretary_of(request.user)  # signers of petitions are for secretaries only
+
+    def payload(e: JournalEntry) -> Any:
+        body = json.loads(e.payload)
+        if secretary is None or e.organisation_id in secretary:
+            return body
+        return hide_signer(e.action, body)
+
     return [
         EntryOut(
             seq=e.seq,
             time=e.time,
             actor=e.actor,
             action=e.action,
-            payload=json.loads(e.payload),
+            payload=payload(e),
             prev_hash=e.prev_hash,
             hash=e.hash,
             organisation=e.organisation_id,

@@ -14,6 +14,7 @@ from smolny.api.common import Message, Timed, lookup
 from smolny.api.errors import NotFound
 from smolny.councils import actions
 from smolny.councils.models import Council, Organisation
+from smolny.web.access import readable_organisations
 
 router = Router(tags=["organisations"])
 REFUSALS = {403: Message, 404: Message, 409: Message, 422: Message}
@@ -71,7 +72,8 @@ def council_out(council: Council) -> CouncilOut:
 
 @router.get("", response=list[OrganisationOut])
 def list_organisations(request: HttpRequest) -> list[Organisation]:
-    return list(Organisation.objects.order_by("name"))
+    """The organisations whose records the caller may read (members, roles, public records)."""
+    return list(readable_organisations(request.user).order_by("name"))
 
 
 @router.post("", response={201: OrganisationOut, **REFUSALS})

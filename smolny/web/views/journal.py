@@ -19,18 +19,21 @@ from django.shortcuts import get_object_or_404, render
 from smolny.councils.minutes import minutes_blocks, minutes_markdown, minutes_pdf
 from smolny.councils.models import JournalEntry, Organisation, Session
 from smolny.journal.chain import verify_journal
-from smolny.web.access import organisation_or_404, reader_page
+from smolny.web.access import hide_signer, is_secretary, organisation_or_404, reader_page
 
 ENTRIES_PER_PAGE = 50
 SUMMARY_LENGTH = 240
 
 
-def _summary(payload: str) -> str:
-    """An entry's payload shortened for the table (without its organisation and time)."""
+def _summary(payload: str, action: str = "", secretary: bool = True) -> str:
+    """An entry's payload shortened for the table (without its organisation and time), and
+    without the name of a petition's signer unless the reader is a secretary."""
     try:
         body = json.loads(payload)
     except ValueError:
         return payload[:SUMMARY_LENGTH]
+    if not secretary:
+        body = hide_signer(action, body)
     if isinstance(body, dict):
         body.pop("organisation", None)
         body.pop("at", None)
@@ -53,7 +56,11 @@ def journal(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """A page of entries, newest first; the verdict on the chain loads by itself."""
     org = organisation_or_404(organisation_id)
     page = Paginator(entries_of(org), ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
-    rows = [{"entry": entry, "summary": _summary(entry.payload)} for entry in page]
+    secretary = is_secretary(request.user, org)
+    rows = [
+        {"entry": entry, "summary": _summary(entry.payload, entry.action, secretary)}
+        for entry in page
+    ]
     return render(
         request,
         "web/council/journal.html",

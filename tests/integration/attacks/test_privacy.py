@@ -1,0 +1,115 @@
+"""Item 7 of issue 17: any account read every organisation's records. Now a stranger to an
+organisation (a member of another one) gets 404 for its records, in pages and API alike,
+unless the organisation keeps a public record."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from smolny.councils import actions
+from smolny.councils.models import Member, Organisation, RecallPetition, Vote
+from tests.integration.api.conftest import World
+
+pytestmark = pytest.mark.django_db
+
+
+def stranger(world: World) -> Client:
+    """The outsider, secretary of an organisation of their own (B), signed in to the pages."""
+    actions.create_organisation(world.users["outsider"], "Organisation B")
+    client = Client()
+    client.force_login(world.users["outsider"])
+    return client
+
+
+def api_reads(world: World) -> list[str]:
+    member = Member.objects.filter(organisation_id=world.organisation_id).first()
+    assert member is not None
+    reads = [
+        f"/api/organisations/{world.organisation_id}",
+        f"/api/organisations/{world.organisation_id}/councils",
+        f"/api/councils/{world.council_id}",
+        f"/api/councils/{world.council_id}/composition",
+        f"/api/members/{member.pk}",
+        f"/api/sessions/{world.sitting.pk}",
+        f"/api/sessions/{world.sitting.pk}/agenda",
+        f"/api/organs/{world.plenum.pk}",
+        f"/api/recall/petitions/{world.petition.pk}",
+        f"/api/elections/{world.open_election.pk}",
+    ]
+    vote = Vote.objects.filter(item__session__organ__council=world.council_id).first()
+    if vote is not None:
+        reads.append(f"/api/votes/{vote.pk}")
+    return reads
+
+
+def test_a_member_of_another_organisation_reads_nothing_of_it(world: World) -> None:
+    pages = api = stranger(world)
+    for url in api_reads(world):
+        assert api.get(url).status_code == 404, url
+        assert world.client("admin").get(url).status_code == 200, url
+    for url in (
+        f"/o/{world.organisation_id}/",
+        f"/o/{world.organisation_id}/journal/",
+        f"/sessions/{world.sitting.pk}/minutes",
+    ):
+        assert pages.get(url).status_code == 404, url
+    listed = [o["id"] for o in api.get("/api/organisations").json()]
+    assert world.organisation_id not in listed
+    assert len(listed) == 1  # B, its own
+    entries = api.get(f"/api/journal?organisation={world.organisation_id}").json()
+    assert entries == []
+    assert world.client("member").get(f"/api/journal?organisation={world.organisation_id}").json()
+
+
+def test_a_public_record_stays_readable(world: World) -> None:
+    Organisation.objects.filter(pk=world.organisation_id).update(public_record=True)
+    api = stranger(world)
+    for url in api_reads(world):
+        # A member's own record stays for secretaries (403), public record or not.
+        expected = 403 if url.startswith("/api/members/") else 200
+        assert api.get(url).status_code == expected, url
+    assert Client().get(f"/o/{world.organisation_id}/journal/").status_code == 200
+
+
+def test_petition_signers_only_for_secretaries_count_for_readers(world: World) -> None:
+    petition = RecallPetition.objects.get(pk=world.petition.pk)
+    answer = world.client("member").get(f"/api/recall/petitions/{petition.pk}").json()
+    assert isinstance(answer["signatures"], int)
+    assert not any(k in answer for k in ("signers", "signed_by", "members"))
+    from smolny.web.access import may_see_signers
+
+    org = Organisation.objects.get(pk=world.organisation_id)
+    assert may_see_signers(world.users["admin"], org)
+    assert not may_see_signers(world.users["member"], org)
+    assert not may_see_signers(world.users["outsider"], org)
+
+
+def test_the_journal_names_a_signer_to_secretaries_only(world: World) -> None:
+    signer = Member.objects.filter(organisation_id=world.organisation_id).order_by("pk")[12]
+    actions.sign_recall_petition(actions.SYSTEM, world.petition, signer)
+    url = f"/api/journal?organisation={world.organisation_id}"
+
+    def signing(role: str) -> dict[str, object]:
+        entries = world.client(role).get(url).json()
+        found = [e["payload"] for e in entries if e["action"] == "sign_recall_petition"]
+        assert len(found) == 1
+        return found[0]  # type: ignore[no-any-return]
+
+    full = signing("admin")
+    assert full["member"] == signer.external_id
+    for role in ("member", "deputy", "chair"):
+        seen = signing(role)
+        assert seen["member"] != signer.external_id
+        assert seen["petition"] == world.petition.pk  # the petition and the count stay
+        assert seen["signatures"] == full["signatures"]
+    page = Client()
+    page.force_login(world.users["member"])
+    text = page.get(f"/o/{world.organisation_id}/journal/").content.decode()
+    assert "sign_recall_petition" in text
+    assert signer.external_id not in text
+    secretary = Client()
+    secretary.force_login(world.users["admin"])
+    assert (
+        signer.external_id in secretary.get(f"/o/{world.organisation_id}/journal/").content.decode()
+    )
