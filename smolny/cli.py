@@ -22,6 +22,7 @@ import smolny
 COMMANDS: tuple[str, ...] = (
     "date",
     "tally",
+    "verify-vote",
     "audit",
     "apportion",
     "directive",

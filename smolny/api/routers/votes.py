@@ -4,7 +4,7 @@ hands, the secret ballot with its receipt, the close, and a presidium's re-forma
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
@@ -17,7 +17,9 @@ from smolny.api.schemas import OrganOut, organ_out
 from smolny.councils.actions import ballot, motion, vote
 from smolny.councils.models import Member
 from smolny.councils.models.sessions import NamedVote, PresidiumReformation, Vote
+from smolny.councils.queries.board import bulletin_board
 from smolny.councils.queries.votes import verify_receipt
+from smolny.journal.actions import ActionError
 
 router = Router(tags=["votes"])
 reformations = Router(tags=["votes"])
@@ -115,7 +117,11 @@ class SecretIn(Timed):
 
 class Receipt(Schema):
     vote: int
-    receipt: str = Field(description="keep it: after the close it shows the ballot was counted")
+    receipt: str = Field(
+        description="the ballot's tracker: keep it. It reveals no choice; it is on the vote's "
+        "bulletin board (GET /api/votes/{id}/board) while the vote runs, and after the close "
+        "beside the ballot counted under it"
+    )
 
 
 class ReceiptIn(In):
@@ -123,9 +129,10 @@ class ReceiptIn(In):
 
 
 class ReceiptCheck(Schema):
+    """Counted or not: never the choice (that is on the public board, beside the tracker)."""
+
     vote: int
     counted: bool
-    choice: str | list[str] | None
 
 
 class ReformIn(Timed):
@@ -199,8 +206,20 @@ def check_receipt(request: HttpRequest, vote_id: int, body: ReceiptIn) -> Receip
     Throttled per caller and per address (429 past the limit), so codes cannot be guessed."""
     throttle.receipt_check(request, request.user)
     v = lookup(Vote, vote_id, "vote")
-    choice = verify_receipt(v, body.code)
-    return ReceiptCheck(vote=v.pk, counted=choice is not None, choice=choice)
+    return ReceiptCheck(vote=v.pk, counted=verify_receipt(v, body.code))
+
+
+@router.get("/{vote_id}/board", response={200: dict[str, Any], **REFUSALS})
+def board(request: HttpRequest, vote_id: int) -> dict[str, Any]:
+    """A secret vote's bulletin board, for whoever may read the organisation's records: the
+    sorted trackers while it runs; the opened ballots in random order, the rule and the
+    declared result after the close (the JSON ``smolny verify-vote`` recounts). Who may read
+    it is the rule of every API read (:func:`smolny.web.access.api_reader`: 404 to others)."""
+    v = lookup(Vote, vote_id, "vote")
+    try:
+        return bulletin_board(v)
+    except ValueError as error:
+        raise ActionError(str(error)) from None
 
 
 @router.post("/{vote_id}/close", response={200: VoteOut, **REFUSALS})

@@ -2,9 +2,13 @@
 
 Two tables share only the vote: :class:`~smolny.councils.models.SecretVoter` (vote, mandate;
 no time, no choice) and :class:`~smolny.councils.models.SecretBallot` (random key, vote,
-choice, hash of the receipt; no voter, no time). The voter keeps a receipt code; after the
-close, :func:`verify_receipt` finds the sealed ballot by the code's hash and shows that it was
-counted, and with which choice, to whoever holds the code, and to nobody else.
+choice, tracker; no voter, no time). The voter's receipt is the ballot's *tracker*, a hash of
+its content and a random nonce thrown away once hashed
+(:func:`~smolny.councils.queries.votes.tracker_of`): nobody can recompute it from a choice.
+The tracker goes on the vote's public bulletin board (:mod:`smolny.councils.queries.board`)
+while the vote runs, and after the close beside its opened ballot, from which anyone can
+recount the result (``smolny verify-vote``). :func:`verify_receipt` answers only whether a
+tracker was counted, never with which choice.
 
 Channels of linkage, and what is done about each:
 
@@ -16,14 +20,16 @@ Channels of linkage, and what is done about each:
   rewrites a bucket of k boxes with the new one under new random keys and fresh bytes
   (:mod:`smolny.councils.actions.ballot_box`, shared with the recall vote and the members'
   elections): the diff shows k+1 new rows, not which one holds the new ballot. The
-  receipt's hash is inside the box while the vote is open.
+  tracker is inside the box and, apart from it, on the board (see the board's module for
+  what reading the board twice shows).
 * **At the close** the boxes are opened (before the count), and the cast ballots written in
   clear, sealed, under fresh random keys in key order: an order owing nothing to the casting.
 
 The residual risks are stated in :mod:`~smolny.councils.actions.ballot_box` (the key file
 and two snapshots together; the database server's own row bookkeeping, which shows the
-bucket rewritten, not the ballot). A voter can also show their receipt to someone else
-(the usual price of a verifiable receipt).
+bucket rewritten, not the ballot). A voter can show their tracker to someone else, who finds
+the choice beside it on the opened board: the usual price of a verifiable receipt (the
+scheme is not receipt-free, so it does not stop a voter proving their vote to a buyer).
 """
 
 from __future__ import annotations
@@ -33,15 +39,15 @@ from datetime import datetime
 
 from smolny.councils.actions import ballot_box
 from smolny.councils.actions.ballot_box import Box
-from smolny.councils.models import Member, SecretBallot, SecretVoter, Vote
+from smolny.councils.models import Member, SecretBallot, SecretTracker, SecretVoter, Vote
 from smolny.councils.queries.votes import (
     Answer,
     checked_answer,
     entitled,
     get_vote,
-    receipt_hash,
     require_open,
     require_voter_in_person,
+    tracker_of,
 )
 from smolny.journal.actions import (
     Actor,
@@ -62,7 +68,8 @@ def cast_secret_ballot(
     actor: Actor, vote: Vote | int, member: Member, choice: Answer, *, at: datetime | None = None
 ) -> str:
     """*member* casts a secret ballot (for, against, abstain; a ranking of the options in a
-    preferential vote); the return value is their receipt code (keep it)."""
+    preferential vote); the return value is their receipt: the ballot's tracker (keep it),
+    which goes on the vote's bulletin board now, and beside the opened ballot at the close."""
     with action_transaction(at) as at:
         vote = get_vote(vote)
         choice, ranking = checked_answer(vote, choice)
@@ -75,8 +82,9 @@ def cast_secret_ballot(
         if SecretVoter.objects.filter(vote=vote, mandate=mandate).exists():
             raise NotAllowed(f"{member.name} has voted in this ballot already")
         SecretVoter.objects.create(vote=vote, mandate=mandate)
-        code = secrets.token_urlsafe(16)
-        ballot_box.cast(_box(vote), [choice, ranking, receipt_hash(vote, code)])
+        tracker = tracker_of(vote, choice, ranking, secrets.token_urlsafe(24))
+        ballot_box.cast(_box(vote), [choice, ranking, tracker])
+        SecretTracker.objects.create(vote=vote, tracker=tracker)
         record(
             actor,
             "cast_secret_ballot",
@@ -84,7 +92,7 @@ def cast_secret_ballot(
             at=at,
             organisation=vote.item.session.organ.council.organisation,
         )
-    return code
+    return tracker
 
 
 @within_action

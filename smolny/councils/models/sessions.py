@@ -298,6 +298,20 @@ class SecretBallot(models.Model):
         indexes = (models.Index(fields=["vote", "key"], name="secret_ballot_vote_key"),)
 
 
+class SecretTracker(models.Model):
+    """A tracker on a secret vote's bulletin board: the hash its voter was given as a receipt.
+
+    A tracker is a hash of the ballot's content and a random nonce that is thrown away once
+    hashed (:func:`smolny.councils.queries.votes.tracker_of`), so nobody can recompute it from a
+    choice. The row holds no voter, no time and no choice: while the vote runs it only says that
+    a ballot with this tracker is in the box; after the close the opened ballot with the same
+    tracker (:class:`SecretBallot`'s ``receipt_hash``) shows what was counted under it.
+    """
+
+    tracker = models.CharField(max_length=64, primary_key=True)
+    vote = models.ForeignKey(Vote, on_delete=models.PROTECT, related_name="trackers")
+
+
 class PresidiumReformation(models.Model):
     """A carried no-confidence motion ended a presidium; its re-formation is open until done."""
 

@@ -1,6 +1,6 @@
 """Read-side questions about a vote: finding it, whether it is open, who may answer and
 with which mandate, whether an answer is well formed, the figures of a secret ballot, and
-a voter's receipt.
+a voter's tracker (the receipt).
 
 Both the named and the secret ballot (:mod:`smolny.councils.actions.vote`,
 :mod:`smolny.councils.actions.ballot`) check a voter with these, so they live here, apart
@@ -10,6 +10,7 @@ from either action module.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -157,8 +158,15 @@ def checked_answer(vote: Vote, answer: Answer) -> tuple[str, list[str]]:
     return "ranked", ranking
 
 
-def receipt_hash(vote: Vote, code: str) -> str:
-    return hashlib.sha256(f"{vote.pk}:{code}".encode()).hexdigest()
+def tracker_of(vote: Vote, choice: str, ranking: list[str], nonce: str) -> str:
+    """The tracker of a secret ballot: a hash of the vote, the ballot's content and a random
+    *nonce* that is hashed in and then thrown away.
+
+    The nonce is why a tracker is not a key to the choice: knowing a choice (there are only
+    three) does not let anyone recompute the tracker of a ballot with that choice, so a
+    tracker on the running board says nothing of what its ballot holds."""
+    content = json.dumps([vote.pk, choice, ranking, nonce], separators=(",", ":"))
+    return hashlib.sha256(b"smolny tracker\0" + content.encode("utf-8")).hexdigest()
 
 
 def secret_figures(vote: Vote) -> tuple[int, int, int, set[int]]:
@@ -168,21 +176,15 @@ def secret_figures(vote: Vote) -> tuple[int, int, int, set[int]]:
     return choices.count("for"), choices.count("against"), choices.count("abstain"), voters
 
 
-def verify_receipt(vote: Vote | int, code: str) -> str | list[str] | None:
-    """The choice (or ranking) on the ballot counted under *code*, or ``None`` if no counted
-    ballot has it.
-
-    Only a closed vote's sealed ballots are counted ballots; a read, not a change.
-    """
+def verify_receipt(vote: Vote | int, tracker: str) -> bool:
+    """Whether a ballot with this *tracker* was counted: only a closed vote's opened ballots
+    are counted ballots. The answer is yes or no, never the choice; what was counted under a
+    tracker is on the vote's public bulletin board
+    (:mod:`smolny.councils.queries.board`), beside every other opened ballot."""
     vote = get_vote(vote)
     if vote.status != Vote.CLOSED:
-        return None
-    found = SecretBallot.objects.filter(
-        vote=vote, sealed=True, receipt_hash=receipt_hash(vote, code)
-    ).first()
-    if found is None:
-        return None
-    return list(found.ranking) if found.choice == "ranked" else found.choice
+        return False
+    return SecretBallot.objects.filter(vote=vote, sealed=True, receipt_hash=tracker).exists()
 
 
 def require_voter_in_person(actor: Actor, member: Member) -> None:

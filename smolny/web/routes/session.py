@@ -3,7 +3,7 @@ projector, and the fragments each re-reads on a live event."""
 
 from django.urls import URLPattern, path
 
-from smolny.web.views import chair, deputy, motion, projector
+from smolny.web.views import board, chair, deputy, motion, projector
 
 urlpatterns: list[URLPattern] = [
     path("sessions/<int:session_id>/chair", chair.console, name="session-chair"),
@@ -26,5 +26,15 @@ urlpatterns: list[URLPattern] = [
         "sessions/<int:session_id>/items/<int:item_id>/motion.pdf",
         motion.motion_pdf,
         name="session-motion-pdf",
+    ),
+    path(
+        "sessions/<int:session_id>/votes/<int:vote_id>/board",
+        board.page,
+        name="session-vote-board",
+    ),
+    path(
+        "sessions/<int:session_id>/votes/<int:vote_id>/board.json",
+        board.download,
+        name="session-vote-board-json",
     ),
 ]

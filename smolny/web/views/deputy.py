@@ -8,7 +8,8 @@ that stands in the way, and the vote buttons only when none does. The buttons po
 and the panel is swapped in place (a plain post and a redirect without JavaScript); a refusal
 comes back as the panel with the action's words and a 4xx status.
 
-A secret ballot's receipt code is shown once, in a box outside the panel (htmx swaps it in
+A secret ballot's receipt, the ballot's tracker, is shown once with a link to the vote's
+bulletin board, in a box outside the panel (htmx swaps it in
 out of band), so the panel's re-reads on live events cannot erase it: it stays until the
 deputy dismisses it. Having voted is confirmed as such, in the panel, on every re-read.
 """
@@ -120,7 +121,7 @@ def step(request: HttpRequest, session_id: int, name: str) -> HttpResponse:
     if name not in ("check-in", "speak", "point-of-order", "withdraw", "move", "vote"):
         raise Http404("no such step")
     session = state.session_or_404(session_id)
-    receipt = None
+    receipt = receipt_vote = None
     try:
         member = _member(request, session)
         if name == "check-in":
@@ -152,6 +153,7 @@ def step(request: HttpRequest, session_id: int, name: str) -> HttpResponse:
                 raise BadForm(_("choice: for, against or abstain"))
             if vote.method == Vote.SECRET:
                 receipt = cast_secret_ballot(request.user, vote, member, choice)
+                receipt_vote = vote.pk
                 done = _("Your ballot is cast.")
             else:
                 cast_vote(request.user, vote, member, choice)
@@ -161,11 +163,18 @@ def step(request: HttpRequest, session_id: int, name: str) -> HttpResponse:
         template = "_deputy_panel.html" if request.headers.get("HX-Request") else "deputy.html"
         return render(request, f"web/session/{template}", page, status=status_of(error))
     if request.headers.get("HX-Request"):
-        page = context(request, session, done=done, receipt=receipt, out_of_band=True)
+        page = context(
+            request,
+            session,
+            done=done,
+            receipt=receipt,
+            receipt_vote=receipt_vote,
+            out_of_band=True,
+        )
         return render(request, "web/session/_deputy_panel.html", page)
     if receipt is not None:
         # Without JavaScript the receipt is shown on this answer itself: it is never stored.
-        page = context(request, session, done=done, receipt=receipt)
+        page = context(request, session, done=done, receipt=receipt, receipt_vote=receipt_vote)
         return render(request, "web/session/deputy.html", page)
     messages.success(request, done)
     return redirect("session-deputy", session_id=session.pk)

@@ -7,7 +7,7 @@ import pytest
 from smolny.councils.actions import ActionError, NotAllowed, agenda, motion, vote
 from smolny.councils.actions.ballot import cast_secret_ballot
 from smolny.councils.minutes import minutes_markdown
-from smolny.councils.models import AgendaItem, JournalEntry, Motion, Vote
+from smolny.councils.models import AgendaItem, JournalEntry, Motion, SecretBallot, Vote
 from smolny.councils.queries.votes import verify_receipt
 from smolny.rules.procedure import PREFERENTIAL_VOTE, STATUS_QUO
 from tests.integration.sessions.conftest import (
@@ -86,8 +86,10 @@ def test_a_preferential_vote_by_secret_ballot_picks_the_condorcet_winner() -> No
     receipts = [(cast_secret_ballot(SYS, v, m, r, at=d(9, 19, 13, 2)), r) for m, r in profile]
     v = vote.close_vote(SYS, v, at=d(9, 19, 14))
     assert (v.outcome, v.preferred, v.for_votes) == ("preferred", "C2", 21)
+    opened = dict(SecretBallot.objects.filter(vote=v).values_list("receipt_hash", "ranking"))
     for code, ranking in receipts:
-        assert verify_receipt(v, code) == ranking
+        assert verify_receipt(v, code) is True  # counted, and no more
+        assert opened[code] == ranking  # the opened ballot under the voter's tracker
     assert dict(Motion.objects.values_list("key", "settlement")) == {
         "M1": "lost",
         "C1": "lost",

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from smolny import live
 from smolny.councils.actions import NotAllowed, agenda, motion, vote
 from smolny.councils.actions.ballot import cast_secret_ballot
-from smolny.councils.models import JournalEntry, SecretBallot, SecretVoter, Vote
+from smolny.councils.models import JournalEntry, SecretBallot, SecretTracker, SecretVoter, Vote
 from smolny.councils.queries.votes import verify_receipt
 from tests.integration.sessions.conftest import SYS, build_council, d, open_sitting, organ_of
 
@@ -73,7 +73,7 @@ def test_no_row_entry_or_event_links_a_voter_to_a_choice() -> None:
         )
     with pytest.raises(NotAllowed, match="voted in this ballot already"):
         cast_secret_ballot(SYS, v, plan[0][0], "against", at=d(10, 10, 13, 6))
-    assert verify_receipt(v, receipts[plan[0][0].external_id]) is None  # not counted yet
+    assert verify_receipt(v, receipts[plan[0][0].external_id]) is False  # not counted yet
     during = physical_choices()
     v = vote.close_vote(SYS, v, at=d(10, 10, 14))
     after_rows = all_rows()
@@ -100,18 +100,21 @@ def test_no_row_entry_or_event_links_a_voter_to_a_choice() -> None:
         )
     assert {col.name for col in described} == ballot_columns
 
-    # 2. Ballot keys and receipt hashes occur only in the ballot table; receipt codes nowhere.
+    # 2. Ballot keys occur only in the ballot table; the receipts (trackers) only there and on
+    # the bulletin board's tracker table, which holds no voter.
     ballots = list(SecretBallot.objects.filter(vote=v))
     assert len(ballots) == 21
     assert all(b.sealed for b in ballots)
-    secrets_ = {b.key for b in ballots} | {b.receipt_hash for b in ballots}
+    assert {b.receipt_hash for b in ballots} == set(receipts.values())
+    keys = {b.key for b in ballots}
     codes = set(receipts.values())
     for table, rows in after_rows.items():
         for row in rows:
             text = " ".join(map(str, row))
-            assert not any(code in text for code in codes), table
+            if table not in (SecretBallot._meta.db_table, SecretTracker._meta.db_table):
+                assert not any(code in text for code in codes), table
             if table != SecretBallot._meta.db_table:
-                assert not any(s in text for s in secrets_), table
+                assert not any(s in text for s in keys), table
 
     # 3. What changed during the vote, table by table: nothing that could carry a link.
     changed = {t for t in after_rows if set(after_rows[t]) != set(before_rows.get(t, []))}
@@ -119,6 +122,7 @@ def test_no_row_entry_or_event_links_a_voter_to_a_choice() -> None:
     assert changed - {"smolny_live_event", "smolny_live_channel"} == {
         SecretBallot._meta.db_table,
         SecretVoter._meta.db_table,
+        SecretTracker._meta.db_table,  # the bulletin board: tracker and vote, nothing else
         Vote._meta.db_table,
         JournalEntry._meta.db_table,
         "councils_journalhead",
@@ -130,7 +134,9 @@ def test_no_row_entry_or_event_links_a_voter_to_a_choice() -> None:
         for obj in model._default_manager.all():
             values = " ".join(str(getattr(obj, f.attname)) for f in model._meta.concrete_fields)
             if model is not SecretBallot:
-                assert not any(s in values for s in secrets_), model.__name__
+                assert not any(s in values for s in keys), model.__name__
+            if model not in (SecretBallot, SecretTracker):
+                assert not any(s in values for s in codes), model.__name__
 
     # 4. Journal entries and live events: a voter's entry has no choice; the tally only at close.
     entries = list(JournalEntry.objects.filter(seq__gte=first_seq).order_by("seq"))
@@ -146,7 +152,7 @@ def test_no_row_entry_or_event_links_a_voter_to_a_choice() -> None:
             assert set(payload) == {"at", "organisation", "vote", "member"}
             assert payload["member"] in voters
         text = entry.payload
-        assert not any(s in text for s in secrets_ | codes)
+        assert not any(s in text for s in keys | codes)
         if any(x in text for x in voters):
             assert not any(w in text for w in ('"for"', '"against"', '"abstain"'))
     close = payloads[-1]
@@ -162,10 +168,10 @@ def test_no_row_entry_or_event_links_a_voter_to_a_choice() -> None:
             cursor.execute(f"SELECT COUNT(DISTINCT xmin::text) FROM {SecretBallot._meta.db_table}")
             assert cursor.fetchone()[0] == 1  # all rewritten by the closing transaction
 
-    # 6. Each receipt verifies, with the voter's own choice; a made-up code does not.
-    for member, choice in plan:
-        assert verify_receipt(v, receipts[member.external_id]) == choice
-    assert verify_receipt(v, "not-a-receipt") is None
+    # 6. Each receipt verifies as counted (and says no more); a made-up one does not.
+    for member, _ in plan:
+        assert verify_receipt(v, receipts[member.external_id]) is True
+    assert verify_receipt(v, "not-a-receipt") is False
 
 
 @pytest.mark.django_db
@@ -216,8 +222,12 @@ def test_any_secret_vote_counts_every_ballot_once_and_every_receipt_verifies() -
         assert SecretVoter.objects.filter(vote=v).count() == len(receipts)
         assert SecretBallot.objects.filter(vote=v, sealed=True).count() == len(receipts)
         assert not SecretBallot.objects.filter(vote=v, choice="").exists()
+        counted = dict(
+            SecretBallot.objects.filter(vote=v).values_list("receipt_hash", "choice")
+        )
         for code, answer in receipts:
-            assert verify_receipt(v, code) == answer
+            assert verify_receipt(v, code) is True
+            assert counted[code] == answer  # the opened ballot under the tracker
 
     check()
 
@@ -250,4 +260,4 @@ def test_only_the_voter_casts_a_secret_ballot() -> None:
     assert not SecretVoter.objects.exists()
     receipt = cast_secret_ballot(voter_user, v, voter, "for", at=d(10, 10, 13, 2))
     v = vote.close_vote(SYS, v, at=d(10, 10, 14))
-    assert verify_receipt(v, receipt) == "for"
+    assert verify_receipt(v, receipt) is True

@@ -298,7 +298,7 @@ def test_a_secret_ballot_from_the_deputy_view_gives_a_receipt_and_no_tally(
     )
     assert answer.status_code == 200
     text = answer.content.decode()
-    assert "Your receipt code" in text
+    assert "Your ballot&#x27;s tracker" in text or "Your ballot's tracker" in text
     assert SecretVoter.objects.filter(vote=vote).count() == 1
     # the ballot is in a sealed box until the close: no choice in clear
     assert not SecretBallot.objects.filter(vote=vote).exclude(choice="").exists()
