@@ -9,7 +9,7 @@ schema, so a new route without an entry here fails the suite.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from smolny.api.auth import create_token
@@ -32,6 +32,9 @@ class Case:
     allowed: frozenset[str]
     prepare: Callable[[World, str], Request]
     status: int = 200
+    refused_by: dict[str, int] = field(default_factory=dict)
+    """The status a refused role gets where it is not 403: a stranger to the organisation
+    reading its records gets 404, as if they did not exist (issue 17, item 7)."""
 
 
 def recall_vote(w: World) -> RecallVote:
@@ -516,6 +519,44 @@ CASES |= {
 }
 
 CASES |= {route: Case(*rule) for route, rule in FEDERATION.items()}
+
+PRIVATE_READS = {
+    ("get", path)
+    for path in (
+        "/api/organisations/{organisation_id}",
+        "/api/organisations/{organisation_id}/councils",
+        "/api/councils/{council_id}",
+        "/api/councils/{council_id}/composition",
+        "/api/councils/{council_id}/constituencies",
+        "/api/councils/{council_id}/fractions",
+        "/api/councils/{council_id}/organs",
+        "/api/constituencies/{constituency_id}",
+        "/api/constituencies/{constituency_id}/members",
+        "/api/members/{member_id}",
+        "/api/elections/{election_id}",
+        "/api/elections/{election_id}/candidates",
+        "/api/elections/{election_id}/turnout",
+        "/api/fractions/{fraction_id}",
+        "/api/mandates/{mandate_id}",
+        "/api/organs/{organ_id}",
+        "/api/organs/{organ_id}/composition",
+        "/api/organs/{organ_id}/keys",
+        "/api/recall/petitions/{petition_id}",
+        "/api/recall/votes/{vote_id}",
+        "/api/sessions/{session_id}",
+        "/api/sessions/{session_id}/agenda",
+        "/api/sessions/{session_id}/minutes",
+        "/api/agenda/{item_id}",
+        "/api/agenda/{item_id}/speakers",
+        "/api/votes/{vote_id}",
+    )
+}
+"""Reads of one organisation's records. The observer holds no role and is on no roll of the
+world's organisation, which keeps no public record: a stranger, who gets 404 (item 7)."""
+
+for _key in PRIVATE_READS:
+    _case = CASES[_key]
+    CASES[_key] = replace(_case, allowed=_case.allowed - {"observer"}, refused_by={"observer": 404})
 
 PUBLIC = {("get", "/api/health"), ("get", "/api/auth/csrf"), ("post", "/api/auth/login")}
 """The routes that need no caller; every other route answers 401 to nobody."""
