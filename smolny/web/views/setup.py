@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import secrets
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -49,10 +50,25 @@ ERRORS_SHOWN = 1000
 UPLOADS_KEY = "smolny_roll_uploads"
 
 
+UPLOAD_AGE = 24 * 3600
+"""Seconds a previewed upload waits for its confirmation before a later preview sweeps it."""
+
+
 def _upload_dir() -> Path:
     path = Path(tempfile.gettempdir()) / "smolny-roll-uploads"
     path.mkdir(mode=0o700, exist_ok=True)
     return path
+
+
+def _sweep(directory: Path) -> None:
+    """Remove the uploads previewed and never confirmed (older than :data:`UPLOAD_AGE`)."""
+    oldest = time.time() - UPLOAD_AGE
+    for kept in directory.glob("*.csv"):
+        try:
+            if kept.stat().st_mtime < oldest:
+                kept.unlink()
+        except FileNotFoundError:  # another worker swept it first
+            pass
 
 
 def _secretary(request: HttpRequest, organisation_id: int) -> Organisation | HttpResponse:
@@ -289,29 +305,30 @@ def _council_page(
 
 @login_required
 def council(request: HttpRequest, organisation_id: int, council_id: int) -> HttpResponse:
-    """A council's rule (with its preview) and constituencies. With ``preview=1`` in the query,
-    the rule of the query is previewed (the page's live preview asks for its fragment)."""
+    """A council's constituencies and its rule, with the preview of the rule in force."""
     org = _secretary(request, organisation_id)
     if isinstance(org, HttpResponse):
         return org
-    chosen = _council(org, council_id)
-    if request.GET.get("preview"):
-        form = RuleForm(request.GET)
-        context = {"preview": _preview(chosen, form), "rule_form": form}
-        if request.headers.get("HX-Request"):
-            return render(request, "web/setup/_preview.html", context)
-        return _council_page(request, org, chosen, rule_form=form)
-    return _council_page(request, org, chosen)
+    return _council_page(request, org, _council(org, council_id))
 
 
 @login_required
 @require_live_post
 def set_rule(request: HttpRequest, organisation_id: int, council_id: int) -> HttpResponse:
+    """Save the rule of the form; or, with ``preview`` in the form, show what it would give
+    and write nothing (the page's live preview posts so, and takes the fragment alone). The
+    preview is posted, not asked for in a query, so that the form's CSRF token never goes
+    into a URL."""
     org = _secretary(request, organisation_id)
     if isinstance(org, HttpResponse):
         return org
     chosen = _council(org, council_id)
     form = RuleForm(request.POST)
+    if request.POST.get("preview"):
+        if request.headers.get("HX-Request"):
+            context = {"preview": _preview(chosen, form), "rule_form": form}
+            return render(request, "web/setup/_preview.html", context)
+        return _council_page(request, org, chosen, rule_form=form)
     if not form.is_valid():
         return _council_page(request, org, chosen, rule_form=form, status=400)
     try:
@@ -406,8 +423,10 @@ def preview_roll(request: HttpRequest, organisation_id: int, council_id: int) ->
             "roll", _("The file is larger than %(mb)s MB.") % {"mb": ROLL_MAX_BYTES >> 20}
         )
         return _roll_page(request, org, chosen, status=413, form=form)
+    directory = _upload_dir()
+    _sweep(directory)
     token = secrets.token_urlsafe(18)
-    kept = _upload_dir() / f"{token}.csv"
+    kept = directory / f"{token}.csv"
     with os.fdopen(os.open(kept, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)

@@ -109,7 +109,8 @@ def test_a_secretary_sets_up_a_council_previews_its_rule_and_uploads_the_roll() 
     assert counts == BRANCHES
     entry = JournalEntry.objects.get(action="import_roll")
     payload = json.loads(entry.payload)
-    assert payload["members"] == 93 and payload["source"] == "harbour.csv"
+    assert payload["members"] == 93
+    assert payload["source"] == "harbour.csv"
     # The same upload cannot be imported twice.
     again = client.post(reverse("setup-roll-import", args=[org.pk, council.pk]), {"token": token})
     assert again.status_code == 410
@@ -117,23 +118,27 @@ def test_a_secretary_sets_up_a_council_previews_its_rule_and_uploads_the_roll() 
 
     # The rule's preview: one deputy per 10 members, at least one; nothing written.
     rule = {"kind": "ratio", "per": 10, "minimum": 1, "rounding": "floor", "method": "hamilton"}
-    answer = client.get(
-        reverse("setup-council", args=[org.pk, council.pk]),
+    answer = client.post(
+        reverse("setup-rule", args=[org.pk, council.pk]),
         {**rule, "preview": 1},
         headers={"HX-Request": "true"},
     )
     assert answer.status_code == 200
+    assert "<html" not in answer.content.decode()  # the fragment alone, for the live preview
     seats = {row["name"]: row["seats"] for row in answer.context["preview"]["rows"]}
     assert seats == {"North quay": 5, "South quay": 3, "Dry dock": 1}
     assert answer.context["preview"]["house"] == 9
     assert not RepresentationRule.objects.filter(council=council).exists()
-    # A fixed house of 10 by Hamilton: quotas 5.38, 3.76, 0.86 give 5, 4, 1.
+    # A fixed house of 10 by Hamilton: quotas 5.38, 3.76, 0.86 give 5, 4, 1 (the whole page
+    # without JavaScript).
     house = {"kind": "house", "house_size": 10, "method": "hamilton", "min_seats": 0}
-    answer = client.get(
-        reverse("setup-council", args=[org.pk, council.pk]), {**house, "preview": 1}
-    )
+    answer = client.post(reverse("setup-rule", args=[org.pk, council.pk]), {**house, "preview": 1})
+    assert answer.status_code == 200
+    assert "10 deputies for 93 members" in answer.content.decode()
     seats = {row["name"]: row["seats"] for row in answer.context["preview"]["rows"]}
     assert seats == {"North quay": 5, "South quay": 4, "Dry dock": 1}
+    assert not RepresentationRule.objects.filter(council=council).exists()
+    assert JournalEntry.objects.filter(action="set_representation_rule").count() == 0
 
     answer = client.post(reverse("setup-rule", args=[org.pk, council.pk]), rule)
     assert answer.status_code == 302
@@ -200,3 +205,86 @@ def test_bad_forms_are_refused_with_reasons() -> None:
     assert "not UTF-8" in answer.content.decode()
     assert not RepresentationRule.objects.filter(council=council).exists()
     assert Member.objects.filter(organisation=org).count() == 0
+
+
+def test_a_roll_larger_than_the_memory_limits_is_streamed_and_accepted(settings: Any) -> None:
+    """With Django's in-memory limits far below the file's size, the upload still goes
+    through (it is streamed to disk, and file uploads do not count against the request
+    data limit)."""
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 256
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 256
+    client, org = founded()
+    council = make_council(client, org)
+    content = roll_csv()
+    assert len(content) > 10 * 256
+    answer = upload(client, org, council, content)
+    assert answer.status_code == 200, answer.content.decode()[:2000]
+    token = answer.context["token"]
+    answer = client.post(reverse("setup-roll-import", args=[org.pk, council.pk]), {"token": token})
+    assert answer.status_code == 302
+    assert Member.objects.filter(organisation=org).count() == 93
+
+
+def test_a_file_over_the_size_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from smolny.web.views import setup
+
+    monkeypatch.setattr(setup, "ROLL_MAX_BYTES", 1024)
+    client, org = founded()
+    council = make_council(client, org)
+    answer = upload(client, org, council, roll_csv())
+    assert answer.status_code == 413
+    assert "larger than" in answer.content.decode()
+    assert Member.objects.filter(organisation=org).count() == 0
+
+
+def test_a_roll_that_changed_since_its_preview_is_refused_whole() -> None:
+    """The import checks every line again: a member put on the roll between the preview and
+    the confirmation makes the whole file refused, its line named, nothing more written."""
+    client, org = founded()
+    council = make_council(client, org)
+    answer = upload(client, org, council, roll_csv())
+    token = answer.context["token"]
+    first = b"member_id,name,constituency\nH0007,Somebody Else,Dry dock\n"
+    answer = upload(client, org, council, first)
+    other_token = answer.context["token"]
+    answer = client.post(
+        reverse("setup-roll-import", args=[org.pk, council.pk]), {"token": other_token}
+    )
+    assert answer.status_code == 302
+    entries = JournalEntry.objects.count()
+    answer = client.post(reverse("setup-roll-import", args=[org.pk, council.pk]), {"token": token})
+    assert answer.status_code == 409
+    page = answer.content.decode()
+    assert "<td>8</td><td>member_id</td>" in page
+    assert "already on a roll" in page
+    assert Member.objects.filter(organisation=org).count() == 1
+    assert JournalEntry.objects.count() == entries
+
+
+def test_the_setup_pages_speak_russian() -> None:
+    client, org = founded()
+    council = make_council(client, org)
+    ru = Client(headers={"accept-language": "ru"})
+    ru.force_login(org.roles.get().user)
+    page = ru.get(reverse("setup-council", args=[org.pk, council.pk])).content.decode()
+    assert "Норма представительства" in page
+    assert "Создать округ" in page
+    page = ru.get(reverse("setup-roll", args=[org.pk, council.pk])).content.decode()
+    assert "Проверить файл" in page
+
+
+def test_an_upload_never_confirmed_is_swept_by_a_later_preview() -> None:
+    import os
+
+    from smolny.web.views import setup
+
+    client, org = founded()
+    council = make_council(client, org)
+    stale = setup._upload_dir() / "abandoned-long-ago.csv"
+    stale.write_bytes(b"member_id,name,constituency\n")
+    long_ago = stale.stat().st_mtime - setup.UPLOAD_AGE - 60
+    os.utime(stale, (long_ago, long_ago))
+    answer = upload(client, org, council, roll_csv())
+    assert answer.status_code == 200
+    assert not stale.exists()
+    assert (setup._upload_dir() / f"{answer.context['token']}.csv").exists()
