@@ -124,15 +124,18 @@ def _recount_choices(board: dict[str, Any]) -> list[str]:
             )
     counts = Counter(b["choice"] for b in ballots)
     rule, quorum = _rule(board["rule"])
-    closed = close_vote(
-        rule,
-        for_=counts["for"],
-        against=counts["against"],
-        abstain=counts["abstain"],
-        present=board["present"],
-        seated=board["seated"],
-        quorum=quorum,
-    )
+    try:
+        closed = close_vote(
+            rule,
+            for_=counts["for"],
+            against=counts["against"],
+            abstain=counts["abstain"],
+            present=board["present"],
+            seated=board["seated"],
+            quorum=quorum,
+        )
+    except ValueError as error:  # e.g. more ballots than members present: stuffed
+        return [f"the ballots cannot be counted under the board's presence: {error}"]
     declared = board["declared"]
     found = {
         "for": counts["for"],

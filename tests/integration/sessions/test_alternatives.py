@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
+from smolny.cli import main as smolny
 from smolny.councils.actions import ActionError, NotAllowed, agenda, motion, vote
 from smolny.councils.actions.ballot import cast_secret_ballot
 from smolny.councils.minutes import minutes_markdown
 from smolny.councils.models import AgendaItem, JournalEntry, Motion, SecretBallot, Vote
+from smolny.councils.queries.board import bulletin_board
 from smolny.councils.queries.votes import verify_receipt
 from smolny.rules.procedure import PREFERENTIAL_VOTE, STATUS_QUO
 from tests.integration.sessions.conftest import (
@@ -63,7 +68,7 @@ def test_successive_votes_put_the_alternatives_in_the_order_moved() -> None:
 
 
 @pytest.mark.django_db
-def test_a_preferential_vote_by_secret_ballot_picks_the_condorcet_winner() -> None:
+def test_a_preferential_vote_by_secret_ballot_picks_the_condorcet_winner(tmp_path: Path) -> None:
     c, item = item_with_alternatives("preferential")
     with pytest.raises(NotAllowed, match="the vote due is on preferential vote"):
         vote.open_vote(SYS, item, "M1", method="secret ballot", at=d(9, 19, 13))
@@ -90,6 +95,15 @@ def test_a_preferential_vote_by_secret_ballot_picks_the_condorcet_winner() -> No
     for code, ranking in receipts:
         assert verify_receipt(v, code) is True  # counted, and no more
         assert opened[code] == ranking  # the opened ballot under the voter's tracker
+    # The bulletin board recounts to C2 (smolny verify-vote); with the ballots turned to M1, not.
+    board = bulletin_board(v)
+    path = tmp_path / "board.json"
+    path.write_text(json.dumps(board))
+    assert smolny(["verify-vote", str(path)]) == 0
+    for b in board["ballots"]:
+        b["ranking"] = ["M1", "C2"]
+    path.write_text(json.dumps(board))
+    assert smolny(["verify-vote", str(path)]) == 1
     assert dict(Motion.objects.values_list("key", "settlement")) == {
         "M1": "lost",
         "C1": "lost",
