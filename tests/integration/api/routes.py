@@ -501,6 +501,9 @@ CASES |= {
         ),
         201,
     ),
+    ("get", "/api/votes/{vote_id}/board"): Case(
+        EVERYONE, lambda w, r: (f"{V}/{open_vote(w, 'secret ballot').pk}/board", None)
+    ),
     ("post", "/api/votes/{vote_id}/receipt"): Case(
         EVERYONE,
         lambda w, r: ((code := receipt(w)), f"{V}/{w.spare['vote']}/receipt", {"code": code})[1:],
@@ -549,6 +552,7 @@ PRIVATE_READS = {
         "/api/agenda/{item_id}",
         "/api/agenda/{item_id}/speakers",
         "/api/votes/{vote_id}",
+        "/api/votes/{vote_id}/board",
     )
 }
 """Reads of one organisation's records. The observer holds no role and is on no roll of the
