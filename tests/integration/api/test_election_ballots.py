@@ -55,7 +55,7 @@ def test_members_vote_and_the_secretary_closes_the_poll(world: World) -> None:
     assert first.json() == {"election": pk, "status": "open", "voters": 1, "roll": 30}
     assert cast(world, "chair", pk, 0, [4]).status_code == 201
     assert cast(world, "deputy", pk, 1, [3]).status_code == 201
-    turnout = call(world.client("observer"), "get", f"/api/elections/{pk}/turnout").json()
+    turnout = call(world.client("member"), "get", f"/api/elections/{pk}/turnout").json()
     assert turnout["voters"] == 3
     assert "ranking" not in str(turnout)
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from smolny.councils import actions
-from smolny.councils.models import JournalEntry
+from smolny.councils.models import JournalEntry, Organisation
 from tests.integration.api.conftest import World
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 def test_the_journal_of_one_organisation_is_read_by_its_id(world: World) -> None:
     other = actions.create_organisation(actions.SYSTEM, "Helsingfors")
-    client = world.client("observer")
+    # A member of the world's organisation reads its journal and a public record's.
+    Organisation.objects.filter(pk=other.pk).update(public_record=True)
+    client = world.client("member")
     everything = client.get("/api/journal", {"limit": 1000}).json()
     assert len(everything) == JournalEntry.objects.count()
     mine = client.get("/api/journal", {"organisation": world.organisation_id, "limit": 1000})

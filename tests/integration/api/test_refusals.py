@@ -98,22 +98,22 @@ def test_seats_and_kinds_out_of_range_name_the_field(world: World) -> None:
 
 def test_a_time_without_timezone_and_an_unknown_user_are_refused(world: World) -> None:
     url = f"/api/councils/{world.council_id}/composition?at=1917-09-09T18:00:00"
-    answer = world.client("observer").get(url)
+    answer = world.client("member").get(url)
     assert answer.status_code == 422
     assert answer.json()["detail"][0]["loc"] == ["query", "at"]
-    stamp = world.client("observer").get(url.split("?")[0], {"at": "1234567"})
+    stamp = world.client("member").get(url.split("?")[0], {"at": "1234567"})
     assert stamp.status_code == 422  # seconds since 1970 are not a time here
     secretaries = f"/api/organisations/{world.organisation_id}/secretaries"
     assert "nobody" in refused(world, "admin", "post", secretaries, {"username": "nobody"}, 404)
 
 
 def test_the_composition_at_a_date_is_the_record_at_that_date(world: World) -> None:
-    council = world.client("observer").get(
+    council = world.client("member").get(
         f"/api/councils/{world.council_id}/composition?at=1917-03-05T12:00:00Z"
     )
     assert council.status_code == 200
     assert council.json()["by_fraction"] == {"Bolsheviks": 2, "SRs": 1}
-    before = world.client("observer").get(
+    before = world.client("member").get(
         f"/api/councils/{world.council_id}/composition?at=1917-03-05T11:00:00Z"
     )
     assert before.json()["deputies"] == []
@@ -137,9 +137,7 @@ def test_ballots_are_counted_by_stv_and_a_bad_ballot_file_is_refused_by_line(
 )
 def test_times_beyond_the_calendar_are_refused_not_crashed_on(world: World, at: str) -> None:
     """Found by probing the edges: converting these to UTC overflows Python's datetime."""
-    answer = world.client("observer").get(
-        f"/api/councils/{world.council_id}/composition", {"at": at}
-    )
+    answer = world.client("member").get(f"/api/councils/{world.council_id}/composition", {"at": at})
     assert answer.status_code == 422
     assert "out of range" in answer.json()["detail"]
     fraction = {"name": "Anarchists", "at": at}

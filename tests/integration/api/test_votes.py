@@ -74,13 +74,13 @@ def test_a_secret_ballot_receipt_shows_the_ballot_counted_after_the_close(world:
     assert mine == {"vote": v.pk, "counted": True}  # counted: never the choice
     forged = call(world.client("deputy"), "post", check, {"code": code[::-1]}).json()
     assert forged["counted"] is False
-    record = call(world.client("observer"), "get", f"/api/votes/{v.pk}").json()
+    record = call(world.client("member"), "get", f"/api/votes/{v.pk}").json()
     assert (record["for_votes"], record["against"], record["abstain"]) == (0, 1, 0)
 
 
 def test_the_minutes_come_as_markdown_or_pdf(world: World) -> None:
     session.close_session(SYS, world.sitting, at=d(9, 9, 23))
-    client = world.client("observer")
+    client = world.client("member")
     text = client.get(f"/api/sessions/{world.sitting.pk}/minutes")
     assert text["content-type"].startswith("text/markdown")
     assert "Sitting" in text.content.decode()
