@@ -11,7 +11,9 @@ changes between the two reads. So:
   ``nonce || AES-256-GCM(content padded to a fixed width)``, with the table and the vote
   bound in as associated data. A decoy (empty) and a ballot, a "for" and an "against", a
   short ranking and a long one, all give boxes of the same length. The clear columns
-  (choice, ranking, receipt hash) stay empty until the close.
+  (choice, ranking, the session ballot's tracker) stay empty until the close; a tracker is
+  also on the vote's public bulletin board (:mod:`smolny.councils.queries.board`), which
+  holds no choice while the vote runs.
 * **The key is not in the database.** Each vote's key is derived (HKDF-SHA256) from the
   installation's sealing key, the key file of :mod:`smolny.federation.keys` (``SMOLNY_KEY_FILE``),
   and the table and vote; the database holds no key. A copy of the database alone opens no
@@ -92,7 +94,7 @@ class BallotBoxError(ActionError):
 
 
 def secret_width(options: list[str]) -> int:
-    """A session's secret ballot: a choice, a full ranking of the options, a receipt's hash."""
+    """A session's secret ballot: a choice, a full ranking of the options, a tracker."""
     return sum(len(json.dumps(o)) + 1 for o in options) + 64 + 32
 
 
