@@ -14,7 +14,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from smolny.councils.models import JournalEntry
+from smolny.councils.models import JournalEntry, Organisation
 from tests.integration.web.council_world import PASSWORD, build
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +59,7 @@ def test_pages_need_a_signed_in_user(world: dict[str, Any]) -> None:
 
 
 def test_unknown_things_are_404(world: dict[str, Any]) -> None:
-    client = signed_in("outsider")
+    client = signed_in("putilov")
     org = world["organisation"]
     assert client.get(reverse("organisation", args=[org + 99])).status_code == 404
     assert client.get(reverse("council", args=[org, world["council"] + 99])).status_code == 404
@@ -86,7 +86,7 @@ def test_overview_lists_councils_organs_and_sessions(world: dict[str, Any]) -> N
 
 def test_council_page_figures_come_from_rolls_and_mandates(world: dict[str, Any]) -> None:
     url = reverse("council", args=[world["organisation"], world["council"]])
-    answer = signed_in("outsider").get(url)
+    answer = signed_in("putilov").get(url)
     assert answer.status_code == 200
     html = answer.content
     # Constituencies: members, seats apportioned, deputies, members per deputy.
@@ -114,7 +114,7 @@ def test_council_page_figures_come_from_rolls_and_mandates(world: dict[str, Any]
 
 def test_council_page_at_an_earlier_date(world: dict[str, Any]) -> None:
     url = reverse("council", args=[world["organisation"], world["council"]])
-    answer = signed_in("outsider").get(url, {"at": "1917-03-02"})
+    answer = signed_in("putilov").get(url, {"at": "1917-03-02"})
     assert answer.status_code == 200
     page = text(answer.content)
     assert "No deputy held a mandate at this date." in page
@@ -125,13 +125,13 @@ def test_council_page_at_an_earlier_date(world: dict[str, Any]) -> None:
 
 def test_council_page_refuses_a_bad_date(world: dict[str, Any]) -> None:
     url = reverse("council", args=[world["organisation"], world["council"]])
-    answer = signed_in("outsider").get(url, {"at": "25 October"})
+    answer = signed_in("putilov").get(url, {"at": "25 October"})
     assert answer.status_code == 400
     assert "is not a date" in text(answer.content)
 
 
 def test_journal_lists_entries_newest_first_and_verifies(world: dict[str, Any]) -> None:
-    client = signed_in("outsider")
+    client = signed_in("putilov")
     org = world["organisation"]
     answer = client.get(reverse("journal", args=[org]))
     assert answer.status_code == 200
@@ -158,7 +158,7 @@ def test_journal_shows_a_broken_chain(world: dict[str, Any]) -> None:
             "UPDATE councils_journalentry SET actor = %s WHERE seq = %s",
             ["user:99:mallory", victim.seq],
         )
-    verdict = signed_in("outsider").get(reverse("journal-verdict", args=[world["organisation"]]))
+    verdict = signed_in("putilov").get(reverse("journal-verdict", args=[world["organisation"]]))
     page = text(verdict.content)
     assert "broken" in page
     assert "verified" not in page
@@ -209,7 +209,7 @@ def test_constituency_pages_keep_the_date(
 
     monkeypatch.setattr(council_view, "CONSTITUENCIES_PER_PAGE", 2)
     url = reverse("council", args=[world["organisation"], world["council"]])
-    answer = signed_in("outsider").get(url, {"at": "1917-04-01", "cpage": "2"})
+    answer = signed_in("putilov").get(url, {"at": "1917-04-01", "cpage": "2"})
     html = answer.content.decode()
     assert "Page 2 of 2 (3 constituencies)" in text(answer.content)
     assert row(answer.content, "Vyborg side")
@@ -219,8 +219,10 @@ def test_constituency_pages_keep_the_date(
 
 def test_journal_lists_only_the_organisations_entries(world: dict[str, Any]) -> None:
     other = build("-other")  # built after the first world: its entries come later in the chain
+    # A member of the first reads the other's journal only because it is a public record.
+    Organisation.objects.filter(pk=other["organisation"]).update(public_record=True)
     start = JournalEntry.objects.filter(action="create_organisation").order_by("-seq")[0].seq
-    client = signed_in("outsider")
+    client = signed_in("putilov")
 
     def listed(organisation: int) -> tuple[str, list[int]]:
         html = client.get(reverse("journal", args=[organisation])).content.decode()

@@ -8,14 +8,17 @@ executive and the commissariat; bad input gets a 400 and anonymous callers the s
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db.models.signals import post_save
 from django.test import Client
 
 from smolny.councils import actions
-from smolny.councils.models import Council, JournalEntry
+from smolny.councils.models import Council, JournalEntry, Organisation
 from smolny.federation import actions as fed
 from smolny.federation.models import Directive, OrganKey
 from smolny.federation.queries import directive_standings, export_text
@@ -28,11 +31,23 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def browser_client() -> Client:
+def browser_client() -> Iterator[Client]:
+    """A signed-in user on no roll, reading worlds kept as public records (as the 1917 world
+    is): every organisation made during the test is made one (issue 17, item 7)."""
     user = get_user_model().objects.create_user("reader", password="pw-reader-1917")
     client = Client()
     client.force_login(user)
-    return client
+
+    def public(sender: Any, instance: Organisation, created: bool, **kwargs: Any) -> None:
+        if created:
+            instance.public_record = True
+            Organisation.objects.filter(pk=instance.pk).update(public_record=True)
+
+    post_save.connect(public, sender=Organisation, dispatch_uid="public-1917")
+    try:
+        yield client
+    finally:
+        post_save.disconnect(sender=Organisation, dispatch_uid="public-1917")
 
 
 def at(moment: datetime) -> str:
@@ -163,6 +178,9 @@ def test_directive_pages_refuse_bad_input_and_strangers(browser_client: Client) 
     other = actions.create_organisation(SYS, "Another federation", at=d(1, 1))
     assert browser_client.get(f"/o/{other.pk}/directives/{directive.pk}/").status_code == 404
     assert browser_client.get(f"/o/{other.pk}/congresses/{w.soviet.pk}/").status_code == 404
+    Organisation.objects.filter(pk=org).update(public_record=False)  # private from here on
+    for path in (f"/o/{org}/directives/", f"/o/{org}/directives/{directive.pk}/"):
+        assert browser_client.get(path).status_code == 404, path  # a stranger to it
     anonymous = Client()
     for path in (
         f"/o/{org}/directives/",

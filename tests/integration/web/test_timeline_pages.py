@@ -11,10 +11,13 @@ and the canonical address, and refuse dates that are not days of the record with
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date, datetime
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db.models.signals import post_save
 from django.test import Client
 from django.utils import formats
 
@@ -32,11 +35,23 @@ WORLD = "Soviets of Russia, 1917"
 
 
 @pytest.fixture
-def reader() -> Client:
+def reader() -> Iterator[Client]:
+    """A signed-in user on no roll, reading worlds kept as public records (as the 1917 world
+    is): every organisation made during the test is made one (issue 17, item 7)."""
     user = get_user_model().objects.create_user("reader", password="pw-reader-1917")
     client = Client()
     client.force_login(user)
-    return client
+
+    def public(sender: Any, instance: Organisation, created: bool, **kwargs: Any) -> None:
+        if created:
+            instance.public_record = True
+            Organisation.objects.filter(pk=instance.pk).update(public_record=True)
+
+    post_save.connect(public, sender=Organisation, dispatch_uid="public-1917")
+    try:
+        yield client
+    finally:
+        post_save.disconnect(sender=Organisation, dispatch_uid="public-1917")
 
 
 def build(name: str) -> tuple[Organisation, Organ]:
