@@ -300,6 +300,10 @@ def test_a_secret_ballot_from_the_deputy_view_gives_a_receipt_and_no_tally(
     text = answer.content.decode()
     assert "Your ballot&#x27;s tracker" in text or "Your ballot's tracker" in text
     assert SecretVoter.objects.filter(vote=vote).count() == 1
+    # the receipt shown is the ballot's tracker, as on the bulletin board it links to
+    (tracker,) = vote.trackers.values_list("tracker", flat=True)
+    assert f"<code>{tracker}</code>" in text
+    assert url(sitting, f"votes/{vote.pk}/board") in text
     # the ballot is in a sealed box until the close: no choice in clear
     assert not SecretBallot.objects.filter(vote=vote).exclude(choice="").exists()
     screen = chair.get(url(sitting, "projector/screen")).content.decode()
