@@ -48,7 +48,22 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import tests.e2e.conftest as _e2e  # noqa: E402
 from tests.e2e.conftest import LiveServer, start_postgres_server, start_sqlite_server  # noqa: E402
+
+# All the benchmark's streams come from one loopback address, most of them not signed in: the
+# server's stream caps (smolny/web/live.py: 50 per address, 1,000 anonymous per process) would
+# refuse most of them, so the servers started here lift the caps above the streams opened.
+_environment = _e2e.server_environment
+
+
+def _uncapped(home: Path, **extra: str) -> dict[str, str]:
+    extra.setdefault("SMOLNY_LIVE_MAX_PER_ADDRESS", "100000")
+    extra.setdefault("SMOLNY_LIVE_MAX_ANONYMOUS", "100000")
+    return _environment(home, **extra)
+
+
+_e2e.server_environment = _uncapped
 
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 NOTES = [
