@@ -102,13 +102,18 @@ def _rule(fields: dict[str, Any]) -> tuple[Any, Any]:
         raise InputError(f"the board's rule cannot be read: {error}") from None
 
 
-def _trackers(ballots: list[Any]) -> list[str]:
-    problems: list[str] = []
-    for b in ballots:
-        if not isinstance(b, dict) or not isinstance(b.get("tracker"), str):
-            raise InputError("a ballot without a tracker")
-    counts = Counter(b["tracker"] for b in ballots)
-    problems += [f"tracker {t} appears {n} times" for t, n in counts.items() if n > 1]
+def _trackers(board: dict[str, Any]) -> list[str]:
+    """The trackers against the ballots: each once, and as many ballots as trackers (a ballot
+    more is a stuffed one, a ballot fewer a lost one)."""
+    trackers, ballots = board.get("trackers"), board["ballots"]
+    if not isinstance(trackers, list) or not all(isinstance(t, str) for t in trackers):
+        raise InputError("the board lists no trackers")
+    if not isinstance(ballots, list) or not all(isinstance(b, dict) for b in ballots):
+        raise InputError("the board's ballots are not a list of ballots")
+    counts = Counter(trackers)
+    problems = [f"tracker {t} appears {n} times" for t, n in counts.items() if n > 1]
+    if len(ballots) != len(trackers):
+        problems.append(f"ballots: the board lists {len(ballots)} for {len(trackers)} trackers")
     return problems
 
 
@@ -116,11 +121,10 @@ def _recount_choices(board: dict[str, Any]) -> list[str]:
     from smolny.rules.procedure import close_vote
 
     ballots = board["ballots"]
-    for b in ballots:
+    for number, b in enumerate(ballots, start=1):
         if b.get("choice") not in CHOICES:
             raise InputError(
-                f"ballot {b['tracker']}: choice {b.get('choice')!r} is not one of "
-                "for, against, abstain"
+                f"ballot {number}: choice {b.get('choice')!r} is not one of for, against, abstain"
             )
     counts = Counter(b["choice"] for b in ballots)
     rule, quorum = _rule(board["rule"])
@@ -166,7 +170,7 @@ def _recount_ranking(board: dict[str, Any]) -> list[str]:
         raise InputError("a preferential board names no options")
     index = {o: i for i, o in enumerate(options)}
     rankings: list[tuple[int, ...]] = []
-    for b in board["ballots"]:
+    for number, b in enumerate(board["ballots"], start=1):
         ranking = b.get("ranking")
         if (
             not isinstance(ranking, list)
@@ -174,9 +178,7 @@ def _recount_ranking(board: dict[str, Any]) -> list[str]:
             or any(o not in index for o in ranking)
             or len(set(ranking)) != len(ranking)
         ):
-            raise InputError(
-                f"ballot {b['tracker']}: ranking {ranking!r} does not rank the options"
-            )
+            raise InputError(f"ballot {number}: ranking {ranking!r} does not rank the options")
         rankings.append(tuple(index[o] for o in ranking))
     declared = board["declared"]
     problems: list[str] = []
@@ -214,7 +216,7 @@ def _recount_ranking(board: dict[str, Any]) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     try:
         board = _load(args.file)
-        problems = _trackers(board["ballots"])
+        problems = _trackers(board)
         if board.get("method") == "preferential":
             problems += _recount_ranking(board)
         elif board.get("method") == "for-against-abstain":

@@ -98,12 +98,18 @@ def cast_secret_ballot(
 @within_action
 def seal(vote: Vote) -> None:
     """Inside the closing action, before the count: open the boxes and write the cast ballots
-    in clear (sealed) under fresh random keys, in key order."""
+    in clear (sealed) under fresh random keys, in key order.
+
+    The opened ballot keeps its choice and drops its tracker: the trackers stay in their own
+    table (:class:`SecretTracker`), so no row, and no line of the bulletin board, holds a
+    tracker beside a choice. A tracker was linked to its voter by anyone who watched the
+    running board around a cast (the cast's journal entry names the voter); beside a choice it
+    would give that voter's choice away."""
     opened = ballot_box.open_all(_box(vote))
     SecretBallot.objects.bulk_create(
         (
-            SecretBallot(key=k, vote=vote, choice=c, ranking=r, receipt_hash=h, sealed=True)
-            for k, (c, r, h) in zip(ballot_box.fresh_keys(len(opened)), opened, strict=True)
+            SecretBallot(key=k, vote=vote, choice=c, ranking=r, receipt_hash="", sealed=True)
+            for k, (c, r, _tracker) in zip(ballot_box.fresh_keys(len(opened)), opened, strict=True)
         ),
         batch_size=1000,
     )

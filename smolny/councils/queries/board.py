@@ -6,19 +6,21 @@ records can check about a secret ballot without learning anyone's choice.
   (their ballot is in the box); nobody learns a choice from it, since a tracker is a hash of
   the ballot with a nonce thrown away once hashed
   (:func:`~smolny.councils.queries.votes.tracker_of`).
-* **After the close** it lists the opened ballots, tracker with choice (or ranking), in the
-  random order the close wrote them in (fresh random keys, see
-  :mod:`smolny.councils.actions.ballot_box`), with the rule, the presence and the declared
-  result: anyone can recount it (``smolny verify-vote`` on the downloaded JSON).
+* **After the close** it lists the same trackers, sorted, and apart from them the opened
+  ballots, choices (or rankings) only, in the random order the close wrote them in (fresh
+  random keys, see :mod:`smolny.councils.actions.ballot_box`), with the rule, the presence and
+  the declared result: anyone can check that there are as many ballots as trackers and
+  recount the result (``smolny verify-vote`` on the downloaded JSON).
 
-What reading the board twice shows, said plainly. The board grows by one tracker per cast,
-so two reads around a cast show which tracker is new; and the journal entry (and live event)
-of that cast names the voter. The tracker alone reveals no choice while the vote runs. But
-after the close the same tracker stands beside its opened ballot, so someone who read the
-running board around a cast *and* knows who cast in between can, after the close, read that
-voter's choice. Reading the board only at the close (or a voter checking their own tracker
-with :func:`~smolny.councils.queries.votes.verify_receipt`) gives nothing of the kind. A voter
-who shows their tracker to someone shows their choice too: the scheme is not receipt-free.
+Why a tracker never stands beside a choice. The board grows by one tracker per cast, so two
+reads around a cast show which tracker is new, and the journal entry (and live event) of that
+cast names the voter: a tracker is linkable to its voter by any reader of the running board.
+Were the opened ballot shown under its tracker, that reader would learn the voter's choice at
+the close. So the close drops the tracker from the opened ballot (the clear ballot rows hold
+none either), and what a tracker proves is inclusion: the voter's ballot was in the box that
+was counted, one of exactly as many ballots as trackers. That a particular ballot holds the
+voter's choice unaltered is what this first step does not prove (that needs a verifiable
+shuffle of the opened ballots); a voter cannot prove their choice to anyone either.
 
 The majority rule on the board is the organ's rule as it stands when the board is read (the
 vote records only its description, which the board also carries); a rule changed after the
@@ -77,13 +79,16 @@ def bulletin_board(vote: Vote) -> dict[str, Any]:
             SecretTracker.objects.filter(vote=vote).values_list("tracker", flat=True)
         )
         return board
+    board["trackers"] = sorted(
+        SecretTracker.objects.filter(vote=vote).values_list("tracker", flat=True)
+    )
     ballots: list[dict[str, Any]] = []
     rows = SecretBallot.objects.filter(vote=vote, sealed=True).order_by("key")
-    for tracker, choice, ranking in rows.values_list("receipt_hash", "choice", "ranking"):
+    for choice, ranking in rows.values_list("choice", "ranking"):
         if preferential:
-            ballots.append({"tracker": tracker, "ranking": list(ranking)})
+            ballots.append({"ranking": list(ranking)})
         else:
-            ballots.append({"tracker": tracker, "choice": choice})
+            ballots.append({"choice": choice})
     board["ballots"] = ballots
     board["rule"] = _rule(vote)
     board["present"] = vote.present

@@ -25,6 +25,7 @@ from smolny.councils.models import (
     Organ,
     OrganSeat,
     SecretBallot,
+    SecretTracker,
     SecretVoter,
     Session,
     Vote,
@@ -177,14 +178,14 @@ def secret_figures(vote: Vote) -> tuple[int, int, int, set[int]]:
 
 
 def verify_receipt(vote: Vote | int, tracker: str) -> bool:
-    """Whether a ballot with this *tracker* was counted: only a closed vote's opened ballots
-    are counted ballots. The answer is yes or no, never the choice; what was counted under a
-    tracker is on the vote's public bulletin board
-    (:mod:`smolny.councils.queries.board`), beside every other opened ballot."""
+    """Whether a ballot with this *tracker* was counted: every ballot in the box is opened and
+    counted at the close, so a closed vote's trackers are its counted ballots. The answer is
+    yes or no, never the choice; the opened ballots are on the vote's public bulletin board
+    (:mod:`smolny.councils.queries.board`) without their trackers."""
     vote = get_vote(vote)
     if vote.status != Vote.CLOSED:
         return False
-    return SecretBallot.objects.filter(vote=vote, sealed=True, receipt_hash=tracker).exists()
+    return SecretTracker.objects.filter(vote=vote, tracker=tracker).exists()
 
 
 def require_voter_in_person(actor: Actor, member: Member) -> None:

@@ -178,7 +178,8 @@ def test_session_secret_ballot(world: World) -> None:
     clear = SecretBallot.objects.filter(vote=v)
     assert sorted(b.choice for b in clear) == ["against", "for", "for"]
     assert all(b.sealed and b.box == "" for b in clear)
-    assert {b.receipt_hash for b in clear} == set(receipts)
+    assert {b.receipt_hash for b in clear} == {""}  # no tracker beside an opened choice
+    assert set(v.trackers.values_list("tracker", flat=True)) == set(receipts)
 
 
 def test_recall_ballot(world: World) -> None:

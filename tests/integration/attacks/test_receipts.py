@@ -61,7 +61,7 @@ def test_the_receipt_check_answers_counted_and_never_the_choice(world: World) ->
     assert "against" not in answer.content.decode()
 
 
-def test_a_tracker_is_on_the_board_while_the_vote_runs_and_beside_its_ballot_after(
+def test_a_tracker_is_on_the_board_while_the_vote_runs_and_never_beside_a_choice(
     world: World,
 ) -> None:
     v, trackers = cast_three(world)
@@ -80,11 +80,19 @@ def test_a_tracker_is_on_the_board_while_the_vote_runs_and_beside_its_ballot_aft
 
     vote.close_vote(SYS, v)
     closed = board_of(world, v)
-    opened = {b["tracker"]: b["choice"] for b in closed["ballots"]}
-    assert opened == {t: key.split("-")[1] for key, t in trackers.items()}
+    # The trackers, sorted, apart from the opened ballots: a reader who linked a tracker to its
+    # voter on the running board (the cast's journal entry names the voter) learns no choice.
+    assert closed["trackers"] == sorted(trackers.values())
+    assert all(set(b) == {"choice"} for b in closed["ballots"])
+    assert sorted(b["choice"] for b in closed["ballots"]) == sorted(
+        key.split("-")[1] for key in trackers
+    )
+    # Nor does the ballot table hold a tracker beside a choice.
+    rows = SecretBallot.objects.filter(vote=v)
+    assert set(rows.values_list("receipt_hash", flat=True)) == {""}
     # In the order of the fresh random keys the close wrote, not the order of casting.
-    keys = list(SecretBallot.objects.filter(vote=v).order_by("key").values_list("receipt_hash"))
-    assert [b["tracker"] for b in closed["ballots"]] == [k for (k,) in keys]
+    keys = list(rows.order_by("key").values_list("choice", flat=True))
+    assert [b["choice"] for b in closed["ballots"]] == keys
     assert closed["declared"]["for"] == 2
     assert closed["declared"]["against"] == 1
     assert SecretTracker.objects.filter(vote=v).count() == 3
@@ -150,9 +158,18 @@ def test_a_board_with_a_choice_changed_fails_the_recount(
     path.write_text(json.dumps(board))
     assert smolny(["verify-vote", str(path)]) == 1
 
-    # A ballot copied under the same tracker (stuffing): caught.
+    # A ballot more than there are trackers (stuffing): caught.
+    capsys.readouterr()
     _, board = downloaded(world, v, tmp_path)
     board["ballots"].append(dict(board["ballots"][0]))
+    path.write_text(json.dumps(board))
+    assert smolny(["verify-vote", str(path)]) == 1
+    assert "lists 4 for 3 trackers" in capsys.readouterr().out
+
+    # A tracker listed twice (a ballot and its tracker copied): caught.
+    _, board = downloaded(world, v, tmp_path)
+    board["ballots"].append(dict(board["ballots"][0]))
+    board["trackers"].append(board["trackers"][0])
     path.write_text(json.dumps(board))
     assert smolny(["verify-vote", str(path)]) == 1
     assert "appears 2 times" in capsys.readouterr().out
