@@ -36,6 +36,7 @@ os.environ.setdefault("SMOLNY_DB_POOL", "64")
 from django.core.asgi import get_asgi_application  # noqa: E402 - after the environment
 
 from smolny.api.intake import RollCallIntake  # noqa: E402
+from smolny.web.live import StreamGuard  # noqa: E402
 
 django_application = get_asgi_application()
 
@@ -85,6 +86,7 @@ def build(app: Any) -> Any:
     (and the worker's pid on every answer, when asked)."""
     if CONCURRENT > 0:
         app = Admission(app, CONCURRENT)
+    app = StreamGuard(app)  # the event streams' caps, before Django (smolny/web/live.py)
     app = RollCallIntake(app) if INTAKE else app
     return WorkerHeader(app) if WORKER_HEADER else app
 

@@ -255,3 +255,92 @@ async def stream(request: Any, channel: str) -> Any:
     # followed from different processes (the session pages send it on every answer too).
     response["X-Smolny-Process"] = str(os.getpid())
     return response
+
+
+GUARDED = Streams()
+"""The streams :class:`StreamGuard` has let in (counted apart from the view's own count)."""
+
+SETTING_UP = int(os.environ.get("SMOLNY_LIVE_SETTING_UP", "") or 8)
+"""Streams that may be between arriving and their first answer at once, in one process."""
+
+
+class StreamGuard:
+    """An ASGI wrapper that applies the stream caps before Django sees the request.
+
+    Issue 17 found that 3,000 anonymous streams opened at once stalled ``/api/health`` for
+    15 s: each went through Django's middleware and the thread hops of the view before it
+    was refused or started. Here a stream over a cap is refused with a 429 in the event loop
+    (no thread, no database), and at most :data:`SETTING_UP` streams are being set up at once
+    (the rest wait their turn, cheaply): a burst of streams queues behind itself, not in
+    front of the other requests. The count is given back when the ASGI call ends, however
+    the stream ended. The client's address is the ASGI ``client`` (behind a reverse proxy,
+    run uvicorn with ``--proxy-headers`` so that it is the visitor's).
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self._gate: asyncio.Semaphore | None = None
+
+    @staticmethod
+    def is_stream(scope: Any) -> bool:
+        path: str = scope.get("path", "")
+        return (
+            scope["type"] == "http"
+            and scope.get("method") == "GET"
+            and path.startswith("/live/")
+            and "/" not in path[len("/live/") :]
+        )
+
+    @staticmethod
+    def anonymous(scope: Any) -> bool:
+        name = settings.SESSION_COOKIE_NAME.encode("latin-1") + b"="
+        return not any(k == b"cookie" and name in v for k, v in scope.get("headers", ()))
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if not self.is_stream(scope):
+            await self.app(scope, receive, send)
+            return
+        address = str((scope.get("client") or ("unknown",))[0])
+        anonymous = self.anonymous(scope)
+        refusal = None
+        if GUARDED.by_address.get(address, 0) >= MAX_PER_ADDRESS:
+            refusal = (
+                f"too many open streams from this address (at most {MAX_PER_ADDRESS})",
+                "SMOLNY_LIVE_MAX_PER_ADDRESS",
+            )
+        elif anonymous and GUARDED.anonymous >= MAX_ANONYMOUS:
+            refusal = (
+                f"too many open streams of viewers not signed in (at most {MAX_ANONYMOUS}); "
+                "sign in, or try again later",
+                "SMOLNY_LIVE_MAX_ANONYMOUS",
+            )
+        if refusal is not None:
+            body = json.dumps({"detail": refusal[0], "limit": refusal[1]}).encode()
+            headers = [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"retry-after", b"30"),
+            ]
+            await send({"type": "http.response.start", "status": 429, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+            return
+        if self._gate is None:  # made in the worker's own event loop
+            self._gate = asyncio.Semaphore(SETTING_UP)
+        gate = self._gate
+        GUARDED.open(address, anonymous)
+        await gate.acquire()
+        held = True
+
+        async def send_started(message: Any) -> None:
+            nonlocal held
+            if held and message["type"] == "http.response.start":
+                held = False
+                gate.release()
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_started)
+        finally:
+            if held:
+                gate.release()
+            GUARDED.close(address, anonymous)
