@@ -260,7 +260,7 @@ async def stream(request: Any, channel: str) -> Any:
 GUARDED = Streams()
 """The streams :class:`StreamGuard` has let in (counted apart from the view's own count)."""
 
-SETTING_UP = int(os.environ.get("SMOLNY_LIVE_SETTING_UP", "") or 8)
+SETTING_UP = int(os.environ.get("SMOLNY_LIVE_SETTING_UP", "") or 2)
 """Streams that may be between arriving and their first answer at once, in one process."""
 
 
