@@ -46,7 +46,9 @@ def rss_kib(pid: int) -> int:
 
 async def open_stream(host: str, port: int, source: str) -> tuple[int, asyncio.StreamWriter]:
     reader, writer = await asyncio.open_connection(host, port, local_addr=(source, 0))
-    writer.write(b"GET /live/probe:flood HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
+    writer.write(
+        b"GET /live/probe:flood HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
+    )
     await writer.drain()
     status_line = await reader.readline()
     return int(status_line.split()[1]), writer
