@@ -136,13 +136,23 @@ def _public_channel(channel: str) -> bool:
 
 
 def _channel_organisation(channel: str) -> Any:
-    """The organisation an ``organisation:<id>`` channel belongs to, if it exists."""
-    from smolny.councils.models import Organisation
+    """The organisation an ``organisation:``, ``council:`` or ``organ:`` channel belongs to,
+    if it exists (its records are read by the rule of :func:`smolny.web.access.may_read`)."""
+    from smolny.councils.models import Council, Organ, Organisation
 
     kind, _, key = channel.partition(":")
-    if kind != "organisation" or not key.isdigit() or len(key) > 18:
+    if not key.isdigit() or len(key) > 18:
         return None
-    return Organisation.objects.filter(pk=int(key)).first()
+    if kind == "organisation":
+        return Organisation.objects.filter(pk=int(key)).first()
+    if kind == "council":
+        council = Council.objects.filter(pk=int(key)).select_related("organisation").first()
+        return council.organisation if council else None
+    if kind == "organ":
+        organ = Organ.objects.filter(pk=int(key)).select_related("council__organisation")
+        found = organ.first()
+        return found.council.organisation if found else None
+    return None
 
 
 def _may_read(request: Any, channel: str) -> bool:

@@ -113,3 +113,32 @@ def test_the_journal_names_a_signer_to_secretaries_only(world: World) -> None:
     assert (
         signer.external_id in secretary.get(f"/o/{world.organisation_id}/journal/").content.decode()
     )
+
+
+def test_a_stranger_cannot_follow_the_organisations_channels(world: World) -> None:
+    """The stream view's rule (it runs in a worker thread, which the test database's
+    transaction cannot share, so the rule is called here as the view calls it)."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.test import RequestFactory
+
+    from smolny.web.live import _may_read
+
+    stranger(world)
+    channels = [
+        f"organisation:{world.organisation_id}",
+        f"council:{world.council_id}",
+        f"organ:{world.plenum.pk}",
+    ]
+
+    def may(user: object, channel: str) -> bool:
+        request = RequestFactory().get(f"/live/{channel}")
+        request.user = user  # type: ignore[assignment]
+        return _may_read(request, channel)
+
+    for channel in channels:
+        assert may(world.users["member"], channel), channel
+        assert not may(world.users["outsider"], channel), channel
+        assert not may(AnonymousUser(), channel), channel
+    Organisation.objects.filter(pk=world.organisation_id).update(public_record=True)
+    for channel in channels:
+        assert may(AnonymousUser(), channel), channel
