@@ -27,7 +27,7 @@ def world(live_smolny: LiveServer) -> dict[str, Any]:
 
 @pytest.fixture
 def reader(live_smolny: LiveServer, desktop: Any, world: dict[str, Any]) -> Any:
-    sign_in(desktop, live_smolny, f"outsider{world['tag']}", PASSWORD)
+    sign_in(desktop, live_smolny, f"putilov{world['tag']}", PASSWORD)  # a member: strangers get 404
     return desktop.new_page()
 
 
@@ -101,7 +101,7 @@ def russian(browser: Any) -> Iterator[Any]:
 def test_language_follows_the_browser_and_can_be_switched(
     live_smolny: LiveServer, russian: Any, world: dict[str, Any]
 ) -> None:
-    sign_in(russian, live_smolny, f"outsider{world['tag']}", PASSWORD)
+    sign_in(russian, live_smolny, f"putilov{world['tag']}", PASSWORD)
     page = russian.new_page()
     page.goto(live_smolny.url(f"/o/{world['organisation']}/councils/{world['council']}/"))
     assert page.locator("html").get_attribute("lang") == "ru"
