@@ -11,6 +11,7 @@ account locked for ever, and the owner can sign in once the window has passed.
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -90,12 +91,17 @@ def check(kind: str, who: str) -> None:
 
 def count(kind: str, who: str) -> None:
     """Count one attempt by *who* under *kind*, and forget this key's attempts that have left
-    the window (so the table holds no more than the recent attempts)."""
+    the window (and, once in a hundred calls, every key's), so that the table holds little more
+    than the recent attempts."""
     from smolny.accounts.models import Attempt
 
     key = _key(kind, who)
     now = timezone.now()
     Attempt.objects.filter(key=key, at__lte=now - timedelta(seconds=LIMITS[kind].window)).delete()
+    if secrets.randbelow(100) == 0:
+        # Now and then, the keys nobody tried again (guessed user names, passing addresses).
+        longest = max(limit.window for limit in LIMITS.values())
+        Attempt.objects.filter(at__lte=now - timedelta(seconds=longest)).delete()
     Attempt.objects.create(key=key, at=now)
 
 
