@@ -132,6 +132,8 @@ for model in (
     models.Motion,
     models.NamedVote,
     models.SecretVoter,
+    # The trackers of a vote's ballots: what its public bulletin board lists, no voter.
+    models.SecretTracker,
     models.PresidiumReformation,
 ):
     admin.site.register(model, ReadOnlyAdmin)
