@@ -9,15 +9,19 @@ from __future__ import annotations
 import contextlib
 import json
 import socket
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import LiveServer, create_user, serious, sign_in
+from tests.e2e.conftest import ROOT, LiveServer, create_user, serious, server_environment, sign_in
 
 
 def open_probe(context: Any, server: LiveServer, name: str) -> Any:
@@ -165,22 +169,55 @@ FOLLOW = """async (url) => await new Promise((resolve) => {
 })"""
 
 
-def test_an_organisation_channel_is_for_signed_in_browsers(
+def test_a_private_organisation_s_channel_is_for_its_own_people(
     live_smolny: LiveServer, browser: Any
 ) -> None:
+    """An organisation without a public record streams only to its members and role holders:
+    an anonymous browser and a signed-in stranger are refused, its secretary is let in."""
     create_user(live_smolny, "chkheidze", "Petrograd-1917")
-    anonymous = browser.new_context()
-    member = browser.new_context()
+    create_user(live_smolny, "stranger", "Petrograd-1917")
+    env = server_environment(
+        Path(tempfile.gettempdir()),
+        SMOLNY_DATABASE_URL=live_smolny.extra["database_url"],
+        DJANGO_SETTINGS_MODULE="smolny.settings",
+    )
+    code = (
+        "from django.utils import timezone; "
+        "from django.contrib.auth import get_user_model; "
+        "from smolny.councils.models import Organisation, OrganisationRole; "
+        "now = timezone.now(); "
+        "o = Organisation.objects.create(name='Ispolkom private', created_at=now); "
+        "OrganisationRole.objects.create(organisation=o, role='secretary', start=now, "
+        "user=get_user_model().objects.get(username='chkheidze')); "
+        "print(o.pk)"
+    )
+    made = subprocess.run(
+        [sys.executable, "-m", "django", "shell", "-c", code],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    organisation = int(made.stdout.strip().splitlines()[-1])
+    anonymous, stranger, secretary = (browser.new_context() for _ in range(3))
     try:
-        sign_in(member, live_smolny, "chkheidze", "Petrograd-1917")
-        url = live_smolny.url("/live/organisation:1")
-        for context, expected in ((anonymous, "refused"), (member, "ready")):
+        sign_in(stranger, live_smolny, "stranger", "Petrograd-1917")
+        sign_in(secretary, live_smolny, "chkheidze", "Petrograd-1917")
+        channel = f"organisation:{organisation}"
+        url = live_smolny.url(f"/live/{channel}")
+        for context, expected in (
+            (anonymous, "refused"),
+            (stranger, "refused"),
+            (secretary, "ready"),
+        ):
             page = context.new_page()
             page.goto(live_smolny.url("/live/probe/x"))  # any page of the site
             kind, data = page.evaluate(FOLLOW, url)
             assert kind == expected
             if expected == "ready":
-                assert json.loads(data)["channel"] == "organisation:1"
+                assert json.loads(data)["channel"] == channel
     finally:
-        anonymous.close()
-        member.close()
+        for context in (anonymous, stranger, secretary):
+            context.close()
