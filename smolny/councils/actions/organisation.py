@@ -89,25 +89,7 @@ def appoint_secretary(
     actor: Actor, organisation: Organisation, user: AbstractBaseUser, *, at: datetime | None = None
 ) -> OrganisationRole:
     """Give *user* the secretary's role in *organisation*."""
-    require_verified_person(user, "be a secretary")
-    with action_transaction(at) as at:
-        organisation = fresh(organisation)
-        require_secretary(actor, organisation, at)
-        if OrganisationRole.objects.filter(
-            organisation=organisation, user_id=user.pk, role=OrganisationRole.SECRETARY, end=None
-        ).exists():
-            raise NotAllowed(f"{user.get_username()} is a secretary already")
-        role = OrganisationRole.objects.create(
-            organisation=organisation, user_id=user.pk, role=OrganisationRole.SECRETARY, start=at
-        )
-        record(
-            actor,
-            "appoint_secretary",
-            {"user": user.pk, "username": user.get_username()},
-            at=at,
-            organisation=organisation,
-        )
-    return role
+    return _appoint(actor, organisation, user, OrganisationRole.SECRETARY, at)
 
 
 def appoint_recorder(
@@ -116,20 +98,32 @@ def appoint_recorder(
     """Give *user* the recorder's role: the permission to enter past events (a world, the
     minutes of a meeting held on paper) with their own time, journalled as entered later.
     A secretary grants it; it is separate from the secretary's role, which acts live only."""
-    require_verified_person(user, "be a recorder")
+    return _appoint(actor, organisation, user, OrganisationRole.RECORDER, at)
+
+
+def _appoint(
+    actor: Actor,
+    organisation: Organisation,
+    user: AbstractBaseUser,
+    role_name: str,
+    at: datetime | None,
+) -> OrganisationRole:
+    """The one way a role is granted: a secretary gives it to a verified person who does not
+    hold it already; journalled as ``appoint_<role>``."""
+    require_verified_person(user, f"be a {role_name}")
     with action_transaction(at) as at:
         organisation = fresh(organisation)
         require_secretary(actor, organisation, at)
         if OrganisationRole.objects.filter(
-            organisation=organisation, user_id=user.pk, role=OrganisationRole.RECORDER, end=None
+            organisation=organisation, user_id=user.pk, role=role_name, end=None
         ).exists():
-            raise NotAllowed(f"{user.get_username()} is a recorder already")
+            raise NotAllowed(f"{user.get_username()} is a {role_name} already")
         role = OrganisationRole.objects.create(
-            organisation=organisation, user_id=user.pk, role=OrganisationRole.RECORDER, start=at
+            organisation=organisation, user_id=user.pk, role=role_name, start=at
         )
         record(
             actor,
-            "appoint_recorder",
+            f"appoint_{role_name}",
             {"user": user.pk, "username": user.get_username()},
             at=at,
             organisation=organisation,
