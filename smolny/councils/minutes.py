@@ -23,6 +23,9 @@ from datetime import UTC, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.utils.translation import gettext as _
+
+from smolny.councils import wording
 from smolny.councils.models import (
     AgendaItem,
     Attendance,
@@ -76,11 +79,15 @@ def minutes_blocks(session: Session) -> list[Block]:
     session = Session.objects.select_related("organ__council__organisation").get(pk=session.pk)
     organ = session.organ
     blocks = [
-        _h(1, f"Minutes: {session.title}"),
-        _p(f"{organ.name} of {organ.council.name}."),
+        _h(1, _("Minutes: %(title)s") % {"title": session.title}),
+        _p(_("%(organ)s of %(council)s.") % {"organ": organ.name, "council": organ.council.name}),
         _p(
-            f"Convened {_when(session.convened_at)} for {_when(session.starts_at)}: "
-            f"{session.convening}."
+            _("Convened %(convened)s for %(starts)s: %(convening)s.")
+            % {
+                "convened": _when(session.convened_at),
+                "starts": _when(session.starts_at),
+                "convening": wording.convening(session.convening),
+            }
         ),
     ]
     blocks.append(_p(_calendar_note(session)))
@@ -88,39 +95,58 @@ def minutes_blocks(session: Session) -> list[Block]:
     if session.irregular:
         blocks.append(
             _p(
-                "IRREGULAR SITTING: convened at short notice under the emergency rule; it and "
-                "every decision it took are marked irregular."
+                _(
+                    "IRREGULAR SITTING: convened at short notice under the emergency rule; it "
+                    "and every decision it took are marked irregular."
+                )
             )
         )
-        irregular.append(f"The sitting itself: {session.convening}.")
+        irregular.append(
+            _("The sitting itself: %(convening)s.")
+            % {"convening": wording.convening(session.convening)}
+        )
     if session.opened_at:
-        blocks.append(_p(f"Opened {_when(session.opened_at)}; {session.opening_quorum}."))
+        blocks.append(
+            _p(
+                _("Opened %(opened)s; %(quorum)s.")
+                % {
+                    "opened": _when(session.opened_at),
+                    "quorum": wording.reason(session.opening_quorum),
+                }
+            )
+        )
     terms = ChairTerm.objects.filter(session=session).select_related("member").order_by("start")
     if terms:
-        blocks.append(_h(2, "Chair"))
+        blocks.append(_h(2, _("Chair")))
         blocks.append(
             _t(
-                ("from", "until", "chair"),
+                (_("from"), _("until"), _("chair")),
                 [(_when(t.start), _when(t.end), t.member.name) for t in terms],
             )
         )
     blocks += _attendance(session)
     blocks += _walkouts(session)
     for item in session.items.order_by("position"):
-        blocks.append(_h(2, f"Item {item.position}: {item.title}"))
+        blocks.append(
+            _h(
+                2,
+                _("Item %(position)s: %(title)s")
+                % {"position": item.position, "title": item.title},
+            )
+        )
         spoken = item.speakers.get("spoken", [])
         names = _names(session, [s["speaker"] for s in spoken])
         if spoken:
-            blocks.append(_p("Speakers heard:"))
+            blocks.append(_p(_("Speakers heard:")))
             blocks.append(
                 _t(
-                    ("speaker", "fraction", "kind", "seconds"),
+                    (_("speaker"), _("fraction"), _("kind"), _("seconds")),
                     [
                         (
                             names.get(s["speaker"], s["speaker"]),
                             s.get("fraction") or "",
-                            "point of order" if s["point_of_order"] else "speech",
-                            f"{s['seconds']}{' (overran)' if s.get('overran') else ''}",
+                            _("point of order") if s["point_of_order"] else _("speech"),
+                            f"{s['seconds']}{_(' (overran)') if s.get('overran') else ''}",
                         )
                         for s in spoken
                     ],
@@ -128,17 +154,17 @@ def minutes_blocks(session: Session) -> list[Block]:
             )
         motions = list(item.motions.select_related("mover").order_by("pk"))
         if motions:
-            blocks.append(_h(3, "Motions"))
+            blocks.append(_h(3, _("Motions")))
             blocks.append(
                 _t(
-                    ("motion", "kind", "text", "moved by", "fate"),
+                    (_("motion"), _("kind"), _("text"), _("moved by"), _("fate")),
                     [
                         (
                             m.key,
                             _kind(m.kind, m.procedural, m.parent, m.strike),
                             m.text,
-                            m.mover.name if m.mover else "the chair",
-                            m.settlement or "pending",
+                            m.mover.name if m.mover else _("the chair"),
+                            wording.word(m.settlement or "pending"),
                         )
                         for m in motions
                     ],
@@ -150,16 +176,16 @@ def minutes_blocks(session: Session) -> list[Block]:
         if motions:
             blocks += _decision(item)
     if session.closed_at:
-        blocks.append(_p(f"Closed {_when(session.closed_at)}."))
-    blocks.append(_h(2, "Irregularities"))
-    blocks.append(_p("; ".join(irregular) if irregular else "None recorded."))
+        blocks.append(_p(_("Closed %(closed)s.") % {"closed": _when(session.closed_at)}))
+    blocks.append(_h(2, _("Irregularities")))
+    blocks.append(_p("; ".join(irregular) if irregular else _("None recorded.")))
     return blocks
 
 
 def _calendar_note(session: Session) -> str:
     """Which calendar and clock the minutes' dates and times are in (and, for an organisation
     that keeps both calendars, the sitting's day in Old and New Style)."""
-    note = "Dates are in the Gregorian calendar (New Style); times are UTC."
+    note = _("Dates are in the Gregorian calendar (New Style); times are UTC.")
     organisation = session.organ.council.organisation
     if organisation.calendar == organisation.DUAL:
         try:
@@ -167,7 +193,9 @@ def _calendar_note(session: Session) -> str:
         except (ValueError, ZoneInfoNotFoundError):
             zone = UTC
         day = session.starts_at.astimezone(zone).date()
-        note += f" The sitting's day, Old Style (New Style): {dual_date(day)}."
+        note += " " + _("The sitting's day, Old Style (New Style): %(day)s.") % {
+            "day": dual_date(day)
+        }
     return note
 
 
@@ -184,51 +212,76 @@ def _decision(item: AgendaItem) -> list[Block]:
     """What the item decided: the text adopted, as amended where an amendment carried."""
     docket = docket_of(item)
     if docket.adopted is None:
-        return [_p(f"Decision: nothing adopted (the item is {docket.state.value}).")]
+        return [
+            _p(
+                _("Decision: nothing adopted (the item is %(state)s).")
+                % {"state": wording.word(docket.state.value)}
+            )
+        ]
     original = item.motions.get(key=docket.adopted).text
     amended = docket.adopted_text != original
+    if amended:
+        return [
+            _h(3, _("Adopted text (as amended)")),
+            _p(
+                _("Motion %(key)s, as amended: %(text)s")
+                % {"key": docket.adopted, "text": docket.adopted_text}
+            ),
+        ]
     return [
-        _h(3, "Adopted text" + (" (as amended)" if amended else "")),
-        _p(f"Motion {docket.adopted}{', as amended' if amended else ''}: {docket.adopted_text}"),
+        _h(3, _("Adopted text")),
+        _p(_("Motion %(key)s: %(text)s") % {"key": docket.adopted, "text": docket.adopted_text}),
     ]
 
 
 def _kind(kind: str, procedural: str, parent: str, strike: str) -> str:
     if kind == "procedural":
-        return f"procedural: {procedural}"
+        return _("procedural: %(which)s") % {"which": procedural}
     if kind == "amendment":
-        return f"amendment to {parent}" + (f", striking {strike!r}" if strike else "")
+        said = _("amendment to %(parent)s") % {"parent": parent}
+        if strike:
+            said += _(", striking %(words)s") % {"words": repr(strike)}
+        return said
     if kind == "counter":
-        return f"counter-motion to {parent}"
-    return kind
+        return _("counter-motion to %(parent)s") % {"parent": parent}
+    return wording.word(kind)
 
 
 def _attendance(session: Session) -> list[Block]:
     rows = list(Attendance.objects.filter(session=session).select_related("member"))
     if not rows:
-        return [_h(2, "Attendance"), _p("Nobody checked in.")]
+        return [_h(2, _("Attendance")), _p(_("Nobody checked in."))]
     at = session.opened_at or session.starts_at
     voting = seated(session.organ, at)
     people = {r.member_id: r.member for r in rows}
     deputies = [voting[i] for i in people if i in voting]
     observers = sorted(m.name for i, m in people.items() if i not in voting)
     fractions = fraction_names(deputies, at)
-    by_fraction = Counter(fractions.get(m.pk, "no fraction") for m in deputies)
+    by_fraction = Counter(fractions.get(m.pk, _("no fraction")) for m in deputies)
     blocks = [
-        _h(2, "Attendance"),
+        _h(2, _("Attendance")),
         _p(
-            f"{len(deputies)} of {len(voting)} deputies with a vote in {session.organ.name} "
-            f"checked in, and {len(observers)} observer(s)."
+            _(
+                "%(present)s of %(seated)s deputies with a vote in %(organ)s checked in, and "
+                "%(observers)s observer(s)."
+            )
+            % {
+                "present": len(deputies),
+                "seated": len(voting),
+                "organ": session.organ.name,
+                "observers": len(observers),
+            }
         ),
         _t(
-            ("fraction", "deputies present"),
+            (_("fraction"), _("deputies present")),
             sorted(((f, str(n)) for f, n in by_fraction.items()), key=lambda r: (-int(r[1]), r[0])),
         ),
     ]
     if len(deputies) <= NAMES_UP_TO:
-        blocks.append(_p("Deputies: " + ", ".join(sorted(m.member.name for m in deputies)) + "."))
+        names = ", ".join(sorted(m.member.name for m in deputies))
+        blocks.append(_p(_("Deputies: %(names)s.") % {"names": names}))
     if observers:
-        blocks.append(_p("Observers (no vote): " + ", ".join(observers) + "."))
+        blocks.append(_p(_("Observers (no vote): %(names)s.") % {"names": ", ".join(observers)}))
     return blocks
 
 
@@ -239,33 +292,43 @@ def _walkouts(session: Session) -> list[Block]:
     rows = [
         (
             _when(w.at),
-            w.fraction.name if w.fraction else "named deputies",
+            w.fraction.name if w.fraction else _("named deputies"),
             str(w.members),
             w.statement,
         )
         for w in walkouts
     ]
-    return [_h(2, "Walkouts"), _t(("when", "who", "members", "statement"), rows)]
+    return [
+        _h(2, _("Walkouts")),
+        _t((_("when"), _("who"), _("members"), _("statement")), rows),
+    ]
 
 
 def _vote(n: int, vote: Vote, irregular: list[str]) -> list[Block]:
     key = vote.motion.key if vote.motion else vote.call
     blocks = [
-        _h(3, f"Vote {n}: {key}"),
-        _p(f"Question: {vote.question} Text put: {vote.text or '(none)'}"),
-        _p(f"Method: {vote.method}; opened {_when(vote.opened_at)}."),
+        _h(3, _("Vote %(n)s: %(key)s") % {"n": n, "key": key}),
+        _p(
+            _("Question: %(question)s Text put: %(text)s")
+            % {"question": wording.question(vote.question), "text": vote.text or _("(none)")}
+        ),
+        _p(
+            _("Method: %(method)s; opened %(opened)s.")
+            % {"method": wording.word(vote.method), "opened": _when(vote.opened_at)}
+        ),
     ]
     if vote.tellers:
         names = _names(vote.item.session, vote.tellers)
-        blocks.append(_p("Tellers: " + ", ".join(names.get(t, t) for t in vote.tellers) + "."))
+        tellers = ", ".join(names.get(t, t) for t in vote.tellers)
+        blocks.append(_p(_("Tellers: %(names)s.") % {"names": tellers}))
     if vote.status == Vote.OPEN:
-        blocks.append(_p("The vote is still open."))
+        blocks.append(_p(_("The vote is still open.")))
         return blocks
     if vote.options:
         return blocks + _preferential(vote)
     blocks.append(
         _t(
-            ("for", "against", "abstain", "present", "seated", "outcome"),
+            (_("for"), _("against"), _("abstain"), _("present"), _("seated"), _("outcome")),
             [
                 (
                     str(vote.for_votes),
@@ -273,26 +336,32 @@ def _vote(n: int, vote: Vote, irregular: list[str]) -> list[Block]:
                     str(vote.abstain),
                     str(vote.present),
                     str(vote.seated),
-                    vote.outcome.upper(),
+                    wording.word(vote.outcome).upper(),
                 )
             ],
         )
     )
-    blocks.append(_p(f"Rule: {vote.rule}. {vote.reason[:1].upper()}{vote.reason[1:]}."))
+    said = wording.reason(vote.reason)
+    blocks.append(
+        _p(
+            _("Rule: %(rule)s. %(reason)s.")
+            % {"rule": wording.rule(vote.rule), "reason": said[:1].upper() + said[1:]}
+        )
+    )
     if vote.outcome == "inquorate":
-        blocks.append(_p("INQUORATE: this vote decided nothing; the question stands."))
+        blocks.append(_p(_("INQUORATE: this vote decided nothing; the question stands.")))
     if vote.irregular:
-        irregular.append(f"vote on {key} (taken at an irregular sitting)")
+        irregular.append(_("vote on %(key)s (taken at an irregular sitting)") % {"key": key})
     if vote.method == Vote.ROLL_CALL:
         table: dict[str, Counter[str]] = defaultdict(Counter)
         for fraction, choice in NamedVote.objects.filter(vote=vote).values_list(
             "fraction", "choice"
         ):
-            table[fraction or "no fraction"][choice] += 1
-        blocks.append(_p("Named vote by fraction:"))
+            table[fraction or _("no fraction")][choice] += 1
+        blocks.append(_p(_("Named vote by fraction:")))
         blocks.append(
             _t(
-                ("fraction", "for", "against", "abstain"),
+                (_("fraction"), _("for"), _("against"), _("abstain")),
                 [
                     (f, str(c["for"]), str(c["against"]), str(c["abstain"]))
                     for f, c in sorted(table.items(), key=lambda fc: -sum(fc[1].values()))
@@ -306,18 +375,18 @@ def _vote(n: int, vote: Vote, irregular: list[str]) -> list[Block]:
             ),
             key=lambda row: (row[0] or "").casefold(),
         )
-        blocks.append(_p("Named vote, name by name:"))
+        blocks.append(_p(_("Named vote, name by name:")))
         blocks.append(
             _t(
-                ("name", "fraction", "answer"),
+                (_("name"), _("fraction"), _("answer")),
                 [
-                    (name or "", fraction or "no fraction", choice)
+                    (name or "", fraction or _("no fraction"), wording.word(choice))
                     for name, fraction, choice in named
                 ],
             )
         )
     if vote.method == Vote.SECRET:
-        blocks.append(_p("Secret ballot: the minutes record who voted, never how."))
+        blocks.append(_p(_("Secret ballot: the minutes record who voted, never how.")))
     reformation = PresidiumReformation.objects.filter(vote=vote).first()
     if reformation is not None:
         blocks += _reformation(reformation)
@@ -334,18 +403,28 @@ def _preferential(vote: Vote) -> list[Block]:
         rankings = NamedVote.objects.filter(vote=vote)  # type: ignore[assignment]
     first = Counter(r[0] for r in rankings.values_list("ranking", flat=True) if r)
     blocks = [
-        _p(f"Options: {', '.join(vote.options)}."),
+        _p(_("Options: %(options)s.") % {"options": ", ".join(vote.options)}),
         _t(
-            ("option", "first preferences"),
+            (_("option"), _("first preferences")),
             [(o, str(first.get(o, 0))) for o in vote.options],
         ),
         _p(
-            f"Ballots {vote.for_votes}; present {vote.present} of {vote.seated} seated. "
-            f"Rule: {vote.rule}. Outcome: {vote.outcome.upper()}. {vote.reason}."
+            _(
+                "Ballots %(ballots)s; present %(present)s of %(seated)s seated. Rule: %(rule)s. "
+                "Outcome: %(outcome)s. %(reason)s."
+            )
+            % {
+                "ballots": vote.for_votes,
+                "present": vote.present,
+                "seated": vote.seated,
+                "rule": wording.rule(vote.rule),
+                "outcome": wording.word(vote.outcome).upper(),
+                "reason": wording.reason(vote.reason),
+            }
         ),
     ]
     if vote.outcome == "inquorate":
-        blocks.append(_p("INQUORATE: this vote decided nothing; the question stands."))
+        blocks.append(_p(_("INQUORATE: this vote decided nothing; the question stands.")))
     return blocks
 
 
@@ -420,7 +499,7 @@ def _latin1(text: str) -> str:
 
 def minutes_pdf(session: Session) -> bytes:
     """The minutes as a PDF document (real text and tables)."""
-    return blocks_pdf(minutes_blocks(session), f"Minutes: {session.title}")
+    return blocks_pdf(minutes_blocks(session), _("Minutes: %(title)s") % {"title": session.title})
 
 
 def motion_blocks(item: AgendaItem) -> list[Block]:

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from smolny.councils import wording
 from smolny.councils.models import Council, Organ, Organisation
 from smolny.councils.models.dated import valid_at
 from smolny.directives import verify
@@ -85,6 +86,7 @@ def readable(reason: str, names: dict[str, str]) -> str:
             return match.group(0)
         return when(value if value.tzinfo else value.replace(tzinfo=UTC))
 
+    reason = wording.standing_reason(reason)
     return _MOMENT.sub(moment, _REF.sub(lambda m: names.get(m.group(0), m.group(0)), reason))
 
 

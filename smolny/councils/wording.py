@@ -1,0 +1,502 @@
+"""What the engine says, in the reader's language.
+
+The rules in :mod:`smolny.rules` are pure and speak one language: their outcomes, statuses
+and reasons are English values and sentences built from a fixed set of patterns with figures
+in them, and the record (the rows, the journal) keeps them as the rules said them, so that
+the journal's hashes never depend on a reader's language. This module is the edge where they
+are read: each stored word or sentence is matched against the patterns the rules write, and
+the matching message of the catalogue (``gettext``) is filled with the same figures. A text
+no pattern matches (a question written by hand in a world's data, a sentence a newer rule
+writes) is shown as it stands rather than guessed at.
+
+Every function here translates into the active language (Django's ``gettext``): the web
+pages, the Markdown and PDF minutes and the API's refusals all go through it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
+
+# --- single words ---------------------------------------------------------------------------
+
+
+def word(value: str) -> str:
+    """A stored word of the engine (an outcome, a status, a method, an answer, a fate, an
+    item's state) in the reader's language; anything else as it stands."""
+    table: dict[str, Callable[[], str]] = {
+        "roll call": lambda: _("named roll call"),
+        "show of hands": lambda: _("counted show of hands"),
+        "division": lambda: _("division"),
+        "secret ballot": lambda: _("secret ballot"),
+        "for": lambda: _("for"),
+        "against": lambda: _("against"),
+        "abstain": lambda: _("abstained"),
+        "carried": lambda: _("carried"),
+        "lost": lambda: _("lost"),
+        "tied — lost": lambda: _("tied — lost"),
+        "inquorate": lambda: _("inquorate"),
+        "preferred": lambda: _("preferred"),
+        "fell": lambda: _("fell"),
+        "open": lambda: _("open"),
+        "closed": lambda: pgettext("status", "closed"),
+        "convened": lambda: pgettext("status", "convened"),
+        "adjourned": lambda: _("adjourned"),
+        "voting": lambda: _("voting"),
+        "adopted": lambda: _("adopted"),
+        "rejected": lambda: _("rejected"),
+        "concluded": lambda: _("concluded"),
+        "tabled": lambda: _("tabled"),
+        "postponed": lambda: _("postponed"),
+        "withdrawn": lambda: _("withdrawn"),
+        "pending": lambda: _("pending"),
+        "main": lambda: _("main motion"),
+        "regular": lambda: _("regular"),
+        "irregular": lambda: _("irregular"),
+        # a directive's standing (smolny.rules.authority.Status)
+        "binding": lambda: _("binding"),
+        "countermanded": lambda: _("countermanded"),
+        "vetoed": lambda: _("vetoed"),
+        "not authentic": lambda: _("not authentic"),
+        "awaiting countersignature": lambda: _("awaiting countersignature"),
+    }
+    found = table.get(value)
+    return found() if found else value
+
+
+# --- the majority rules (smolny.rules.majority) ---------------------------------------------
+
+_BASE: dict[str, Callable[[], str]] = {
+    "votes cast": lambda: _("of the votes cast"),
+    "members present": lambda: _("of the members present"),
+    "members seated": lambda: _("of the members seated"),
+}
+
+
+def _comparison(words: str, amount: str) -> str:
+    if words == "more than":
+        return _("more than %(amount)s") % {"amount": amount}
+    return _("at least %(amount)s") % {"amount": amount}
+
+
+_RULE_SIMPLE = "simple majority of votes cast"
+_RULE_ABSOLUTE = re.compile(r"^absolute majority \(more than half\) of (.+)$")
+_RULE_QUALIFIED = re.compile(r"^qualified majority \((more than|at least) (\S+)\) of (.+)$")
+_QUORUM_SHARE = re.compile(r"^(more than|at least) (\d+/\d+|\d+) of (\d+) seated$")
+_QUORUM_SHARE_RULE = re.compile(r"^(more than|at least) (\d+/\d+|\d+) of the seated members$")
+_QUORUM_NUMBER = re.compile(r"^(more than|at least) (\d+) members$")
+
+
+def rule(text: str) -> str:
+    """A majority rule as :meth:`MajorityRule.describe` words it, or a quorum as
+    :meth:`Quorum.describe` (or the organ's rules) word it."""
+    if text == _RULE_SIMPLE:
+        return _("simple majority of votes cast")
+    if found := _RULE_ABSOLUTE.match(text):
+        base = _BASE.get(found[1])
+        if base:
+            return _("absolute majority (more than half) %(base)s") % {"base": base()}
+    if found := _RULE_QUALIFIED.match(text):
+        base = _BASE.get(found[3])
+        if base:
+            return _("qualified majority (%(share)s) %(base)s") % {
+                "share": _comparison(found[1], found[2]),
+                "base": base(),
+            }
+    if found := _QUORUM_SHARE.match(text):
+        return _("%(share)s of %(seated)s seated") % {
+            "share": _comparison(found[1], found[2]),
+            "seated": found[3],
+        }
+    if found := _QUORUM_SHARE_RULE.match(text):
+        return _("%(share)s of the seated members") % {"share": _comparison(found[1], found[2])}
+    if found := _QUORUM_NUMBER.match(text):
+        return _("%(share)s members") % {"share": _comparison(found[1], found[2])}
+    return text
+
+
+_FIGURES = re.compile(
+    r"^(\d+) for, (\d+) against, (\d+) abstentions?(?:, (\d+) present)?$",
+)
+
+
+def figures(text: str) -> str:
+    """A vote's figures as :meth:`Tally.figures` words them."""
+    found = _FIGURES.match(text)
+    if not found:
+        return text
+    abstain = int(found[3])
+    said = _("%(for)s for, %(against)s against") % {"for": found[1], "against": found[2]}
+    said += ", " + ngettext("%(count)d abstention", "%(count)d abstentions", abstain) % {
+        "count": abstain
+    }
+    if found[4] is not None:
+        said += ", " + _("%(present)s present") % {"present": found[4]}
+    return said
+
+
+_THRESHOLD_SIMPLE = re.compile(r"^needed (\d+): more than the (\d+) against$")
+_THRESHOLD_BASE = re.compile(r"^needed (\d+) of (\d+) (votes cast|members present|members seated)$")
+
+
+def _threshold(text: str) -> str:
+    if found := _THRESHOLD_SIMPLE.match(text):
+        return _("needed %(required)s: more than the %(against)s against") % {
+            "required": found[1],
+            "against": found[2],
+        }
+    if found := _THRESHOLD_BASE.match(text):
+        return _("needed %(required)s %(base)s (%(size)s)") % {
+            "required": found[1],
+            "base": _BASE[found[3]](),
+            "size": found[2],
+        }
+    return text
+
+
+_FIG = r"(\d+ for, \d+ against, \d+ abstentions?(?:, \d+ present)?)"
+_REASONS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
+    (
+        re.compile(rf"^carried: {_FIG}; (.+) \(([^()]+)\)$"),
+        lambda m: (
+            _("carried: %(figures)s; %(rule)s (%(threshold)s)")
+            % {"figures": figures(m[1]), "rule": rule(m[2]), "threshold": _threshold(m[3])}
+        ),
+    ),
+    (
+        re.compile(rf"^lost: {_FIG}; (.+) \(([^()]+)\)$"),
+        lambda m: (
+            _("lost: %(figures)s; %(rule)s (%(threshold)s)")
+            % {"figures": figures(m[1]), "rule": rule(m[2]), "threshold": _threshold(m[3])}
+        ),
+    ),
+    (
+        re.compile(
+            rf"^carried on the chair's casting vote: {_FIG}; (.+) \(([^();]+); the casting "
+            r"vote makes (\d+)\)$"
+        ),
+        lambda m: (
+            _(
+                "carried on the chair's casting vote: %(figures)s; %(rule)s (%(threshold)s; the "
+                "casting vote makes %(total)s)"
+            )
+            % {
+                "figures": figures(m[1]),
+                "rule": rule(m[2]),
+                "threshold": _threshold(m[3]),
+                "total": m[4],
+            }
+        ),
+    ),
+    (
+        re.compile(
+            rf"^tied — lost: {_FIG}; the chair's casting vote \((for|against)\) does not "
+            r"carry it under (.+) \(([^()]+)\)$"
+        ),
+        lambda m: (
+            _(
+                "tied — lost: %(figures)s; the chair's casting vote (%(side)s) does not carry it "
+                "under %(rule)s (%(threshold)s)"
+            )
+            % {
+                "figures": figures(m[1]),
+                "side": word(m[2]),
+                "rule": rule(m[3]),
+                "threshold": _threshold(m[4]),
+            }
+        ),
+    ),
+    (
+        re.compile(
+            rf"^tied — lost: {_FIG}; the chair gave no casting vote under (.+) \(([^()]+)\)$"
+        ),
+        lambda m: (
+            _(
+                "tied — lost: %(figures)s; the chair gave no casting vote under %(rule)s "
+                "(%(threshold)s)"
+            )
+            % {"figures": figures(m[1]), "rule": rule(m[2]), "threshold": _threshold(m[3])}
+        ),
+    ),
+    (
+        re.compile(rf"^tied — lost: {_FIG}; a tie loses the motion under (.+) \(([^()]+)\)$"),
+        lambda m: (
+            _("tied — lost: %(figures)s; a tie loses the motion under %(rule)s (%(threshold)s)")
+            % {"figures": figures(m[1]), "rule": rule(m[2]), "threshold": _threshold(m[3])}
+        ),
+    ),
+    (
+        re.compile(
+            rf"^inquorate: (\d+) present, quorum (\d+) \((.+?)\); the figures {_FIG} decide "
+            r"nothing under (.+)$"
+        ),
+        lambda m: (
+            _(
+                "inquorate: %(present)s present, quorum %(required)s (%(quorum)s); the figures "
+                "%(figures)s decide nothing under %(rule)s"
+            )
+            % {
+                "present": m[1],
+                "required": m[2],
+                "quorum": rule(m[3]),
+                "figures": figures(m[4]),
+                "rule": rule(m[5]),
+            }
+        ),
+    ),
+    (
+        re.compile(
+            r"^(quorate|inquorate): (\d+) of (\d+) seated members present, (\d+) required "
+            r"\((.+)\)$"
+        ),
+        lambda m: (
+            (_("quorate") if m[1] == "quorate" else _("inquorate"))
+            + ": "
+            + _(
+                "%(present)s of %(seated)s seated members present, %(required)s required (%(rule)s)"
+            )
+            % {"present": m[2], "seated": m[3], "required": m[4], "rule": rule(m[5])}
+        ),
+    ),
+]
+_IRREGULAR_TAIL = " (irregular: the sitting was called at short notice)"
+
+
+def reason(text: str) -> str:
+    """A decision's reason (:func:`smolny.rules.majority.decide`, a quorum check) in the
+    reader's language; the irregular sitting's mark translated with it."""
+    tail = ""
+    if text.endswith(_IRREGULAR_TAIL):
+        text = text[: -len(_IRREGULAR_TAIL)]
+        tail = " " + _("(irregular: the sitting was called at short notice)")
+    for pattern, say in _REASONS:
+        if found := pattern.match(text):
+            return say(found) + tail
+    return text + (tail and _IRREGULAR_TAIL)
+
+
+# --- notice (smolny.rules.procedure.notice) -------------------------------------------------
+
+_INTERVAL = re.compile(r"(\d+) (day|hour|minute)s?")
+
+
+def interval(text: str) -> str:
+    """A notice interval as the notice rules word it ("2 days 3 hours", "no notice")."""
+    if text == "no notice":
+        return _("no notice")
+
+    def one(found: re.Match[str]) -> str:
+        n = int(found[1])
+        if found[2] == "day":
+            return ngettext("%(count)d day", "%(count)d days", n) % {"count": n}
+        if found[2] == "hour":
+            return ngettext("%(count)d hour", "%(count)d hours", n) % {"count": n}
+        return ngettext("%(count)d minute", "%(count)d minutes", n) % {"count": n}
+
+    return _INTERVAL.sub(one, text)
+
+
+_SPAN = r"((?:\d+ (?:days?|hours?|minutes?) ?)+|no notice)"
+_CONVENING: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
+    (
+        re.compile(rf"^regular: {_SPAN} given, {_SPAN} required$"),
+        lambda m: (
+            _("regular: %(given)s given, %(required)s required")
+            % {"given": interval(m[1].strip()), "required": interval(m[2].strip())}
+        ),
+    ),
+    (
+        re.compile(
+            rf"^irregular: {_SPAN} given, {_SPAN} required; convened under the emergency rule, "
+            r"so the sitting and its decisions are marked irregular$"
+        ),
+        lambda m: (
+            _(
+                "irregular: %(given)s given, %(required)s required; convened under the emergency "
+                "rule, so the sitting and its decisions are marked irregular"
+            )
+            % {"given": interval(m[1].strip()), "required": interval(m[2].strip())}
+        ),
+    ),
+]
+
+
+def convening(text: str) -> str:
+    """Whether a sitting was regularly convened, as :func:`decide_convening` says it."""
+    for pattern, say in _CONVENING:
+        if found := pattern.match(text):
+            return say(found)
+    return text
+
+
+# --- refusals -------------------------------------------------------------------------------
+
+_REFUSALS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
+    (
+        re.compile(r"^(.+) is (convened|open|adjourned|closed); this needs it (\w+)$"),
+        lambda m: (
+            _("%(session)s is %(status)s; this needs it %(needed)s")
+            % {"session": m[1], "status": word(m[2]), "needed": word(m[3])}
+        ),
+    ),
+    (
+        re.compile(r"^(\S+) neither chairs (.+) nor is a secretary$"),
+        lambda m: (
+            _("%(actor)s neither chairs %(session)s nor is a secretary")
+            % {"actor": m[1], "session": m[2]}
+        ),
+    ),
+    (
+        re.compile(r"^a vote is open on this item already$"),
+        lambda m: _("a vote is open on this item already"),
+    ),
+    (
+        re.compile(r"^no vote is due on item (\d+): it is (.+)$"),
+        lambda m: (
+            _("no vote is due on item %(position)s: it is %(state)s")
+            % {"position": m[1], "state": word(m[2])}
+        ),
+    ),
+    (
+        re.compile(r"^the vote on (\S+) cannot be opened: the vote due is on (\S+) \((.+)\)$"),
+        lambda m: (
+            _("the vote on %(motion)s cannot be opened: the vote due is on %(due)s (%(question)s)")
+            % {"motion": m[1], "due": m[2], "question": question(m[3])}
+        ),
+    ),
+    (
+        re.compile(r"^this vote is by (.+), not a secret ballot$"),
+        lambda m: _("this vote is by %(method)s, not a secret ballot") % {"method": word(m[1])},
+    ),
+    (
+        re.compile(r"^(inquorate: .+)$"),
+        lambda m: reason(m[1]),
+    ),
+]
+
+
+def refusal(text: str) -> str:
+    """A refused action's reason in the reader's language where the catalogue knows its
+    pattern; otherwise as the action said it."""
+    for pattern, say in _REFUSALS:
+        if found := pattern.match(text):
+            return say(found)
+    return text
+
+
+# --- questions ------------------------------------------------------------------------------
+
+_AMENDMENT = re.compile(r"^shall amendment (\S+) to (\S+) be adopted\?$")
+_AS_AMENDED = re.compile(r"^shall motion (\S+), as amended, be adopted\?$")
+_MOTION = re.compile(r"^shall motion (\S+) be adopted\?$")
+_PROCEDURAL = re.compile(r"^shall the procedural motion (\S+) be adopted\?$")
+_RANK = re.compile(r"^rank the alternatives: (.+)$")
+
+
+def question(text: str) -> str:
+    """*text* translated when it is one of the rules' questions, else as it stands."""
+    if found := _AMENDMENT.match(text):
+        return _("shall amendment %(key)s to %(parent)s be adopted?") % {
+            "key": found[1],
+            "parent": found[2],
+        }
+    if found := _AS_AMENDED.match(text):
+        return _("shall motion %(key)s, as amended, be adopted?") % {"key": found[1]}
+    if found := _MOTION.match(text):
+        return _("shall motion %(key)s be adopted?") % {"key": found[1]}
+    if found := _PROCEDURAL.match(text):
+        return _("shall the procedural motion %(key)s be adopted?") % {"key": found[1]}
+    if found := _RANK.match(text):
+        return _("rank the alternatives: %(options)s") % {"options": found[1]}
+    return text
+
+
+# --- a directive's standing (smolny.rules.authority) ----------------------------------------
+
+_WINDOW = re.compile(r"^(?:from (\S+)|always)(?: until (\S+))?$")
+
+
+def _window(text: str) -> str:
+    found = _WINDOW.match(text)
+    if not found:
+        return text
+    start, until = found[1], found[2]
+    said = _("from %(moment)s") % {"moment": start} if start else _("always")
+    if until:
+        said += " " + _("until %(moment)s") % {"moment": until}
+    return said
+
+
+_STANDINGS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
+    (re.compile(r"^no rule withholds it$"), lambda m: _("no rule withholds it")),
+    (re.compile(r"^its signature did not verify$"), lambda m: _("its signature did not verify")),
+    (
+        re.compile(r"^withdrawn by its issuer (\S+) at (\S+)$"),
+        lambda m: (
+            _("withdrawn by its issuer %(body)s at %(moment)s") % {"body": m[1], "moment": m[2]}
+        ),
+    ),
+    (
+        re.compile(
+            r"^countermanded by (\S+) at (\S+): (\S+) is under (\S+), which prevails over (\S+) "
+            r"in (.+) matters \((.+)\)$"
+        ),
+        lambda m: (
+            _(
+                "countermanded by %(body)s at %(moment)s: %(addressee)s is under %(body)s, which "
+                "prevails over %(issuer)s in %(domain)s matters (%(window)s)"
+            )
+            % {
+                "body": m[1],
+                "moment": m[2],
+                "addressee": m[3],
+                "issuer": m[5],
+                "domain": m[6],
+                "window": _window(m[7]),
+            }
+        ),
+    ),
+    (
+        re.compile(
+            r"^vetoed by (\S+) at (\S+) under its veto over (.+) directives of (\S+) \((.+)\)$"
+        ),
+        lambda m: (
+            _(
+                "vetoed by %(body)s at %(moment)s under its veto over %(domain)s directives of "
+                "%(issuer)s (%(window)s)"
+            )
+            % {
+                "body": m[1],
+                "moment": m[2],
+                "domain": m[3],
+                "issuer": m[4],
+                "window": _window(m[5]),
+            }
+        ),
+    ),
+    (
+        re.compile(
+            r"^(\S+) is under (\S+), whose countersignature is required \((.+)\); \S+ has not "
+            r"countersigned$"
+        ),
+        lambda m: (
+            _(
+                "%(addressee)s is under %(body)s, whose countersignature is required (%(window)s); "
+                "%(body)s has not countersigned"
+            )
+            % {"addressee": m[1], "body": m[2], "window": _window(m[3])}
+        ),
+    ),
+]
+
+
+def standing_reason(text: str) -> str:
+    """Why a directive binds an addressee or not, as :mod:`smolny.rules.authority` says it
+    (bodies still as ``organ:17`` and moments as ISO text: the caller names them)."""
+    for pattern, say in _STANDINGS:
+        if found := pattern.match(text):
+            return say(found)
+    return text
