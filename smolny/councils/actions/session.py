@@ -247,6 +247,9 @@ def check_in(
             Attendance(session=session, member_id=i, start=at) for i in ids
         )
         voting = seated(session.organ, at)
+        from smolny.councils.actions.card import end_proxies_on_check_in
+
+        ended = end_proxies_on_check_in(session, ids, at)  # a giver come in votes in person
         record(
             actor,
             "check_in",
@@ -255,6 +258,7 @@ def check_in(
                 "members": [found[i].external_id for i in ids],
                 "deputies": sum(1 for i in ids if i in voting),
                 "observers": sum(1 for i in ids if i not in voting),
+                **({"proxies_ended": ended} if ended else {}),
             },
             at=at,
             organisation=organisation,

@@ -134,6 +134,10 @@ def open_vote(
             opened_at=at,
             irregular=session.irregular,
         )
+        if method == Vote.CARD:  # the cards are fixed at the opening (smolny.rules.card)
+            from smolny.councils.actions.card import fix_cards
+
+            fix_cards(vote, session.organ, rules_of(session.organ), at)
         record(
             actor,
             "open_vote",
@@ -377,6 +381,10 @@ def _figures(vote: Vote) -> tuple[int, int, int, set[int]]:
         from smolny.councils.queries.votes import secret_figures
 
         return secret_figures(vote)
+    if vote.method == Vote.CARD:
+        from smolny.councils.actions.card import card_figures
+
+        return card_figures(vote)
     if not vote.counts_entered:
         raise NotAllowed("the counts of this vote have not been entered")
     assert vote.for_votes is not None
@@ -472,19 +480,32 @@ def close_vote(
         if preferential:
             result = _decide_preference(vote, rules, present, seated_count, tie_seed)
         else:
-            closed = decide_at_close(
-                majority_rule(rules),
-                for_=for_,
-                against=against,
-                abstain=abstain,
-                present=present,
-                seated=seated_count,
-                quorum=quorum_of(rules),
-                irregular=session.irregular,
-            )
+            if vote.method == Vote.CARD:  # by weight, quorum by head (smolny.rules.card)
+                from smolny.councils.actions.card import decide_card_vote
+
+                closed = decide_card_vote(
+                    vote,
+                    rules,
+                    in_hall_ids=present_members(session, at),
+                    voting=voting,
+                    irregular=session.irregular,
+                )
+            else:
+                closed = decide_at_close(
+                    majority_rule(rules),
+                    for_=for_,
+                    against=against,
+                    abstain=abstain,
+                    present=present,
+                    seated=seated_count,
+                    quorum=quorum_of(rules),
+                    irregular=session.irregular,
+                )
             vote.for_votes, vote.against, vote.abstain = for_, against, abstain
             vote.outcome = closed.decision.outcome.value
             vote.rule = majority_rule(rules).describe()
+            if vote.method == Vote.CARD:
+                vote.rule = f"card vote by weight: {vote.rule}"[:120]
             vote.reason = closed.reason
             assert vote.motion is not None
             result = result_of(vote.motion.key, closed)
@@ -519,6 +540,11 @@ def close_vote(
                 "irregular": vote.irregular,
                 "ties": vote.ties,
                 "presidium": consequences or None,
+                **(
+                    {"by_weight": vote.card_roll.figures["shown"]}
+                    if vote.method == Vote.CARD
+                    else {}
+                ),
             },
             at=at,
             organisation=session.organ.council.organisation,

@@ -7,6 +7,7 @@ the composition of a council or an organ at any past date is one query (see
 :mod:`smolny.councils.actions`.
 """
 
+from smolny.councils.models.cards import CardBallot, CardRoll, Proxy
 from smolny.councils.models.councils import (
     ApportionedSeats,
     Apportionment,
@@ -54,6 +55,8 @@ __all__ = [
     "Apportionment",
     "Attendance",
     "Candidate",
+    "CardBallot",
+    "CardRoll",
     "ChairTerm",
     "Constituency",
     "Council",
@@ -75,6 +78,7 @@ __all__ = [
     "Organisation",
     "OrganisationRole",
     "PresidiumReformation",
+    "Proxy",
     "RecallBallot",
     "RecallPetition",
     "RecallSignature",

@@ -55,6 +55,13 @@ class OrganRules(models.Model):
     point_of_order_limit = models.PositiveIntegerField(default=180)
     share_turns = models.PositiveIntegerField(null=True, blank=True)
     share_seconds = models.PositiveIntegerField(null=True, blank=True)
+    # Card votes and proxies (smolny.rules.card): whether proxies are allowed, how many one
+    # person may hold, whether a member without a seat may hold one; the weights that replace
+    # a constituency's membership in a card vote (constituency id -> weight).
+    proxies_allowed = models.BooleanField(default=False)
+    proxy_limit = models.PositiveIntegerField(default=1)
+    proxy_substitutes = models.BooleanField(default=False)
+    card_weights = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name_plural = "organ rules"
@@ -80,6 +87,10 @@ class Session(models.Model):
     title = models.CharField(max_length=200)
     convened_at = models.DateTimeField()
     starts_at = models.DateTimeField()
+    # Where and until when, as the notice gives them (both may stay empty: the notice's
+    # calendar entry then lasts two hours and names no place).
+    place = models.CharField(max_length=300, blank=True, default="")
+    ends_at = models.DateTimeField(null=True, blank=True)
     regularity = models.CharField(max_length=16)
     convening = models.TextField(help_text="the notice rule's finding, in words")
     status = models.CharField(max_length=16, choices=STATUSES, default=CONVENED)
@@ -192,7 +203,8 @@ class Vote(models.Model):
     DIVISION = "division"
     SHOW_OF_HANDS = "show of hands"
     SECRET = "secret ballot"
-    METHODS = tuple((k, k) for k in (ROLL_CALL, DIVISION, SHOW_OF_HANDS, SECRET))
+    CARD = "card vote"
+    METHODS = tuple((k, k) for k in (ROLL_CALL, DIVISION, SHOW_OF_HANDS, SECRET, CARD))
     OPEN = "open"
     CLOSED = "closed"
 
