@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "smolny.councils",
     "smolny.federation",
     "smolny.accounts",
+    "smolny.notices",
     "smolny.api",
     "smolny.web",
 ]
@@ -113,6 +114,8 @@ MIDDLEWARE = [
     "smolny.web.timezones.OrganisationTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The answered request's address, for the links in the mail an action queues.
+    "smolny.notices.links.RequestBaseMiddleware",
 ]
 
 ROOT_URLCONF = "smolny.urls"
@@ -192,3 +195,14 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for a day
 # Password sign-in counts failures per account and per address and refuses after a limit
 # (smolny/accounts/throttle.py: SMOLNY_SIGNIN_LIMIT, SMOLNY_SIGNIN_WINDOW and the like).
 AUTHENTICATION_BACKENDS = ["smolny.accounts.backends.ThrottledModelBackend"]
+# Notices by email (smolny/notices/): SMOLNY_BASE_URL starts the links they carry (default:
+# the address of the request that caused them); SMOLNY_MAIL_DELIVERY=background sends from a
+# thread of the server after each commit (inline: the committing thread sends at once), and
+# failed messages are retried every SMOLNY_MAIL_RETRY_SECONDS.
+SMOLNY_BASE_URL = os.environ.get("SMOLNY_BASE_URL", "").strip()
+SMOLNY_MAIL_DELIVERY = os.environ.get("SMOLNY_MAIL_DELIVERY", "").strip() or "background"
+if SMOLNY_MAIL_DELIVERY not in ("background", "inline"):
+    raise ImproperlyConfigured(
+        f"SMOLNY_MAIL_DELIVERY={SMOLNY_MAIL_DELIVERY!r}: use background or inline"
+    )
+SMOLNY_MAIL_RETRY_SECONDS = float(os.environ.get("SMOLNY_MAIL_RETRY_SECONDS", "30") or 30)

@@ -97,11 +97,17 @@ def _free_port() -> int:
         return port
 
 
+def free_port() -> int:
+    """A loopback port nothing listens on now (for a mail server that is down)."""
+    return _free_port()
+
+
 @contextmanager
-def smtp_server() -> Iterator[Mailbox]:
-    """Run an SMTP server on a free loopback port for the block; yield its mailbox."""
+def smtp_server(port: int | None = None) -> Iterator[Mailbox]:
+    """Run an SMTP server on *port* (default: a free loopback port) for the block; yield
+    its mailbox."""
     box = Mailbox()
-    box.port = _free_port()
+    box.port = port or _free_port()
     controller = Controller(_Handler(box), hostname="127.0.0.1", port=box.port)
     controller.start()
     try:

@@ -44,3 +44,7 @@ else:
     raise RuntimeError(f"SMOLNY_TEST_DB={TEST_DATABASE!r}: use 'sqlite' or 'postgres'")
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Mail queued by an action is sent by the committing thread right after the commit, not by a
+# background thread that would outlive the test (smolny/notices/outbox.py).
+SMOLNY_MAIL_DELIVERY = "inline"

@@ -85,8 +85,14 @@ class RulesOut(Schema):
 
 
 class SessionConveneIn(Timed):
+    """A sitting to convene; its notice (with *place*, *agenda* and an .ics file) is mailed
+    to every deputy with a vote in the organ after the commit."""
+
     title: str = Field(min_length=1, max_length=200)
     starts_at: datetime = Field(strict=False)
+    ends_at: datetime | None = Field(None, strict=False)
+    place: str = Field("", max_length=300)
+    agenda: list[str] = Field(default_factory=list, max_length=200)
 
 
 class SessionOut(Schema):
@@ -95,6 +101,8 @@ class SessionOut(Schema):
     title: str
     convened_at: datetime
     starts_at: datetime
+    ends_at: datetime | None = None
+    place: str = ""
     regularity: str
     convening: str
     status: str
@@ -155,6 +163,8 @@ def session_out(s: Session) -> SessionOut:
         title=s.title,
         convened_at=s.convened_at,
         starts_at=s.starts_at,
+        ends_at=s.ends_at,
+        place=s.place,
         regularity=s.regularity,
         convening=s.convening,
         status=s.status,
@@ -252,7 +262,15 @@ def set_rules(request: HttpRequest, organ_id: int, body: RulesIn) -> RulesOut:
 def convene(request: HttpRequest, organ_id: int, body: SessionConveneIn) -> Status[SessionOut]:
     """Convene a sitting; short notice is allowed only by the emergency rule (irregular)."""
     organ = lookup(Organ, organ_id, "organ")
-    s = session.convene_session(caller(request), organ, body.title, starts_at=body.starts_at)
+    s = session.convene_session(
+        caller(request),
+        organ,
+        body.title,
+        starts_at=body.starts_at,
+        ends_at=body.ends_at,
+        place=body.place,
+        agenda=body.agenda,
+    )
     return Status(201, session_out(s))
 
 

@@ -30,6 +30,7 @@ from smolny.journal.actions import (
     fresh,
     record,
     require_member_or_secretary,
+    within_action,
 )
 from smolny.rules.procedure import (
     Request,
@@ -76,32 +77,39 @@ def add_agenda_item(
         session = get_session(session)
         require_chair_or_secretary(actor, session, at)
         require_status(session, Session.CONVENED, Session.OPEN, Session.ADJOURNED)
-        rules = rules_of(session.organ)
-        speakers: dict[str, Any] = {}
-        if rules.share_turns is not None or rules.share_seconds is not None:
-            seats: dict[str, int] = {}
-            names = fraction_names(seated(session.organ, at).values(), at)
-            for name in names.values():
-                seats[name] = seats.get(name, 0) + 1
-            if not seats:
-                raise NotAllowed("the debate is to be shared between fractions, but none sits")
-            speakers["share"] = {
-                "seats": seats,
-                "turns": rules.share_turns,
-                "seconds": rules.share_seconds,
-            }
-        position = session.items.count() + 1
-        item = AgendaItem.objects.create(
-            session=session, position=position, title=title, speakers=speakers
-        )
+        item = append_item(session, title, at)
         record(
             actor,
             "add_agenda_item",
-            {"session": session.pk, "item": item.pk, "position": position, "title": title},
+            {"session": session.pk, "item": item.pk, "position": item.position, "title": title},
             at=at,
             organisation=session.organ.council.organisation,
         )
     return item
+
+
+@within_action
+def append_item(session: Session, title: str, at: datetime) -> AgendaItem:
+    """Write *title* as the agenda's next item (for :func:`add_agenda_item`, and for the
+    agenda given with the notice when a session is convened)."""
+    rules = rules_of(session.organ)
+    speakers: dict[str, Any] = {}
+    if rules.share_turns is not None or rules.share_seconds is not None:
+        seats: dict[str, int] = {}
+        names = fraction_names(seated(session.organ, at).values(), at)
+        for name in names.values():
+            seats[name] = seats.get(name, 0) + 1
+        if not seats:
+            raise NotAllowed("the debate is to be shared between fractions, but none sits")
+        speakers["share"] = {
+            "seats": seats,
+            "turns": rules.share_turns,
+            "seconds": rules.share_seconds,
+        }
+    position = session.items.count() + 1
+    return AgendaItem.objects.create(
+        session=session, position=position, title=title, speakers=speakers
+    )
 
 
 def request_to_speak(

@@ -55,6 +55,7 @@ from smolny.journal.actions import (
     record,
     require_secretary,
 )
+from smolny.notices.compose import election_poll_notice
 from smolny.rules.ballots import BallotSet
 
 
@@ -121,6 +122,39 @@ def withdraw_candidate(
             organisation=organisation,
         )
     return candidate
+
+
+def open_election_poll(actor: Actor, election: Election, *, at: datetime | None = None) -> Election:
+    """A secretary opens the members' poll of an election with its candidates: from now on
+    the candidates are fixed (as from a first ballot), and every member on the roll is told
+    by mail, sent after the commit (:mod:`smolny.notices`)."""
+    with action_transaction(at) as at:
+        election = _open_election(election)
+        constituency = election.constituency
+        organisation = constituency.council.organisation
+        require_secretary(actor, organisation, at)
+        if constituency.kind == Constituency.COUNCIL:
+            raise NotAllowed(
+                f"{constituency.name} is a delegation elected by its council, not by a poll"
+            )
+        if election.poll_opened_at is not None:
+            raise NotAllowed("the poll of this election is open already")
+        if not live_candidates(election):
+            raise NotAllowed("nominate the candidates before opening the poll")
+        election.poll_opened_at = at
+        election.save(update_fields=["poll_opened_at"])
+        notice = election_poll_notice(election, at)
+        record(
+            actor,
+            "open_election_poll",
+            {
+                "election": election.pk,
+                "notices": {"queued": notice.queued, "no_address": notice.without_address},
+            },
+            at=at,
+            organisation=organisation,
+        )
+    return election
 
 
 def _require_elector(member: Member, constituency: Constituency, at: datetime) -> None:

@@ -65,6 +65,7 @@ from smolny.journal.actions import (
     require_member_or_secretary,
     require_secretary,
 )
+from smolny.notices.compose import recall_vote_notice
 from smolny.rules.recall import recall_outcome, share_of_roll
 
 
@@ -100,6 +101,8 @@ def _maybe_open_vote(petition: RecallPetition, at: datetime) -> RecallVote | Non
     vote = RecallVote.objects.create(
         petition=petition, opened_at=at, roll_size=roll_size(petition.mandate.constituency, at)
     )
+    # Everyone entitled to vote is told by mail, sent after the commit (smolny.notices).
+    recall_vote_notice(vote, at)
     return vote
 
 

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from fractions import Fraction as Ratio
 
+from smolny.councils.actions.agenda import append_item
 from smolny.councils.models import (
     Attendance,
     ChairTerm,
@@ -53,6 +54,7 @@ from smolny.journal.actions import (
     require_member_or_secretary,
     require_secretary,
 )
+from smolny.notices.compose import session_notice
 from smolny.rules.majority import MajorityRule, Quorum
 from smolny.rules.procedure import (
     AlternativeVoting,
@@ -164,16 +166,31 @@ def convene_session(
     title: str,
     *,
     starts_at: datetime,
+    ends_at: datetime | None = None,
+    place: str = "",
+    agenda: Sequence[str] = (),
     at: datetime | None = None,
 ) -> Session:
     """Call a sitting of *organ* for *starts_at*; the notice given is decided by its rules.
 
     Short notice is allowed only under the organ's emergency rule, and the session (and every
     decision it takes) is then marked irregular; without one the summons is refused.
+
+    The notice (date, *place*, the *agenda* items, which are written as the session's first
+    items, a link, an .ics file) is queued by mail to every deputy with a vote in the organ,
+    in the same transaction, and sent after the commit (:mod:`smolny.notices`).
     """
     title = title.strip()
+    place = place.strip()
+    items = [t.strip() for t in agenda]
     if not title:
         raise ActionError("a session needs a title")
+    if any(not t for t in items):
+        raise ActionError("an agenda item needs a title")
+    if len(place) > 300:
+        raise ActionError("the place is longer than 300 characters")
+    if ends_at is not None and (ends_at.tzinfo is None or ends_at <= starts_at):
+        raise ActionError("ends_at must be a time with a timezone after starts_at")
     with action_transaction(at) as at:
         organ = fresh(organ)
         require_secretary(actor, organ.council.organisation, at)
@@ -194,22 +211,55 @@ def convene_session(
             title=title,
             convened_at=at,
             starts_at=starts_at,
+            ends_at=ends_at,
+            place=place,
             regularity=convening.regularity.value,
             convening=convening.reason,
         )
+        for item in items:
+            append_item(session, item, at)
+        notice = session_notice(session, at)
+        payload: dict[str, object] = {
+            "session": session.pk,
+            "organ": organ.pk,
+            "title": title,
+            "starts_at": starts_at.isoformat(),
+            "regularity": session.regularity,
+            "reason": convening.reason,
+        }
+        if ends_at is not None:
+            payload["ends_at"] = ends_at.isoformat()
+        if place:
+            payload["place"] = place
+        if items:
+            payload["agenda"] = items
+        if notice.queued or notice.without_address:
+            payload["notices"] = {"queued": notice.queued, "no_address": notice.without_address}
+        record(actor, "convene_session", payload, at=at, organisation=organ.council.organisation)
+    return session
+
+
+def send_session_notice(
+    actor: Actor, session: Session | int, *, at: datetime | None = None
+) -> Session:
+    """Send a convened session's notice again (its agenda has grown, its deputies changed):
+    to every deputy seated now, the calendar entry's sequence one higher, so that calendars
+    update the entry they hold."""
+    with action_transaction(at) as at:
+        session = get_session(session)
+        require_secretary(actor, session.organ.council.organisation, at)
+        require_status(session, Session.CONVENED, Session.ADJOURNED)
+        notice = session_notice(session, at)
         record(
             actor,
-            "convene_session",
+            "send_session_notice",
             {
                 "session": session.pk,
-                "organ": organ.pk,
-                "title": title,
-                "starts_at": starts_at.isoformat(),
-                "regularity": session.regularity,
-                "reason": convening.reason,
+                "queued": notice.queued,
+                "no_address": notice.without_address,
             },
             at=at,
-            organisation=organ.council.organisation,
+            organisation=session.organ.council.organisation,
         )
     return session
 

@@ -44,6 +44,9 @@ class Election(models.Model):
     )
     method = models.CharField(max_length=32, blank=True, default="")
     result = models.JSONField(default=dict, blank=True)
+    # When a secretary opened the members' poll (and the electors were told by mail); the
+    # candidates are fixed from then on, as they are from the first ballot cast.
+    poll_opened_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.kind} in {self.constituency} ({self.opened_at:%Y-%m-%d})"

@@ -39,6 +39,9 @@ def eligible(member: Member, constituency: Constituency, at: datetime) -> str | 
 
 
 def voting_started(election: Election) -> bool:
+    """Whether the candidates are fixed: the poll was opened, or a ballot has been cast."""
+    if election.poll_opened_at is not None:
+        return True
     return ElectionVoter.objects.filter(election=election).exists()
 
 
