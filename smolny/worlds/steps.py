@@ -409,7 +409,11 @@ def take_vote(spec: dict[str, Any], event: dict[str, Any], at: datetime) -> Run:
                 for answer in ("for", "against", "abstain")
                 for number in event.get(answer, [])
             }
-            vote.record_roll_call(w.actor, opened, sheet, at=at)
+            # A named vote of history is the minutes of a meeting held on paper: the
+            # sheet is entered as a past event (journalled as entered later), the only
+            # path by which anyone enters answers for the deputies.
+            with actions.entering_past_events(at):
+                vote.record_roll_call(w.actor, opened, sheet, at=at)
         else:
             tellers = in_hall(sitting, at)[:2] if method == "division" else []
             vote.enter_counts(

@@ -149,7 +149,8 @@ def get_vote(request: HttpRequest, vote_id: int) -> VoteOut:
 
 @router.post("/{vote_id}/named", response={201: NamedOut, **REFUSALS})
 def cast_named(request: HttpRequest, vote_id: int, body: NamedIn) -> Status[NamedOut]:
-    """A deputy answers the roll call (for themself; a secretary may record it)."""
+    """A deputy answers the roll call, for themself, in person (nobody answers for another;
+    the answers of a meeting held on paper are entered by a recorder as a past event)."""
     v = lookup(Vote, vote_id, "vote")
     member = lookup(Member, body.member, "member")
     row: NamedVote = vote.cast_vote(caller(request), v, member, body.choice)
@@ -167,6 +168,9 @@ def cast_named(request: HttpRequest, vote_id: int, body: NamedIn) -> Status[Name
 
 @router.post("/{vote_id}/roll-call", response={201: SheetOut, **REFUSALS})
 def roll_call_sheet(request: HttpRequest, vote_id: int, body: SheetIn) -> Status[SheetOut]:
+    """The roll call sheet of a meeting held on paper, entered by a recorder as a past event
+    (with the ``Smolny-Occurred-At`` header); refused in a live sitting, where each deputy
+    answers for themself."""
     v = lookup(Vote, vote_id, "vote")
     ids = [int(key) for key in body.sheet]
     members = members_by_id(ids, "sheet")

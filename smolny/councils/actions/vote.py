@@ -3,7 +3,12 @@
 * Only the vote :func:`smolny.councils.queries.agenda.docket_of` puts next can be opened;
   any other is refused with the vote that is due.
 * **Named roll call**: each deputy's vote is stored with the fraction they sat with
-  (:func:`cast_vote` one by one, or :func:`record_roll_call` for the clerk's sheet).
+  (:func:`cast_vote`). In a live sitting each deputy answers for themself, in person: no
+  secretary or chair answers for them (issue 17: the permission matrix has no row that lets
+  anyone cast another's ballot). The clerk's sheet of a meeting held on paper
+  (:func:`record_roll_call`, or answers of others through :func:`cast_vote`) is the record of
+  a past event: entered by a recorder inside
+  :func:`~smolny.journal.actions.entering_past_events`, journalled as entered later.
   **Division**: the tellers enter the two counts (and abstentions); **counted show of hands**:
   the chair enters the counts (:func:`enter_counts`). **Secret ballot**: see
   :mod:`smolny.councils.actions.ballot`.
@@ -41,6 +46,7 @@ from smolny.councils.models import (
     AgendaItem,
     Member,
     NamedVote,
+    Organisation,
     OrganRules,
     Session,
     Vote,
@@ -67,10 +73,14 @@ from smolny.journal.actions import (
     ActionError,
     Actor,
     NotAllowed,
+    PermissionDenied,
+    SystemActor,
     action_transaction,
+    actor_label,
+    entering_later,
     record,
     record_many,
-    require_member_or_secretary,
+    require_recorder,
 )
 from smolny.rules.procedure import (
     PREFERENTIAL_VOTE,
@@ -166,10 +176,37 @@ def cast_vote(
     return result
 
 
+PAPER = (
+    "a roll call sheet records a meeting held on paper: it is entered as a past event, by a "
+    "recorder of the organisation (with the Smolny-Occurred-At header); in a live sitting "
+    "each deputy answers for themself"
+)
+
+
+def require_own_answer(actor: Actor, member: Member, organisation: Organisation) -> None:
+    """A live answer to a roll call comes from the deputy in person: a secretary or a chair
+    who answered for them would choose it for them. Another's answer is entered only as the
+    record of a past event (the minutes of a meeting held on paper), by a recorder. (The
+    system actor, which loads worlds and runs tests, has no person behind it.)"""
+    if isinstance(actor, SystemActor):
+        return
+    if entering_later():
+        require_recorder(actor, organisation)
+        return
+    if actor.is_authenticated and member.user_id is not None and member.user_id == actor.pk:
+        return
+    raise PermissionDenied(
+        f"{actor_label(actor)} may not answer the roll call for {member.name}: a deputy "
+        "answers for themself, in person (the minutes of a meeting held on paper are entered "
+        "as a past event, by a recorder)"
+    )
+
+
 @dataclass(frozen=True)
 class Ballot:
-    """A deputy's answer to a roll call as it arrives: who sends it (the deputy, or a
-    secretary recording a paper form), for which member, and the answer."""
+    """A deputy's answer to a roll call as it arrives: who sends it (the deputy in person,
+    or a recorder entering the minutes of a meeting held on paper), for which member, and
+    the answer."""
 
     actor: Actor
     member: Member
@@ -215,7 +252,7 @@ def cast_votes(
                 member = members.get(ballot.member.pk)
                 if member is None:
                     raise ActionError(f"no member with id {ballot.member.pk}")
-                require_member_or_secretary(ballot.actor, member, at)
+                require_own_answer(ballot.actor, member, organisation)
                 if refusal is not None:
                     raise refusal
                 found = credentials[member.pk]
@@ -255,15 +292,23 @@ def cast_votes(
 def record_roll_call(
     actor: Actor, vote: Vote | int, sheet: Mapping[Member, Answer], *, at: datetime | None = None
 ) -> int:
-    """The clerk enters a roll call sheet (member -> answer) in one step; every name on it is
-    checked as :func:`cast_vote` would, and one bad name refuses the whole sheet."""
+    """A recorder enters the roll call sheet of a meeting held on paper (member -> answer) in
+    one step; every name on it is checked as :func:`cast_vote` would, and one bad name refuses
+    the whole sheet.
+
+    The sheet is the record of a past event, never a live act: it is refused outside
+    :func:`~smolny.journal.actions.entering_past_events` (a chair or a secretary who submitted
+    it in a live sitting would answer for every deputy on it), and inside it only a recorder
+    of the organisation enters it, journalled as entered later with both times."""
     if not sheet:
         raise ActionError("the roll call sheet is empty")
     with action_transaction(at) as at:
         vote = get_vote(vote)
         answers = {m: checked_answer(vote, a) for m, a in sheet.items()}
         session = vote.item.session
-        require_chair_or_secretary(actor, session, at)
+        if not entering_later():
+            raise PermissionDenied(f"{actor_label(actor)}: {PAPER}")
+        require_recorder(actor, session.organ.council.organisation)
         if vote.method != Vote.ROLL_CALL:
             raise NotAllowed(f"this vote is by {vote.method}, not a named roll call")
         require_open(vote)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
+from smolny.api.auth import create_token
+from smolny.councils import actions
 from smolny.councils.actions import session
-from tests.integration.api.conftest import SYS, World, call, journal_length
+from tests.integration.api.conftest import SYS, World, call, journal_length, make_user
 from tests.integration.api.routes import open_vote
 from tests.integration.councils.conftest import d
 
@@ -48,14 +51,17 @@ def test_a_recalled_deputy_loses_the_vote_at_that_moment(world: World) -> None:
 
     v = open_vote(world)
     vote_on(world.frame, world.mandates["vyborg"], recall=20, keep=1)
-    detail = refused(
-        world,
-        "admin",
-        f"/api/votes/{v.pk}/named",
-        {"member": world.vyborg(0).pk, "choice": "against"},
-        409,
+    # The recalled deputy answers for themself (nobody may answer for them): refused, by name.
+    user = make_user("vyborg")
+    actions.link_member_user(SYS, world.vyborg(0), user)
+    client = Client(headers={"authorization": f"Bearer {create_token(user, 'phone')[1]}"})
+    before = journal_length()
+    answer = call(
+        client, "post", f"/api/votes/{v.pk}/named", {"member": world.vyborg(0).pk, "choice": "for"}
     )
-    assert world.vyborg(0).name in detail
+    assert answer.status_code == 409, answer.content
+    assert journal_length() == before
+    assert world.vyborg(0).name in answer.json()["detail"]
 
 
 def test_a_secret_ballot_receipt_shows_the_ballot_counted_after_the_close(world: World) -> None:

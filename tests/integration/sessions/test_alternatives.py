@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 from smolny.cli import main as smolny
-from smolny.councils.actions import ActionError, NotAllowed, agenda, motion, vote
+from smolny.councils.actions import (
+    ActionError,
+    NotAllowed,
+    agenda,
+    entering_past_events,
+    motion,
+    vote,
+)
 from smolny.councils.actions.ballot import cast_secret_ballot
 from smolny.councils.minutes import minutes_markdown
 from smolny.councils.models import AgendaItem, JournalEntry, Motion, SecretBallot, Vote
@@ -126,15 +133,16 @@ def test_a_tie_for_first_place_is_drawn_only_by_a_seeded_lot_and_recorded() -> N
     motion.move_motion(SYS, item, "main", text="Coalition.", at=d(9, 19))
     motion.move_motion(SYS, item, "counter", parent="M1", text="Soviets.", at=d(9, 19))
     v = vote.open_vote(SYS, item, PREFERENTIAL_VOTE, method="roll call", at=d(9, 19, 13))
-    vote.record_roll_call(
-        SYS,
-        v,
-        {
-            c.members("Bolsheviks")[0]: ["C1", "M1", STATUS_QUO],
-            c.members("SRs")[0]: ["M1", "C1", STATUS_QUO],
-        },
-        at=d(9, 19, 13),
-    )
+    with entering_past_events(d(9, 19, 13)):  # the clerk's sheet, entered later
+        vote.record_roll_call(
+            SYS,
+            v,
+            {
+                c.members("Bolsheviks")[0]: ["C1", "M1", STATUS_QUO],
+                c.members("SRs")[0]: ["M1", "C1", STATUS_QUO],
+            },
+            at=d(9, 19, 13),
+        )
     before = JournalEntry.objects.count()
     with pytest.raises(NotAllowed, match="tie seed"):
         vote.close_vote(SYS, v, at=d(9, 19, 14))

@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from smolny.councils import minutes
-from smolny.councils.actions import agenda, motion, session, vote
+from smolny.councils.actions import agenda, entering_past_events, motion, session, vote
 from tests.integration.sessions.conftest import SYS, build_council, d, open_sitting, organ_of
 
 
@@ -31,17 +31,18 @@ def test_the_pdf_minutes_open_and_say_what_the_markdown_says(
     item = agenda.add_agenda_item(SYS, sitting, "Bread", at=d(9, 1))
     motion.move_motion(SYS, item, "main", text="Requisition the flour stores.", at=d(9, 1))
     v = vote.open_vote(SYS, item, "M1", method="roll call", at=d(9, 1, 13))
-    vote.record_roll_call(
-        SYS,
-        v,
-        {
-            c.members("Bolsheviks")[0]: "for",
-            c.members("Bolsheviks")[1]: "for",
-            c.members("SRs")[0]: "against",
-            c.members("SRs")[1]: "against",
-        },
-        at=d(9, 1, 13),
-    )
+    with entering_past_events(d(9, 1, 13)):  # the clerk's sheet: the record of a past event
+        vote.record_roll_call(
+            SYS,
+            v,
+            {
+                c.members("Bolsheviks")[0]: "for",
+                c.members("Bolsheviks")[1]: "for",
+                c.members("SRs")[0]: "against",
+                c.members("SRs")[1]: "against",
+            },
+            at=d(9, 1, 13),
+        )
     vote.close_vote(SYS, v, at=d(9, 1, 14))
     session.close_session(SYS, sitting, at=d(9, 1, 15))
     markdown = minutes.minutes_markdown(sitting)
