@@ -56,7 +56,7 @@ def test_a_secretary_sets_up_the_council_in_the_browser(
     sign_up_and_found(page, server, mailbox, axe)
 
     nav = page.get_by_role("navigation", name="Main")
-    nav.get_by_role("link", name="Councils setup").click()
+    nav.get_by_role("link", name="Setup").click()
     assert "no council yet" in page.locator("main").inner_text()
     accessible(page, axe, serious)
     page.get_by_label("Name").fill("Federation Council")

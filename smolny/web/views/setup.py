@@ -43,6 +43,7 @@ from smolny.councils.queries import constituency_rows, roll_counts
 from smolny.rules.apportion import Apportionment, apportion, ratio_rule
 from smolny.web.access import is_secretary, organisation_or_404
 from smolny.web.views.server_time import require_live_post
+from smolny.web.views.setup_common import council_steps
 
 ROLL_MAX_BYTES = 256 * 1024 * 1024
 """The largest roll file accepted: 200,000 members are about 8 MB, so this is generous."""
@@ -184,10 +185,12 @@ def _councils_page(
     request: HttpRequest, org: Organisation, form: CouncilForm, status: int = 200
 ) -> HttpResponse:
     listed = Council.objects.filter(organisation=org).order_by("name")
+    now = timezone.now()
+    steps = [(c, council_steps(c, now)) for c in listed]
     return render(
         request,
         "web/setup/councils.html",
-        {"organisation": org, "councils": listed, "form": form},
+        {"organisation": org, "councils": listed, "steps": steps, "form": form},
         status=status,
     )
 
@@ -337,6 +340,27 @@ def set_rule(request: HttpRequest, organisation_id: int, council_id: int) -> Htt
         form.add_error(None, str(error))
         return _council_page(request, org, chosen, rule_form=form, status=_status(error))
     messages.success(request, _("The representation rule is saved."))
+    return redirect("setup-council", organisation_id=org.pk, council_id=chosen.pk)
+
+
+@login_required
+@require_live_post
+def apportion_seats(request: HttpRequest, organisation_id: int, council_id: int) -> HttpResponse:
+    """Apportion the council's seats under its rule, on the rolls as they stand: the seats
+    each constituency elects from now on."""
+    org = _secretary(request, organisation_id)
+    if isinstance(org, HttpResponse):
+        return org
+    chosen = _council(org, council_id)
+    try:
+        result = actions.apportion_council(request.user, chosen)
+    except ActionError as error:
+        messages.error(request, str(error))
+        return _council_page(request, org, chosen, status=_status(error))
+    messages.success(
+        request,
+        _("The seats are apportioned: %(seats)s deputies.") % {"seats": result.house_size},
+    )
     return redirect("setup-council", organisation_id=org.pk, council_id=chosen.pk)
 
 

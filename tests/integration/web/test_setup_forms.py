@@ -1,0 +1,419 @@
+"""The secretary's setup forms after the roll, through Django's test client: apportioning,
+elections (candidates found by name, the result entered, an online poll opened, seating),
+fractions and deputies' memberships, organs with their rules and seats, convening a sitting
+with its notice; and the setup page's list of steps. Every bad form is answered 4xx with its
+reason, and nothing is written (no model row, no journal entry)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from smolny.councils import actions
+from smolny.councils.actions import founding
+from smolny.councils.models import (
+    AgendaItem,
+    Candidate,
+    Council,
+    Election,
+    ElectionWinner,
+    Fraction,
+    FractionMembership,
+    JournalEntry,
+    Mandate,
+    Member,
+    Organ,
+    Organisation,
+    OrganRules,
+    OrganSeat,
+    Session,
+)
+from tests.integration.web.test_accounts import verified_person
+
+pytestmark = pytest.mark.django_db
+
+BRANCHES = {"North quay": 20, "South quay": 10}
+NAMES = ["Anna", "Boris", "Clara", "Dmitri", "Elena", "Fyodor", "Galina", "Ivan", "Katya", "Lev"]
+
+
+def setup_council() -> tuple[Client, Organisation, Council]:
+    """A founded organisation with a council of two branches, its roll (30 members) and one
+    deputy per 10 members: North quay elects 2, South quay 1 (once apportioned)."""
+    yana = verified_person("yana")
+    org = founding.found_organisation(yana, "Harbour Workers Federation", time_zone="UTC")
+    council = actions.create_council(yana, org, "Harbour council")
+    actions.create_constituencies(yana, council, list(BRANCHES))
+    lines = ["member_id,name,constituency\n"]
+    n = 0
+    for branch, size in BRANCHES.items():
+        for i in range(size):
+            n += 1
+            lines.append(f"H{n:03d},{NAMES[i % 10]} Dockworker{n},{branch}\n")
+    actions.import_roll(yana, council, lines, source="roll.csv")
+    actions.set_representation_rule(yana, council, per=10)
+    client = Client()
+    client.force_login(yana)
+    return client, org, council
+
+
+def entries() -> int:
+    return JournalEntry.objects.count()
+
+
+def member(name: str) -> Member:
+    return Member.objects.get(name=name)
+
+
+def north(council: Council) -> Any:
+    return council.constituencies.get(name="North quay")
+
+
+def apportion(client: Client, org: Organisation, council: Council) -> None:
+    answer = client.post(reverse("setup-apportion", args=[org.pk, council.pk]))
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+
+
+def open_north(client: Client, org: Organisation, council: Council) -> Election:
+    answer = client.post(
+        reverse("setup-election-open", args=[org.pk, council.pk]),
+        {"constituency": north(council).pk},
+    )
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    election = Election.objects.get(constituency=north(council))
+    assert answer["Location"] == reverse("setup-election", args=[org.pk, election.pk])
+    return election
+
+
+def nominate(client: Client, org: Organisation, election: Election, name: str) -> Any:
+    return client.post(
+        reverse("setup-candidate", args=[org.pk, election.pk, "nominate"]),
+        {"member": member(name).pk},
+    )
+
+
+def test_the_steps_page_lists_what_is_done_in_order() -> None:
+    client, org, council = setup_council()
+    page = client.get(reverse("setup-councils", args=[org.pk]))
+    assert page.status_code == 200
+    steps = dict(page.context["steps"])[council]
+    assert [s.title for s in steps][:5] == [
+        "Constituencies",
+        "The roll",
+        "The representation rule",
+        "Seats apportioned",
+        "Elections declared",
+    ]
+    done = {s.title: s.done for s in steps}
+    assert done["The roll"]
+    assert done["The representation rule"]
+    assert not done["Seats apportioned"]
+    assert not done["Deputies seated"]
+    assert "30 members" in page.content.decode()
+    apportion(client, org, council)
+    page = client.get(reverse("setup-councils", args=[org.pk]))
+    steps = dict(page.context["steps"])[council]
+    seats = next(s for s in steps if s.title == "Seats apportioned")
+    assert seats.done
+    assert seats.state == "3 seats"
+
+
+def test_an_election_result_entered_by_name_and_its_deputies_seated() -> None:
+    client, org, council = setup_council()
+    apportion(client, org, council)
+    election = open_north(client, org, council)
+    assert election.seats == 2
+
+    # Candidates are found by name: the search lists only members of this branch's roll.
+    found = client.get(reverse("setup-election", args=[org.pk, election.pk]), {"q": "anna"})
+    names = [m.name for m in found.context["found"]]
+    assert names == ["Anna Dockworker1", "Anna Dockworker11"]
+    assert "Anna Dockworker21" not in found.content.decode()  # South quay's Anna
+    # With htmx the matches alone come back, for the live search.
+    fragment = client.get(
+        reverse("setup-election", args=[org.pk, election.pk]),
+        {"q": "Boris"},
+        headers={"HX-Request": "true"},
+    )
+    assert fragment.status_code == 200
+    assert "<html" not in fragment.content.decode()
+    assert "Boris Dockworker2" in fragment.content.decode()
+    for name in ("Anna Dockworker1", "Boris Dockworker2", "Clara Dockworker3"):
+        assert nominate(client, org, election, name).status_code == 302
+    # Someone of another branch cannot stand here: the action's refusal, nothing written.
+    before = entries()
+    answer = nominate(client, org, election, "Anna Dockworker21")
+    assert answer.status_code == 409
+    assert "not on the roll of North quay" in answer.content.decode()
+    assert entries() == before
+    assert Candidate.objects.filter(election=election).count() == 3
+
+    url = reverse("setup-election-result", args=[org.pk, election.pk])
+    votes = {f"votes-{member(n).pk}": v for n, v in (("Anna Dockworker1", "9"),)}
+    votes |= {f"votes-{member('Boris Dockworker2').pk}": "7"}
+    # Votes not a number: 400, the candidate named, nothing written, the typing kept.
+    answer = client.post(url, {**votes, f"votes-{member('Clara Dockworker3').pk}": "many"})
+    assert answer.status_code == 400
+    assert "Clara Dockworker3: give a whole number of votes." in answer.content.decode()
+    assert 'value="9"' in answer.content.decode()
+    # A tie for the last seat: refused, the tied named.
+    answer = client.post(url, {**votes, f"votes-{member('Clara Dockworker3').pk}": "7"})
+    assert answer.status_code == 400
+    assert "Boris Dockworker2, Clara Dockworker3 tie for the last seat" in (answer.content.decode())
+    election.refresh_from_db()
+    assert election.status == Election.OPEN
+    assert not ElectionWinner.objects.filter(election=election).exists()
+    assert entries() == before
+
+    answer = client.post(url, {**votes, f"votes-{member('Clara Dockworker3').pk}": "3"})
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    election.refresh_from_db()
+    assert election.status == Election.DECLARED
+    assert election.result["elected"] == ["H001", "H002"]
+    assert election.result["votes"] == {
+        "Anna Dockworker1": "9",
+        "Boris Dockworker2": "7",
+        "Clara Dockworker3": "3",
+    }
+    # A second declaration is the action's refusal.
+    again = client.post(url, {**votes, f"votes-{member('Clara Dockworker3').pk}": "3"})
+    assert again.status_code == 409
+
+    # Seating: a fraction that is not this council's is refused; then everyone elected.
+    seat = reverse("setup-election-seat", args=[org.pk, election.pk])
+    answer = client.post(seat, {"all": "1", "fraction": "999999"})
+    assert answer.status_code == 400
+    assert "Choose a fraction of this council." in answer.content.decode()
+    assert not Mandate.objects.exists()
+    answer = client.post(seat, {"member": member("Clara Dockworker3").pk})
+    assert answer.status_code == 409
+    assert "was not declared elected" in answer.content.decode()
+    answer = client.post(seat, {"all": "1"})
+    assert answer.status_code == 302
+    seated = Mandate.objects.filter(council=council).values_list("member__name", flat=True)
+    assert sorted(seated) == ["Anna Dockworker1", "Boris Dockworker2"]
+    assert JournalEntry.objects.filter(action="seat_deputy").count() == 2
+    answer = client.post(seat, {"all": "1"})
+    assert answer.status_code == 409
+    assert "Everyone elected is seated already." in answer.content.decode()
+
+
+def test_bad_election_forms_write_nothing() -> None:
+    client, org, council = setup_council()
+    before = entries()
+    # No seats apportioned yet: the action refuses to open the election.
+    answer = client.post(
+        reverse("setup-election-open", args=[org.pk, council.pk]),
+        {"constituency": north(council).pk},
+    )
+    assert answer.status_code == 409
+    assert "has no seats to elect (apportion first)" in answer.content.decode()
+    answer = client.post(
+        reverse("setup-election-open", args=[org.pk, council.pk]), {"constituency": "x"}
+    )
+    assert answer.status_code == 400
+    assert "Choose a constituency of this council." in answer.content.decode()
+    assert not Election.objects.exists()
+    assert entries() == before
+    apportion(client, org, council)
+    election = open_north(client, org, council)
+    before = entries()
+    for data in ({}, {"member": "abc"}, {"member": "99999999"}):
+        answer = client.post(
+            reverse("setup-candidate", args=[org.pk, election.pk, "nominate"]), data
+        )
+        assert answer.status_code == 400
+        assert "Choose a member found by name." in answer.content.decode()
+    answer = client.post(reverse("setup-election-result", args=[org.pk, election.pk]), {})
+    assert answer.status_code == 400
+    assert "Nominate the candidates first." in answer.content.decode()
+    answer = client.post(
+        reverse("setup-election-close", args=[org.pk, election.pk]), {"method": "plurality"}
+    )
+    assert answer.status_code == 400
+    assert entries() == before
+    # Another person, not a secretary: 403, nothing written.
+    olga = Client()
+    olga.force_login(verified_person("olga"))
+    answer = olga.post(
+        reverse("setup-candidate", args=[org.pk, election.pk, "nominate"]),
+        {"member": member("Anna Dockworker1").pk},
+    )
+    assert answer.status_code == 403
+    assert not Candidate.objects.exists()
+    assert entries() == before
+
+
+def test_an_online_poll_is_opened_with_the_candidates_fixed() -> None:
+    client, org, council = setup_council()
+    apportion(client, org, council)
+    election = open_north(client, org, council)
+    poll = reverse("setup-election-poll", args=[org.pk, election.pk])
+    before = entries()
+    answer = client.post(poll)
+    assert answer.status_code == 409
+    assert "nominate the candidates before opening the poll" in answer.content.decode()
+    assert entries() == before
+    for name in ("Anna Dockworker1", "Boris Dockworker2", "Clara Dockworker3"):
+        assert nominate(client, org, election, name).status_code == 302
+    answer = client.post(poll)
+    assert answer.status_code == 302
+    election.refresh_from_db()
+    assert election.poll_opened_at is not None
+    page = client.get(reverse("setup-election", args=[org.pk, election.pk])).content.decode()
+    assert "The poll is open: 0 members have voted." in page
+    assert "Nominate a member" not in page
+    assert nominate(client, org, election, "Elena Dockworker5").status_code == 409
+
+
+def seated_council() -> tuple[Client, Organisation, Council]:
+    """The council with its three deputies seated through the actions."""
+    client, org, council = setup_council()
+    yana = Organisation.objects.get(pk=org.pk).roles.get().user
+    actions.apportion_council(yana, council)
+    for constituency in council.constituencies.order_by("name"):
+        election = actions.open_election(yana, constituency)
+        winners = list(constituency.members.order_by("external_id")[: election.seats])
+        actions.record_election_result(yana, election, winners)
+        for m in winners:
+            actions.seat_deputy(yana, election, m)
+    return client, org, council
+
+
+def test_fractions_are_formed_and_deputies_moved_between_them() -> None:
+    client, org, council = seated_council()
+    url = reverse("setup-fraction", args=[org.pk, council.pk])
+    before = entries()
+    answer = client.post(url, {"name": "  "})
+    assert answer.status_code == 400
+    assert not Fraction.objects.exists()
+    assert client.post(url, {"name": "Dockers' Left"}).status_code == 302
+    answer = client.post(url, {"name": "Dockers' Left"})
+    assert answer.status_code == 409
+    assert "already" in answer.content.decode()
+    assert Fraction.objects.count() == 1
+    assert entries() == before + 1
+
+    page = client.get(reverse("setup-deputies", args=[org.pk, council.pk]), {"q": "boris"})
+    assert [m.member.name for m, _ in page.context["deputies"]] == ["Boris Dockworker2"]
+    boris = Mandate.objects.get(member__name="Boris Dockworker2")
+    move = reverse("setup-deputy-fraction", args=[org.pk, council.pk, boris.pk])
+    answer = client.post(move, {"fraction": "nonsense"})
+    assert answer.status_code == 400
+    assert not FractionMembership.objects.exists()
+    left = Fraction.objects.get()
+    assert client.post(move, {"fraction": left.pk}).status_code == 302
+    assert FractionMembership.objects.get(end=None).mandate == boris
+    assert client.post(move, {"fraction": ""}).status_code == 302
+    assert not FractionMembership.objects.filter(end=None).exists()
+
+
+def test_an_organ_its_rules_seats_and_a_sitting_convened_with_its_notice() -> None:
+    client, org, council = seated_council()
+    form = reverse("setup-organ-form", args=[org.pk, council.pk])
+    organ_data = {
+        "name": "Executive committee",
+        "kind": "executive committee",
+        "seat_rule": "election",
+        "seats": "2",
+        "method": "sainte-lague",
+        "refused": "vacant",
+    }
+    before = entries()
+    answer = client.post(form, {**organ_data, "seats": "0"})
+    assert answer.status_code == 400
+    assert not Organ.objects.exists()
+    assert entries() == before
+    answer = client.post(form, organ_data)
+    assert answer.status_code == 302
+    organ = Organ.objects.get()
+    assert OrganSeat.objects.filter(organ=organ, status=OrganSeat.VACANT).count() == 2
+    assert client.post(form, organ_data).status_code == 409
+    assert Organ.objects.count() == 1
+
+    # Rules: a quorum that is no share and no number is refused, nothing written.
+    rules = reverse("setup-organ-rules", args=[org.pk, organ.pk])
+    good = {
+        "notice_hours": "48",
+        "emergency_hours": "",
+        "quorum": "1/2",
+        "quorum_more_than": "on",
+        "majority": "simple",
+        "base": "votes cast",
+        "fraction": "1/2",
+        "more_than": "on",
+    }
+    before = entries()
+    for bad, says in (
+        ({"quorum": "1/0"}, "Write a share such as 1/2"),
+        ({"quorum": "half"}, "Write a share such as 1/2"),
+        ({"notice_hours": "-1"}, "greater than or equal to 0"),
+    ):
+        answer = client.post(rules, {**good, **bad})
+        assert answer.status_code == 400, bad
+        assert says in answer.content.decode()
+    assert not OrganRules.objects.exists()
+    assert entries() == before
+    assert client.post(rules, good).status_code == 302
+    saved = OrganRules.objects.get(organ=organ)
+    assert saved.notice_seconds == 48 * 3600
+    assert (saved.quorum_num, saved.quorum_den, saved.quorum_more_than) == (1, 2, True)
+
+    # A seat for a deputy found by name.
+    page = client.get(reverse("setup-organ", args=[org.pk, organ.pk]), {"q": "anna"})
+    assert [m.member.name for m in page.context["found"]] == [
+        "Anna Dockworker1",
+        "Anna Dockworker21",
+    ]
+    anna = page.context["found"][0]
+    seat = reverse("setup-organ-seat", args=[org.pk, organ.pk, 1, "fill"])
+    answer = client.post(seat, {"mandate": "x"})
+    assert answer.status_code == 400
+    assert "Choose a deputy found by name." in answer.content.decode()
+    assert client.post(seat, {"mandate": anna.pk}).status_code == 302
+    assert OrganSeat.objects.get(organ=organ, number=1, end=None).holder == anna
+    answer = client.post(
+        reverse("setup-organ-seat", args=[org.pk, organ.pk, 2, "fill"]), {"mandate": anna.pk}
+    )
+    assert answer.status_code == 409
+    assert "holds a seat" in answer.content.decode()
+
+    # Convening: too short a notice is the action's refusal, no sitting written.
+    convene = reverse("setup-convene", args=[org.pk, organ.pk])
+    soon = timezone.localtime(timezone.now() + timedelta(hours=3))
+    later = timezone.localtime(timezone.now() + timedelta(days=4))
+    sitting = {
+        "title": "First sitting",
+        "starts_at": soon.strftime("%Y-%m-%dT%H:%M"),
+        "place": "Union hall, Quay Street 4",
+        "agenda": "Minutes\n\nThe new wage scale\n",
+    }
+    before = entries()
+    answer = client.post(convene, sitting)
+    assert answer.status_code == 409
+    assert "cannot sit at" in answer.content.decode()
+    answer = client.post(convene, {**sitting, "starts_at": "tomorrow"})
+    assert answer.status_code == 400
+    answer = client.post(
+        convene, {**sitting, "place": "", "starts_at": later.strftime("%Y-%m-%dT%H:%M")}
+    )
+    assert answer.status_code == 400
+    assert not Session.objects.exists()
+    assert entries() == before
+    answer = client.post(convene, {**sitting, "starts_at": later.strftime("%Y-%m-%dT%H:%M")})
+    assert answer.status_code == 302, answer.content.decode()[:3000]
+    made = Session.objects.get()
+    assert made.place == "Union hall, Quay Street 4"
+    assert made.starts_at == later.replace(second=0, microsecond=0)
+    assert list(
+        AgendaItem.objects.filter(session=made).order_by("position").values_list("title", flat=True)
+    ) == [
+        "Minutes",
+        "The new wage scale",
+    ]
+    page = client.get(reverse("setup-organ", args=[org.pk, organ.pk])).content.decode()
+    assert "First sitting" in page
