@@ -19,6 +19,9 @@ from smolny.api.bodies import StrictJSONParser
 from smolny.api.common import server_time
 from smolny.api.routers.account import router as account
 from smolny.api.routers.agenda import router as agenda
+from smolny.api.routers.cards import organs as card_organs
+from smolny.api.routers.cards import sessions as card_sessions
+from smolny.api.routers.cards import votes as card_votes
 from smolny.api.routers.constituencies import router as constituencies
 from smolny.api.routers.councils import router as councils
 from smolny.api.routers.elections import router as elections
@@ -116,6 +119,9 @@ api.add_router("/organs", organ_sessions)
 api.add_router("/sessions", sessions)
 api.add_router("/agenda", agenda)
 api.add_router("/votes", votes)
+api.add_router("/organs", card_organs)
+api.add_router("/sessions", card_sessions)
+api.add_router("/votes", card_votes)
 api.add_router("/presidium-reformations", reformations)
 api.add_router("/journal", journal)
 api.add_router("/congresses", congresses)

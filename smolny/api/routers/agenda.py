@@ -84,7 +84,7 @@ class DocketOut(Schema):
 
 class VoteIn(Timed):
     motion: str = Field(min_length=1, max_length=32, description="the key of the motion due")
-    method: Literal["roll call", "division", "show of hands", "secret ballot"]
+    method: Literal["roll call", "division", "show of hands", "secret ballot", "card vote"]
 
 
 def speakers_out(item: AgendaItem) -> SpeakersOut:
@@ -187,7 +187,7 @@ def move(request: HttpRequest, item_id: int, body: MotionIn) -> Status[DocketOut
 
 @router.post("/{item_id}/votes", response={201: VoteOut, **REFUSALS})
 def open_vote(request: HttpRequest, item_id: int, body: VoteIn) -> Status[VoteOut]:
-    """Put the question on the motion that is due, by one of the four methods."""
+    """Put the question on the motion that is due, by one of the five methods."""
     item = lookup(AgendaItem, item_id, "agenda item")
     v = vote.open_vote(caller(request), item, body.motion, method=body.method)
     return Status(201, vote_out(v))

@@ -14,7 +14,7 @@ from typing import Any
 
 from smolny.api.auth import create_token
 from smolny.councils import actions
-from smolny.councils.actions import agenda, ballot, motion, session, vote
+from smolny.councils.actions import agenda, ballot, card, motion, session, vote
 from smolny.councils.models import RecallVote
 from smolny.councils.models.sessions import Vote
 from tests.integration.api.conftest import PASSWORD, ROLES, SYS, World
@@ -519,6 +519,51 @@ CASES |= {
         lambda w, r: (
             f"/api/presidium-reformations/{no_confidence(w)}",
             {"name": "New presidium", "method": "sainte-lague"},
+        ),
+        201,
+    ),
+}
+
+
+def absent_deputy(w: World, *, given: bool = False) -> None:
+    """The plenum allows proxies; the deputy (Narva 1) leaves the hall and, if *given*, has
+    given their proxy to the chair (Narva 0)."""
+    card.set_card_rules(SYS, w.plenum, proxies_allowed=True)
+    session.check_out(SYS, w.sitting, w.narva(1))
+    if given:
+        card.give_proxy(SYS, w.sitting, w.narva(1), w.narva(0))
+
+
+CASES |= {
+    ("post", "/api/organs/{organ_id}/card-rules"): Case(
+        ADMIN,
+        lambda w, r: (
+            f"/api/organs/{w.plenum.pk}/card-rules",
+            {"proxies_allowed": True, "proxy_limit": 2},
+        ),
+    ),
+    ("post", "/api/sessions/{session_id}/proxies"): Case(
+        frozenset({"deputy"}),  # the giver in person: nobody gives another's proxy
+        lambda w, r: (
+            absent_deputy(w),
+            f"{S}/{w.sitting.pk}/proxies",
+            {"giver": w.narva(1).pk, "holder": w.narva(0).pk},
+        )[1:],
+        201,
+    ),
+    ("post", "/api/sessions/{session_id}/proxies/revoke"): Case(
+        frozenset({"deputy"}),
+        lambda w, r: (
+            absent_deputy(w, given=True),
+            f"{S}/{w.sitting.pk}/proxies/revoke",
+            {"giver": w.narva(1).pk},
+        )[1:],
+    ),
+    ("post", "/api/votes/{vote_id}/card"): Case(
+        frozenset({"deputy"}),  # the deputy in person (or their proxy's holder, tested apart)
+        lambda w, r: (
+            f"{V}/{open_vote(w, 'card vote').pk}/card",
+            {"member": w.narva(1).pk, "choice": "for"},
         ),
         201,
     ),
