@@ -31,6 +31,7 @@ COMMANDS: tuple[str, ...] = (
     "replay",
     "backup",
     "restore",
+    "mail",
 )
 
 EPILOG = """\

@@ -113,6 +113,11 @@ def run(args: argparse.Namespace) -> int:
         start_server_writer(lambda line: print(f"smolny: {line}", flush=True))
     except CheckpointError as error:
         return fail(error)
+    from smolny.notices.outbox import postman
+
+    # Mail queued while no server ran goes out now; failed mail is retried every
+    # SMOLNY_MAIL_RETRY_SECONDS (smolny/notices/outbox.py).
+    postman(on_error=lambda e: print(f"smolny: sending mail failed: {e}", flush=True))
     import uvicorn
 
     where = f"http://{args.host}:{args.port}/"

@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("smolny.web.routes.federation")),
     path("", include("smolny.web.routes.timeline")),
     path("", include("smolny.web.routes.setup")),
+    path("", include("smolny.web.routes.outbox")),
 ]

@@ -15,14 +15,18 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from django.test import override_settings
+from django.contrib.auth import get_user_model
+from django.test import Client, override_settings
+from django.urls import reverse
 from django.utils import timezone
 
+from smolny.cli import main
 from smolny.councils import actions
 from smolny.councils.actions import session as session_actions
 from smolny.councils.actions.agenda import add_agenda_item
 from smolny.councils.actions.election_ballot import nominate_candidate, open_election_poll
 from smolny.councils.actions.founding import set_member_email
+from smolny.councils.actions.organisation import appoint_secretary
 from smolny.councils.models import JournalEntry, Session
 from smolny.journal.actions import NotAllowed
 from smolny.notices import outbox
@@ -310,3 +314,70 @@ def test_an_election_poll_opening_mails_the_electors_and_fixes_the_candidates(
     with pytest.raises(NotAllowed, match="open already"):
         open_election_poll(SYS, election, at=NOW)
     assert JournalEntry.objects.filter(action="open_election_poll").count() == 1
+
+
+def convened_while_down(port: int) -> tuple[Any, Any]:
+    """A council whose two deputies have addresses, its plenum convened while nothing
+    listens on *port*: two failed messages. Returns (council, session)."""
+    council = build_council({"Dockers": 2}, at=NOW)
+    plenum = organ_of(council, "Plenum", at=NOW)
+    give_addresses(list(council.everyone()))
+    sitting = session_actions.convene_session(
+        SYS, plenum, "Plenum", starts_at=NOW + timedelta(days=2), at=NOW
+    )
+    return council, sitting
+
+
+def test_the_secretary_sees_each_message_state_and_sends_the_failed_again() -> None:
+    port = free_port()
+    with smtp_settings(port):
+        council, _ = convened_while_down(port)
+        org = council.frame.organisation
+        User = get_user_model()
+        secretary = User.objects.create_user("yana", email="yana@harbour.test")
+        appoint_secretary(SYS, org, secretary, at=NOW)
+        stranger = User.objects.create_user("petr", email="petr@harbour.test")
+        client, other = Client(), Client()
+        client.force_login(secretary)
+        other.force_login(stranger)
+        url = reverse("outbox", args=[org.pk])
+        assert other.get(url).status_code in (403, 404)
+        assert other.post(reverse("outbox-retry", args=[org.pk])).status_code in (403, 404)
+        page = client.get(url)
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert html.count('class="outbox-failed"') == 2
+        assert "will retry" in html
+        assert "deputy0@harbour.test" in html
+        assert "Failed (2)" in html
+        # The server is back; the secretary asks for the failed messages at once.
+        with smtp_server(port) as box:
+            answer = client.post(reverse("outbox-retry", args=[org.pk]))
+            assert answer.status_code == 302
+            box.wait_for("deputy0@harbour.test")
+            box.wait_for("deputy1@harbour.test")
+        html = client.get(url).content.decode()
+        assert html.count('class="outbox-sent"') == 2
+        assert "Sent (2)" in html
+        assert "Failed (0)" in html
+
+
+def test_smolny_mail_send_and_retry(capsys: pytest.CaptureFixture[str]) -> None:
+    port = free_port()
+    with smtp_settings(port):
+        convened_while_down(port)
+        # Down still: the retry fails again, says so and exits 1; the messages stay.
+        assert main(["mail", "retry"]) == 1
+        assert "sent 0, failed 2" in capsys.readouterr().out
+        assert main(["mail", "list", "--state", "failed"]) == 0
+        listed = capsys.readouterr().out.splitlines()
+        assert len(listed) == 2
+        assert all("\tfailed\t2\t" in line for line in listed)
+        # Nothing is due yet: send leaves them for their next attempt.
+        assert main(["mail", "send"]) == 0
+        assert "sent 0, failed 0" in capsys.readouterr().out
+        with smtp_server(port) as box:
+            assert main(["mail", "retry"]) == 0
+            assert "sent 2, failed 0" in capsys.readouterr().out
+            assert len(box.messages) == 2
+        assert set(OutboxMessage.objects.values_list("state", flat=True)) == {"sent"}
