@@ -54,6 +54,9 @@ def word(value: str) -> str:
         "withdrawn": lambda: _("withdrawn"),
         "pending": lambda: _("pending"),
         "main": lambda: _("main motion"),
+        "amendment": lambda: _("amendment"),
+        "counter": lambda: _("counter-motion"),
+        "procedural": lambda: _("procedural motion"),
         "regular": lambda: _("regular"),
         "irregular": lambda: _("irregular"),
         # a directive's standing (smolny.rules.authority.Status)

@@ -20,27 +20,21 @@ from smolny.councils.minutes import minutes_blocks, minutes_markdown, minutes_pd
 from smolny.councils.models import JournalEntry, Organisation, Session
 from smolny.journal.chain import verify_journal
 from smolny.web.access import hide_signer, is_secretary, organisation_or_404, reader_page
+from smolny.web.journal_words import sentence
 
 ENTRIES_PER_PAGE = 50
-SUMMARY_LENGTH = 240
 
 
-def _summary(payload: str, action: str = "", secretary: bool = True) -> str:
-    """An entry's payload shortened for the table (without its organisation and time), and
-    without the name of a petition's signer unless the reader is a secretary."""
+def _sentence(payload: str, action: str, secretary: bool) -> str:
+    """The entry as a sentence (:mod:`smolny.web.journal_words`), a petition's signer left
+    out unless the reader is a secretary."""
     try:
         body = json.loads(payload)
     except ValueError:
-        return payload[:SUMMARY_LENGTH]
+        body = {}
     if not secretary:
         body = hide_signer(action, body)
-    if isinstance(body, dict):
-        body.pop("organisation", None)
-        body.pop("at", None)
-    text = json.dumps(body, ensure_ascii=False, sort_keys=True)
-    if len(text) > SUMMARY_LENGTH:
-        text = text[: SUMMARY_LENGTH - 1] + "…"
-    return text
+    return sentence(action, body if isinstance(body, dict) else {})
 
 
 def entries_of(organisation: Organisation) -> QuerySet[JournalEntry]:
@@ -58,7 +52,7 @@ def journal(request: HttpRequest, organisation_id: int) -> HttpResponse:
     page = Paginator(entries_of(org), ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
     secretary = is_secretary(request.user, org)
     rows = [
-        {"entry": entry, "summary": _summary(entry.payload, entry.action, secretary)}
+        {"entry": entry, "sentence": _sentence(entry.payload, entry.action, secretary)}
         for entry in page
     ]
     return render(
