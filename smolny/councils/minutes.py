@@ -385,11 +385,64 @@ def _vote(n: int, vote: Vote, irregular: list[str]) -> list[Block]:
                 ],
             )
         )
+    if vote.method == Vote.CARD:
+        blocks += _card(vote)
     if vote.method == Vote.SECRET:
         blocks.append(_p(_("Secret ballot: the minutes record who voted, never how.")))
     reformation = PresidiumReformation.objects.filter(vote=vote).first()
     if reformation is not None:
         blocks += _reformation(reformation)
+    return blocks
+
+
+def _card(vote: Vote) -> list[Block]:
+    """A card vote: the figures by weight beside those by head, each card name by name with
+    its weight, and the proxies used (who cast the card for whom)."""
+    from smolny.councils.actions.card import figures_of
+    from smolny.councils.models import CardBallot
+
+    shown = figures_of(vote).get("shown", {})
+    blocks = [
+        _p(_("Card vote, by weight and by head:")),
+        _t(
+            ("", _("for"), _("against"), _("abstain")),
+            [
+                (
+                    _("by weight"),
+                    shown.get("for", ""),
+                    shown.get("against", ""),
+                    shown.get("abstain", ""),
+                ),
+                (_("by head"), str(vote.for_votes), str(vote.against), str(vote.abstain)),
+            ],
+        ),
+    ]
+    from fractions import Fraction
+
+    from smolny.rules.card import show
+
+    rows = sorted(
+        CardBallot.objects.filter(vote=vote).values_list(
+            "mandate__member__name", "fraction", "weight", "choice", "proxy__name"
+        ),
+        key=lambda row: (row[0] or "").casefold(),
+    )
+    blocks.append(_p(_("Cards, name by name (a proxy's holder named where one cast it):")))
+    blocks.append(
+        _t(
+            (_("name"), _("fraction"), _("weight"), _("answer"), _("cast by (proxy holder)")),
+            [
+                (
+                    name or "",
+                    fraction or _("no fraction"),
+                    show(Fraction(weight)),
+                    wording.word(choice),
+                    holder or "",
+                )
+                for name, fraction, weight, choice, holder in rows
+            ],
+        )
+    )
     return blocks
 
 

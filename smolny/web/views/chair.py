@@ -59,6 +59,7 @@ METHODS = (
     (Vote.SHOW_OF_HANDS, gettext_lazy("counted show of hands")),
     (Vote.DIVISION, gettext_lazy("division (two tellers count)")),
     (Vote.SECRET, gettext_lazy("secret ballot")),
+    (Vote.CARD, gettext_lazy("card vote (by weight)")),
 )
 """The methods the console offers: every method the vote action knows."""
 

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET
 from smolny.councils.actions import ActionError, PermissionDenied
 from smolny.councils.actions.agenda import request_to_speak, withdraw_from_list
 from smolny.councils.actions.ballot import cast_secret_ballot
+from smolny.councils.actions.card import cast_card_vote, give_proxy, revoke_proxy
 from smolny.councils.actions.motion import move_motion
 from smolny.councils.actions.session import check_in
 from smolny.councils.actions.vote import cast_vote
@@ -81,6 +82,7 @@ def context(request: HttpRequest, session: Session, **extra: Any) -> dict[str, A
         ),
         "session_open": session.status == Session.OPEN,
         "can_check_in": session.status in (Session.CONVENED, Session.OPEN, Session.ADJOURNED),
+        "proxies": state.proxies_of(session, member, vote, now),
         **extra,
     }
 
@@ -118,7 +120,10 @@ def _member(request: HttpRequest, session: Session) -> Member:
 @session_page
 def step(request: HttpRequest, session_id: int, name: str) -> HttpResponse:
     """Check in, ask to speak, or vote; the panel again, or the refusal with a 4xx."""
-    if name not in ("check-in", "speak", "point-of-order", "withdraw", "move", "vote"):
+    if name not in (
+        *("check-in", "speak", "point-of-order", "withdraw", "move", "vote"),
+        *("give-proxy", "revoke-proxy", "proxy-vote"),
+    ):
         raise Http404("no such step")
     session = state.session_or_404(session_id)
     receipt = receipt_vote = None
@@ -138,6 +143,30 @@ def step(request: HttpRequest, session_id: int, name: str) -> HttpResponse:
         elif name == "withdraw":
             withdraw_from_list(request.user, _item(session, request), member)
             done = _("You are off the speakers' list.")
+        elif name == "give-proxy":
+            holder = Member.objects.filter(
+                pk=form_int(request, "holder"), organisation=session.organ.council.organisation
+            ).first()
+            if holder is None:
+                raise BadForm(_("holder: not a member of this organisation"))
+            give_proxy(request.user, session, member, holder)
+            done = _("Your proxy is given to %(name)s.") % {"name": holder.name}
+        elif name == "revoke-proxy":
+            revoke_proxy(request.user, session, member)
+            done = _("Your proxy is revoked.")
+        elif name == "proxy-vote":
+            vote = Vote.objects.filter(pk=form_int(request, "vote"), item__session=session).first()
+            giver = Member.objects.filter(
+                pk=form_int(request, "giver"), organisation=session.organ.council.organisation
+            ).first()
+            choice = form_text(request, "choice", limit=16)
+            if vote is None or giver is None or choice not in CHOICES:
+                raise BadForm(_("vote, giver, choice: not a card of this sitting"))
+            cast_card_vote(request.user, vote, giver, choice, holder=member)
+            done = _("%(name)s's card is cast by proxy: %(choice)s.") % {
+                "name": giver.name,
+                "choice": ANSWERS[choice],
+            }
         elif name == "move":
             fields = motion_fields(request)
             if fields["kind"] not in ("amendment", "procedural"):
@@ -155,6 +184,9 @@ def step(request: HttpRequest, session_id: int, name: str) -> HttpResponse:
                 receipt = cast_secret_ballot(request.user, vote, member, choice)
                 receipt_vote = vote.pk
                 done = _("Your ballot is cast.")
+            elif vote.method == Vote.CARD:
+                cast_card_vote(request.user, vote, member, choice)
+                done = _("Your vote is recorded: %(choice)s.") % {"choice": ANSWERS[choice]}
             else:
                 cast_vote(request.user, vote, member, choice)
                 done = _("Your vote is recorded: %(choice)s.") % {"choice": ANSWERS[choice]}

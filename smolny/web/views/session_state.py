@@ -152,6 +152,9 @@ class Tally:
     hemicycle: str = ""
     table: str = ""
     states: dict[str, int] = field(default_factory=dict)
+    weights: dict[str, str] = field(default_factory=dict)
+    """A card vote's figures by weight, as shown (for, against, abstain; at the close also
+    present and seated); empty for every other method."""
 
 
 def tally_of(vote: Vote, at: datetime, *, chart: bool = False, id_prefix: str = "vote") -> Tally:
@@ -183,9 +186,46 @@ def tally_of(vote: Vote, at: datetime, *, chart: bool = False, id_prefix: str = 
         result = Tally(vote, total, vote.for_votes, vote.against, vote.abstain, False)
     else:
         result = Tally(vote, 0, None, None, None, False)
+    if vote.method == Vote.CARD:
+        result = card_tally(vote, result)
     if chart and vote.method == Vote.ROLL_CALL:
         result.hemicycle, result.table, result.states = seat_chart(vote, at, id_prefix)
     return result
+
+
+def card_tally(vote: Vote, closed: Tally) -> Tally:
+    """A card vote's tally: by head and by weight, running while it is open (a card vote is
+    an open vote: every card is cast by name), as the close recorded it after."""
+    from fractions import Fraction
+
+    from smolny.councils.actions.card import figures_of
+    from smolny.rules.card import show
+
+    if vote.status == Vote.CLOSED:
+        shown = figures_of(vote).get("shown", {})
+        return Tally(
+            vote,
+            closed.cast,
+            closed.for_votes,
+            closed.against,
+            closed.abstain,
+            False,
+            weights=dict(shown),
+        )
+    heads = {"for": 0, "against": 0, "abstain": 0}
+    weight = {"for": Fraction(0), "against": Fraction(0), "abstain": Fraction(0)}
+    for choice, text in vote.card_ballots.values_list("choice", "weight"):
+        heads[choice] += 1
+        weight[choice] += Fraction(text)
+    return Tally(
+        vote,
+        sum(heads.values()),
+        heads["for"],
+        heads["against"],
+        heads["abstain"],
+        False,
+        weights={k: show(w) for k, w in weight.items()},
+    )
 
 
 def seat_chart(vote: Vote, at: datetime, id_prefix: str) -> tuple[str, str, dict[str, int]]:
@@ -342,6 +382,9 @@ def standing(session: Session, member: Member | None, vote: Vote | None, at: dat
             named = NamedVote.objects.filter(vote=vote, mandate=mandate).first()
             if named is not None:
                 voted = named.choice
+        elif vote.method == Vote.CARD:
+            cast = vote.card_ballots.filter(mandate=mandate).values_list("choice", flat=True)
+            voted = cast.first()
         elif SecretVoter.objects.filter(vote=vote, mandate=mandate).exists():
             voted = "secret"
     return Standing(member, present, mandate, reasons, voted)
@@ -521,3 +564,47 @@ def clock_of(item: AgendaItem, speakers: Speakers, at: datetime) -> Clock | None
     if started is None:
         return None
     return Clock(started, max(0, int((at - started).total_seconds())), speakers.floor_seconds)
+
+
+@dataclass
+class Proxies:
+    """A deputy's proxies in the sitting, for the phone view: whether the rules allow them,
+    the proxy the deputy has given (its holder's name), the proxies the deputy holds (with
+    the answer cast for each in the open card vote), and whom the deputy could give it to."""
+
+    allowed: bool = False
+    given_to: str | None = None
+    held: list[tuple[Member, str | None]] = field(default_factory=list)
+    holders: list[Member] = field(default_factory=list)
+    card_vote: Vote | None = None
+
+
+def proxies_of(session: Session, member: Member | None, vote: Vote | None, at: datetime) -> Proxies:
+    """What the phone view shows of proxies for *member* (see :class:`Proxies`)."""
+    from smolny.councils.models import CardBallot, Proxy
+    from smolny.councils.queries.sessions import rules_of
+
+    rules = rules_of(session.organ)
+    if member is None or not rules.proxies_allowed:
+        return Proxies()
+    card_vote = (
+        vote if vote is not None and vote.method == Vote.CARD and vote.status == Vote.OPEN else None
+    )
+    rows = Proxy.objects.filter(valid_at(at), session=session).select_related(
+        "giver__member", "holder"
+    )
+    given = next((r for r in rows if r.giver.member_id == member.pk), None)
+    held_rows = [r for r in rows if r.holder_id == member.pk]
+    cast: dict[int, str] = {}
+    if card_vote is not None:
+        cast = dict(
+            CardBallot.objects.filter(
+                vote=card_vote, mandate_id__in=[r.giver_id for r in held_rows]
+            ).values_list("mandate_id", "choice")
+        )
+    held = [(r.giver.member, cast.get(r.giver_id)) for r in held_rows]
+    holders: list[Member] = []
+    if given is None and voting_mandate(session.organ, member, at) is not None:
+        ids = [m for m in seated(session.organ, at) if m != member.pk]
+        holders = sorted(Member.objects.filter(pk__in=ids), key=lambda m: natural_key(m.name))
+    return Proxies(True, given.holder.name if given else None, held, holders, card_vote)

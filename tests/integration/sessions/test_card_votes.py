@@ -24,7 +24,7 @@ from smolny.councils.actions import (
     session,
     vote,
 )
-from smolny.councils.minutes import minutes_markdown
+from smolny.councils.minutes import minutes_markdown, minutes_pdf
 from smolny.councils.models import AgendaItem, CardBallot, JournalEntry, Member, Proxy, Session
 from tests.integration.sessions.conftest import (
     SYS,
@@ -131,6 +131,10 @@ def test_a_proxy_is_cast_by_its_holder_within_the_limit_and_ends_at_check_in() -
     card.cast_card_vote(SYS, v, s3, "against", at=d(10, 10, 13, 4))
     closed = vote.close_vote(SYS, v, at=d(10, 10, 14))
     assert "(1 by proxy)" in closed.reason
+    text = minutes_markdown(sitting)
+    assert "Card vote, by weight and by head" in text
+    assert f"| {b2.name} | Bolsheviks | 11.50 | for | {b1.name} |" in text
+    minutes_pdf(sitting)  # the same blocks drawn
     assert CardBallot.objects.filter(vote=v, proxy__isnull=False).count() == 1
     # revoking: b2's proxy is still in force, then revoked.
     revoked = card.revoke_proxy(SYS, sitting, b2, at=d(10, 10, 15))
