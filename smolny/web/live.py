@@ -100,6 +100,41 @@ def last_event_id(request: Any) -> int | None:
     return int(raw.strip())
 
 
+async def event_chunks(
+    channel: str, after: int | None, start: Replay, subscription: Any
+) -> AsyncIterator[str]:
+    """The text of a stream after its headers: ``retry:``, then ``ready``, the replay or
+    ``reset``, then the events as they come, with a heartbeat comment when none has come
+    for :data:`HEARTBEAT_SECONDS`. Shared by the view and :class:`StreamGuard`'s path for
+    anonymous viewers; the caller closes the subscription."""
+    yield f"retry: {RETRY_MILLISECONDS}\n\n"
+    sent, dropped = start.head, 0
+    if after is None:
+        yield sse(start.head, "ready", {"channel": channel, "id": start.head})
+    elif not start.complete:
+        yield sse(start.head, "reset", {"channel": channel, "id": start.head})
+    else:
+        for delivery in start.deliveries:
+            yield message(delivery)
+    while True:
+        try:
+            async with asyncio.timeout(HEARTBEAT_SECONDS):
+                waiting = [await subscription.get()]
+        except TimeoutError:
+            yield ": heartbeat\n\n"
+            continue
+        waiting += subscription.get_waiting()  # send a burst as one chunk
+        if subscription.dropped != dropped:
+            # This client fell so far behind that events were dropped: say so.
+            dropped, sent = subscription.dropped, waiting[-1].id
+            yield sse(sent, "reset", {"channel": channel, "id": sent})
+            continue
+        fresh = [d for d in waiting if d.id > sent]
+        if fresh:
+            sent = fresh[-1].id
+            yield "".join(message(d) for d in fresh)
+
+
 def _start(channel: str, after: int | None) -> Replay:
     """Runs in a worker thread: listen, then read where the client stands (and close)."""
     from django.db import connection
@@ -226,32 +261,8 @@ async def stream(request: Any, channel: str) -> Any:
 
     async def events() -> AsyncIterator[str]:
         try:
-            yield f"retry: {RETRY_MILLISECONDS}\n\n"
-            sent, dropped = start.head, 0
-            if after is None:
-                yield sse(start.head, "ready", {"channel": channel, "id": start.head})
-            elif not start.complete:
-                yield sse(start.head, "reset", {"channel": channel, "id": start.head})
-            else:
-                for delivery in start.deliveries:
-                    yield message(delivery)
-            while True:
-                try:
-                    async with asyncio.timeout(HEARTBEAT_SECONDS):
-                        waiting = [await subscription.get()]
-                except TimeoutError:
-                    yield ": heartbeat\n\n"
-                    continue
-                waiting += subscription.get_waiting()  # send a burst as one chunk
-                if subscription.dropped != dropped:
-                    # This client fell so far behind that events were dropped: say so.
-                    dropped, sent = subscription.dropped, waiting[-1].id
-                    yield sse(sent, "reset", {"channel": channel, "id": sent})
-                    continue
-                fresh = [d for d in waiting if d.id > sent]
-                if fresh:
-                    sent = fresh[-1].id
-                    yield "".join(message(d) for d in fresh)
+            async for chunk in event_chunks(channel, after, start, subscription):
+                yield chunk
         finally:
             subscription.close()
             release()
@@ -341,16 +352,167 @@ class StreamGuard:
         await gate.acquire()
         held = True
 
-        async def send_started(message: Any) -> None:
+        def started() -> None:
             nonlocal held
-            if held and message["type"] == "http.response.start":
+            if held:
                 held = False
                 gate.release()
+
+        async def send_started(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                started()
             await send(message)
 
         try:
-            await self.app(scope, receive, send_started)
+            channel = scope["path"][len("/live/") :]
+            if anonymous and self.direct(scope, channel):
+                await serve_anonymous(scope, receive, send, channel, started)
+            else:
+                await self.app(scope, receive, send_started)
         finally:
-            if held:
-                gate.release()
+            started()
             GUARDED.close(address, anonymous)
+
+    @staticmethod
+    def direct(scope: Any, channel: str) -> bool:
+        """Whether this stream is served here, without Django: a viewer not signed in, a
+        well-formed channel, a host the settings allow (else Django answers, as ever)."""
+        if not DIRECT or not CHANNEL_PATTERN.fullmatch(channel):
+            return False
+        from smolny.api.intake import _host_allowed
+
+        host = next((v for k, v in scope.get("headers", ()) if k == b"host"), b"")
+        return _host_allowed(host)
+
+
+DIRECT = os.environ.get("SMOLNY_LIVE_DIRECT", "1") not in ("0", "false", "no")
+"""Serve anonymous viewers' streams in the event loop, without Django's request cycle."""
+
+PUBLIC_SECONDS = 2.0
+"""How long a process trusts its answer to "may a viewer not signed in follow this
+channel?" (whether the organisation's record is public). A record made private stops new
+anonymous streams within this time; the streams already open run on, as they do in the view."""
+
+_public_answers: dict[str, tuple[float, bool]] = {}
+
+
+def _anonymous_may_read(channel: str) -> bool:
+    """Runs in a worker thread: the view's rule (:func:`_may_read`) for a viewer not signed
+    in; its database connection closed at once."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.db import connection
+
+    try:
+        organisation = _channel_organisation(channel)
+        if organisation is not None:
+            from smolny.web.access import may_read
+
+            return bool(may_read(AnonymousUser(), organisation))
+        return _public_channel(channel)
+    finally:
+        if not connection.in_atomic_block:
+            connection.close()
+
+
+async def anonymous_may_follow(channel: str) -> bool:
+    """:func:`may_follow` for a viewer not signed in, remembered for :data:`PUBLIC_SECONDS`
+    per channel (a crowd asking for one public channel costs one look-up, not thousands)."""
+    if channel.startswith("probe:"):
+        return True
+    loop = asyncio.get_running_loop()
+    known = _public_answers.get(channel)
+    if known is not None and loop.time() - known[0] < PUBLIC_SECONDS:
+        return known[1]
+    from asgiref.sync import sync_to_async
+
+    allowed = await sync_to_async(_anonymous_may_read, thread_sensitive=False)(channel)
+    if len(_public_answers) > 10_000:
+        _public_answers.clear()
+    _public_answers[channel] = (loop.time(), allowed)
+    return allowed
+
+
+def _query_last_event_id(scope: Any) -> int | None:
+    """``Last-Event-ID`` (header), else ``?last_event_id=``, as :func:`last_event_id`."""
+    from urllib.parse import parse_qs
+
+    for key, value in scope.get("headers", ()):
+        if key == b"last-event-id":
+            raw = value.decode("latin-1").strip()
+            return int(raw) if raw.isdigit() else None
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    raw = (query.get("last_event_id") or [""])[0].strip()
+    return int(raw) if raw.isdigit() else None
+
+
+def _stream_headers(content_type: bytes) -> list[tuple[bytes, bytes]]:
+    from smolny.api.intake import security_headers
+
+    return [
+        (b"content-type", content_type),
+        *[h for h in security_headers() if h[0] != b"content-type"],
+    ]
+
+
+async def serve_anonymous(scope: Any, receive: Any, send: Any, channel: str, started: Any) -> None:
+    """A stream for a viewer not signed in, served in the event loop: what the view
+    answers (403 for a channel the viewer may not follow, else the same event stream), but
+    with no middleware and no thread, except one look-up of a channel's organisation every
+    :data:`PUBLIC_SECONDS` and, on PostgreSQL, the read of the channel's head. A flood of
+    anonymous viewers then costs the other requests little (``benchmarks/stream_flood.py``)."""
+    if not await anonymous_may_follow(channel):
+        body = b"sign in to follow this channel"
+        headers = [
+            *_stream_headers(b"text/plain"),
+            (b"content-length", str(len(body)).encode()),
+        ]
+        await send({"type": "http.response.start", "status": 403, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+        return
+    after = _query_last_event_id(scope)
+    subscription = live.subscribe_async(channel)
+    try:
+        if isinstance(live.transport(), live.LocalTransport):
+            start = _start_local(channel, after)  # in memory: no thread needed
+        else:
+            from asgiref.sync import sync_to_async
+
+            start = await sync_to_async(_start, thread_sensitive=False)(channel, after)
+        headers = [
+            *_stream_headers(b"text/event-stream; charset=utf-8"),
+            (b"cache-control", b"no-cache"),
+            (b"x-accel-buffering", b"no"),
+            (b"x-smolny-process", str(os.getpid()).encode()),
+        ]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        started()
+
+        async def pump() -> None:
+            async for chunk in event_chunks(channel, after, start, subscription):
+                await send(
+                    {"type": "http.response.body", "body": chunk.encode(), "more_body": True}
+                )
+
+        async def until_gone() -> None:
+            while (await receive())["type"] != "http.disconnect":
+                pass
+
+        tasks = [asyncio.ensure_future(pump()), asyncio.ensure_future(until_gone())]
+        try:
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+        for task in done:
+            if not task.cancelled() and task.exception() is not None:
+                raise task.exception()  # type: ignore[misc]
+    finally:
+        subscription.close()
+
+
+def _start_local(channel: str, after: int | None) -> Replay:
+    """:func:`_start` for the in-process broker, which holds head and replay in memory."""
+    if after is None:
+        return Replay(live.head(channel), True, [])
+    return live.replay(channel, after)
