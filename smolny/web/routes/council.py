@@ -11,6 +11,16 @@ urlpatterns: list[URLPattern] = [
         council.council,
         name="council",
     ),
+    path(
+        "o/<int:organisation_id>/councils/<int:council_id>/hemicycle.svg",
+        council.council_hemicycle,
+        name="council-hemicycle",
+    ),
+    path(
+        "o/<int:organisation_id>/councils/<int:council_id>/organs/<int:organ_id>/seats",
+        council.organ_seats,
+        name="organ-seats",
+    ),
     path("o/<int:organisation_id>/journal/", journal.journal, name="journal"),
     path(
         "o/<int:organisation_id>/journal/verdict",

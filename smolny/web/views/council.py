@@ -13,16 +13,27 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smolny.councils.models import Council, Organ, Session
 from smolny.web.access import current_member, is_secretary, organisation_or_404, reader_page
+from smolny.web.freshness import memo, memo_key, revalidated
 from smolny.web.views import composition, timeline_data
 
 DEPUTIES_PER_PAGE = 100
 CONSTITUENCIES_PER_PAGE = 100
 SESSIONS_SHOWN = 20
+HEMICYCLE_INLINE_SEATS = 400
+"""Up to this many seats the hemicycle is drawn in the page (a disc per seat, each with its
+title). Beyond, the page shows it as an image loaded from :func:`council_hemicycle`: the
+Petrograd Soviet's 3,000 discs made 660 KB of the page's 860 KB (issue 20: no page over
+150 KB), and a browser that does not need the picture (a screen reader reads the table, a
+script reads the API) does not fetch it."""
+ORGAN_SEATS_INLINE = 100
+"""An organ with more seats lists its holders on a page of their own (:func:`organ_seats`)."""
+ORGAN_SEATS_PER_PAGE = 200
 
 
 class BadDate(ValueError):
@@ -68,6 +79,7 @@ def bad_request(request: HttpRequest, message: str) -> HttpResponse:
 
 
 @reader_page
+@revalidated
 def organisation(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """The organisation's overview: councils, their organs, sessions, and where to go next."""
     org = organisation_or_404(organisation_id)
@@ -105,45 +117,130 @@ def organisation(request: HttpRequest, organisation_id: int) -> HttpResponse:
     )
 
 
-@reader_page
-def council(request: HttpRequest, organisation_id: int, council_id: int) -> HttpResponse:
-    """A council at a moment: hemicycle, deputies, constituencies, malapportionment, organs."""
+def _council_at(
+    request: HttpRequest, organisation_id: int, council_id: int
+) -> tuple[Any, Council, datetime, date | None]:
     org = organisation_or_404(organisation_id)
     body = get_object_or_404(Council, pk=council_id, organisation=org)
+    at, day = moment(request)
+    return org, body, at, day
+
+
+def _at_query(day: date | None) -> str:
+    return f"?at={day.isoformat()}" if day else ""
+
+
+@reader_page
+@revalidated
+def council(request: HttpRequest, organisation_id: int, council_id: int) -> HttpResponse:
+    """A council at a moment: hemicycle, deputies, constituencies, malapportionment, organs."""
     try:
-        at, day = moment(request)
+        org, body, at, day = _council_at(request, organisation_id, council_id)
     except BadDate as error:
         return bad_request(request, str(error))
-    deputies = composition.deputies(body, at)
-    constituencies = composition.constituencies(body, at, deputies)
-    apportioned = [c.seats for c in constituencies if c.seats is not None]
-    vacant = max(sum(apportioned) - len(deputies), 0) if apportioned else 0
-    hemicycle_svg, hemicycle_table = composition.hemicycle(body, deputies, vacant)
-    mal_svg, mal_table = composition.malapportionment(body, constituencies)
+    key = memo_key(request, "council", body.pk, day)
+    found = memo(key, lambda: _composition(org, body, at, day))
+    deputies, constituencies = found["deputies"], found["constituencies"]
     page = Paginator(deputies, DEPUTIES_PER_PAGE).get_page(request.GET.get("page"))
     rows = Paginator(constituencies, CONSTITUENCIES_PER_PAGE).get_page(request.GET.get("cpage"))
-    fractions = composition.fraction_seats(deputies)
     return render(
         request,
         "web/council/council.html",
         {
+            **found,
             "organisation": org,
             "council": body,
             "at": at,
             "day": day,
+            "at_query": _at_query(day),
             "deputies": page,
             "deputy_links": page_links(request, "page", page),
-            "deputy_count": len(deputies),
-            "vacant": vacant,
-            "fractions": fractions,
             "constituencies": rows,
-            "constituency_count": len(constituencies),
             "constituency_links": page_links(request, "cpage", rows),
-            "hemicycle_svg": hemicycle_svg,
-            "hemicycle_table": hemicycle_table,
-            "malapportionment_svg": mal_svg,
-            "malapportionment_table": mal_table,
-            "constituency_notes": timeline_data.constituency_notes(body),
-            "organs": composition.organs(body, at),
+            "organ_seats_inline": ORGAN_SEATS_INLINE,
+        },
+    )
+
+
+def _composition(org: Any, body: Council, at: datetime, day: date | None) -> dict[str, Any]:
+    """What the council page computes from the dated rows: the same for every reader of
+    one moment, so kept in :func:`~smolny.web.freshness.memo` (nothing here may change it)."""
+    deputies = composition.deputies(body, at)
+    constituencies = composition.constituencies(body, at, deputies)
+    apportioned = [c.seats for c in constituencies if c.seats is not None]
+    vacant = max(sum(apportioned) - len(deputies), 0) if apportioned else 0
+    fractions = composition.fraction_seats(deputies)
+    if len(deputies) + vacant > HEMICYCLE_INLINE_SEATS:
+        hemicycle_svg = ""
+        hemicycle_table = composition.hemicycle_table_only(body, deputies, vacant)
+        hemicycle_url = reverse("council-hemicycle", args=[org.pk, body.pk]) + _at_query(day)
+    else:
+        hemicycle_svg, hemicycle_table = composition.hemicycle(body, deputies, vacant)
+        hemicycle_url = ""
+    mal_svg, mal_table = composition.malapportionment(body, constituencies)
+    return {
+        "deputies": deputies,
+        "deputy_count": len(deputies),
+        "vacant": vacant,
+        "fractions": fractions,
+        "constituencies": constituencies,
+        "constituency_count": len(constituencies),
+        "hemicycle_svg": hemicycle_svg,
+        "hemicycle_url": hemicycle_url,
+        "hemicycle_alt": composition.hemicycle_description(fractions, vacant),
+        "hemicycle_table": hemicycle_table,
+        "malapportionment_svg": mal_svg,
+        "malapportionment_table": mal_table,
+        "constituency_notes": timeline_data.constituency_notes(body),
+        "organs": composition.organs(body, at),
+    }
+
+
+@reader_page
+@revalidated
+def council_hemicycle(request: HttpRequest, organisation_id: int, council_id: int) -> HttpResponse:
+    """The council's hemicycle at a moment as an SVG image, for a council too large to draw
+    it in its page (see :data:`HEMICYCLE_INLINE_SEATS`)."""
+    try:
+        _, body, at, day = _council_at(request, organisation_id, council_id)
+    except BadDate as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+
+    def draw() -> str:
+        deputies = composition.deputies(body, at)
+        constituencies = composition.constituencies(body, at, deputies)
+        apportioned = [c.seats for c in constituencies if c.seats is not None]
+        vacant = max(sum(apportioned) - len(deputies), 0) if apportioned else 0
+        return composition.hemicycle(body, deputies, vacant)[0]
+
+    svg = memo(memo_key(request, "hemicycle", body.pk, day), draw)
+    return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+
+
+@reader_page
+@revalidated
+def organ_seats(
+    request: HttpRequest, organisation_id: int, council_id: int, organ_id: int
+) -> HttpResponse:
+    """Who holds each seat of a large organ at a moment, a page of seats at a time."""
+    try:
+        org, body, at, day = _council_at(request, organisation_id, council_id)
+    except BadDate as error:
+        return bad_request(request, str(error))
+    organ = get_object_or_404(Organ, pk=organ_id, council=body)
+    view = composition.organ_view(organ, at)
+    page = Paginator(view.composition.seats, ORGAN_SEATS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/council/organ_seats.html",
+        {
+            "organisation": org,
+            "council": body,
+            "view": view,
+            "seats": page,
+            "links": page_links(request, "page", page),
+            "at": at,
+            "day": day,
+            "at_query": _at_query(day),
         },
     )
