@@ -7,7 +7,8 @@ reorders, withdraws), takes a main motion and an amendment (the amendment's diff
 deputy's phone and on the projector), hears a point of order and a speaker on the running
 clock (the projector shows it run; the seconds recorded are the clock's), takes the amendment
 by named vote and the motion as amended by secret ballot (a deputy's receipt still readable
-5 s after casting, while the others' ballots re-read the panel), adjourns, resumes and
+5 s after casting, while the others' ballots re-read the panel), takes the next item's motion
+by card vote (the projector gives it by weight and by head), adjourns, resumes and
 closes, and links to the minutes, which give the adopted text as amended. axe finds no
 serious violation on the console, the phone and the projector.
 """
@@ -30,6 +31,7 @@ from tests.e2e.conftest import ROOT, LiveServer, serious, server_environment, si
 WAIT_MS = 15_000
 PROJECTOR = {"width": 1366, "height": 768}
 MAIN = "The Soviet takes the flour stores of the district under its control."
+BREAD = "Bread is rationed by the district soviets."
 
 
 def seed(server: LiveServer, prefix: str) -> dict[str, Any]:
@@ -258,6 +260,24 @@ def test_a_whole_sitting_from_the_chair_console(
         screenshot(projector, "sitting-projector")
         assert serious(axe(projector)) == []
 
+        # A card vote on the next item: each answer weighs the membership its deputy carries.
+        console.locator("#motion-text").fill(BREAD)
+        console.locator("#move-main").click()
+        done(console, "moved.")
+        console.locator("#vote-method").select_option("card vote")
+        console.locator("#open-vote").click()
+        done(console, "Vote opened")
+        for who, choice in (("deputy1", "for"), ("deputy2", "against"), ("deputy3", "for")):
+            page = deputies[who]
+            page.wait_for_selector(f"button.vote-{choice}", timeout=WAIT_MS)
+            page.locator(f"button.vote-{choice}").click()
+            page.wait_for_selector(f'.confirmation[data-voted="{choice}"]', timeout=WAIT_MS)
+        says(console, '#chair-vote [data-tally="cast"]', "3")
+        console.locator("#close-vote").click()
+        done(console, "The vote is closed:")
+        projector.wait_for_selector('#projector-screen [data-weight="for"]', timeout=WAIT_MS)
+        assert projector.locator('#projector-screen [data-tally="for"]').inner_text() == "2"
+
         # Adjourn, resume, close; the minutes.
         console.locator("#adjourn-sitting").click()
         done(console, "The sitting is adjourned.")
@@ -273,6 +293,7 @@ def test_a_whole_sitting_from_the_chair_console(
         assert "Adopted text (as amended)" in minutes
         assert MAIN.replace("flour stores", "grain and flour stores") in minutes
         assert s["names"]["deputy2"] in minutes  # the point of order, by name
+        assert "Card vote, by weight and by head" in minutes
         assert api_calls == []
     finally:
         hall.close()
