@@ -75,3 +75,46 @@ def test_charts_and_their_tables_pass_axe_and_draw_every_seat(
     # The accessible name of a chart is its title and description.
     assert page.locator("svg#hemicycle[role='img']").count() == 1
     assert serious(axe(page)) == []
+
+
+SMALLEST_TEXT = """() => [...document.querySelectorAll('svg.chart')].map(svg => {
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  const sizes = [...svg.querySelectorAll('text')].map(
+    t => parseFloat(getComputedStyle(t).fontSize) * scale);
+  return [svg.id, Math.min(...sizes)];
+})"""
+
+
+def test_chart_text_is_at_least_12_px_in_a_300_px_card_and_a_scaled_hemicycle_counts_seats(
+    desktop: Any,
+) -> None:
+    from smolny.web.views.timeline_data import chart
+
+    works = [
+        ConstituencyRatio("Putilov works", 30000, 30),
+        ConstituencyRatio("Volynsky regiment", 1200, 2),
+    ]
+    # A body of 1,500 seats: drawn one circle per 10 seats.
+    big = chart("council:9", "Congress", "council", {"Bolsheviks": 1200, "SRs": 300}, "Congress")
+    assert big.per_circle == 10
+    body = (
+        '<div style="width:300px">'
+        + hemicycle_svg(FRACTIONS, title="Composition", vacant=5)
+        + malapportionment_svg(works, title="Members per deputy", id_prefix="mal")
+        + big.svg
+        + "</div>"
+    )
+    page = desktop.new_page()
+    page.set_content(page_with(body))
+    smallest = dict(page.evaluate(SMALLEST_TEXT))
+    assert set(smallest) == {"hemicycle", "mal", "tl-council-9"}
+    assert all(size >= 12 for size in smallest.values()), smallest
+    # The scaled hemicycle's legend gives seats, not circles, and says what a circle is.
+    legend = page.locator("#tl-council-9 g.legend").text_content() or ""
+    assert "Bolsheviks: 1,200 seats" in legend
+    assert "SRs: 300 seats" in legend
+    assert "One circle stands for 10 seats." in legend
+    assert page.locator("#tl-council-9 circle.seat").count() == 150
+    # The malapportionment chart has a caption and an axis with its title.
+    assert page.locator("#mal text.caption").text_content() == "Members per deputy"
+    assert page.locator("#mal g.axis text.axis-title").text_content() == "members per deputy"

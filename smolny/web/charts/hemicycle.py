@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from smolny.web.charts.layout import hemicycle_layout
 from smolny.web.charts.svg import check_colour, check_id, esc, ink_on, num, open_svg
@@ -71,6 +71,10 @@ _FRACTION_PATTERNS = ("solid", "stripes", "dots", "cross", "rstripes", "grid", "
 SCALE = 200.0
 """Outer radius of the arch in SVG units."""
 MARGIN = 10.0
+LEGEND_FONT = 17.0
+"""The legend's text size in chart units. The chart is 420 units wide and the narrowest place
+that shows it (a phone, a card of the timeline) about 300 px: 17 units are 12 px or more."""
+LEGEND_ROW = LEGEND_FONT + 7
 
 
 @dataclass(frozen=True)
@@ -145,16 +149,24 @@ def hemicycle_svg(
     vacant: int = 0,
     states: Mapping[int, SeatState] | None = None,
     id_prefix: str = "hemicycle",
+    per_circle: int = 1,
+    seat_counts: Mapping[str, int] | None = None,
 ) -> str:
     """The hemicycle as an SVG string (safe HTML), with its legend under the arch.
 
-    *id_prefix* keeps element ids unique when a page shows more than one chart.
+    *id_prefix* keeps element ids unique when a page shows more than one chart. A body too
+    large to draw a circle per seat is drawn with one circle per *per_circle* seats: the
+    fractions' ``seats`` are then circles, and *seat_counts* (fraction → seats) the real
+    figures, which the legend and the total give, with a line saying what a circle stands for
+    (a legend that counted circles would read "Bolsheviks: 60" for 300 seats).
     """
     prefix = check_id(id_prefix)
     colours = {f.name: check_colour(f.colour) for f in fractions}
     seats = assign_seats(fractions, vacant, states)
     positions = hemicycle_layout(len(seats))
-    total = len(seats)
+    scaled = per_circle > 1 and seat_counts is not None
+    real = dict(seat_counts or {})
+    total = sum(real.values()) if scaled else len(seats)
     vacant_word = _("vacant")
     if description is None:
         parts = [f"{f.name} {f.seats}" for f in fractions]
@@ -172,13 +184,13 @@ def hemicycle_svg(
             )
             description += "."
 
-    legend_rows = len(fractions) + (1 if vacant else 0) + (len(SeatState) if states else 0)
+    legend_rows = len(fractions) + (1 if vacant else 0) + (len(SeatState) if states else 0) + scaled
     width = 2 * (SCALE + MARGIN)
     # The floor row's discs reach below the floor line by their radius (large in a small
     # house): the legend starts under them.
     lowest = max((p.radius - p.y for p in positions), default=0.0)
     arch_height = SCALE + 2 * MARGIN + max(lowest, 0.0) * SCALE
-    height = arch_height + 18 * legend_rows + MARGIN
+    height = arch_height + LEGEND_ROW * legend_rows + MARGIN
     cx, cy = SCALE + MARGIN, SCALE + MARGIN
 
     defs: list[str] = []
@@ -220,11 +232,23 @@ def hemicycle_svg(
         f'font-size="28" font-family="sans-serif" fill="#000000">{total}</text>'
     )
 
-    out.append('<g class="legend" font-family="sans-serif" font-size="12" fill="#000000">')
+    out.append(
+        f'<g class="legend" font-family="sans-serif" font-size="{num(LEGEND_FONT)}" fill="#000000">'
+    )
     y = arch_height
     entries: list[tuple[str, str, str]] = [
         (fill_of(f.name, None), f.name, str(f.seats)) for f in fractions
     ]
+    if scaled:
+        entries = [
+            (
+                fill_of(f.name, None),
+                f.name,
+                ngettext("%(count)s seat", "%(count)s seats", real.get(f.name, 0))
+                % {"count": f"{real.get(f.name, 0):,}"},
+            )
+            for f in fractions
+        ]
     if vacant:
         entries.append((fill_of("", SeatState.VACANT), vacant_word, str(vacant)))
     if states:
@@ -234,11 +258,18 @@ def hemicycle_svg(
         )
     for fill, name, count in entries:
         out.append(
-            f'<rect x="{num(MARGIN)}" y="{num(y)}" width="14" height="14" fill="{fill}" '
-            f'stroke="#333333" stroke-width="0.8"/>'
-            f'<text x="{num(MARGIN + 20)}" y="{num(y + 11)}">{esc(name)}: {count}</text>'
+            f'<rect x="{num(MARGIN)}" y="{num(y)}" width="{num(LEGEND_FONT)}" '
+            f'height="{num(LEGEND_FONT)}" fill="{fill}" stroke="#333333" stroke-width="0.8"/>'
+            f'<text x="{num(MARGIN + LEGEND_FONT + 6)}" y="{num(y + LEGEND_FONT - 3)}">'
+            f"{esc(name)}: {count}</text>"
         )
-        y += 18
+        y += LEGEND_ROW
+    if scaled:
+        note = _("One circle stands for %(n)s seats.") % {"n": per_circle}
+        out.append(
+            f'<text class="per-circle" x="{num(MARGIN)}" y="{num(y + LEGEND_FONT - 3)}">'
+            f"{esc(note)}</text>"
+        )
     out.append("</g></svg>")
     return "".join(out)
 

@@ -23,12 +23,19 @@ from django.utils.translation import gettext as _
 
 from smolny.web.charts.svg import check_id, esc, num, open_svg
 
-LABEL_WIDTH = 180.0
 BAR_AREA = 300.0
-VALUE_WIDTH = 70.0
-ROW = 22.0
-TOP = 28.0
+VALUE_WIDTH = 80.0
+ROW = 40.0
+"""A constituency's row: its name on one line, its bar and value under it (names above the
+bars rather than beside them keep the chart narrow, so that its text stays large)."""
 MARGIN = 10.0
+FONT = 16.0
+"""Text size in the chart's units. The chart is 400 units wide and a phone shows it some
+300-360 px wide: 16 units are then 12 px or more, wider screens show it larger."""
+TOP = MARGIN + 2 * FONT + 30.0
+"""The caption and the average's label sit above the first row."""
+AXIS = 44.0
+"""Under the rows: the axis with its ticks, figures and title."""
 
 
 @dataclass(frozen=True)
@@ -107,15 +114,21 @@ def malapportionment_svg(
                     "low": low[1],
                     "low_value": one_decimal(low[0]),
                 }
-    width = MARGIN + LABEL_WIDTH + BAR_AREA + VALUE_WIDTH + MARGIN
-    height = TOP + ROW * len(constituencies) + 2 * MARGIN
-    x0 = MARGIN + LABEL_WIDTH
+    width = MARGIN + BAR_AREA + VALUE_WIDTH + MARGIN
+    bottom = TOP + ROW * len(constituencies)
+    height = bottom + AXIS + MARGIN
+    x0 = MARGIN
 
     def x_of(value: Fraction) -> float:
         return x0 + float(value / top) * BAR_AREA
 
     out = [open_svg(prefix, width, height, title, description)]
-    out.append('<g class="bars" font-family="sans-serif" font-size="12" fill="#000000">')
+    text = f'font-family="sans-serif" font-size="{num(FONT)}" fill="#000000"'
+    out.append(
+        f'<text class="caption" x="{num(MARGIN)}" y="{num(MARGIN + FONT)}" {text} '
+        f'font-weight="bold">{esc(title)}</text>'
+    )
+    out.append(f'<g class="bars" {text}>')
     no_deputy = esc(_("no deputy"))
     for index, (c, ratio) in enumerate(zip(constituencies, ratios, strict=True)):
         y = TOP + ROW * index
@@ -123,28 +136,50 @@ def malapportionment_svg(
         out.append(
             f'<g class="bar" data-constituency="{esc(c.name)}" data-members="{c.members}" '
             f'data-deputies="{c.deputies}" data-members-per-deputy="{shown}">'
-            f'<text x="{num(x0 - 6)}" y="{num(y + 15)}" text-anchor="end">{esc(c.name)}</text>'
+            f'<text x="{num(x0)}" y="{num(y + FONT)}">{esc(c.name)}</text>'
         )
         if ratio is None:
-            out.append(f'<text x="{num(x0 + 4)}" y="{num(y + 15)}">{no_deputy}</text>')
+            out.append(f'<text x="{num(x0 + 4)}" y="{num(y + 2 * FONT + 4)}">{no_deputy}</text>')
         else:
             out.append(
-                f'<rect x="{num(x0)}" y="{num(y + 3)}" width="{num(x_of(ratio) - x0)}" '
-                f'height="{num(ROW - 6)}" fill="#4477aa" stroke="#222222" stroke-width="0.6"/>'
-                f'<text x="{num(x_of(ratio) + 4)}" y="{num(y + 15)}">{shown}</text>'
+                f'<rect x="{num(x0)}" y="{num(y + FONT + 4)}" width="{num(x_of(ratio) - x0)}" '
+                f'height="{num(ROW - FONT - 10)}" fill="#4477aa" stroke="#222222" '
+                f'stroke-width="0.6"/>'
+                f'<text x="{num(x_of(ratio) + 4)}" y="{num(y + 2 * FONT + 4)}">{shown}</text>'
             )
         out.append("</g>")
     out.append("</g>")
+    # The axis: members per deputy from 0 to the largest figure, with its middle.
+    out.append(
+        f'<g class="axis" {text}>'
+        f'<line x1="{num(x0)}" y1="{num(bottom + 2)}" x2="{num(x0 + BAR_AREA)}" '
+        f'y2="{num(bottom + 2)}" stroke="#000000" stroke-width="1"/>'
+    )
+    for share, anchor in ((Fraction(0), "start"), (Fraction(1, 2), "middle"), (Fraction(1), "end")):
+        x = x0 + float(share) * BAR_AREA
+        out.append(
+            f'<line x1="{num(x)}" y1="{num(bottom + 2)}" x2="{num(x)}" y2="{num(bottom + 7)}" '
+            f'stroke="#000000" stroke-width="1"/>'
+            f'<text x="{num(x)}" y="{num(bottom + 8 + FONT)}" text-anchor="{anchor}">'
+            f"{one_decimal(share * top)}</text>"
+        )
+    axis_title = esc(_("members per deputy"))
+    out.append(
+        f'<text class="axis-title" x="{num(x0 + BAR_AREA / 2)}" y="{num(bottom + 12 + 2 * FONT)}" '
+        f'text-anchor="middle">{axis_title}</text></g>'
+    )
     if mean is not None:
         x = x_of(mean)
         label = esc(_("average %(value)s") % {"value": one_decimal(mean)})
+        anchor = (
+            "start" if x < x0 + BAR_AREA / 3 else "end" if x > x0 + 2 * BAR_AREA / 3 else "middle"
+        )
         out.append(
             f'<g class="average" data-members-per-deputy="{one_decimal(mean)}">'
             f'<line x1="{num(x)}" y1="{num(TOP - 6)}" x2="{num(x)}" '
-            f'y2="{num(TOP + ROW * len(constituencies))}" stroke="#000000" '
+            f'y2="{num(bottom)}" stroke="#000000" '
             f'stroke-width="1.5" stroke-dasharray="5 3"/>'
-            f'<text x="{num(x)}" y="{num(TOP - 10)}" text-anchor="middle" '
-            f'font-family="sans-serif" font-size="12" fill="#000000">'
+            f'<text x="{num(x)}" y="{num(TOP - 12)}" text-anchor="{anchor}" {text}>'
             f"{label}</text></g>"
         )
     out.append("</svg>")

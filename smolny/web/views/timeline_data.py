@@ -267,7 +267,12 @@ def chart(
         description += " " + _("Each circle stands for %(n)s seats.") % {"n": per}
     svg = (
         hemicycle_svg(
-            drawn, title=caption, description=description, id_prefix=f"tl-{key.replace(':', '-')}"
+            drawn,
+            title=caption,
+            description=description,
+            id_prefix=f"tl-{key.replace(':', '-')}",
+            per_circle=per,
+            seat_counts=dict(ordered),
         )
         if draw
         else ""
