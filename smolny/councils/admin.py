@@ -135,6 +135,10 @@ for model in (
     # The trackers of a vote's ballots: what its public bulletin board lists, no voter.
     models.SecretTracker,
     models.PresidiumReformation,
+    # Card votes (open votes: each card is cast by name) and the proxies of a sitting.
+    models.CardRoll,
+    models.CardBallot,
+    models.Proxy,
 ):
     admin.site.register(model, ReadOnlyAdmin)
 

@@ -14,6 +14,8 @@ One small function per kind of record, so that a change to one table touches one
 - :func:`check_closed_votes`: tallies and outcomes of closed votes;
 - :func:`check_secret_ballots`: who cast a secret ballot, and the opened ballots against the
   tally;
+- :func:`check_card_ballots`: every card cast in a card vote, its weight, and the proxy
+  holder who cast it;
 - :func:`check_recall_votes`: recall voters, ballots, tallies and outcomes;
 - :func:`check_election_ballots`: who cast an election ballot, and the filled ballots;
 - :func:`check_petition_signatures`: recall petitions' signatures and withdrawals;
@@ -61,6 +63,7 @@ ROLE_ACTIONS = (
 MANDATE_END_ACTIONS = ("resign_mandate", "recall_by_delegating_body", "close_recall_vote")
 NAMED_VOTE_ACTIONS = ("cast_vote", "record_roll_call")
 SECRET_ACTIONS = ("cast_secret_ballot",)
+CARD_ACTIONS = ("cast_card_vote",)
 RECALL_ACTIONS = ("cast_recall_vote", "close_recall_vote")
 ELECTION_BALLOT_ACTIONS = ("cast_election_ballot",)
 PETITION_ACTIONS = ("open_recall_petition", "sign_recall_petition", "withdraw_signature")
@@ -87,6 +90,7 @@ CHECKED_ACTIONS = frozenset(
         *NAMED_VOTE_ACTIONS,
         "close_vote",
         *SECRET_ACTIONS,
+        *CARD_ACTIONS,
         *RECALL_ACTIONS,
         *ELECTION_BALLOT_ACTIONS,
         *PETITION_ACTIONS,
@@ -238,6 +242,23 @@ def check_named_votes(journal: Journal) -> list[str]:
     for vote, member, choice, ranking in rows.iterator(chunk_size=5000):
         found[(vote, member, _answer(choice if choice != "ranked" else ranking))] += 1
     return _compare("named vote (vote, member, choice)", expected, found)
+
+
+def check_card_ballots(journal: Journal) -> list[str]:
+    """Every card ballot row is one entry's (vote, member, choice, weight, proxy holder), and
+    back: a card's weight or its holder changed in the table is found here."""
+    from smolny.councils.models import CardBallot
+
+    expected: Counter[tuple[int, str, str, str, str]] = Counter()
+    for _, _, p in journal.of(*CARD_ACTIONS):
+        expected[(p["vote"], p["member"], p["choice"], p["weight"], p["proxy"] or "")] += 1
+    found: Counter[tuple[int, str, str, str, str]] = Counter()
+    rows = CardBallot.objects.values_list(
+        "vote_id", "mandate__member__external_id", "choice", "weight", "proxy__external_id"
+    )
+    for vote, member, choice, weight, proxy in rows.iterator(chunk_size=5000):
+        found[(vote, member, choice, weight, proxy or "")] += 1
+    return _compare("card (vote, member, choice, weight, proxy)", expected, found)
 
 
 def _answer(answer: Any) -> str:
@@ -532,6 +553,7 @@ CHECKS: tuple[Callable[[Journal], list[str]], ...] = (
     check_named_votes,
     check_closed_votes,
     check_secret_ballots,
+    check_card_ballots,
     check_recall_votes,
     check_election_ballots,
     check_petition_signatures,

@@ -26,6 +26,7 @@ from smolny.councils.actions import (
 )
 from smolny.councils.minutes import minutes_markdown, minutes_pdf
 from smolny.councils.models import AgendaItem, CardBallot, JournalEntry, Member, Proxy, Session
+from smolny.journal.state import check_state
 from tests.integration.sessions.conftest import (
     SYS,
     Council,
@@ -185,3 +186,17 @@ def test_proxies_refused_where_the_rules_allow_none() -> None:
     with pytest.raises(NotAllowed, match="allow no proxies"):
         card.give_proxy(SYS, sitting, m1, c.members("SRs")[0], at=d(10, 10, 12))
     assert JournalEntry.objects.count() == before
+
+
+def test_a_card_weighed_again_in_the_table_is_found_by_the_audit() -> None:
+    """The journal holds each card's weight and holder: a row changed beside it disagrees."""
+    c = build_council(STRENGTHS, at=d(3, 1))
+    _, item = sitting_with(c)
+    v = vote.open_vote(SYS, item, "M1", method="card vote", at=d(10, 10, 13))
+    member = c.members("Bolsheviks")[0]
+    row = card.cast_card_vote(SYS, v, member, "for", at=d(10, 10, 13, 1))
+    assert [p for p in check_state() if "card" in p] == []
+    CardBallot.objects.filter(pk=row.pk).update(weight="5000")
+    problems = [p for p in check_state() if "card" in p]
+    assert len(problems) == 2  # the journal's card not in the table, the table's not journalled
+    assert any("'23/2'" in p for p in problems)
