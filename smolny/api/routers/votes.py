@@ -50,10 +50,25 @@ class VoteOut(Schema):
     reason: str
     irregular: bool
     reformation: int | None
+    by_weight: dict[str, str] = Field(
+        default_factory=dict,
+        description="a closed card vote's figures by weight (for, against, abstain, present, "
+        "seated) as exact fractions such as 1000/3; the figures above are by head",
+    )
 
 
 def vote_out(v: Vote) -> VoteOut:
     reformation = PresidiumReformation.objects.filter(vote=v).values_list("pk", flat=True)
+    by_weight: dict[str, str] = {}
+    if v.method == Vote.CARD:
+        from smolny.councils.actions.card import figures_of
+
+        figures = figures_of(v)
+        by_weight = {
+            k: figures[k]
+            for k in ("for", "against", "abstain", "present", "seated")
+            if k in figures
+        }
     return VoteOut(
         id=v.pk,
         item=v.item_id,
@@ -74,6 +89,7 @@ def vote_out(v: Vote) -> VoteOut:
         reason=v.reason,
         irregular=v.irregular,
         reformation=reformation.first(),
+        by_weight=by_weight,
     )
 
 
