@@ -28,6 +28,7 @@ COMMANDS: tuple[str, ...] = (
     "directive",
     "serve",
     "world",
+    "roll",
     "replay",
     "backup",
     "restore",

@@ -26,8 +26,8 @@ from smolny.api.schemas import (
     organ_out,
 )
 from smolny.councils import actions
-from smolny.councils.models import Council, Fraction
-from smolny.councils.queries import council_composition
+from smolny.councils.models import Constituency, Council, Fraction
+from smolny.councils.queries import constituency_rows, council_composition, roll_counts
 
 router = Router(tags=["councils"])
 REFUSALS = {403: Message, 404: Message, 409: Message, 422: Message}
@@ -163,6 +163,27 @@ def composition(
     council = lookup(Council, council_id, "council")
     when = parse_time(at) or timezone.now()
     return composition_out(council_composition(council, when))
+
+
+class RollSizeOut(Schema):
+    """A roll constituency's size at a moment: members on its roll then."""
+
+    constituency: int
+    name: str
+    members: int
+
+
+@router.get("/{council_id}/roll-sizes", response={200: list[RollSizeOut], 404: Message})
+def roll_sizes(
+    request: HttpRequest, council_id: int, at: str | None = TIME_QUERY
+) -> list[RollSizeOut]:
+    """Each roll constituency's members at *at* (default: now): members who left before, or
+    joined or moved in after, are not counted (issue 15, item 4)."""
+    council = lookup(Council, council_id, "council")
+    when = parse_time(at) or timezone.now()
+    rows = [r for r in constituency_rows(council, when) if r.kind == Constituency.ROLL]
+    counts = roll_counts(council, when, only=rows)
+    return [RollSizeOut(constituency=r.pk, name=r.name, members=counts[r.pk]) for r in rows]
 
 
 @router.get("/{council_id}/fractions", response={200: list[FractionOut], 404: Message})

@@ -274,6 +274,14 @@ def convene(request: HttpRequest, organ_id: int, body: SessionConveneIn) -> Stat
     return Status(201, session_out(s))
 
 
+@router.post("/{session_id}/notice", response={200: SessionOut, **REFUSALS})
+def send_notice(request: HttpRequest, session_id: int, body: Timed) -> SessionOut:
+    """Send the sitting's notice again to every deputy seated now (its agenda has grown):
+    the calendar file updates the entry sent before."""
+    s = lookup(Session, session_id, "session")
+    return session_out(session.send_session_notice(caller(request), s))
+
+
 @router.get("/{session_id}", response={200: SessionOut, 404: Message})
 def get_session(request: HttpRequest, session_id: int) -> SessionOut:
     return session_out(lookup(Session, session_id, "session"))

@@ -45,6 +45,7 @@ from smolny.councils.models import (
 )
 from smolny.councils.queries import roll_size
 from smolny.councils.queries.elections import eligible, live_candidates, voting_started
+from smolny.councils.queries.rolls import same_person
 from smolny.councils.queries.votes import require_voter_in_person
 from smolny.journal.actions import (
     ActionError,
@@ -205,7 +206,7 @@ def cast_election_ballot(
                 "seat(s): the poll opens when there are at least as many candidates as seats"
             )
         names = _checked_ranking(ranking, candidates)
-        if ElectionVoter.objects.filter(election=election, member=member).exists():
+        if ElectionVoter.objects.filter(same_person(member), election=election).exists():
             raise NotAllowed(f"{member.name} has voted in this election already")
         ElectionVoter.objects.create(election=election, member=member)
         _fill_slot(election, names, at)

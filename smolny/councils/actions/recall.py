@@ -54,6 +54,7 @@ from smolny.councils.models import (
     RecallVoter,
 )
 from smolny.councils.queries import roll_size
+from smolny.councils.queries.rolls import same_person
 from smolny.councils.queries.votes import require_voter_in_person
 from smolny.journal.actions import (
     ActionError,
@@ -83,7 +84,10 @@ def _live_signatures(petition: RecallPetition) -> int:
 
 
 def _add_signature(petition: RecallPetition, member: Member, at: datetime) -> None:
-    if RecallSignature.objects.filter(petition=petition, member=member, withdrawn_at=None).exists():
+    # Per person, not per roll entry: moving away and back gives no second signature.
+    if RecallSignature.objects.filter(
+        same_person(member), petition=petition, withdrawn_at=None
+    ).exists():
         raise AlreadyDone(f"{member.name} has signed this petition already")
     try:
         with transaction.atomic():
@@ -212,7 +216,7 @@ def withdraw_signature(
         if petition.status != RecallPetition.OPEN:
             raise NotAllowed("the threshold was reached: signatures can no longer be withdrawn")
         signature = RecallSignature.objects.filter(
-            petition=petition, member=member, withdrawn_at=None
+            same_person(member), petition=petition, withdrawn_at=None
         ).first()
         if signature is None:
             raise NotAllowed(f"{member.name} has not signed this petition")
@@ -247,7 +251,7 @@ def cast_recall_vote(
         if at < vote.opened_at:
             raise NotAllowed("this recall vote had not opened yet")
         _require_on_roll(member, vote.petition.mandate, at)
-        if RecallVoter.objects.filter(vote=vote, member=member).exists():
+        if RecallVoter.objects.filter(same_person(member), vote=vote).exists():
             raise AlreadyDone(f"{member.name} has voted already")
         try:
             with transaction.atomic():
