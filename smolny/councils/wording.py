@@ -32,6 +32,7 @@ def word(value: str) -> str:
         "show of hands": lambda: _("counted show of hands"),
         "division": lambda: _("division"),
         "secret ballot": lambda: _("secret ballot"),
+        "card vote": lambda: _("card vote"),
         "for": lambda: _("for"),
         "against": lambda: _("against"),
         "abstain": lambda: _("abstained"),
@@ -96,6 +97,8 @@ _QUORUM_NUMBER = re.compile(r"^(more than|at least) (\d+) members$")
 def rule(text: str) -> str:
     """A majority rule as :meth:`MajorityRule.describe` words it, or a quorum as
     :meth:`Quorum.describe` (or the organ's rules) word it."""
+    if text.startswith(_CARD_RULE):
+        return _("card vote by weight: %(rule)s") % {"rule": rule(text[len(_CARD_RULE) :])}
     if text == _RULE_SIMPLE:
         return _("simple majority of votes cast")
     if found := _RULE_ABSOLUTE.match(text):
@@ -265,6 +268,68 @@ _REASONS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
         ),
     ),
 ]
+
+# --- card votes (smolny.rules.card) ----------------------------------------------------------
+
+_CARD_RULE = "card vote by weight: "
+_CARD = re.compile(
+    r"^(carried|lost|tied by weight — lost) on a card vote: by weight (\S+) for, (\S+) "
+    r"against, (\S+) abstaining; by head (\d+) for, (\d+) against, (\d+) abstaining"
+    r"(?: \((\d+) by proxy\))?; (simple|absolute|qualified) majority(?: \(([^()]+)\))? of the "
+    r"weight (cast|present|seated) \((.+)\)$"
+)
+_CARD_AGAINST = re.compile(r"^needed more than the (\S+) against$")
+_CARD_OF = re.compile(r"^needed (more than|at least) (\S+) of (\S+)$")
+
+
+def _card_reason(m: re.Match[str]) -> str:
+    """A card vote's reason (:func:`smolny.rules.card.decide_card`) in the reader's language."""
+    verdict = {
+        "carried": lambda: _("carried on a card vote"),
+        "lost": lambda: _("lost on a card vote"),
+        "tied by weight — lost": lambda: _("tied by weight — lost on a card vote"),
+    }[m[1]]()
+    base = {
+        "cast": lambda: _("of the weight cast"),
+        "present": lambda: _("of the weight present"),
+        "seated": lambda: _("of the weight seated"),
+    }[m[11]]()
+    if m[9] == "simple":
+        said = _("simple majority %(base)s") % {"base": base}
+    elif m[9] == "absolute":
+        said = _("absolute majority (more than half) %(base)s") % {"base": base}
+    else:
+        said = _("qualified majority (%(share)s) %(base)s") % {"share": m[10], "base": base}
+    threshold = m[12]
+    if found := _CARD_AGAINST.match(threshold):
+        threshold = _("needed more than the %(against)s against") % {"against": found[1]}
+    elif found := _CARD_OF.match(threshold):
+        threshold = _("needed %(share)s of %(size)s") % {
+            "share": _comparison(found[1], found[2]),
+            "size": found[3],
+        }
+    proxies = ""
+    if m[8]:
+        proxies = " " + _("(%(count)s by proxy)") % {"count": m[8]}
+    return _(
+        "%(verdict)s: by weight %(wf)s for, %(wa)s against, %(wx)s abstaining; by head "
+        "%(hf)s for, %(ha)s against, %(hx)s abstaining%(proxies)s; %(rule)s (%(threshold)s)"
+    ) % {
+        "verdict": verdict,
+        "wf": m[2],
+        "wa": m[3],
+        "wx": m[4],
+        "hf": m[5],
+        "ha": m[6],
+        "hx": m[7],
+        "proxies": proxies,
+        "rule": said,
+        "threshold": threshold,
+    }
+
+
+_REASONS.append((_CARD, _card_reason))
+
 _IRREGULAR_TAIL = " (irregular: the sitting was called at short notice)"
 
 

@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import translation
 
-from smolny.councils import actions
+from smolny.councils import actions, wording
 from smolny.councils.actions import (
     NotAllowed,
     PermissionDenied,
@@ -75,6 +76,10 @@ def test_the_cards_outweigh_the_heads_and_the_minutes_give_both() -> None:
     assert "by weight 300 for, 30 against, 10 abstaining" in closed.reason
     assert "by head 2 for, 3 against, 1 abstaining" in closed.reason
     assert closed.rule.startswith("card vote by weight")
+    with translation.override("ru"):  # the stored English reason, read in Russian
+        said = wording.reason(closed.reason)
+        assert said.startswith("принято голосованием мандатами: по весу 300 за, 30 против")
+        assert wording.rule(closed.rule).startswith("голосование мандатами, по весу")
     entry = JournalEntry.objects.filter(action="close_vote").order_by("-seq").first()
     assert entry is not None
     assert json.loads(entry.payload)["by_weight"]["for"] == "300"
