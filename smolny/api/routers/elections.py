@@ -17,6 +17,7 @@ from smolny.api.common import MAX_ID, Message, Timed, lookup
 from smolny.api.errors import BadRequestField
 from smolny.api.schemas import ElectionOut, MandateOut, election_out, mandate_out
 from smolny.councils import actions
+from smolny.councils.actions.election_ballot import open_election_poll
 from smolny.councils.models import Candidate, Election, Fraction, Member
 from smolny.councils.queries import roll_size
 from smolny.councils.queries.elections import turnout
@@ -212,6 +213,14 @@ def cast_ballot(request: HttpRequest, election_id: int, body: BallotIn) -> Statu
 def get_turnout(request: HttpRequest, election_id: int) -> TurnoutOut:
     """How many have voted so far (the count only)."""
     return turnout_out(lookup(Election, election_id, "election"))
+
+
+@router.post("/{election_id}/poll/open", response={200: ElectionOut, **REFUSALS})
+def open_poll(request: HttpRequest, election_id: int, body: Timed) -> ElectionOut:
+    """A secretary opens the members' poll: the candidates are fixed, and every member on the
+    roll is sent the news by mail (after the commit)."""
+    election = lookup(Election, election_id, "election")
+    return election_out(open_election_poll(caller(request), election))
 
 
 @router.post("/{election_id}/poll/close", response={200: ElectionOut, **REFUSALS})

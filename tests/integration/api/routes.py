@@ -14,7 +14,7 @@ from typing import Any
 
 from smolny.api.auth import create_token
 from smolny.councils import actions
-from smolny.councils.actions import agenda, ballot, card, motion, session, vote
+from smolny.councils.actions import agenda, ballot, card, membership, motion, session, vote
 from smolny.councils.models import RecallVote
 from smolny.councils.models.sessions import Vote
 from tests.integration.api.conftest import PASSWORD, ROLES, SYS, World
@@ -69,6 +69,11 @@ def narva_poll(w: World, *, cast: bool = False) -> int:
     if cast:
         actions.cast_election_ballot(SYS, election, w.narva(12), [w.narva(4)], at=d(9, 11))
     return election.pk
+
+
+def next_sitting(w: World) -> int:
+    """A further sitting of the plenum, convened (its notice can be sent again)."""
+    return session.convene_session(SYS, w.plenum, "Next", starts_at=d(12, 1), at=d(9, 12)).pk
 
 
 VOTER = {"chair": 0, "deputy": 1, "member": 10}
@@ -159,6 +164,9 @@ CASES: dict[tuple[str, str], Case] = {
     ("get", "/api/councils/{council_id}/composition"): Case(
         EVERYONE, lambda w, r: (f"/api/councils/{w.council_id}/composition", None)
     ),
+    ("get", "/api/councils/{council_id}/roll-sizes"): Case(
+        EVERYONE, lambda w, r: (f"/api/councils/{w.council_id}/roll-sizes", None)
+    ),
     ("get", "/api/councils/{council_id}/fractions"): Case(
         EVERYONE, lambda w, r: (f"/api/councils/{w.council_id}/fractions", None)
     ),
@@ -201,6 +209,30 @@ CASES: dict[tuple[str, str], Case] = {
     ),
     ("get", "/api/members/{member_id}"): Case(
         frozenset({"admin", "member"}), lambda w, r: (f"/api/members/{w.narva(10).pk}", None)
+    ),
+    ("get", "/api/members/{member_id}/history"): Case(
+        frozenset({"admin", "member"}),
+        lambda w, r: (f"/api/members/{w.narva(10).pk}/history", None),
+    ),
+    ("post", "/api/members/{member_id}/leave"): Case(
+        ADMIN, lambda w, r: (f"/api/members/{w.narva(20).pk}/leave", {"reason": "retired"})
+    ),
+    ("post", "/api/members/{member_id}/move"): Case(
+        ADMIN,
+        lambda w, r: (
+            f"/api/members/{w.narva(21).pk}/move",
+            {"constituency": w.frame.constituencies["Vyborg"].pk},
+        ),
+        201,
+    ),
+    ("post", "/api/members/{member_id}/rejoin"): Case(
+        ADMIN,
+        lambda w, r: (
+            membership.leave_roll(SYS, w.narva(22), at=d(9, 12)),
+            f"/api/members/{w.narva(22).pk}/rejoin",
+            {},
+        )[1:],
+        201,
     ),
     ("post", "/api/members/{member_id}/user"): Case(
         ADMIN, lambda w, r: (f"/api/members/{w.narva(5).pk}/user", {"username": "outsider"})
@@ -249,6 +281,9 @@ CASES: dict[tuple[str, str], Case] = {
     ),
     ("get", "/api/elections/{election_id}/turnout"): Case(
         EVERYONE, lambda w, r: (f"/api/elections/{w.open_election.pk}/turnout", None)
+    ),
+    ("post", "/api/elections/{election_id}/poll/open"): Case(
+        ADMIN, lambda w, r: (f"/api/elections/{narva_poll(w)}/poll/open", {})
     ),
     ("post", "/api/elections/{election_id}/poll/close"): Case(
         ADMIN, lambda w, r: (f"/api/elections/{narva_poll(w, cast=True)}/poll/close", {})
@@ -391,6 +426,10 @@ CASES |= {
     ),
     ("get", "/api/sessions/{session_id}"): Case(
         EVERYONE, lambda w, r: (f"{S}/{w.sitting.pk}", None)
+    ),
+    ("post", "/api/sessions/{session_id}/notice"): Case(
+        ADMIN,
+        lambda w, r: (f"{S}/{next_sitting(w)}/notice", {}),
     ),
     ("post", "/api/sessions/{session_id}/check-in"): Case(
         frozenset({"admin", "member"}),
@@ -578,12 +617,14 @@ PRIVATE_READS = {
         "/api/organisations/{organisation_id}/councils",
         "/api/councils/{council_id}",
         "/api/councils/{council_id}/composition",
+        "/api/councils/{council_id}/roll-sizes",
         "/api/councils/{council_id}/constituencies",
         "/api/councils/{council_id}/fractions",
         "/api/councils/{council_id}/organs",
         "/api/constituencies/{constituency_id}",
         "/api/constituencies/{constituency_id}/members",
         "/api/members/{member_id}",
+        "/api/members/{member_id}/history",
         "/api/elections/{election_id}",
         "/api/elections/{election_id}/candidates",
         "/api/elections/{election_id}/turnout",
