@@ -129,6 +129,10 @@ def run(args: argparse.Namespace) -> int:
         # Event streams never end by themselves: at shutdown give the other requests a few
         # seconds, then close the streams (browsers reconnect to the next server).
         "timeout_graceful_shutdown": 5,
+        # Room in the kernel's queue of connections not yet accepted (it caps this at
+        # net.core.somaxconn): with uvicorn's 2,048, a burst of thousands of event streams
+        # filled it and the next visitor's connection waited for TCP's 1 s retry.
+        "backlog": 4096,
     }
     if args.workers == 1:
         from smolny.asgi import application
