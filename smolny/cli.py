@@ -43,8 +43,13 @@ Exit status: 0 on success, 1 when a check fails, 2 on bad input or usage.
 """
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Build the full parser from the command modules."""
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """Build the parser from the command modules: all of them, or only the command *only*.
+
+    ``smolny tally FILE`` needs the tally parser alone; building every command's parser
+    would import every command module (the world command lists the bundled worlds, for
+    one), which a count that takes a fraction of a second would notice.
+    """
     parser = argparse.ArgumentParser(
         prog="smolny",
         description="Smolny: software for council democracy.",
@@ -53,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"smolny {smolny.__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
+    for name in COMMANDS if only is None else (only,):
         module = importlib.import_module(f"smolny.commands.{name.replace('-', '_')}")
         module.register(subparsers)
     return parser
@@ -61,8 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    # The command named first is the only one whose parser is built; anything else (no
+    # command, --help, --version, a misspelt name) gets the full parser and its messages.
+    parser = build_parser(words[0] if words and words[0] in COMMANDS else None)
+    args = parser.parse_args(words)
     handler = getattr(args, "handler", None)
     if handler is None:
         parser.print_help()

@@ -399,3 +399,144 @@ def test_csv_round_trip(ballots: BallotSet) -> None:
     by_name = {tuple(read.candidates[c] for c in r): n for r, n in as_dict(read).items()}
     expected = {tuple(ballots.candidates[c] for c in r): n for r, n in as_dict(ballots).items()}
     assert by_name == expected
+
+
+# ---- The plain BLT reader against the careful one (property) --------------------------------
+
+
+def careful(text: str) -> BallotSet | BallotFileError:
+    """What the line-by-line reader makes of *text*: its ballots or its error."""
+    try:
+        return read_blt(text.splitlines(), "f.blt")  # lines: the plain reader is not asked
+    except BallotFileError as error:
+        return error
+
+
+def same_reading(a: BallotSet, b: BallotSet) -> bool:
+    """Equal in everything a count reads, rankings in the same order."""
+    return (
+        tuple(a.rankings) == tuple(b.rankings)
+        and a.counts == b.counts
+        and (a.candidates, a.seats, a.withdrawn, a.title)
+        == (b.candidates, b.seats, b.withdrawn, b.title)
+    )
+
+
+@st.composite
+def plain_blt_files(draw: st.DrawFn) -> str:
+    """BLT files written plainly, with repeated lines, withdrawn candidates, empty ballots."""
+    n = draw(st.integers(1, 14))
+    lines = draw(
+        st.lists(
+            st.tuples(
+                st.integers(1, 10**7),
+                st.lists(st.integers(1, n), unique=True, max_size=n),
+            ),
+            min_size=1,
+            max_size=25,
+        )
+    )
+    lines += draw(st.lists(st.sampled_from(lines), max_size=10))  # the same line again
+    withdrawn = draw(st.sets(st.integers(1, n), max_size=n - 1))
+    head = f"{n} {draw(st.integers(1, n - len(withdrawn)))}\n"
+    if withdrawn:
+        head += " ".join(f"-{c}" for c in sorted(withdrawn)) + "\n"
+    body = "".join(" ".join(map(str, (w, *r, 0))) + "\n" for w, r in lines)
+    names = "".join(f'"C{i}"\n' for i in range(1, n + 1))
+    return f'{head}{body}0\n{names}"plain"\n'
+
+
+def read_plainly(text: str) -> BallotSet | None:
+    """The plain reader's reading of *text*, whatever its size (it waits for large files
+    otherwise)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(blt_module, "_PLAIN_MIN_CHARS", 0)
+        patch.setattr(blt_module, "_BULK", 1)
+        return blt_module._read_blt_plain(text, "f.blt")
+
+
+@settings(max_examples=150, deadline=None)
+@given(plain_blt_files())
+def test_the_plain_reader_reads_a_plain_file_as_the_careful_reader_does(text: str) -> None:
+    plain = read_plainly(text)
+    assert plain is not None, "a plainly written file should be read by the plain reader"
+    expected = careful(text)
+    assert isinstance(expected, BallotSet)
+    assert same_reading(plain, expected)
+    assert plain.rankings == expected.rankings  # a PackedRankings equals the tuple
+    assert hash(plain.rankings) == hash(tuple(expected.rankings))
+    assert list(plain.rankings) == list(expected.rankings)
+    table, counts = plain.padded(-9)
+    assert counts.tolist() == list(expected.counts)
+    assert [tuple(c for c in row if c != -9) for row in table.tolist()] == list(plain.rankings)
+
+
+SLIPS = [
+    *(" ", "  ", "\t", "\r", "\n", "0", "00", "-", "#", '"', "=", "x", "7", "99999999999999"),
+    *(" 0", "0 ", "\n0", "0\n", " 0\n", "\n0\n", "\n\n"),
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(plain_blt_files(), st.data())
+def test_the_plain_reader_never_reads_what_the_careful_reader_would_not(
+    text: str, data: st.DataObject
+) -> None:
+    """One slip anywhere (a character added or removed): the plain reader either gives up,
+    or gives exactly the careful reader's ballots; where the careful reader refuses the
+    file, the plain reader gives up, so the refusal names the line."""
+    for _ in range(data.draw(st.integers(1, 3))):
+        at = data.draw(st.integers(0, len(text)))
+        if data.draw(st.booleans()):
+            text = text[:at] + data.draw(st.sampled_from(SLIPS)) + text[at:]
+        else:
+            text = text[:at] + text[at + 1 :]
+    plain = read_plainly(text)
+    if plain is not None:
+        expected = careful(text)
+        assert isinstance(expected, BallotSet), f"careful reader refused: {expected}"
+        assert same_reading(plain, expected)
+
+
+def test_a_large_file_not_written_plainly_is_read_in_bulk_all_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Tabs, carriage returns and padding send a large file past the plain reader to the
+    bulk line reader, which gives the same ballots."""
+    lines = random_ballot_lines(3000, seed=11)
+    plain_text = big_blt(lines)
+    untidy = big_blt([f" {line.replace(' ', chr(9), 1)}  " for line in lines]).replace("\n", "\r\n")
+    assert blt_module._read_blt_plain(plain_text, "big.blt") is not None
+    assert blt_module._read_blt_plain(untidy, "big.blt") is None
+    with monkeypatch.context() as patch:
+
+        def not_called(*args: object) -> None:
+            raise AssertionError("the bulk reader should have read this file")
+
+        patch.setattr(blt_module, "_blt_ballots", not_called)
+        bulk = read_blt(untidy, "big.blt")
+    assert same_reading(bulk, read_blt(plain_text, "big.blt"))
+
+
+@pytest.mark.parametrize(
+    ("slip", "words"),
+    [
+        ("5 0 1\n3 2 0", "terminating 0"),  # a 0 inside the line, none at its end
+        ("0 1 2 0", "bad weight '0'"),
+        ("4 1 9 0", "candidate '9' does not exist"),
+        ("4 2 1 2 0", "ranked twice"),
+        ("4 1 99999999999999999999999 0", "does not exist"),
+        ("4 1 2 00", "terminating 0"),
+        ("4 1 -2 0", "does not exist"),
+    ],
+)
+def test_a_near_plain_file_with_a_fault_is_left_to_the_careful_reader(
+    slip: str, words: str
+) -> None:
+    """The plain reader gives up on each of these faults; the careful reader names the line."""
+    lines = ["3 1 2 0", "2 3 0", "7 2 0", *slip.split("\n"), "1 3 2 0"]
+    text = "3 2\n" + "\n".join(lines) + '\n0\n"A"\n"B"\n"C"\n"t"\n'
+    assert read_plainly(text) is None
+    error = error_of(read_blt, text)
+    assert error.line == 5  # the header is line 1, the slip's first line is line 5
+    assert words in error.message

@@ -407,7 +407,7 @@ def test_long_paths_beyond_integer_keys_are_merged_by_rows() -> None:
     ballots = BallotSet.merge(
         [f"C{i}" for i in range(n)], [(up, 2), (down, 3), (up, 4), ((69, 5, 0), 1)], seats=12
     )
-    paths = _Paths(ballots, n)
+    paths = _Paths(ballots, n, ballots.seats)
     state = [ELECTED if c < 11 else HOPEFUL for c in range(n)]
     paths.cut(state)
     got = {

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from smolny.rules.ballots import BallotSet
-from smolny.rules.stv.meek import meek_stv
+from smolny.rules.stv.meek import DEFEATED, ELECTED, HOPEFUL, WITHDRAWN, _Paths, meek_stv
 from tests.unit.test_meek import assert_agrees_with_literal
 
 NAMES = ("A", "B", "C", "D", "E", "F")
@@ -107,3 +107,40 @@ def test_votes_plus_exhausted_equal_valid_ballots_at_every_stage(ballots: Ballot
 @given(elections(), st.one_of(st.none(), st.integers(0, 9)))
 def test_agrees_with_literal_reading_of_the_rule(ballots: BallotSet, seed: int | None) -> None:
     assert_agrees_with_literal(ballots, ballots.seats, tie_seed=seed)
+
+
+def path_counts(paths: _Paths) -> dict[tuple[int, ...], int]:
+    """The paths of a cut as {candidates: ballots}."""
+    nobody = paths.nobody
+    return {
+        tuple(int(c) for c in row if c != nobody): int(count)
+        for row, count in zip(paths.paths, paths.path_counts, strict=True)
+        if count
+    }
+
+
+@settings(max_examples=300, deadline=None)
+@given(elections(), st.data())
+def test_paths_followed_from_round_to_round_equal_paths_cut_afresh(
+    ballots: BallotSet, data: st.DataObject
+) -> None:
+    """The count moves on only the rankings whose path ended at a candidate no longer
+    hopeful; after any sequence of elections and defeats, its paths, their ballots and the
+    dead ballots are those of the whole table cut afresh under the same state."""
+    n = len(ballots.candidates)
+    followed = _Paths(ballots, n, ballots.seats)
+    state = [WITHDRAWN if c in ballots.withdrawn else HOPEFUL for c in range(n)]
+    while True:
+        followed.cut(state)
+        fresh = _Paths(ballots, n, ballots.seats)
+        fresh._cut_all(state)
+        assert path_counts(followed) == path_counts(fresh)
+        assert followed.dead == fresh.dead
+        hopeful = [c for c in range(n) if state[c] == HOPEFUL]
+        if not hopeful:
+            break
+        room = ballots.seats - state.count(ELECTED)
+        for candidate in data.draw(st.lists(st.sampled_from(hopeful), unique=True, min_size=1)):
+            elect = room > 0 and data.draw(st.booleans())
+            state[candidate] = ELECTED if elect else DEFEATED
+            room -= elect

@@ -17,12 +17,13 @@ supported and are rejected with a message rather than read wrongly.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
+import numpy.typing as npt
 
-from smolny.rules.ballots._common import _parse_int, _raise, _strip_bom
-from smolny.rules.ballots.model import SKIPPED, BallotSet, Ranking
+from smolny.rules.ballots._common import BallotFileError, _parse_int, _raise, _strip_bom
+from smolny.rules.ballots.model import SKIPPED, BallotSet, PackedRankings, Ranking
 
 
 def _blt_comment_free(line: str) -> str:
@@ -45,9 +46,20 @@ def read_blt(source: str | Iterable[str], filename: str) -> BallotSet:
     than candidates, a bad weight, a candidate number that does not exist, a candidate
     ranked twice on one ballot, a ballot line without its terminating 0, a missing end of
     ballots, or missing candidate names.
+
+    Three readers, each used only where it gives exactly what the next would: a large file
+    written plainly (one space between figures, each line ending in `` 0``, as generators and
+    count programs write them) is read as bytes in one pass (:func:`_read_blt_plain`); a large
+    block of digits and blanks laid out otherwise, line by line in bulk
+    (:func:`_blt_ballots_fast`); anything else, or any fault, line by line with every check
+    (:func:`_blt_ballots`), which also names the line of the first fault.
     """
     if isinstance(source, str):
-        lines = _strip_bom(source).splitlines()
+        text = _strip_bom(source)
+        plain = _read_blt_plain(text, filename) if len(text) >= _PLAIN_MIN_CHARS else None
+        if plain is not None:
+            return plain
+        lines = text.splitlines()
     else:
         lines = [line.rstrip("\r\n") for line in source]
         if lines:
@@ -62,6 +74,7 @@ def read_blt(source: str | Iterable[str], filename: str) -> BallotSet:
         and lines[end].strip() == "0"
     ):
         fast = _blt_ballots_fast(lines, start, end, plain_lines, n_candidates)
+    rankings: Sequence[Ranking]
     if fast is not None:
         rankings, counts = fast
     else:
@@ -76,6 +89,159 @@ def read_blt(source: str | Iterable[str], filename: str) -> BallotSet:
         withdrawn=frozenset(withdrawn),
         title=title,
     )
+
+
+_PLAIN_MIN_CHARS = 20_000
+"""Files shorter than this are read line by line: reading them takes no time either way."""
+
+_HEAD_CHARS = 4096
+"""How far the plain reader looks for the first line and the withdrawn candidates."""
+
+_BLANKS = " \t"
+
+
+def _read_blt_plain(text: str, filename: str) -> BallotSet | None:
+    """The whole file read at once when its ballot block is written plainly; else None.
+
+    Plainly: the block between the header (and withdrawn lines) and the line ``0`` holds
+    only digits, spaces and line feeds, and every line ends in `` 0``; the line ``0`` is
+    followed at once by the quoted names. The block is then one
+    bytes object that numpy reads in a single call, and no string is made per line.
+    Whatever is not so (a comment, a tab, a carriage return, a blank line, a figure of
+    2**40 or more, a fault of any kind) returns None, and the careful readers take
+    over: they give the same answer on a good file and the message naming the line on a bad
+    one, so this reader never has to explain anything.
+    """
+    head = text[:_HEAD_CHARS]
+    try:
+        n_candidates, seats, withdrawn, start = _blt_header(head.splitlines(), filename)
+    except BallotFileError:
+        return None
+    kept = head.splitlines(keepends=True)
+    if start >= len(kept) - 1 or n_candidates > 62:
+        return None  # the header runs past what was looked at, or candidates beyond 62
+    offset = sum(map(len, kept[:start]))
+    quote = text.find('"', offset)
+    if quote < 0:
+        return None
+    # The line holding the first quote must begin with it (blanks aside): it is the first
+    # candidate's name, and the line before it the lone 0 ending the ballots.
+    line_start = text.rfind("\n", offset, quote) + 1
+    if line_start == 0 or text[line_start:quote].strip(_BLANKS):
+        return None
+    zero_line = text.rfind("\n", offset, line_start - 1) + 1
+    if zero_line == 0 or text[zero_line : line_start - 1] != "0":
+        return None
+    try:
+        block = text[offset:zero_line].encode("ascii")
+    except UnicodeEncodeError:
+        return None
+    n_lines = block.count(b"\n")
+    if (
+        n_lines < _BULK
+        or block.translate(None, b"0123456789 \n")
+        or block.count(b" 0\n") != n_lines
+    ):
+        return None
+    # numpy reads a figure beyond int64 as its largest value, which _bulk_merge refuses.
+    tokens = np.fromstring(block, dtype=np.int64, sep=" ")
+    ballots = _bulk_merge(tokens, n_lines, n_candidates)
+    if ballots is None:
+        return None
+    try:
+        names, title = _blt_names(text[line_start:].splitlines(), 0, n_candidates, filename)
+    except BallotFileError:
+        return None
+    rankings, counts = ballots
+    return BallotSet(
+        candidates=names,
+        rankings=rankings,
+        counts=counts,
+        seats=seats,
+        withdrawn=frozenset(withdrawn),
+        title=title,
+    )
+
+
+def _bulk_merge(
+    tokens: npt.NDArray[np.int64], n_lines: int, n_candidates: int
+) -> tuple[PackedRankings, tuple[int, ...]] | None:
+    """The merged ballots of a block read as one stream of figures, or None if not clean.
+
+    *tokens* holds each ballot line's figures in order (weight, candidates, 0) and the block
+    had *n_lines* non-blank lines. It is clean when it holds exactly one 0 per line, each
+    ending its ballot, every ballot has a weight, every candidate number exists and no line
+    names a candidate twice; anything else returns None for the careful reader to judge.
+    Rankings come out in order of first appearance, as the careful reader gives them.
+    """
+    if len(tokens) == 0 or int(tokens.min()) < 0 or int(tokens.max()) >= 2**40:
+        return None
+    zeros = np.flatnonzero(tokens == 0)
+    if len(zeros) != n_lines or n_lines == 0:
+        return None  # a 0 inside a line: a weight of 0 or a candidate numbered 0
+    starts = np.empty_like(zeros)
+    starts[0] = 0
+    starts[1:] = zeros[:-1] + 1
+    lengths = zeros - starts - 1
+    if int(lengths.min()) < 0:
+        return None  # a line holding only 0
+    weights = tokens[starts]
+    if int(weights.max()) * n_lines >= 2**62:
+        return None
+    width = max(1, int(lengths.max()))
+    base = n_candidates + 1
+    table = np.empty((n_lines, width), dtype=np.int32)
+    by_key = base**width < 2**62
+    keys = np.zeros(n_lines, dtype=np.int64)
+    # A candidate twice on a line: with one bit per candidate, the sum of a line's bits
+    # then differs from their union (up to 62 candidates; beyond, sorted rows are compared).
+    by_bits = n_candidates <= 62
+    bit = np.zeros(base if by_bits else 1, dtype=np.int64)
+    if by_bits:
+        bit[1:] = np.left_shift(1, np.arange(n_candidates, dtype=np.int64))
+    bits_or = np.zeros(n_lines, dtype=np.int64)
+    bits_sum = np.zeros(n_lines, dtype=np.int64)
+    place = starts + 1
+    at = np.empty_like(place)
+    for column in range(width):
+        # Beyond a ballot's end the index stops at its 0, which pads the row.
+        np.minimum(place, zeros, out=at)
+        cells = tokens.take(at)
+        table[:, column] = cells
+        if by_key:
+            keys *= base
+            keys += cells
+        if by_bits:
+            bits = bit.take(cells, mode="clip")
+            bits_or |= bits
+            bits_sum += bits
+        place += 1
+    if int(table.max()) > n_candidates:
+        return None  # a candidate number that does not exist
+    if by_bits:
+        if not np.array_equal(bits_or, bits_sum):
+            return None
+    else:
+        ordered_rows = np.sort(table, axis=1)
+        if np.any((ordered_rows[:, 1:] == ordered_rows[:, :-1]) & (ordered_rows[:, 1:] > 0)):
+            return None
+    if by_key:
+        order = np.argsort(keys, kind="stable")
+        ordered = keys[order]
+        fresh = np.empty(n_lines, dtype=bool)
+        fresh[0] = True
+        np.not_equal(ordered[1:], ordered[:-1], out=fresh[1:])
+        groups = np.flatnonzero(fresh)
+        totals = np.add.reduceat(weights[order], groups)
+        first = order[groups]  # stable sort: the first line of each ranking
+    else:
+        _, first, inverse = np.unique(table, axis=0, return_index=True, return_inverse=True)
+        totals = np.zeros(len(first), dtype=np.int64)
+        np.add.at(totals, inverse.ravel(), weights)
+    appearance = np.argsort(first, kind="stable")
+    first = first[appearance]
+    packed = PackedRankings(table[first] - 1, lengths[first])
+    return packed, tuple(totals[appearance].tolist())
 
 
 def _shown(token: str, limit: int = 40) -> str:
@@ -192,62 +358,19 @@ _BULK = 1000
 
 def _blt_ballots_fast(
     lines: list[str], start: int, end: int, n_lines: int, n_candidates: int
-) -> tuple[tuple[Ranking, ...], tuple[int, ...]] | None:
-    """The merged ballots of a plain, well-formed ballot block, read with numpy; else None.
+) -> tuple[PackedRankings, tuple[int, ...]] | None:
+    """The merged ballots of a well-formed ballot block of digits and blanks, read with
+    numpy; else None.
 
-    A large file spends most of its reading time here, so the common case (digits and
-    whitespace only, every line ending in its 0, every candidate number valid, no candidate
-    twice on a line) is read in bulk. Anything else returns None, and :func:`_blt_ballots`
+    For large files laid out otherwise than :func:`_read_blt_plain` reads (tabs, padding,
+    blank lines, carriage returns): the block is joined and read as one stream of figures
+    (:func:`_bulk_merge` checks it). Anything else returns None, and :func:`_blt_ballots`
     reads the block line by line and reports the first fault with its line number.
     """
     block = "\n".join(lines[start:end])
     if not block.isascii() or block.encode().translate(None, b"0123456789 \t\n"):
         return None
-    tokens = np.fromstring(block, dtype=np.int64, sep=" ")
-    if len(tokens) == 0 or int(tokens.max()) >= 2**40:
-        return None  # absurd figures: let the careful reader judge them exactly
-    zeros = np.flatnonzero(tokens == 0)
-    if len(zeros) != n_lines:
-        return None  # a 0 inside a line: a weight of 0 or a candidate numbered 0
-    starts = np.concatenate(([0], zeros[:-1] + 1))
-    weights = tokens[starts]
-    lengths = zeros - starts - 1
-    is_choice = np.ones(len(tokens), dtype=bool)
-    is_choice[starts] = False
-    is_choice[zeros] = False
-    choices = tokens[is_choice]
-    if len(choices) and int(choices.max()) > n_candidates:
-        return None
-    width = max(1, int(lengths.max()))
-    table = np.zeros((n_lines, width), dtype=np.int64)
-    offsets = np.cumsum(lengths) - lengths
-    rows = np.repeat(np.arange(n_lines), lengths)
-    cols = np.arange(len(choices)) - np.repeat(offsets, lengths)
-    table[rows, cols] = choices
-    ordered = np.sort(table, axis=1)
-    if np.any((ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] > 0)):
-        return None  # a candidate twice on one line
-    # Merge equal rankings: one integer key per ranking when it fits, else whole rows.
-    if (n_candidates + 1) ** width < 2**62:
-        keys = np.zeros(n_lines, dtype=np.int64)
-        for col in range(width):
-            keys = keys * (n_candidates + 1) + table[:, col]
-        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    else:
-        _, first, inverse = np.unique(table, axis=0, return_index=True, return_inverse=True)
-    totals = np.zeros(len(first), dtype=np.int64)
-    np.add.at(totals, inverse.ravel(), weights)
-    # Rankings ordered by length, then by first appearance: each length is turned into
-    # tuples in one go, which is what makes this fast.
-    order = np.lexsort((first, lengths[first]))
-    distinct = first[order]
-    sizes = lengths[distinct]
-    bounds = np.searchsorted(sizes, np.arange(width + 2))
-    rankings: list[Ranking] = []
-    for size in range(width + 1):
-        group = distinct[bounds[size] : bounds[size + 1]]
-        rankings.extend(map(tuple, (table[group, :size] - 1).tolist()))
-    return tuple(rankings), tuple(totals[order].tolist())
+    return _bulk_merge(np.fromstring(block, dtype=np.int64, sep=" "), n_lines, n_candidates)
 
 
 def _blt_ballots(

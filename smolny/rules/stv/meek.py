@@ -48,7 +48,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -105,7 +104,7 @@ class _Paths:
     ``counts[i]`` is how many ballots carry it.
     """
 
-    def __init__(self, ballots: BallotSet, nobody: int) -> None:
+    def __init__(self, ballots: BallotSet, nobody: int, seats: int) -> None:
         table, counts = self._table(ballots, nobody)
         if (table < 0).any() or self._repeats(table, nobody):
             # Markers (skipped ranks, overvotes) or a candidate ranked twice: read the
@@ -126,22 +125,23 @@ class _Paths:
         self.paths: Array = np.zeros((0, 1), dtype=np.int32)
         self.path_counts: Array = np.zeros(0, dtype=self.dtype)
         self.dead = 0  # ballots whose every candidate is defeated or withdrawn
+        # Where each ranking stands, for cutting round after round without starting over
+        # (see :meth:`cut`): the place of its first hopeful candidate, the key of the
+        # elected ones before it, and the number of its path (-1: an empty path).
+        self.base = nobody + 1
+        self.seats = seats
+        self.place: Array = np.zeros(len(self.counts), dtype=np.int64)
+        self.prefix: Array = np.zeros(len(self.counts), dtype=np.int64)
+        self.row_path: Array = np.full(len(self.counts), -1, dtype=np.int64)
+        self.path_ids: dict[int, int] = {}
+        self.path_list: list[tuple[int, ...]] = []
+        self.path_total: Array = np.zeros(0, dtype=np.int64)
+        self.started = False
 
     @staticmethod
     def _table(ballots: BallotSet, nobody: int) -> tuple[Array, Array]:
         """The rankings as a table padded with *nobody*, and their counts."""
-        rankings = ballots.rankings
-        lengths = np.fromiter((len(r) for r in rankings), dtype=np.int64, count=len(rankings))
-        width = max(1, int(lengths.max())) if len(rankings) else 1
-        table = np.full((len(rankings), width), nobody, dtype=np.int32)
-        total = int(lengths.sum())
-        if total:
-            flat = np.fromiter(chain.from_iterable(rankings), dtype=np.int32, count=total)
-            rows = np.repeat(np.arange(len(rankings)), lengths)
-            cols = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-            table[rows, cols] = flat
-        counts = np.fromiter(ballots.counts, dtype=np.int64, count=len(rankings))
-        return table, counts
+        return ballots.padded(nobody)
 
     @staticmethod
     def _repeats(table: Array, nobody: int) -> bool:
@@ -155,7 +155,109 @@ class _Paths:
         A ranking's path is its elected candidates in order up to its first hopeful one,
         which ends it; defeated and withdrawn candidates (keep factor 0) are left out, as
         B.2.a passes over them without effect.
+
+        Between rounds a candidate only ever leaves the hopeful: elected candidates stay
+        elected and the defeated stay defeated. So a ranking's path changes only when the
+        hopeful candidate ending it has been elected or defeated, and then only by moving
+        on along the ranking from there. :meth:`_cut_moving` does just that for the rankings
+        concerned and keeps a running count per path; the whole table is cut afresh
+        (:meth:`_cut_all`) only when a path's key might not fit in 64 bits.
         """
+        if self.base ** (self.seats + 1) < 2**62:
+            self._cut_moving(state)
+        else:
+            self._cut_all(state)
+
+    def _cut_moving(self, state: list[str]) -> None:
+        """:meth:`cut` for the rankings whose path has changed since the last round.
+
+        A path's key is its candidates as digits (candidate + 1) in base ``nobody + 1``:
+        the elected ones (at most the seats) and the hopeful one ending it.
+        """
+        code = np.zeros(self.nobody + 1, dtype=np.int8)
+        for candidate, status in enumerate(state):
+            code[candidate] = 2 if status == HOPEFUL else 1 if status == ELECTED else 0
+        width = self.table.shape[1]
+        if not self.started:
+            moving = np.arange(len(self.counts), dtype=np.int64)
+            self.started = True
+        else:
+            # Rankings whose path ended at a hopeful candidate who is hopeful no longer.
+            ends = self.place < width
+            holder = self.table[np.flatnonzero(ends), self.place[ends]]
+            moving = np.flatnonzero(ends)[code[holder] != 2]
+        if len(moving) == 0:
+            return
+        # Walk each moving ranking on from its place to its next hopeful candidate (or its
+        # end), taking the elected ones met into its prefix; defeated ones are passed over.
+        rows, place, prefix = moving, self.place[moving], self.prefix[moving]
+        done_rows: list[Array] = []
+        done_place: list[Array] = []
+        done_prefix: list[Array] = []
+        while len(rows):
+            at_end = place >= width
+            candidate = self.table[rows, np.minimum(place, width - 1)]
+            kind = np.where(at_end, 0, code[candidate])
+            prefix = np.where(kind == 1, prefix * self.base + candidate + 1, prefix)
+            stop = at_end | (kind == 2)
+            done_rows.append(rows[stop])
+            done_place.append(place[stop])
+            done_prefix.append(prefix[stop])
+            going = ~stop
+            rows, place, prefix = rows[going], place[going] + 1, prefix[going]
+        rows = np.concatenate(done_rows)
+        place = np.concatenate(done_place)
+        prefix = np.concatenate(done_prefix)
+        self.place[rows] = place
+        self.prefix[rows] = prefix
+        ends = place < width
+        keys = prefix.copy()
+        keys[ends] = prefix[ends] * self.base + self.table[rows[ends], place[ends]] + 1
+        distinct, inverse = np.unique(keys, return_inverse=True)
+        numbers = np.array([self._path_number(int(key)) for key in distinct.tolist()])
+        new = numbers[inverse.ravel()]
+        counts = self.counts[rows]
+        old = self.row_path[rows]
+        self.row_path[rows] = new
+        if len(self.path_list) > len(self.path_total):
+            grown = np.zeros(len(self.path_list), dtype=np.int64)
+            grown[: len(self.path_total)] = self.path_total
+            self.path_total = grown
+        had = old >= 0
+        np.subtract.at(self.path_total, old[had], counts[had])
+        has = new >= 0
+        np.add.at(self.path_total, new[has], counts[has])
+        self.dead = int(self.counts[self.row_path < 0].sum())
+        live = np.flatnonzero(self.path_total > 0)
+        length = max((len(self.path_list[i]) for i in live.tolist()), default=0)
+        if length == 0:
+            self.paths = np.zeros((0, 1), dtype=np.int32)
+            self.path_counts = np.zeros(0, dtype=self.dtype)
+            return
+        paths = np.full((len(live), length), self.nobody, dtype=np.int32)
+        for row, number in enumerate(live.tolist()):
+            path = self.path_list[number]
+            paths[row, : len(path)] = path
+        self.paths = paths
+        self.path_counts = self.path_total[live].astype(self.dtype)
+
+    def _path_number(self, key: int) -> int:
+        """The number of the path with *key* (-1 for the empty path), registered if new."""
+        if key == 0:
+            return -1
+        number = self.path_ids.get(key)
+        if number is None:
+            digits: list[int] = []
+            rest = key
+            while rest:
+                rest, digit = divmod(rest, self.base)
+                digits.append(digit - 1)
+            number = self.path_ids[key] = len(self.path_list)
+            self.path_list.append(tuple(reversed(digits)))
+        return number
+
+    def _cut_all(self, state: list[str]) -> None:
+        """:meth:`cut` over the whole table, for paths whose keys might not fit in 64 bits."""
         code = np.zeros(self.nobody + 1, dtype=np.int8)
         for candidate, status in enumerate(state):
             code[candidate] = 2 if status == HOPEFUL else 1 if status == ELECTED else 0
@@ -245,7 +347,7 @@ class _MeekCount:
             )
         self.seats = seats
         self.tie_seed = tie_seed
-        self.paths = _Paths(ballots, n)
+        self.paths = _Paths(ballots, n, seats)
         self.valid = self.paths.valid
         # A: hopeful candidates get keep factor 1, withdrawn ones 0.
         self.state = [WITHDRAWN if c in ballots.withdrawn else HOPEFUL for c in range(n)]

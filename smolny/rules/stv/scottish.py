@@ -42,7 +42,6 @@ by an earlier stage, the look-back goes on among those still tied (see
 from __future__ import annotations
 
 from decimal import Decimal
-from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
@@ -131,34 +130,31 @@ class _Papers:
         self.place[rows] = np.where(found, nxt, self.width)
         holder = np.where(found, table[np.arange(len(rows)), nxt], self.nobody)
         carried = self.counts[rows] * self.value[rows]
+        # One sort by receiving candidate: each one's papers are then a slice, summed and
+        # put on their pile; the papers of ``nobody`` (the last slice) are non-transferable.
+        order = np.argsort(holder, kind="stable")
+        rows, holder, carried = rows[order], holder[order], carried[order]
+        bounds = np.searchsorted(holder, np.arange(self.nobody + 1)).tolist()
         received: dict[int, int] = {}
-        for candidate in np.unique(holder[found]).tolist():
-            received[candidate] = int(carried[holder == candidate].sum())
-        exhausted = int(carried[~found].sum())
-        self._deal(rows[found], holder[found])
+        for candidate in range(self.nobody):
+            start, end = bounds[candidate], bounds[candidate + 1]
+            if end > start:
+                received[candidate] = int(carried[start:end].sum())
+                self.piles[candidate].append(rows[start:end])
+        exhausted = int(carried[bounds[self.nobody] :].sum())
         return received, exhausted
 
 
 def _table(ballots: BallotSet, nobody: int) -> tuple[npt.NDArray[np.int32], IntArray]:
     """The rankings as a padded table of candidates, with the counts (see :class:`_Papers`)."""
-    rankings = ballots.rankings
-    lengths = np.fromiter(map(len, rankings), dtype=np.int64, count=len(rankings))
-    total = int(lengths.sum())
-    width = max(1, int(lengths.max())) if len(rankings) else 1
-    table = np.full((len(rankings), width), nobody, dtype=np.int32)
-    if total:
-        flat = np.fromiter(chain.from_iterable(rankings), dtype=np.int32, count=total)
-        starts = np.cumsum(lengths) - lengths
-        rows = np.repeat(np.arange(len(rankings)), lengths)
-        cols = np.arange(total) - np.repeat(starts, lengths)
-        table[rows, cols] = flat
+    table, counts = ballots.padded(nobody)
+    if (table < 0).any():
         # An overvote ends the ballot there (BallotSet.cleaned's reading); other markers
         # (skipped ranks) are passed over, as are withdrawn candidates.
         after_overvote = np.logical_or.accumulate(table == OVERVOTE, axis=1)
         table[after_overvote | (table < 0)] = nobody
-        if ballots.withdrawn:
-            table[np.isin(table, sorted(ballots.withdrawn))] = nobody
-    counts = np.fromiter(ballots.counts, dtype=np.int64, count=len(rankings))
+    if ballots.withdrawn:
+        table[np.isin(table, sorted(ballots.withdrawn))] = nobody
     return table, counts
 
 
