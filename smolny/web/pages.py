@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("smolny.web.routes.timeline")),
     path("", include("smolny.web.routes.setup")),
     path("", include("smolny.web.routes.outbox")),
+    path("", include("smolny.web.routes.members")),
 ]
