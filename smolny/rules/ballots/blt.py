@@ -188,36 +188,40 @@ def _bulk_merge(
     weights = tokens[starts]
     if int(weights.max()) * n_lines >= 2**62:
         return None
+    if np.count_nonzero(tokens > n_candidates) != np.count_nonzero(weights > n_candidates):
+        return None  # a candidate number that does not exist
     width = max(1, int(lengths.max()))
     base = n_candidates + 1
-    table = np.empty((n_lines, width), dtype=np.int32)
+    # A ranking's key: its candidates as digits 1 to n in base n + 1 (no digit is 0, so
+    # rankings of different lengths never share a key).
     by_key = base**width < 2**62
-    keys = np.zeros(n_lines, dtype=np.int64)
     # A candidate twice on a line: with one bit per candidate, the sum of a line's bits
     # then differs from their union (up to 62 candidates; beyond, sorted rows are compared).
     by_bits = n_candidates <= 62
     bit = np.zeros(base if by_bits else 1, dtype=np.int64)
     if by_bits:
         bit[1:] = np.left_shift(1, np.arange(n_candidates, dtype=np.int64))
+    # The lines sorted by length (stably, so lines of one length keep their order): those
+    # with a candidate at place c are then the tail of the order from tails[c], and each
+    # place is read for them alone, by slicing.
+    order = np.argsort(lengths, kind="stable")
+    sorted_lengths = lengths[order]
+    place = starts[order] + 1
+    tails = np.searchsorted(sorted_lengths, np.arange(1, width + 1)).tolist()
+    table = np.zeros((n_lines, width), dtype=np.int32)
+    keys = np.zeros(n_lines, dtype=np.int64)
     bits_or = np.zeros(n_lines, dtype=np.int64)
     bits_sum = np.zeros(n_lines, dtype=np.int64)
-    place = starts + 1
-    at = np.empty_like(place)
-    for column in range(width):
-        # Beyond a ballot's end the index stops at its 0, which pads the row.
-        np.minimum(place, zeros, out=at)
-        cells = tokens.take(at)
-        table[:, column] = cells
+    for column, tail in enumerate(tails):
+        cells = tokens.take(place[tail:] + column)
+        table[tail:, column] = cells
         if by_key:
-            keys *= base
-            keys += cells
+            keys[tail:] *= base
+            keys[tail:] += cells
         if by_bits:
-            bits = bit.take(cells, mode="clip")
-            bits_or |= bits
-            bits_sum += bits
-        place += 1
-    if int(table.max()) > n_candidates:
-        return None  # a candidate number that does not exist
+            bits = bit.take(cells)
+            bits_or[tail:] |= bits
+            bits_sum[tail:] += bits
     if by_bits:
         if not np.array_equal(bits_or, bits_sum):
             return None
@@ -225,22 +229,23 @@ def _bulk_merge(
         ordered_rows = np.sort(table, axis=1)
         if np.any((ordered_rows[:, 1:] == ordered_rows[:, :-1]) & (ordered_rows[:, 1:] > 0)):
             return None
+    sorted_weights = weights[order]
     if by_key:
-        order = np.argsort(keys, kind="stable")
-        ordered = keys[order]
+        by_ranking = np.argsort(keys, kind="stable")
+        ordered = keys[by_ranking]
         fresh = np.empty(n_lines, dtype=bool)
         fresh[0] = True
         np.not_equal(ordered[1:], ordered[:-1], out=fresh[1:])
         groups = np.flatnonzero(fresh)
-        totals = np.add.reduceat(weights[order], groups)
-        first = order[groups]  # stable sort: the first line of each ranking
+        totals = np.add.reduceat(sorted_weights[by_ranking], groups)
+        first = by_ranking[groups]  # stable sorts: the first line of each ranking
     else:
         _, first, inverse = np.unique(table, axis=0, return_index=True, return_inverse=True)
         totals = np.zeros(len(first), dtype=np.int64)
-        np.add.at(totals, inverse.ravel(), weights)
-    appearance = np.argsort(first, kind="stable")
+        np.add.at(totals, inverse.ravel(), sorted_weights)
+    appearance = np.argsort(order[first], kind="stable")
     first = first[appearance]
-    packed = PackedRankings(table[first] - 1, lengths[first])
+    packed = PackedRankings(table[first] - 1, sorted_lengths[first])
     return packed, tuple(totals[appearance].tolist())
 
 
