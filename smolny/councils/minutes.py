@@ -478,6 +478,7 @@ def _preferential(vote: Vote) -> list[Block]:
     ]
     if vote.outcome == "inquorate":
         blocks.append(_p(_("INQUORATE: this vote decided nothing; the question stands.")))
+    blocks += [_p(said) for said in wording.lot_sentences(vote.ties or [])]
     return blocks
 
 
@@ -489,32 +490,48 @@ def _reformation(reformation: PresidiumReformation) -> list[Block]:
             "member__name", flat=True
         )
     )
+    held = _(" (held by %(names)s)") % {"names": ", ".join(names)} if names else ""
     blocks = [
         _p(
-            f"No confidence carried: the {old.name} ({old.seats} seats) resigned; its seats "
-            f"ended {_when(reformation.opened_at)}"
-            + (f" (held by {', '.join(names)})" if names else "")
-            + "; its re-formation opened."
+            _(
+                "No confidence carried: the %(organ)s (%(seats)s seats) resigned; its seats "
+                "ended %(ended)s%(held)s; its re-formation opened."
+            )
+            % {
+                "organ": old.name,
+                "seats": old.seats,
+                "ended": _when(reformation.opened_at),
+                "held": held,
+            }
         )
     ]
     new = reformation.new_organ
     if new is None:
-        blocks.append(_p("The presidium has not yet been re-formed."))
+        blocks.append(_p(_("The presidium has not yet been re-formed.")))
         return blocks
     taken = new.allotment.get("taken", {})
     strength = new.allotment.get("strength", {})
     blocks.append(
         _p(
-            f"Re-formed {_when(reformation.completed_at)} as {new.name}: {new.seats} seats "
-            f"allotted proportionally ({new.method}) from the fractions' strengths."
+            _(
+                "Re-formed %(when)s as %(organ)s: %(seats)s seats allotted proportionally "
+                "(%(method)s) from the fractions' strengths."
+            )
+            % {
+                "when": _when(reformation.completed_at),
+                "organ": new.name,
+                "seats": new.seats,
+                "method": new.method,
+            }
         )
     )
     blocks.append(
         _t(
-            ("fraction", "strength", "seats"),
+            (_("fraction"), _("strength"), _("seats")),
             [(f, str(strength.get(f, "")), str(n)) for f, n in taken.items()],
         )
     )
+    blocks += [_p(said) for said in wording.lot_sentences(new.allotment.get("ties", []))]
     return blocks
 
 

@@ -16,7 +16,8 @@ pages, the Markdown and PDF minutes and the API's refusals all go through it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
@@ -568,3 +569,39 @@ def standing_reason(text: str) -> str:
         if found := pattern.match(text):
             return say(found)
     return text
+
+
+# --- seats decided by lot (smolny.rules.ties) -----------------------------------------------
+
+_SEAT = re.compile(r"^(?:(.+): )?seat (\d+)$")
+_SEATS = re.compile(r"^(?:(.+): )?seats (\d+)-(\d+)$")
+
+
+def _place(at: str) -> str:
+    """Where the tie arose ("seat 435", "Soviet apportionment: seats 9-10"), translated."""
+    if found := _SEAT.match(at):
+        return _("seat %(n)s") % {"n": found[2]}
+    if found := _SEATS.match(at):
+        return _("seats %(first)s–%(last)s") % {"first": found[2], "last": found[3]}
+    return at
+
+
+def lot_sentences(ties: Iterable[Mapping[str, Any]]) -> list[str]:
+    """One sentence for each tie that was settled by lot, with the seed it was drawn under."""
+    said = []
+    for tie in ties:
+        if tie.get("resolved_by") != "lot":
+            continue
+        said.append(
+            _(
+                "%(place)s decided by lot among %(contenders)s: it went to %(chosen)s "
+                "(seed %(seed)s; anyone can redraw the lot from the seed)."
+            )
+            % {
+                "place": _place(str(tie.get("at", ""))).capitalize(),
+                "contenders": ", ".join(str(c) for c in tie.get("contenders", [])),
+                "chosen": ", ".join(str(c) for c in tie.get("chosen", [])),
+                "seed": tie.get("seed"),
+            }
+        )
+    return said

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from smolny.councils.models import Council, Organ, Session
 from smolny.web.access import current_member, is_secretary, organisation_or_404, reader_page
 from smolny.web.freshness import memo, memo_key, revalidated
-from smolny.web.views import composition, timeline_data
+from smolny.web.views import composition, lots, timeline_data
 
 DEPUTIES_PER_PAGE = 100
 CONSTITUENCIES_PER_PAGE = 100
@@ -193,6 +193,7 @@ def _composition(org: Any, body: Council, at: datetime, day: date | None) -> dic
         "malapportionment_table": mal_table,
         "constituency_notes": timeline_data.constituency_notes(body),
         "organs": composition.organs(body, at),
+        "lots": lots.council_lots(body, at),
     }
 
 
