@@ -510,16 +510,40 @@ def close_poll(request: HttpRequest, organisation_id: int, election_id: int) -> 
 @require_live_post
 @login_required
 def nominate(request: HttpRequest, organisation_id: int, election_id: int) -> HttpResponse:
-    """A secretary nominates a member for an election, by the member's roll number."""
+    """A secretary nominates a member for an election, named by roll number or by name (a
+    name, or a part of it, that only one member on the constituency's roll has)."""
     org = organisation_or_404(organisation_id)
     election = _election(org, election_id)
-    number = request.POST.get("member", "").strip()
-    member = Member.objects.filter(organisation=org, external_id=number).first() if number else None
+    given = request.POST.get("member", "").strip()[:100]
+    member = Member.objects.filter(organisation=org, external_id=given).first() if given else None
+    if member is None and given:
+        named = list(
+            Member.objects.filter(valid_at(timezone.now()), constituency=election.constituency)
+            .filter(name__icontains=given)
+            .order_by("name", "external_id")[:6]
+        )
+        exact = [m for m in named if m.name.casefold() == given.casefold()]
+        if len(exact) == 1 or len(named) == 1:
+            member = exact[0] if len(exact) == 1 else named[0]
+        elif named:
+            messages.error(
+                request,
+                _(
+                    "Several members of %(constituency)s match “%(given)s”: %(names)s. "
+                    "Give the full name or the roll number."
+                )
+                % {
+                    "constituency": election.constituency.name,
+                    "given": given,
+                    "names": ", ".join(f"{m.name} ({m.external_id})" for m in named[:5]),
+                },
+            )
+            return _portal(request, org, status=400)
     if member is None:
         messages.error(
             request,
-            _("No member of %(organisation)s has the roll number “%(number)s”.")
-            % {"organisation": org.name, "number": number[:64]},
+            _("No member of %(organisation)s has the roll number “%(number)s”, nor a name like it.")
+            % {"organisation": org.name, "number": given[:64]},
         )
         return _portal(request, org, status=400)
     return _act(

@@ -417,3 +417,27 @@ def test_an_organ_its_rules_seats_and_a_sitting_convened_with_its_notice() -> No
     ]
     page = client.get(reverse("setup-organ", args=[org.pk, organ.pk])).content.decode()
     assert "First sitting" in page
+
+
+def test_the_portal_nominates_by_name_or_roll_number() -> None:
+    client, org, council = setup_council()
+    apportion(client, org, council)
+    election = open_north(client, org, council)
+    url = reverse("portal-election-nominate", args=[org.pk, election.pk])
+    before = entries()
+    # Two Annas on North quay's roll (Anna Dockworker21 is on South quay's): which one?
+    answer = client.post(url, {"member": "anna"})
+    assert answer.status_code == 400
+    said = answer.content.decode()
+    assert "Several members of North quay match “anna”" in said
+    assert "Anna Dockworker1 (H001), Anna Dockworker11 (H011)" in said
+    assert "Dockworker21" not in said
+    answer = client.post(url, {"member": "Zoya"})
+    assert answer.status_code == 400
+    assert "has the roll number “Zoya”, nor a name like it" in answer.content.decode()
+    assert entries() == before
+    # The full name, a part only one member has, and a roll number.
+    for given in ("anna dockworker11", "Dockworker3", "H005"):
+        assert client.post(url, {"member": given}).status_code == 302, given
+    standing = Candidate.objects.filter(election=election).values_list("member__name", flat=True)
+    assert sorted(standing) == ["Anna Dockworker11", "Clara Dockworker3", "Elena Dockworker5"]
