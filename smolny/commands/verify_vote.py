@@ -5,9 +5,13 @@ Contract::
     smolny verify-vote FILE
 
 FILE is the JSON of a closed secret vote's bulletin board (the download link on the board's
-page, or ``GET /api/votes/<id>/board``; see :mod:`smolny.councils.queries.board`). The command
-counts the opened ballots again under the majority rule and the presence recorded on the board
-(a preferential vote by the Schulze method, with the seed of any lot the close recorded) and
+page, or ``GET /api/votes/<id>/board``, ``GET /api/recall/votes/<id>/board``,
+``GET /api/elections/<id>/board``; see :mod:`smolny.councils.queries.board`). The command
+checks that the board lists as many ballots as trackers, each tracker once, and counts the
+opened ballots again: a session's vote under the majority rule and the presence recorded on
+the board (a preferential vote by the Schulze method, with the seed of any lot the close
+recorded); a recall vote under the recall rule (the quorum of the roll, then a majority of
+those voting); an election poll by its STV count, with its withdrawals and lot seed. It
 compares the figures and the outcome with the result the board declares.
 
 Exit status: 0 when the recount agrees, 1 when it does not (each difference printed), 2 when
@@ -63,6 +67,10 @@ def _load(path: str) -> dict[str, Any]:
         raise InputError(f"not a bulletin board (its format must be {FORMAT!r})", file=path)
     if board.get("status") != "closed" or not isinstance(board.get("ballots"), list):
         raise InputError("the vote is not closed: a running board has no ballots", file=path)
+    if not isinstance(board.get("declared"), dict):
+        raise InputError("the board has no 'declared'", file=path)
+    if board.get("method") in ("recall", "stv"):
+        return board
     for key in ("rule", "declared"):
         if not isinstance(board.get(key), dict):
             raise InputError(f"the board has no {key!r}", file=path)
@@ -213,11 +221,91 @@ def _recount_ranking(board: dict[str, Any]) -> list[str]:
     return problems
 
 
+def _recount_recall(board: dict[str, Any]) -> list[str]:
+    """A recall vote: the quorum of the roll first, then a majority of those voting
+    (:func:`smolny.rules.recall.recall_outcome`)."""
+    from smolny.rules.recall import recall_outcome
+
+    for number, b in enumerate(board["ballots"], start=1):
+        if b.get("choice") not in ("recall", "keep"):
+            raise InputError(f"ballot {number}: choice {b.get('choice')!r} is not recall or keep")
+    try:
+        roll = int(board["roll_size"])
+        quorum = Fraction(str(board["quorum"]))
+    except (KeyError, TypeError, ValueError, ZeroDivisionError) as error:
+        raise InputError(f"the board's roll or quorum cannot be read: {error}") from None
+    counts = Counter(b["choice"] for b in board["ballots"])
+    try:
+        outcome = recall_outcome(roll, counts["recall"], counts["keep"], quorum)
+    except ValueError as error:
+        return [f"the ballots cannot be counted: {error}"]
+    declared = board["declared"]
+    found = {"recall": counts["recall"], "keep": counts["keep"], "outcome": outcome.outcome}
+    return [
+        f"{key}: the board declares {declared.get(key)!r}, the recount gives {value!r}"
+        for key, value in found.items()
+        if declared.get(key) != value
+    ]
+
+
+def _recount_stv(board: dict[str, Any]) -> list[str]:
+    """An election poll: the rankings merged as the close merged them (in the board's order)
+    and counted by the board's STV method for its seats, withdrawals and lot seed."""
+    from smolny.rules.ballots import BallotSet
+    from smolny.rules.stv import meek_stv, scottish_stv
+
+    counters = {"scottish-stv": scottish_stv, "meek-stv": meek_stv}
+    method = board.get("count_method")
+    if method not in counters:
+        raise InputError(f"count method {method!r}: this command knows {', '.join(counters)}")
+    candidates, seats = board.get("candidates"), board.get("seats")
+    if not isinstance(candidates, list) or not all(isinstance(c, str) for c in candidates):
+        raise InputError("the board names no candidates")
+    if not isinstance(seats, int) or seats < 1:
+        raise InputError("the board's seats is not a number")
+    seed = board.get("tie_seed")
+    if seed is not None and not isinstance(seed, int):
+        raise InputError("the board's tie_seed is not a number")
+    index = {c: i for i, c in enumerate(candidates)}
+    merged: dict[tuple[int, ...], int] = {}
+    for number, b in enumerate(board["ballots"], start=1):
+        ranking = b.get("ranking")
+        if (
+            not isinstance(ranking, list)
+            or not ranking
+            or any(c not in index for c in ranking)
+            or len(set(ranking)) != len(ranking)
+        ):
+            raise InputError(f"ballot {number}: ranking {ranking!r} does not rank the candidates")
+        key = tuple(index[c] for c in ranking)
+        merged[key] = merged.get(key, 0) + 1
+    withdrawn = frozenset(index[c] for c in board.get("withdrawn") or [] if c in index)
+    ballots = BallotSet(
+        candidates=tuple(candidates),
+        rankings=tuple(merged),
+        counts=tuple(merged.values()),
+        seats=seats,
+        withdrawn=withdrawn,
+    )
+    try:
+        result = counters[method](ballots, seats, tie_seed=seed)
+    except ValueError as error:
+        return [f"the recount decides nothing: {error}"]
+    declared = board["declared"].get("elected")
+    if declared != list(result.elected):
+        return [f"elected: the board declares {declared!r}, the recount gives {result.elected!r}"]
+    return []
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         board = _load(args.file)
         problems = _trackers(board)
-        if board.get("method") == "preferential":
+        if board.get("method") == "recall":
+            problems += _recount_recall(board)
+        elif board.get("method") == "stv":
+            problems += _recount_stv(board)
+        elif board.get("method") == "preferential":
             problems += _recount_ranking(board)
         elif board.get("method") == "for-against-abstain":
             problems += _recount_choices(board)
@@ -234,5 +322,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"{where}; the recount does not agree with the declared result")
         return 1
     declared = board["declared"]
-    print(f"{where}; the recount agrees with the declared result ({declared.get('outcome')})")
+    outcome = declared.get("outcome", declared.get("elected"))
+    print(f"{where}; the recount agrees with the declared result ({outcome})")
     return 0

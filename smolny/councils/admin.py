@@ -198,6 +198,10 @@ class RecallBallotAdmin(SecretUntilClosedAdmin):
 
 admin.site.register(models.Candidate, ReadOnlyAdmin)
 admin.site.register(models.ElectionVoter, ReadOnlyAdmin)
+# The trackers of a recall vote's and an election poll's ballots: what their public bulletin
+# boards list (tracker and vote), no voter, no choice.
+admin.site.register(models.RecallTracker, ReadOnlyAdmin)
+admin.site.register(models.ElectionTracker, ReadOnlyAdmin)
 
 
 @admin.register(models.ElectionBallot)

@@ -1,13 +1,15 @@
 """Elections: candidates, members' ballots and the close of the poll, declaring a result
 entered or counted from a file, and seating the deputies elected.
 
-A ballot's answer is the turnout, never the ranking: what a member chose is not given back
-to anyone, the voter included (see :mod:`smolny.councils.actions.election_ballot`)."""
+A ballot's answer is the turnout and the voter's receipt (a tracker), never the ranking: what
+a member chose is not given back to anyone, the voter included (see
+:mod:`smolny.councils.actions.election_ballot`). The poll's bulletin board lists the trackers
+while it runs and the opened ballots, apart from them, after the close."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
@@ -17,9 +19,11 @@ from smolny.api.common import MAX_ID, Message, Timed, lookup
 from smolny.api.errors import BadRequestField
 from smolny.api.schemas import ElectionOut, MandateOut, election_out, mandate_out
 from smolny.councils import actions
+from smolny.councils.actions import NotAllowed
 from smolny.councils.actions.election_ballot import open_election_poll
 from smolny.councils.models import Candidate, Election, Fraction, Member
 from smolny.councils.queries import roll_size
+from smolny.councils.queries.board import election_board
 from smolny.councils.queries.elections import turnout
 
 router = Router(tags=["elections"])
@@ -71,6 +75,12 @@ class TurnoutOut(Schema):
     status: str
     voters: int
     roll: int
+
+
+class BallotCastOut(TurnoutOut):
+    """The turnout after the cast, and the voter's receipt: the ballot's tracker."""
+
+    receipt: str
 
 
 def candidate_out(c: Candidate) -> CandidateOut:
@@ -195,9 +205,10 @@ def withdraw(request: HttpRequest, election_id: int, member_id: int, body: Timed
     return candidate_out(actions.withdraw_candidate(caller(request), election, member))
 
 
-@router.post("/{election_id}/ballots", response={201: TurnoutOut, **REFUSALS})
-def cast_ballot(request: HttpRequest, election_id: int, body: BallotIn) -> Status[TurnoutOut]:
-    """The member casts their own ballot, once; the answer is the turnout."""
+@router.post("/{election_id}/ballots", response={201: BallotCastOut, **REFUSALS})
+def cast_ballot(request: HttpRequest, election_id: int, body: BallotIn) -> Status[BallotCastOut]:
+    """The member casts their own ballot, once; the answer is the turnout and the voter's
+    receipt (the ballot's tracker, on the poll's bulletin board; never the ranking)."""
     election = lookup(Election, election_id, "election")
     member = lookup(Member, body.member, "member")
     found = Member.objects.in_bulk([pk for pk in body.ranking if 0 < pk <= MAX_ID])
@@ -205,8 +216,23 @@ def cast_ballot(request: HttpRequest, election_id: int, body: BallotIn) -> Statu
     if unknown:
         raise BadRequestField("ranking", f"no member {unknown[0]}")
     ranking = [found[pk] for pk in body.ranking]
-    actions.cast_election_ballot(caller(request), election, member, ranking)
-    return Status(201, turnout_out(lookup(Election, election_id)))
+    tracker = actions.cast_election_ballot(caller(request), election, member, ranking)
+    out = turnout_out(lookup(Election, election_id))
+    return Status(201, BallotCastOut(**out.model_dump(), receipt=tracker))
+
+
+@router.get("/{election_id}/board", response={200: dict[str, Any], **REFUSALS})
+def board(request: HttpRequest, election_id: int) -> dict[str, Any]:
+    """The poll's bulletin board, for whoever may read the organisation's records: the
+    sorted trackers while it runs; after the close the trackers apart from the opened
+    ballots (rankings) in random order, the candidates, seats, count method, withdrawals,
+    lot seed and the elected (the JSON ``smolny verify-vote`` recounts). An election decided
+    by a result entered or counted from a file has no board (409)."""
+    election = lookup(Election, election_id, "election")
+    try:
+        return election_board(election)
+    except ValueError as error:
+        raise NotAllowed(str(error)) from None
 
 
 @router.get("/{election_id}/turnout", response={200: TurnoutOut, 404: Message})

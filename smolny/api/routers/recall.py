@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
 from ninja import Router, Status
 
@@ -10,6 +12,7 @@ from smolny.api.common import Message, Timed, lookup
 from smolny.api.schemas import PetitionOut, RecallVoteOut, petition_out, recall_vote_out
 from smolny.councils import actions
 from smolny.councils.models import Member, RecallPetition, RecallVote
+from smolny.councils.queries.board import recall_board
 
 router = Router(tags=["recall"])
 REFUSALS = {403: Message, 404: Message, 409: Message, 422: Message}
@@ -22,6 +25,13 @@ class PetitionerIn(Timed):
 class RecallBallotIn(Timed):
     member: int
     recall: bool
+
+
+class RecallCastOut(RecallVoteOut):
+    """The recall vote after the cast, and the voter's receipt: the ballot's tracker, on
+    the vote's bulletin board (``GET /api/recall/votes/{id}/board``), never the choice."""
+
+    receipt: str
 
 
 @router.get("/petitions/{petition_id}", response={200: PetitionOut, 404: Message})
@@ -51,12 +61,23 @@ def get_vote(request: HttpRequest, vote_id: int) -> RecallVoteOut:
     return recall_vote_out(lookup(RecallVote, vote_id, "recall vote"))
 
 
-@router.post("/votes/{vote_id}/ballots", response={201: RecallVoteOut, **REFUSALS})
-def cast(request: HttpRequest, vote_id: int, body: RecallBallotIn) -> Status[RecallVoteOut]:
+@router.post("/votes/{vote_id}/ballots", response={201: RecallCastOut, **REFUSALS})
+def cast(request: HttpRequest, vote_id: int, body: RecallBallotIn) -> Status[RecallCastOut]:
+    """The member votes, in person; the answer carries their receipt (the tracker)."""
     vote = lookup(RecallVote, vote_id, "recall vote")
     member = lookup(Member, body.member, "member")
-    actions.cast_recall_vote(caller(request), vote, member, body.recall)
-    return Status(201, recall_vote_out(lookup(RecallVote, vote_id)))
+    tracker = actions.cast_recall_vote(caller(request), vote, member, body.recall)
+    out = recall_vote_out(lookup(RecallVote, vote_id))
+    return Status(201, RecallCastOut(**out.model_dump(), receipt=tracker))
+
+
+@router.get("/votes/{vote_id}/board", response={200: dict[str, Any], 404: Message})
+def board(request: HttpRequest, vote_id: int) -> dict[str, Any]:
+    """The recall vote's bulletin board, for whoever may read the organisation's records:
+    the sorted trackers while it runs; after the close the trackers apart from the opened
+    ballots in random order, the roll, the quorum and the declared result (the JSON
+    ``smolny verify-vote`` recounts)."""
+    return recall_board(lookup(RecallVote, vote_id, "recall vote"))
 
 
 @router.post("/votes/{vote_id}/close", response={200: RecallVoteOut, **REFUSALS})

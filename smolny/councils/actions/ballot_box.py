@@ -61,6 +61,7 @@ figures in ``benchmarks/RESULTS.md``.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import random
@@ -227,6 +228,17 @@ def open_all(box: Box) -> list[Content]:
     opened = [c for c in contents if c]
     _RANDOM.shuffle(opened)
     return opened
+
+
+def tracker_of(label: str, content: Content) -> str:
+    """A fresh tracker for a ballot of the vote *label* (``"recall:12"``, ``"election:3"``)
+    holding *content*: a hash of both and of a random nonce that is hashed in and thrown
+    away, so that knowing a choice (there are two in a recall) does not let anyone recompute
+    the tracker of a ballot holding it. The voter keeps it as the receipt; the vote's bulletin
+    board lists it (:mod:`smolny.councils.queries.board`), never beside a choice."""
+    nonce = secrets.token_urlsafe(24)
+    text = json.dumps([label, content, nonce], separators=(",", ":"))
+    return hashlib.sha256(b"smolny tracker\0" + text.encode("utf-8")).hexdigest()
 
 
 def fresh_keys(n: int) -> list[str]:

@@ -40,6 +40,7 @@ from smolny.councils.models import (
     Constituency,
     Election,
     ElectionBallot,
+    ElectionTracker,
     ElectionVoter,
     Member,
 )
@@ -188,9 +189,11 @@ def cast_election_ballot(
     ranking: Sequence[Member | str],
     *,
     at: datetime | None = None,
-) -> None:
+) -> str:
     """*member* casts their ballot: candidates (members or member numbers), most preferred
-    first. Only the member themself, once, while on the constituency's roll."""
+    first. Only the member themself, once, while on the constituency's roll. The return
+    value is the voter's receipt, the ballot's tracker (on the poll's bulletin board), not a
+    key to the ranking."""
     with action_transaction(at) as at:
         election = _open_election(election)
         member = fresh(member)
@@ -210,6 +213,8 @@ def cast_election_ballot(
             raise NotAllowed(f"{member.name} has voted in this election already")
         ElectionVoter.objects.create(election=election, member=member)
         _fill_slot(election, names, at)
+        tracker = ballot_box.tracker_of(f"election:{election.pk}", list(names))
+        ElectionTracker.objects.create(election=election, tracker=tracker)
         record(
             actor,
             "cast_election_ballot",
@@ -217,6 +222,7 @@ def cast_election_ballot(
             at=at,
             organisation=constituency.council.organisation,
         )
+    return tracker
 
 
 def _box(election: Election) -> Box:

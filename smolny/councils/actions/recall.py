@@ -50,6 +50,7 @@ from smolny.councils.models import (
     RecallBallot,
     RecallPetition,
     RecallSignature,
+    RecallTracker,
     RecallVote,
     RecallVoter,
 )
@@ -237,11 +238,13 @@ def withdraw_signature(
 
 def cast_recall_vote(
     actor: Actor, vote: RecallVote, member: Member, recall: bool, *, at: datetime | None = None
-) -> RecallVoter:
+) -> str:
     """*member* votes, in person, to recall (``recall=True``) or to keep the deputy; once.
 
-    Only the voter casts it (see the module): the row returned records that they voted,
-    not how."""
+    Only the voter casts it (see the module). The return value is the voter's receipt: the
+    ballot's tracker, listed on the vote's bulletin board while it runs and among the
+    trackers of the counted ballots after the close; it proves the ballot was in the box,
+    and says nothing of the choice."""
     with action_transaction(at) as at:
         vote = fresh(vote)
         member = fresh(member)
@@ -255,10 +258,13 @@ def cast_recall_vote(
             raise AlreadyDone(f"{member.name} has voted already")
         try:
             with transaction.atomic():
-                voter = RecallVoter.objects.create(vote=vote, member=member)
+                RecallVoter.objects.create(vote=vote, member=member)
         except IntegrityError:
             raise AlreadyDone(f"{member.name} has voted already") from None
-        ballot_box.cast(_box(vote), [RecallBallot.RECALL if recall else RecallBallot.KEEP])
+        content: list[object] = [RecallBallot.RECALL if recall else RecallBallot.KEEP]
+        ballot_box.cast(_box(vote), content)
+        tracker = ballot_box.tracker_of(f"recall:{vote.pk}", content)
+        RecallTracker.objects.create(vote=vote, tracker=tracker)
         # The choice stays out of the journal: the vote is secret, only its casting is public.
         record(
             actor,
@@ -267,7 +273,7 @@ def cast_recall_vote(
             at=at,
             organisation=vote.petition.mandate.council.organisation,
         )
-    return voter
+    return tracker
 
 
 def close_recall_vote(actor: Actor, vote: RecallVote, *, at: datetime | None = None) -> RecallVote:

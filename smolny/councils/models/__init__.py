@@ -15,7 +15,12 @@ from smolny.councils.models.councils import (
     Council,
     RepresentationRule,
 )
-from smolny.councils.models.election_ballots import Candidate, ElectionBallot, ElectionVoter
+from smolny.councils.models.election_ballots import (
+    Candidate,
+    ElectionBallot,
+    ElectionTracker,
+    ElectionVoter,
+)
 from smolny.councils.models.journal import JournalEntry, JournalHead
 from smolny.councils.models.mandates import (
     Election,
@@ -30,6 +35,7 @@ from smolny.councils.models.recall import (
     RecallBallot,
     RecallPetition,
     RecallSignature,
+    RecallTracker,
     RecallVote,
     RecallVoter,
 )
@@ -62,6 +68,7 @@ __all__ = [
     "Council",
     "Election",
     "ElectionBallot",
+    "ElectionTracker",
     "ElectionVoter",
     "ElectionWinner",
     "Fraction",
@@ -82,6 +89,7 @@ __all__ = [
     "RecallBallot",
     "RecallPetition",
     "RecallSignature",
+    "RecallTracker",
     "RecallVote",
     "RecallVoter",
     "RepresentationRule",

@@ -63,3 +63,12 @@ class ElectionBallot(models.Model):
 
     class Meta:
         indexes = (models.Index(fields=["election", "key"], name="election_ballot_election_key"),)
+
+
+class ElectionTracker(models.Model):
+    """A tracker on an election poll's bulletin board: the receipt its voter was given (a
+    hash of the ballot and a nonce thrown away, see
+    :func:`smolny.councils.actions.ballot_box.tracker_of`). No voter, no time, no ranking."""
+
+    tracker = models.CharField(max_length=64, primary_key=True)
+    election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="trackers")

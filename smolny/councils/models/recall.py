@@ -122,3 +122,16 @@ class RecallBallot(models.Model):
 
     def __str__(self) -> str:
         return f"recall ballot {self.key}"
+
+
+class RecallTracker(models.Model):
+    """A tracker on a recall vote's bulletin board: the receipt its voter was given.
+
+    As the session's :class:`~smolny.councils.models.SecretTracker`: a hash of the ballot's
+    content and a nonce thrown away once hashed
+    (:func:`smolny.councils.actions.ballot_box.tracker_of`), so nobody recomputes it from a
+    choice. No voter, no time, no choice: it says that a ballot with this tracker is in the
+    box (while the vote runs) and was counted (after the close)."""
+
+    tracker = models.CharField(max_length=64, primary_key=True)
+    vote = models.ForeignKey(RecallVote, on_delete=models.PROTECT, related_name="trackers")

@@ -26,13 +26,31 @@ The majority rule on the board is the organ's rule as it stands when the board i
 vote records only its description, which the board also carries); a rule changed after the
 close makes the recount disagree, which is the honest answer to "was it decided under the
 rule shown here".
+
+The recall vote (:func:`recall_board`) and the members' election poll
+(:func:`election_board`) have boards of the same form: trackers while the vote runs; after the
+close the trackers apart from the opened ballots (a choice to recall or keep; a ranking of
+candidates by member number) in the random order the close wrote them, with what the
+recount needs (the roll and the quorum; the candidates, seats, count method, withdrawals and
+any lot's seed) and the declared result.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from smolny.councils.models import SecretBallot, SecretTracker, Vote
+from smolny.councils.models import (
+    Election,
+    ElectionBallot,
+    ElectionTracker,
+    RecallBallot,
+    RecallTracker,
+    RecallVote,
+    SecretBallot,
+    SecretTracker,
+    Vote,
+)
+from smolny.councils.queries.elections import live_candidates
 from smolny.councils.queries.sessions import rules_of
 from smolny.rules.procedure import CallKind
 
@@ -103,4 +121,71 @@ def bulletin_board(vote: Vote) -> dict[str, Any]:
         "ties": list(vote.ties),
         "reason": vote.reason,
     }
+    return board
+
+
+def recall_board(vote: RecallVote) -> dict[str, Any]:
+    """The bulletin board of a recall vote (see the module), as a JSON-ready dict."""
+    mandate = vote.petition.mandate
+    council = mandate.council
+    board: dict[str, Any] = {
+        "format": FORMAT,
+        "kind": "recall",
+        "vote": vote.pk,
+        "organisation": council.organisation.name,
+        "question": f"recall {mandate.member.name} ({mandate.member.external_id})?",
+        "method": "recall",
+        "options": [RecallBallot.RECALL, RecallBallot.KEEP],
+        "status": "open" if vote.closed_at is None else "closed",
+        "trackers": sorted(
+            RecallTracker.objects.filter(vote=vote).values_list("tracker", flat=True)
+        ),
+    }
+    if vote.closed_at is None:
+        return board
+    rows = RecallBallot.objects.filter(vote=vote, sealed=True).order_by("key")
+    board["ballots"] = [{"choice": c} for c in rows.values_list("choice", flat=True)]
+    board["roll_size"] = vote.roll_size
+    board["quorum"] = str(council.recall_quorum)
+    board["declared"] = {
+        "outcome": vote.outcome,
+        "recall": vote.votes_recall,
+        "keep": vote.votes_keep,
+    }
+    return board
+
+
+def election_board(election: Election) -> dict[str, Any]:
+    """The bulletin board of an election's members' poll (see the module), as a JSON-ready
+    dict. Raises ``ValueError`` for an election whose result was entered or counted from a
+    file: no member voted here, so there is no box to show."""
+    constituency = election.constituency
+    counted = election.result.get("count", {}) if election.status != Election.OPEN else {}
+    if election.status != Election.OPEN and "voters" not in counted:
+        raise ValueError(
+            f"election {election.pk} was decided by a result entered or counted from a file: "
+            "only an election decided by members' ballots here has a board"
+        )
+    board: dict[str, Any] = {
+        "format": FORMAT,
+        "kind": "election",
+        "vote": election.pk,
+        "organisation": constituency.council.organisation.name,
+        "question": f"{election.seats} seat(s) in {constituency.name}",
+        "method": "stv",
+        "candidates": [c.member.external_id for c in live_candidates(election)],
+        "seats": election.seats,
+        "status": "open" if election.status == Election.OPEN else "closed",
+        "trackers": sorted(
+            ElectionTracker.objects.filter(election=election).values_list("tracker", flat=True)
+        ),
+    }
+    if election.status == Election.OPEN:
+        return board
+    rows = ElectionBallot.objects.filter(election=election, filled=True).order_by("key")
+    board["ballots"] = [{"ranking": list(r)} for r in rows.values_list("ranking", flat=True)]
+    board["count_method"] = election.method
+    board["withdrawn"] = list(counted.get("withdrawn", []))
+    board["tie_seed"] = counted.get("tie_seed")
+    board["declared"] = {"elected": list(election.result.get("elected", []))}
     return board

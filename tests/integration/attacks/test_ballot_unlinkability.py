@@ -17,12 +17,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection, models
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from smolny.councils import actions
@@ -187,13 +190,18 @@ def test_recall_ballot(world: World) -> None:
     assert not RecallBallot.objects.filter(vote=rv).exists()
     box = recall._box(rv)
     plan = {10: True, 11: False, 13: True, 14: True}
+    receipts: list[str] = []
     for i, yes in plan.items():
         around(
             box,
-            lambda i=i, r=yes: actions.cast_recall_vote(SYS, rv, world.narva(i), r),
+            lambda i=i, r=yes: receipts.append(
+                actions.cast_recall_vote(SYS, rv, world.narva(i), r)
+            ),
             lambda content, r=yes: content == ["recall" if r else "keep"],
         )
         assert not RecallBallot.objects.filter(vote=rv).exclude(choice="").exists()
+    # The receipts are the trackers on the board, one per cast, none in a ballot row.
+    assert set(rv.trackers.values_list("tracker", flat=True)) == set(receipts)
     closed = actions.close_recall_vote(SYS, RecallVote.objects.get(pk=rv.pk))
     assert (closed.votes_recall, closed.votes_keep) == (3, 1)
     assert Counter(RecallBallot.objects.filter(vote=rv).values_list("choice", flat=True)) == {
@@ -207,17 +215,19 @@ def test_election_ballot(world: World) -> None:
     a, b = world.narva(3).external_id, world.narva(4).external_id
     plan = {12: [b], 13: [a, b], 14: [b, a], 15: [b]}
     box = election_ballot._box(election)
+    receipts: list[str] = []
     for i, ranking in plan.items():
         around(
             box,
-            lambda i=i, r=ranking: actions.cast_election_ballot(
-                SYS, election, world.narva(i), r, at=d(9, 11)
+            lambda i=i, r=ranking: receipts.append(
+                actions.cast_election_ballot(SYS, election, world.narva(i), r, at=d(9, 11))
             ),
             lambda content, r=ranking: content == r,
         )
         assert not ElectionBallot.objects.filter(election=election, filled=True).exists()
     # k decoys (made by the first cast) and one box per ballot: the count the voters show.
     assert ElectionBallot.objects.filter(election=election).count() == K + len(plan)
+    assert set(election.trackers.values_list("tracker", flat=True)) == set(receipts)
     actions.close_election_poll(SYS, election, at=d(9, 12))
     clear = ElectionBallot.objects.filter(election=election)
     assert sorted(map(tuple, clear.values_list("ranking", flat=True))) == sorted(
@@ -305,3 +315,79 @@ def test_the_ballots_place_among_the_rows_written_varies(world: World) -> None:
         by_key.add(sorted(came).index(came[mine.index(True)]))
     assert len(by_key) >= 3, by_key
     assert len(by_order) >= 3, by_order
+
+
+def admin_rows(client: Client, name: str, parent: str, pk: int) -> dict[str, str]:
+    """The rows of one vote's ballots in the admin's list (every page of it), by key: each
+    row's HTML with its key taken out (what tells one row from another apart from the key)."""
+    rows: dict[str, str] = {}
+    page = 0
+    while True:
+        html = client.get(f"/admin/councils/{name}/?{parent}__id__exact={pk}&p={page}")
+        assert html.status_code == 200
+        found = re.findall(r"<tr>(.*?)</tr>", html.content.decode(), re.S)
+        body = [r for r in found if "<th" in r and "field-key" in r]
+        for row in body:
+            key = re.search(r">([0-9a-f]{32})<", row)
+            assert key is not None, row
+            rows[key.group(1)] = row.replace(key.group(1), "KEY")
+        if f"p={page + 1}" not in html.content.decode():
+            return rows
+        page += 1
+
+
+@pytest.mark.parametrize("kind", ["session", "recall", "election"])
+def test_two_looks_at_the_admin_around_a_cast_show_k_plus_one_alike_rows(
+    world: World, kind: str
+) -> None:
+    """A superuser's two looks at the admin's list of a vote's ballots, around each of three
+    casts: k rows gone and k+1 new ones, each new row the same as the others but for its
+    random key, and no choice on any page (the detail page of each new row included)."""
+    superuser = get_user_model().objects.create_superuser("root", "root@example.org", "pw")
+    client = Client()
+    client.force_login(superuser)
+    if kind == "session":
+        v = open_vote(world, "secret ballot")
+        name, parent, pk = "secretballot", "vote", v.pk
+        casts = [
+            lambda m=m, c=c: ballot.cast_secret_ballot(SYS, v, m, c)
+            for m, c in (
+                (world.narva(0), "for"),
+                (world.narva(1), "against"),
+                (world.vyborg(0), "for"),
+            )
+        ]
+        secrets_ = (">for<", ">against<")
+    elif kind == "recall":
+        rv = recall_vote(world)
+        name, parent, pk = "recallballot", "vote", rv.pk
+        casts = [
+            lambda i=i, r=r: actions.cast_recall_vote(SYS, rv, world.narva(i), r)
+            for i, r in ((10, True), (11, False), (13, True))
+        ]
+        secrets_ = (">recall<", ">keep<")
+    else:
+        election = Election.objects.get(pk=narva_poll(world))
+        a, b = world.narva(3).external_id, world.narva(4).external_id
+        name, parent, pk = "electionballot", "election", election.pk
+        casts = [
+            lambda i=i, r=r: actions.cast_election_ballot(
+                SYS, election, world.narva(i), r, at=d(9, 11)
+            )
+            for i, r in ((12, [b]), (13, [a, b]), (14, [b, a]))
+        ]
+        secrets_ = (f">{a}<", f">{b}<", f">{a}, {b}<", f">{b}, {a}<")
+    for cast in casts:
+        before = admin_rows(client, name, parent, pk)
+        cast()
+        after = admin_rows(client, name, parent, pk)
+        gone, came = set(before) - set(after), set(after) - set(before)
+        assert len(came) == K + 1
+        assert len(gone) == min(K, len(before))
+        assert len({after[key] for key in came}) == 1  # alike but for the key
+        for key in came:
+            detail = client.get(f"/admin/councils/{name}/{key}/change/").content.decode()
+            assert "(secret until the close)" in detail
+            assert not any(s in detail for s in secrets_)
+        page = "".join(after.values())
+        assert not any(s in page for s in secrets_)

@@ -24,6 +24,7 @@ from smolny.councils.models import (
     Candidate,
     Election,
     ElectionBallot,
+    ElectionTracker,
     ElectionVoter,
     ElectionWinner,
     JournalEntry,
@@ -220,6 +221,8 @@ def test_a_cast_touches_only_the_voter_the_slots_and_the_journal(poll: Poll) -> 
     assert changed - {"smolny_live_event", "smolny_live_channel"} == {
         ElectionBallot._meta.db_table,
         ElectionVoter._meta.db_table,
+        # The poll's bulletin board: one tracker more (no voter, no ranking beside it).
+        ElectionTracker._meta.db_table,
         JournalEntry._meta.db_table,
         "councils_journalhead",
     }
