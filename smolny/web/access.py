@@ -76,8 +76,11 @@ def may_see_signers(user: Any, organisation: Organisation) -> bool:
 
 
 # Where an object named in an API path belongs: (first path segment after /api/, the path
-# parameter) -> (model, the lookup from it to its organisation). Federation objects (congresses,
-# commissariats, directives, authority) bind several organisations and are not listed.
+# parameter) -> (model, ``app.Model`` outside the councils app, and the lookup from it to its
+# organisation). The federation's objects follow the organisation that keeps them: a congress
+# (a council of its organisation), its convocations, a commissariat and its appointments, a
+# directive (the issuing organisation's record), an organisation's authority rules; the lists
+# of them are cut to the organisations the caller may read (:func:`readable_organisations`).
 _API_OBJECTS: dict[tuple[str, str], tuple[str, str]] = {
     ("organisations", "organisation_id"): ("Organisation", "pk"),
     ("councils", "council_id"): ("Council", "organisation"),
@@ -92,6 +95,15 @@ _API_OBJECTS: dict[tuple[str, str], tuple[str, str]] = {
     ("votes", "vote_id"): ("Vote", "item__session__organ__council__organisation"),
     ("recall", "petition_id"): ("RecallPetition", "mandate__council__organisation"),
     ("recall", "vote_id"): ("RecallVote", "petition__mandate__council__organisation"),
+    ("congresses", "congress_id"): ("Council", "organisation"),
+    ("convocations", "convocation_id"): ("federation.Convocation", "congress__organisation"),
+    ("commissariats", "commissariat_id"): ("federation.Commissariat", "organisation"),
+    ("commissariats", "appointment_id"): (
+        "federation.CommissarAppointment",
+        "commissariat__organisation",
+    ),
+    ("directives", "directive_id"): ("federation.Directive", "organisation"),
+    ("authority", "organisation_id"): ("Organisation", "pk"),
 }
 
 
@@ -106,7 +118,8 @@ def api_object_organisation(path: str, kwargs: dict[str, Any]) -> int | None:
         value = kwargs.get(name)
         if prefix != segment or not isinstance(value, int) or not 0 < value < 2**63:
             continue
-        model = apps.get_model("councils", model_name)
+        app, _, name = model_name.rpartition(".")
+        model = apps.get_model(app or "councils", name)
         field = "pk" if lookup == "pk" else f"{lookup}_id"
         found = model._default_manager.filter(pk=value).values_list(field, flat=True).first()
         return int(found) if found is not None else None

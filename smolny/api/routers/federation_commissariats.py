@@ -41,6 +41,7 @@ from smolny.federation.bodies import body_ref
 from smolny.federation.models import CommissarAppointment, Commissariat
 from smolny.federation.queries import answerable_to, commissariat_at
 from smolny.rules.majority import Base, Kind, MajorityRule, Quorum, Tally
+from smolny.web.access import readable_organisations
 
 router = Router(tags=["commissariats"])
 REFUSALS = {403: Message, 404: Message, 409: Message, 422: Message}
@@ -121,7 +122,10 @@ def _summary(c: Commissariat) -> CommissariatSummaryOut:
 def list_commissariats(
     request: HttpRequest, organisation: int | None = ORGANISATION_QUERY
 ) -> list[CommissariatSummaryOut]:
-    rows = Commissariat.objects.order_by("name", "pk")
+    """The commissariats of the organisations the caller may read (of one, if asked)."""
+    rows = Commissariat.objects.filter(
+        organisation__in=readable_organisations(request.user)
+    ).order_by("name", "pk")
     if organisation is not None:
         rows = rows.filter(organisation_id=organisation)
     return [_summary(c) for c in rows]

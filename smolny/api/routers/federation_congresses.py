@@ -61,6 +61,7 @@ from smolny.federation.queries import (
     represented_membership,
 )
 from smolny.rules.ballots import BallotSet
+from smolny.web.access import readable_organisations
 
 router = Router(tags=["congresses"])
 convocations = Router(tags=["congresses"])
@@ -129,9 +130,11 @@ def _member_councils(congress: Council, at: datetime) -> list[MemberCouncilOut]:
 def list_congresses(
     request: HttpRequest, organisation: int | None = ORGANISATION_QUERY
 ) -> list[CongressSummaryOut]:
-    """Every congress (of one organisation, if asked), by name."""
+    """Every congress of the organisations the caller may read (of one, if asked), by name."""
     now = timezone.now()
-    rows = Council.objects.filter(kind=Council.CONGRESS).order_by("name", "pk")
+    rows = Council.objects.filter(
+        kind=Council.CONGRESS, organisation__in=readable_organisations(request.user)
+    ).order_by("name", "pk")
     if organisation is not None:
         rows = rows.filter(organisation_id=organisation)
     answer = []

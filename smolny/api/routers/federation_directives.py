@@ -44,6 +44,7 @@ from smolny.federation.queries import (
     export_text,
     status_summary,
 )
+from smolny.web.access import readable_organisations
 
 router = Router(tags=["directives"])
 organ_keys = Router(tags=["directives"])
@@ -119,9 +120,11 @@ def list_directives(
     request: HttpRequest, organisation: int | None = ORGANISATION_QUERY, at: str | None = TIME_QUERY
 ) -> list[DirectiveSummaryOut]:
     """Directives issued by *at* (default: now), oldest first, each with its status then
-    (as ``smolny directive list`` gives it)."""
+    (as ``smolny directive list`` gives it); those of the organisations the caller may read."""
     when = parse_time(at) or timezone.now()
-    rows = Directive.objects.filter(issued_at__lte=when).select_related("issuer")
+    rows = Directive.objects.filter(
+        issued_at__lte=when, organisation__in=readable_organisations(request.user)
+    ).select_related("issuer")
     if organisation is not None:
         rows = rows.filter(organisation_id=organisation)
     return [_summary(d, when) for d in rows.order_by("issued_at", "pk")]

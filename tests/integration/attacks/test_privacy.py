@@ -9,7 +9,11 @@ from django.test import Client
 
 from smolny.councils import actions
 from smolny.councils.models import Member, Organisation, RecallPetition, Vote
-from tests.integration.api.conftest import World
+from smolny.federation import actions as fed
+from smolny.rules.majority import Tally
+from tests.integration.api.conftest import SYS, World
+from tests.integration.api.federation_routes import directive, executive
+from tests.integration.councils.conftest import d
 
 pytestmark = pytest.mark.django_db
 
@@ -142,3 +146,61 @@ def test_a_stranger_cannot_follow_the_organisations_channels(world: World) -> No
     Organisation.objects.filter(pk=world.organisation_id).update(public_record=True)
     for channel in channels:
         assert may(AnonymousUser(), channel), channel
+
+
+def federation_reads(world: World) -> list[str]:
+    """One read of each federation record of the world's organisation (API, then pages)."""
+    cec = executive(world)  # a congress convened, its delegates credentialed, its CEC
+    convocation = cec.convocation
+    commissariat = fed.create_commissariat(
+        SYS, "Council of People's Commissars", appointed_by=convocation.congress, at=d(5, 7)
+    )
+    _, appointed = fed.appoint_commissar(
+        SYS, commissariat, world.narva(5), "Labour", tally=Tally(2, 1, seated=3), at=d(5, 8)
+    )
+    assert appointed is not None
+    made = directive(world)
+    return [
+        f"/api/congresses/{convocation.congress_id}",
+        f"/api/congresses/{convocation.congress_id}/central-executive",
+        f"/api/convocations/{convocation.pk}",
+        f"/api/commissariats/{appointed.commissariat_id}",
+        f"/api/commissariats/appointments/{appointed.pk}",
+        f"/api/authority/{world.organisation_id}",
+        f"/api/directives/{made.pk}",
+        f"/api/directives/{made.pk}/export",
+        f"/o/{world.organisation_id}/congresses/",
+        f"/o/{world.organisation_id}/congresses/{convocation.congress_id}/",
+        f"/o/{world.organisation_id}/directives/",
+        f"/o/{world.organisation_id}/directives/{made.pk}/",
+        f"/o/{world.organisation_id}/directives/{made.pk}/signed",
+    ]
+
+
+def test_the_federation_records_follow_the_organisations_privacy(world: World) -> None:
+    """Congresses, convocations, the central executive, commissariats and their commissars,
+    authority rules and directives, through the API and the pages: 404 to a stranger, and the
+    lists leave them out; read by a member and a secretary; read by anyone once the
+    organisation keeps a public record."""
+    reads = federation_reads(world)
+    outsider = stranger(world)
+    member, secretary = Client(), Client()
+    member.force_login(world.users["member"])
+    secretary.force_login(world.users["admin"])
+    for url in reads:
+        assert outsider.get(url).status_code == 404, url
+        assert member.get(url).status_code == 200, url
+        assert secretary.get(url).status_code == 200, url
+    for listing in ("/api/congresses", "/api/commissariats", "/api/directives"):
+        assert outsider.get(listing).json() == [], listing
+        assert outsider.get(f"{listing}?organisation={world.organisation_id}").json() == []
+        assert world.client("member").get(listing).json(), listing
+    # A record of the organisation never comes through another organisation's pages.
+    other = Organisation.objects.get(name="Organisation B").pk
+    made = reads[6].rsplit("/", 1)[1]
+    assert outsider.get(f"/o/{other}/directives/{made}/").status_code == 404
+
+    Organisation.objects.filter(pk=world.organisation_id).update(public_record=True)
+    for url in reads:
+        assert outsider.get(url).status_code == 200, url
+    assert outsider.get("/api/directives").json()
