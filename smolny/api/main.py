@@ -34,6 +34,7 @@ from smolny.api.routers.federation_directives import router as directives
 from smolny.api.routers.fractions import router as fractions
 from smolny.api.routers.journal import router as journal
 from smolny.api.routers.mandates import router as mandates
+from smolny.api.routers.organisations import roles
 from smolny.api.routers.organisations import router as organisations
 from smolny.api.routers.organs import router as organs
 from smolny.api.routers.recall import router as recall
@@ -107,6 +108,7 @@ def health(request: HttpRequest) -> Health:
 
 api.add_router("/auth", account)
 api.add_router("/organisations", organisations)
+api.add_router("/roles", roles)
 api.add_router("/councils", councils)
 api.add_router("/constituencies", constituencies)
 api.add_router("/members", rolls)

@@ -158,6 +158,33 @@ def require_member_or_secretary(actor: Actor, member: Member, at: datetime) -> N
     raise PermissionDenied(f"{actor_label(actor)} may not act for member {member.external_id}")
 
 
+def holds_role(actor: Actor, organisation: Organisation, role: str) -> bool:
+    """Whether *actor* holds *role* in *organisation* now (the server's clock, as
+    :func:`is_secretary`; the system actor holds every role)."""
+    return _holds(actor, organisation, role)
+
+
+def require_door_keeper(actor: Actor, organisation: Organisation) -> None:
+    """Checking others in at the door is the clerk's work, or a secretary's."""
+    if _holds(actor, organisation, OrganisationRole.SECRETARY) or _holds(
+        actor, organisation, OrganisationRole.CLERK
+    ):
+        return
+    raise PermissionDenied(
+        f"{actor_label(actor)} is neither a clerk nor a secretary of {organisation.name}"
+    )
+
+
+def require_member_or_clerk(actor: Actor, member: Member, at: datetime) -> None:
+    """A member acts for themself; the clerk (at the door, at the speakers' list) or a
+    secretary may act for them."""
+    if not isinstance(actor, SystemActor) and actor.is_authenticated and member.user_id == actor.pk:
+        return
+    if _holds(actor, member.organisation, OrganisationRole.CLERK):
+        return
+    require_member_or_secretary(actor, member, at)
+
+
 def fresh(instance: M) -> M:
     """Re-read *instance* inside the action's transaction (the caller's copy may be stale)."""
     model: type[M] = type(instance)

@@ -8,7 +8,8 @@ every row that disagrees with its entry and every row that no entry accounts for
 
 One small function per kind of record, so that a change to one table touches one function:
 
-- :func:`check_roles`: organisation roles (secretaries, recorders) and their ends;
+- :func:`check_roles`: organisation roles (secretaries, recorders, chairs, clerks) and their
+  ends;
 - :func:`check_mandate_ends`: every ended mandate, its reason and time;
 - :func:`check_named_votes`: every named (roll-call) vote's choice;
 - :func:`check_closed_votes`: tallies and outcomes of closed votes;
@@ -58,6 +59,8 @@ ROLE_ACTIONS = (
     "found_organisation",
     "appoint_secretary",
     "appoint_recorder",
+    "appoint_chair",
+    "appoint_clerk",
     "end_role",
 )
 MANDATE_END_ACTIONS = ("resign_mandate", "recall_by_delegating_body", "close_recall_vote")
@@ -177,10 +180,8 @@ def _role_action(p: Payload, actor: str) -> list[tuple[int, str, bool]] | None:
         if "entered_later" in p:
             roles.append((user, "recorder", False))
         return roles
-    if kind == "appoint_secretary":
-        return [(p["user"], "secretary", False)]
-    if kind == "appoint_recorder":
-        return [(p["user"], "recorder", False)]
+    if kind in ("appoint_secretary", "appoint_recorder", "appoint_chair", "appoint_clerk"):
+        return [(p["user"], kind.removeprefix("appoint_"), False)]
     if kind == "end_role":
         return [(p["user"], p["role"], True)]
     return None

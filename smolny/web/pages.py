@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("smolny.web.routes.setup")),
     path("", include("smolny.web.routes.outbox")),
     path("", include("smolny.web.routes.members")),
+    path("", include("smolny.web.routes.roles")),
 ]

@@ -1,4 +1,5 @@
-"""Organisations: creating one, appointing secretaries, creating its councils."""
+"""Organisations: creating one, its roles (secretary, chair, clerk, recorder: granted and
+ended as journalled actions), creating its councils."""
 
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ from smolny.api.auth import caller
 from smolny.api.common import Message, Timed, lookup
 from smolny.api.errors import NotFound
 from smolny.councils import actions
-from smolny.councils.models import Council, Organisation
+from smolny.councils.models import Council, Organisation, OrganisationRole
 from smolny.web.access import readable_organisations
 
 router = Router(tags=["organisations"])
+roles = Router(tags=["organisations"])
 REFUSALS = {403: Message, 404: Message, 409: Message, 422: Message}
 
 
@@ -39,6 +41,33 @@ class RoleOut(Schema):
     username: str
     role: str
     start: datetime
+
+
+class RoleIn(Timed):
+    """Who gets which role: ``secretary``, ``chair``, ``clerk`` or ``recorder``."""
+
+    username: str = Field(min_length=1, max_length=150)
+    role: Literal["secretary", "chair", "clerk", "recorder"]
+
+
+class RoleHeldOut(Schema):
+    id: int
+    organisation: int
+    username: str
+    role: str
+    start: datetime
+    end: datetime | None
+
+
+def role_held_out(role: OrganisationRole) -> RoleHeldOut:
+    return RoleHeldOut(
+        id=role.pk,
+        organisation=role.organisation_id,
+        username=role.user.get_username(),
+        role=role.role,
+        start=role.start,
+        end=role.end,
+    )
 
 
 class CouncilIn(Timed):
@@ -102,6 +131,37 @@ def appoint_secretary(
             organisation=organisation.pk, username=body.username, role=role.role, start=role.start
         ),
     )
+
+
+@router.get("/{organisation_id}/roles", response={200: list[RoleHeldOut], 404: Message})
+def list_roles(request: HttpRequest, organisation_id: int) -> list[RoleHeldOut]:
+    """The roles held now, by role and since when."""
+    organisation = lookup(Organisation, organisation_id, "organisation")
+    held = (
+        OrganisationRole.objects.filter(organisation=organisation, end=None)
+        .select_related("user")
+        .order_by("role", "start", "pk")
+    )
+    return [role_held_out(r) for r in held]
+
+
+@router.post("/{organisation_id}/roles", response={201: RoleHeldOut, **REFUSALS})
+def grant_role(request: HttpRequest, organisation_id: int, body: RoleIn) -> Status[RoleHeldOut]:
+    """A secretary grants a role to a person (by user name)."""
+    organisation = lookup(Organisation, organisation_id, "organisation")
+    user = get_user_model().objects.filter(username=body.username).first()
+    if user is None:
+        raise NotFound("user", body.username)
+    role = actions.grant_role(caller(request), organisation, user, body.role)
+    return Status(201, role_held_out(role))
+
+
+@roles.post("/{role_id}/end", response={200: RoleHeldOut, **REFUSALS})
+def end_role(request: HttpRequest, role_id: int, body: Timed) -> RoleHeldOut:
+    """A secretary ends a role, or its holder gives it up; the last secretary's role does not
+    end until another secretary is appointed (409)."""
+    role = lookup(OrganisationRole, role_id, "role")
+    return role_held_out(actions.end_role(caller(request), role))
 
 
 @router.get("/{organisation_id}/councils", response={200: list[CouncilOut], 404: Message})

@@ -23,6 +23,8 @@ from smolny.councils.actions.fraction import change_fraction, create_fraction
 from smolny.councils.actions.mandate import resign_mandate, seat_deputy
 from smolny.councils.actions.organ import fill_organ_seat, form_organ, vacate_organ_seat
 from smolny.councils.actions.organisation import (
+    appoint_chair,
+    appoint_clerk,
     appoint_recorder,
     appoint_secretary,
     create_constituencies,
@@ -30,6 +32,7 @@ from smolny.councils.actions.organisation import (
     create_council,
     create_organisation,
     end_role,
+    grant_role,
     link_member_user,
     set_public_record,
     set_representation_rule,
@@ -61,6 +64,8 @@ __all__ = [
     "PermissionDenied",
     "RollImportError",
     "SystemActor",
+    "appoint_chair",
+    "appoint_clerk",
     "appoint_recorder",
     "appoint_secretary",
     "apportion_council",
@@ -79,6 +84,7 @@ __all__ = [
     "entering_past_events",
     "fill_organ_seat",
     "form_organ",
+    "grant_role",
     "import_roll",
     "link_member_user",
     "nominate_candidate",

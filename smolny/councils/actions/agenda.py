@@ -18,6 +18,7 @@ from smolny.councils.queries.sessions import (
     get_session,
     present_members,
     require_chair_or_secretary,
+    require_list_keeper,
     require_status,
     rules_of,
     seated,
@@ -29,7 +30,7 @@ from smolny.journal.actions import (
     action_transaction,
     fresh,
     record,
-    require_member_or_secretary,
+    require_member_or_clerk,
     within_action,
 )
 from smolny.rules.procedure import (
@@ -124,7 +125,7 @@ def request_to_speak(
     with action_transaction(at) as at:
         item = get_item(item)
         member = fresh(member)
-        require_member_or_secretary(actor, member, at)
+        require_member_or_clerk(actor, member, at)  # the clerk keeps the list
         require_status(item.session, Session.OPEN)
         if member.pk not in present_members(item.session, at):
             raise NotAllowed(f"{member.name} is not in the hall")
@@ -164,7 +165,7 @@ def finish_turn(
     """The speaker with the floor has finished after *seconds*; the next one has it."""
     with action_transaction(at) as at:
         item = get_item(item)
-        require_chair_or_secretary(actor, item.session, at)
+        require_list_keeper(actor, item.session, at)
         require_status(item.session, Session.OPEN)
         before = load_speakers(item)
         turn = before.next_turn()
@@ -199,7 +200,7 @@ def withdraw_from_list(
     with action_transaction(at) as at:
         item = get_item(item)
         member = fresh(member)
-        require_member_or_secretary(actor, member, at)
+        require_member_or_clerk(actor, member, at)
         try:
             speakers = load_speakers(item).withdraw(member.external_id)
         except SpeakerRefused as error:

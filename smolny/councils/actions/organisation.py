@@ -101,6 +101,45 @@ def appoint_recorder(
     return _appoint(actor, organisation, user, OrganisationRole.RECORDER, at)
 
 
+def appoint_chair(
+    actor: Actor, organisation: Organisation, user: AbstractBaseUser, *, at: datetime | None = None
+) -> OrganisationRole:
+    """Give *user* the chair's role: they open sittings and conduct them."""
+    return _appoint(actor, organisation, user, OrganisationRole.CHAIR, at)
+
+
+def appoint_clerk(
+    actor: Actor, organisation: Organisation, user: AbstractBaseUser, *, at: datetime | None = None
+) -> OrganisationRole:
+    """Give *user* the clerk's role: they check deputies in at the door and keep the speakers'
+    list."""
+    return _appoint(actor, organisation, user, OrganisationRole.CLERK, at)
+
+
+GRANTS = {
+    OrganisationRole.SECRETARY: appoint_secretary,
+    OrganisationRole.RECORDER: appoint_recorder,
+    OrganisationRole.CHAIR: appoint_chair,
+    OrganisationRole.CLERK: appoint_clerk,
+}
+"""The action that grants each role (the pages and the API pick one by the role's name)."""
+
+
+def grant_role(
+    actor: Actor,
+    organisation: Organisation,
+    user: AbstractBaseUser,
+    role: str,
+    *,
+    at: datetime | None = None,
+) -> OrganisationRole:
+    """Give *user* the role named *role* (secretary, recorder, chair or clerk)."""
+    grant = GRANTS.get(role)
+    if grant is None:
+        raise ActionError(f"role {role!r}: use one of {', '.join(GRANTS)}")
+    return grant(actor, organisation, user, at=at)
+
+
 def _appoint(
     actor: Actor,
     organisation: Organisation,
@@ -134,15 +173,34 @@ def _appoint(
 def end_role(
     actor: Actor, role: OrganisationRole, *, at: datetime | None = None
 ) -> OrganisationRole:
-    """A secretary ends a user's role (a secretary replaced, a recorder's work done); from
-    then on the user acts with it no more, whatever time a request might name."""
+    """A secretary ends a user's role (a secretary replaced, a recorder's work done), or the
+    holder gives it up; from then on the user acts with it no more, whatever time a request
+    might name. The last secretary's role does not end until another secretary is appointed:
+    an organisation is never left without one to administer it."""
     with action_transaction(at) as at:
         role = fresh(role)
-        require_secretary(actor, role.organisation, at)
+        own = (
+            not isinstance(actor, SystemActor)
+            and actor.is_authenticated
+            and actor.pk == role.user_id
+        )
+        if not own:
+            require_secretary(actor, role.organisation, at)
         if role.end is not None:
             raise NotAllowed(f"this {role.role}'s role has ended already")
         if at < role.start:
             raise ActionError("a role cannot end before it began")
+        if role.role == OrganisationRole.SECRETARY and not (
+            OrganisationRole.objects.filter(
+                organisation=role.organisation, role=OrganisationRole.SECRETARY, end=None
+            )
+            .exclude(pk=role.pk)
+            .exists()
+        ):
+            raise NotAllowed(
+                f"{role.user.get_username()} is the last secretary of {role.organisation.name}: "
+                "appoint another secretary first"
+            )
         role.end = at
         role.save(update_fields=["end"])
         record(

@@ -24,6 +24,7 @@ from smolny.councils.models import (
     FractionMembership,
     Member,
     Organ,
+    OrganisationRole,
     OrganRules,
     Session,
     Walkout,
@@ -50,7 +51,10 @@ from smolny.journal.actions import (
     NotAllowed,
     action_transaction,
     fresh,
+    holds_role,
     record,
+    require_door_keeper,
+    require_member_or_clerk,
     require_member_or_secretary,
     require_secretary,
 )
@@ -267,7 +271,8 @@ def send_session_notice(
 def check_in(
     actor: Actor, session: Session | int, members: Sequence[Member], *, at: datetime | None = None
 ) -> list[Attendance]:
-    """*members* enter the hall (a member for themself, or a secretary for many at the door).
+    """*members* enter the hall (a member for themself, or the clerk or a secretary for many
+    at the door).
 
     Whether each votes or observes is decided at each vote; the journal records the count of
     each at check-in.
@@ -286,9 +291,9 @@ def check_in(
         if missing:
             raise ActionError(f"no member with id {', '.join(missing)} in {organisation.name}")
         if len(members) == 1:
-            require_member_or_secretary(actor, found[ids[0]], at)
+            require_member_or_clerk(actor, found[ids[0]], at)
         else:
-            require_secretary(actor, organisation, at)
+            require_door_keeper(actor, organisation)  # the clerk at the door, or a secretary
         already = present_members(session, at) & set(ids)
         if already:
             names = ", ".join(sorted(found[i].external_id for i in already))
@@ -347,7 +352,9 @@ def open_session(
     """Open the sitting under *chair* once a quorum of the seated members has checked in."""
     with action_transaction(at) as at:
         session = get_session(session)
-        require_secretary(actor, session.organ.council.organisation, at)
+        organisation = session.organ.council.organisation
+        if not holds_role(actor, organisation, OrganisationRole.CHAIR):
+            require_secretary(actor, organisation, at)  # a secretary, or the chair's role
         require_status(session, Session.CONVENED, Session.ADJOURNED)
         if at < session.starts_at:
             raise NotAllowed(

@@ -33,13 +33,25 @@ class Organisation(models.Model):
 
 
 class OrganisationRole(Dated):
-    """A user's role in an organisation. A secretary may administer it through the actions."""
+    """A user's role in an organisation, from its grant to its end (each a journalled action of
+    :mod:`smolny.councils.actions.organisation`). A secretary administers the organisation;
+    the other roles carry the permissions their constants describe."""
 
     SECRETARY = "secretary"
     RECORDER = "recorder"
     """May enter the record of past events (a world, the minutes of a meeting held on paper),
     journalled as entered later; live acts always take the server's clock."""
-    ROLES = ((SECRETARY, "secretary"), (RECORDER, "recorder of past events"))
+    CHAIR = "chair"
+    """Chairs sittings: opens them and conducts them (motions, votes, the floor) as the
+    sitting's chair does."""
+    CLERK = "clerk"
+    """Checks deputies in at the door and keeps the speakers' list."""
+    ROLES = (
+        (SECRETARY, "secretary"),
+        (RECORDER, "recorder of past events"),
+        (CHAIR, "chair"),
+        (CLERK, "clerk"),
+    )
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="roles")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)

@@ -19,6 +19,7 @@ from smolny.councils.models import (
     Mandate,
     Member,
     Organ,
+    OrganisationRole,
     OrganRules,
     OrganSeat,
     Session,
@@ -30,6 +31,7 @@ from smolny.journal.actions import (
     NotAllowed,
     PermissionDenied,
     actor_label,
+    holds_role,
     is_secretary,
 )
 from smolny.rules.majority import Base, Kind, MajorityRule, Quorum
@@ -150,14 +152,25 @@ def current_chair(session: Session, at: datetime) -> ChairTerm | None:
 
 
 def require_chair_or_secretary(actor: Actor, session: Session, at: datetime) -> None:
-    """The chair conducts the sitting; a secretary may record for the chair."""
-    if is_secretary(actor, session.organ.council.organisation, at):
+    """The chair conducts the sitting; a secretary may record for the chair, and a holder of
+    the organisation's chair role may take the chair's part."""
+    organisation = session.organ.council.organisation
+    if is_secretary(actor, organisation, at) or holds_role(
+        actor, organisation, OrganisationRole.CHAIR
+    ):
         return
     term = current_chair(session, at)
     user_id = getattr(actor, "pk", None)
     if term is not None and user_id is not None and term.member.user_id == user_id:
         return
     raise PermissionDenied(f"{actor_label(actor)} neither chairs {session} nor is a secretary")
+
+
+def require_list_keeper(actor: Actor, session: Session, at: datetime) -> None:
+    """The speakers' list is kept by the chair (or whoever may act as chair) or the clerk."""
+    if holds_role(actor, session.organ.council.organisation, OrganisationRole.CLERK):
+        return
+    require_chair_or_secretary(actor, session, at)
 
 
 def get_session(session: Session | int) -> Session:

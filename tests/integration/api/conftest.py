@@ -6,7 +6,10 @@ Roles (issue 5, point 7):
 - ``chair``: a deputy who holds the presidium's first seat (chairs it);
 - ``deputy``: a deputy with no organ seat;
 - ``member``: on Narva's roll, holding no mandate;
-- ``observer``: a user with no role and no place on a roll.
+- ``observer``: a user with no role and no place on a roll;
+- ``clerk``: holds the organisation's clerk role (checks deputies in, keeps the speakers'
+  list); ``chairperson``: holds its chair role (opens and conducts sittings). Neither is on a
+  roll; the permission matrix checks them too (``MATRIX_ROLES``).
 
 Every client authenticates with a personal API token (``Authorization: Bearer``), so the
 token path is what most tests go through; the session path has its own tests.
@@ -41,6 +44,10 @@ from tests.integration.councils.conftest import Frame, d, make_frame
 
 SYS = actions.SYSTEM
 ROLES = ("admin", "chair", "deputy", "member", "observer")
+OFFICERS = ("clerk", "chairperson")
+"""Holders of the organisation's clerk and chair roles (issue 15, item 5), on no roll."""
+MATRIX_ROLES = (*ROLES, *OFFICERS)
+"""The roles the permission matrix checks every route for."""
 PASSWORD = "correct horse battery staple"
 
 
@@ -93,9 +100,11 @@ def build_world() -> World:
     presidium of 3 elected seats (seat 1: the chair), an open election in Vyborg, a declared
     one whose winner is not yet seated, and a recall petition against the chair."""
     frame = make_frame({"Narva": 30, "Vyborg": 30}, at=d(3, 1), per=10)
-    users = {role: make_user(role) for role in ROLES}
+    users = {role: make_user(role) for role in MATRIX_ROLES}
     users["outsider"] = make_user("outsider")
     actions.appoint_secretary(SYS, frame.organisation, users["admin"], at=d(3, 1, 13))
+    actions.appoint_clerk(SYS, frame.organisation, users["clerk"], at=d(3, 1, 13))
+    actions.appoint_chair(SYS, frame.organisation, users["chairperson"], at=d(3, 1, 13))
     actions.apportion_council(SYS, frame.council, at=d(3, 1, 18))
     fractions = {
         name: actions.create_fraction(SYS, frame.council, name, at=d(3, 2))
@@ -141,7 +150,7 @@ def build_world() -> World:
     session.check_in(SYS, sitting, [n[0], n[1], v[0]], at=d(9, 9, 18))
     session.open_session(SYS, sitting, chair=n[0], at=d(9, 9, 19))
     item = agenda.add_agenda_item(SYS, sitting, "Confidence in the presidium", at=d(9, 9, 19, 5))
-    keys = {role: create_token(users[role], "tests")[1] for role in ROLES}
+    keys = {role: create_token(users[role], "tests")[1] for role in MATRIX_ROLES}
     return World(
         frame=frame,
         users=users,

@@ -27,10 +27,10 @@ from smolny.federation.models import (
     VetoGrant,
 )
 from smolny.rules.majority import Tally
-from tests.integration.api.conftest import ROLES, SYS, World
+from tests.integration.api.conftest import MATRIX_ROLES, SYS, World
 from tests.integration.councils.conftest import d
 
-EVERYONE = frozenset(ROLES)
+EVERYONE = frozenset(MATRIX_ROLES)
 ADMIN = frozenset({"admin"})
 
 Rule = tuple[frozenset[str], Callable[[World, str], tuple[str, Any]], int]

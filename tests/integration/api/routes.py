@@ -17,11 +17,11 @@ from smolny.councils import actions
 from smolny.councils.actions import agenda, ballot, card, membership, motion, session, vote
 from smolny.councils.models import RecallVote
 from smolny.councils.models.sessions import Vote
-from tests.integration.api.conftest import PASSWORD, ROLES, SYS, World
+from tests.integration.api.conftest import MATRIX_ROLES, PASSWORD, SYS, World
 from tests.integration.api.federation_routes import FEDERATION
 from tests.integration.councils.conftest import d
 
-EVERYONE = frozenset(ROLES)
+EVERYONE = frozenset(MATRIX_ROLES)
 ADMIN = frozenset({"admin"})
 
 Request = tuple[str, Any]
@@ -69,6 +69,11 @@ def narva_poll(w: World, *, cast: bool = False) -> int:
     if cast:
         actions.cast_election_ballot(SYS, election, w.narva(12), [w.narva(4)], at=d(9, 11))
     return election.pk
+
+
+def deputy_as_clerk(w: World) -> int:
+    """The deputy's user made a clerk too; the role's id."""
+    return actions.appoint_clerk(SYS, w.frame.organisation, w.users["deputy"], at=d(9, 12)).pk
 
 
 def next_sitting(w: World) -> int:
@@ -127,6 +132,21 @@ CASES: dict[tuple[str, str], Case] = {
             {"username": "outsider"},
         ),
         201,
+    ),
+    ("get", "/api/organisations/{organisation_id}/roles"): Case(
+        EVERYONE, lambda w, r: (f"/api/organisations/{w.organisation_id}/roles", None)
+    ),
+    ("post", "/api/organisations/{organisation_id}/roles"): Case(
+        ADMIN,
+        lambda w, r: (
+            f"/api/organisations/{w.organisation_id}/roles",
+            {"username": "outsider", "role": "clerk"},
+        ),
+        201,
+    ),
+    ("post", "/api/roles/{role_id}/end"): Case(
+        frozenset({"admin", "deputy"}),  # a secretary, or the holder giving it up
+        lambda w, r: (f"/api/roles/{deputy_as_clerk(w)}/end", {}),
     ),
     ("get", "/api/organisations/{organisation_id}/councils"): Case(
         EVERYONE, lambda w, r: (f"/api/organisations/{w.organisation_id}/councils", None)
@@ -379,7 +399,10 @@ CASES: dict[tuple[str, str], Case] = {
     ("get", "/api/journal/verify"): Case(EVERYONE, lambda w, r: ("/api/journal/verify", None)),
 }
 
-CHAIR = frozenset({"admin", "chair"})
+CHAIR = frozenset({"admin", "chair", "chairperson"})
+"""Who conducts a sitting: the sitting's chair, a secretary, a holder of the chair role."""
+LIST_KEEPERS = CHAIR | {"clerk"}
+"""Who keeps the speakers' list: those who conduct the sitting, and the clerk."""
 
 
 def main_motion(w: World) -> str:
@@ -438,7 +461,7 @@ CASES |= {
         lambda w, r: (f"{S}/{next_sitting(w)}/notice", {}),
     ),
     ("post", "/api/sessions/{session_id}/check-in"): Case(
-        frozenset({"admin", "member"}),
+        frozenset({"admin", "member", "clerk"}),  # the member, or the clerk at the door
         lambda w, r: (f"{S}/{w.sitting.pk}/check-in", {"members": [w.narva(10).pk]}),
     ),
     ("post", "/api/sessions/{session_id}/check-out"): Case(
@@ -446,7 +469,7 @@ CASES |= {
         lambda w, r: (f"{S}/{w.sitting.pk}/check-out", {"member": w.narva(1).pk}),
     ),
     ("post", "/api/sessions/{session_id}/open"): Case(
-        ADMIN,
+        frozenset({"admin", "chairperson"}),
         lambda w, r: (
             session.adjourn_session(SYS, w.sitting),
             f"{S}/{w.sitting.pk}/open",
@@ -484,15 +507,15 @@ CASES |= {
         EVERYONE, lambda w, r: (f"{A}/{w.item.pk}/speakers", None)
     ),
     ("post", "/api/agenda/{item_id}/speakers"): Case(
-        frozenset({"admin", "deputy"}),
+        frozenset({"admin", "deputy", "clerk"}),  # the clerk puts a deputy on the list
         lambda w, r: (f"{A}/{w.item.pk}/speakers", {"member": w.narva(1).pk}),
     ),
     ("post", "/api/agenda/{item_id}/speakers/finish"): Case(
-        CHAIR,
+        LIST_KEEPERS,
         lambda w, r: (speaking(w), f"{A}/{w.item.pk}/speakers/finish", {"seconds": 60})[1:],
     ),
     ("post", "/api/agenda/{item_id}/speakers/withdraw"): Case(
-        frozenset({"admin", "deputy"}),
+        frozenset({"admin", "deputy", "clerk"}),
         lambda w, r: (
             speaking(w),
             f"{A}/{w.item.pk}/speakers/withdraw",
@@ -621,6 +644,7 @@ PRIVATE_READS = {
     for path in (
         "/api/organisations/{organisation_id}",
         "/api/organisations/{organisation_id}/councils",
+        "/api/organisations/{organisation_id}/roles",
         "/api/councils/{council_id}",
         "/api/councils/{council_id}/composition",
         "/api/councils/{council_id}/roll-sizes",

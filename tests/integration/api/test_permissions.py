@@ -14,7 +14,7 @@ import pytest
 from django.db import transaction
 
 from smolny.api import api
-from tests.integration.api.conftest import ROLES, build_world, call, journal_length
+from tests.integration.api.conftest import MATRIX_ROLES, build_world, call, journal_length
 from tests.integration.api.routes import CASES, PUBLIC
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +50,7 @@ def test_each_role_gets_what_the_table_says(method: str, path: str) -> None:
     world = build_world()
     documented = declared(method, path)
     wrong: list[str] = []
-    for role in ROLES:
+    for role in MATRIX_ROLES:
         with transaction.atomic():
             url, body = case.prepare(world, role)
             before = journal_length()

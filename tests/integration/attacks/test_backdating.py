@@ -97,6 +97,8 @@ def test_an_ex_secretary_cannot_create_a_fraction(world: World) -> None:
     admin = world.users["admin"]
     actions.appoint_recorder(SYS, world.frame.organisation, admin)
     role = OrganisationRole.objects.get(user=admin, role=OrganisationRole.SECRETARY)
+    # Another secretary first: the last one's role does not end (issue 15, item 5).
+    actions.appoint_secretary(SYS, world.frame.organisation, world.users["outsider"])
     actions.end_role(SYS, role)
     written = state()
     statuses = attempts(
