@@ -16,7 +16,9 @@ stream ends.
 
 In front of both, :class:`smolny.api.intake.RollCallIntake` takes the named votes sent with an
 API token in batches, one transaction per batch (group commit; see that module). Setting
-``SMOLNY_ROLL_CALL_INTAKE=0`` sends them through Django one by one instead.
+``SMOLNY_ROLL_CALL_INTAKE=0`` sends them through Django one by one instead. Members' election
+ballots sent with a token take the same way, in batches per election
+(:mod:`smolny.councils.actions.election_batch`); ``SMOLNY_BALLOT_INTAKE=0`` turns that off.
 
 ``SMOLNY_WORKER_PID_HEADER=1`` makes every answer carry ``X-Smolny-Worker: <pid>``, the
 process that answered it; a test (or an operator) can then tell which of ``smolny serve
@@ -29,6 +31,7 @@ from typing import Any
 
 CONCURRENT = int(os.environ.get("SMOLNY_CONCURRENT_REQUESTS", "4") or 4)
 INTAKE = os.environ.get("SMOLNY_ROLL_CALL_INTAKE", "1") not in ("0", "false", "no")
+BALLOT_INTAKE = os.environ.get("SMOLNY_BALLOT_INTAKE", "1") not in ("0", "false", "no")
 WORKER_HEADER = os.environ.get("SMOLNY_WORKER_PID_HEADER", "") == "1"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smolny.settings")
 os.environ.setdefault("SMOLNY_DB_POOL", "64")
@@ -87,7 +90,8 @@ def build(app: Any) -> Any:
     if CONCURRENT > 0:
         app = Admission(app, CONCURRENT)
     app = StreamGuard(app)  # the event streams' caps, before Django (smolny/web/live.py)
-    app = RollCallIntake(app) if INTAKE else app
+    if INTAKE or BALLOT_INTAKE:
+        app = RollCallIntake(app, named=INTAKE, ballots=BALLOT_INTAKE)
     return WorkerHeader(app) if WORKER_HEADER else app
 
 

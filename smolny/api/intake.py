@@ -40,6 +40,9 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 PATH = re.compile(r"/api/votes/([1-9][0-9]{0,17})/named")
+ELECTION_PATH = re.compile(r"/api/elections/([1-9][0-9]{0,17})/ballots")
+MAX_RANKING = 1000
+"""The route's limit on a ranking's length (``BallotIn``); a longer one is Django's to refuse."""
 CHOICES = frozenset({"for", "against", "abstain"})
 MAX_BODY = 4096
 """A named vote's body is some 40 bytes; anything much longer is Django's to judge."""
@@ -78,12 +81,15 @@ App = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 @dataclass(frozen=True)
 class Request:
-    """A named vote as the intake read it."""
+    """A named vote (*vote*, *choice*) or a member's election ballot (*election*, *ranking*)
+    as the intake read it."""
 
     token: str
     vote: int
     member: int
     choice: str
+    election: int = 0
+    ranking: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,9 +105,11 @@ PASS = None
 
 
 def read_request(scope: Scope, body: bytes) -> Request | None:
-    """The named vote in this request, or None when it is not the plain case (see above)."""
+    """The named vote or election ballot in this request, or None when it is not the plain
+    case (see above)."""
     match = PATH.fullmatch(scope["path"])
-    if match is None:
+    election = ELECTION_PATH.fullmatch(scope["path"]) if match is None else None
+    if match is None and election is None:
         return None
     headers = dict(scope["headers"])
     if scope.get("query_string") or b"smolny-occurred-at" in headers:
@@ -117,6 +125,8 @@ def read_request(scope: Scope, body: bytes) -> Request | None:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         return None
+    if election is not None:
+        return _election_ballot(token, int(election.group(1)), data)
     if not isinstance(data, dict) or set(data) != {"member", "choice"}:
         return None
     member, choice = data["member"], data["choice"]
@@ -124,7 +134,23 @@ def read_request(scope: Scope, body: bytes) -> Request | None:
         return None
     if type(choice) is not str or choice not in CHOICES:
         return None
-    return Request(token=token, vote=int(match.group(1)), member=member, choice=choice)
+    return Request(token=token, vote=int(match.group(1)), member=member, choice=choice)  # type: ignore[union-attr]
+
+
+def _election_ballot(token: str, election: int, data: Any) -> Request | None:
+    """``{"member": <id>, "ranking": [<member id>, ...]}`` and nothing else, else None."""
+    if not isinstance(data, dict) or set(data) != {"member", "ranking"}:
+        return None
+    member, ranking = data["member"], data["ranking"]
+    if type(member) is not int or not 0 < member <= MAX_ID:
+        return None
+    if type(ranking) is not list or not 0 < len(ranking) <= MAX_RANKING:
+        return None
+    if any(type(r) is not int or not 0 < r <= MAX_ID for r in ranking):
+        return None
+    return Request(
+        token=token, vote=0, member=member, choice="", election=election, ranking=tuple(ranking)
+    )
 
 
 def _host_allowed(host: bytes) -> bool:
@@ -148,11 +174,23 @@ def settle(requests: list[Request]) -> list[Answer | None]:
 
 
 def _settle(requests: list[Request]) -> list[Answer | None]:
+    answers: list[Answer | None] = [PASS] * len(requests)
+    named = [i for i, r in enumerate(requests) if not r.election]
+    ballots = [i for i, r in enumerate(requests) if r.election]
+    if named:
+        for i, answer in zip(named, _settle_named([requests[i] for i in named]), strict=True):
+            answers[i] = answer
+    if ballots:
+        settled = _settle_ballots([requests[i] for i in ballots])
+        for i, answer in zip(ballots, settled, strict=True):
+            answers[i] = answer
+    return answers
+
+
+def _users(requests: list[Request]) -> tuple[list[str], dict[str, Any]]:
+    """Each request's token digest, and the active users of the tokens (one query)."""
     from smolny.api.auth import digest
     from smolny.api.models import ApiToken
-    from smolny.councils.actions import ActionError
-    from smolny.councils.actions.vote import Ballot, cast_votes
-    from smolny.councils.models import Member, Vote
 
     digests = [digest(r.token) for r in requests]
     tokens = {
@@ -162,6 +200,77 @@ def _settle(requests: list[Request]) -> list[Answer | None]:
         )
         if row.user.is_active
     }
+    return digests, tokens
+
+
+def _settle_ballots(requests: list[Request]) -> list[Answer | None]:
+    """Members' election ballots: those of each election in one transaction
+    (:func:`smolny.councils.actions.election_batch.cast_election_ballots`); the answer is
+    what the route gives, the turnout after the batch and the voter's receipt."""
+    from django.utils import timezone
+
+    from smolny.councils.actions import ActionError
+    from smolny.councils.actions.election_batch import ElectionCast, cast_election_ballots
+    from smolny.councils.models import Election, Member
+    from smolny.councils.queries import roll_size
+    from smolny.councils.queries.elections import turnout
+
+    digests, tokens = _users(requests)
+    elections = Election.objects.select_related("constituency").in_bulk(
+        {r.election for r in requests}
+    )
+    # Member numbers by id: the rankings as the action reads them, and which ids exist (the
+    # voters themselves are read again, fresh, inside the batch's transaction).
+    members = dict(
+        Member.objects.filter(
+            pk__in={r.member for r in requests} | {pk for r in requests for pk in r.ranking}
+        ).values_list("pk", "external_id")
+    )
+    answers: list[Answer | None] = [PASS] * len(requests)
+    by_election: dict[int, list[int]] = {}
+    for index, request in enumerate(requests):
+        if (
+            tokens.get(digests[index]) is not None
+            and request.election in elections
+            and request.member in members
+            and all(pk in members for pk in request.ranking)
+        ):
+            by_election.setdefault(request.election, []).append(index)
+    for election, indexes in by_election.items():
+        casts = [
+            ElectionCast(
+                tokens[digests[i]],
+                requests[i].member,
+                [members[pk] for pk in requests[i].ranking],
+            )
+            for i in indexes
+        ]
+        try:
+            results = cast_election_ballots(election, casts)
+        except Exception:  # these requests go to Django, which answers each from the record
+            logger.exception("intake: %d ballots of election %d failed", len(casts), election)
+            continue
+        row = Election.objects.select_related("constituency").get(pk=election)
+        out = {
+            "election": election,
+            "status": row.status,
+            "voters": turnout(row),
+            "roll": roll_size(row.constituency, timezone.now()),
+        }
+        for index, result in zip(indexes, results, strict=True):
+            if isinstance(result, ActionError):
+                answers[index] = Answer(result.http_status, {"detail": str(result)})
+            else:
+                answers[index] = Answer(201, {**out, "receipt": result})
+    return answers
+
+
+def _settle_named(requests: list[Request]) -> list[Answer | None]:
+    from smolny.councils.actions import ActionError
+    from smolny.councils.actions.vote import Ballot, cast_votes
+    from smolny.councils.models import Member, Vote
+
+    digests, tokens = _users(requests)
     votes = set(Vote.objects.filter(pk__in={r.vote for r in requests}).values_list("pk", flat=True))
     members = Member.objects.in_bulk({r.member for r in requests})
     answers: list[Answer | None] = [PASS] * len(requests)
@@ -200,8 +309,14 @@ def _settle(requests: list[Request]) -> list[Answer | None]:
 class RollCallIntake:
     """ASGI wrapper: named votes with a token go into batches; everything else to *app*."""
 
-    def __init__(self, app: App, max_batch: int = MAX_BATCH) -> None:
+    def __init__(
+        self, app: App, max_batch: int = MAX_BATCH, *, named: bool = True, ballots: bool = True
+    ) -> None:
         self.app = app
+        self.named = named
+        """Whether named votes come this way (``SMOLNY_ROLL_CALL_INTAKE``)."""
+        self.ballots = ballots
+        """Whether members' election ballots do (``SMOLNY_BALLOT_INTAKE``)."""
         self.max_batch = max_batch
         self._queue: list[tuple[Request, asyncio.Future[Answer | None]]] = []
         self._draining: asyncio.Task[None] | None = None
@@ -210,11 +325,7 @@ class RollCallIntake:
         """How many batches this process has settled (read by the tests)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != "http"
-            or scope["method"] != "POST"
-            or PATH.fullmatch(scope["path"]) is None
-        ):
+        if scope["type"] != "http" or scope["method"] != "POST" or not self.takes(scope["path"]):
             await self.app(scope, receive, send)
             return
         body, ended = await _read_body(receive)
@@ -231,6 +342,12 @@ class RollCallIntake:
         headers = [*security_headers(), (b"content-length", str(len(payload)).encode("ascii"))]
         await send({"type": "http.response.start", "status": answer.status, "headers": headers})
         await send({"type": "http.response.body", "body": payload})
+
+    def takes(self, path: str) -> bool:
+        """Whether a POST to *path* may be one this intake takes."""
+        if PATH.fullmatch(path) is not None:
+            return self.named
+        return self.ballots and ELECTION_PATH.fullmatch(path) is not None
 
     async def _submit(self, request: Request) -> Answer | None:
         loop = asyncio.get_running_loop()
