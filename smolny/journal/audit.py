@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from smolny.councils.models import JournalEntry, JournalHead
-from smolny.journal.chain import JournalBreak, verify_journal
+from smolny.journal.chain import JournalBreak, StateRow, verify_journal
 from smolny.journal.checkpoint import Checkpoint, CheckpointError, local_public_key
 
 
@@ -73,15 +73,18 @@ def check_checkpoint(
 def audit(checkpoints: Sequence[Checkpoint] = (), *, state: bool = True) -> AuditReport:
     """Check the chain, that it extends every one of *checkpoints*, and (*state*) the state
     tables against it."""
-    from smolny.journal.state import check_state
+    from smolny.journal.state import CHECKED_ACTIONS, check_state, journal_from_rows
 
     report = AuditReport()
-    report.entries, report.chain = verify_journal()
+    # One walk of the journal serves both: the chain's checks, and the entries the state
+    # checks read (gathered as it goes, so the table is not read a second time).
+    rows: list[StateRow] | None = [] if state else None
+    report.entries, report.chain = verify_journal(rows, CHECKED_ACTIONS)
     trusted = local_public_key() if checkpoints else None
     for checkpoint in checkpoints:
         problem = check_checkpoint(checkpoint, report.entries, trusted)
         if problem is not None:
             report.checkpoints.append(problem)
-    if state:
-        report.state = check_state()
+    if rows is not None:
+        report.state = check_state(journal=journal_from_rows(rows))
     return report

@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from json.encoder import encode_basestring
 from typing import Any
 
 from django.db import connection, transaction
@@ -65,9 +66,12 @@ def entry_hash(
 
 
 def _string(value: str) -> str:
+    """*value* as ``json.dumps(value, ensure_ascii=False)`` writes a string: that is exactly
+    ``encode_basestring`` (what the encoder calls for a string), without building an
+    encoder per call."""
     if type(value) is not str:
         raise TypeError(f"a journal entry's text field must be a string, not {value!r}")
-    return json.dumps(value, ensure_ascii=False)
+    return encode_basestring(value)
 
 
 def lock() -> None:
@@ -218,17 +222,145 @@ def check_head(
     return None
 
 
-def verify_journal() -> tuple[int, JournalBreak | None]:
-    """Recompute the whole chain from the database; return (entries intact, first break)."""
-    # Rows as named tuples with the entries' attribute names: a model instance per entry
-    # would cost a fifth of the time again on a long journal.
-    rows = (
-        JournalEntry.objects.order_by("seq")
-        .values_list(*ENTRY_FIELDS, named=True)
-        .iterator(chunk_size=5000)
+StateRow = tuple[int, str, str, Any]
+"""(seq, action, actor, payload parsed, or None when it is not JSON) of an entry whose kind
+the state checks read."""
+
+_UNREAD = object()
+
+_scan_json = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+"""The C scanner behind ``json.loads`` (whose own steps around it, two regular expressions
+for surrounding whitespace, cost as much again on a short payload)."""
+
+
+def _loads(text: str) -> Any:
+    """``json.loads(text)``, by its scanner alone when the text is one value from its first
+    character to its last (as every stored payload is); otherwise by ``json.loads`` itself,
+    which raises ValueError where it would."""
+    try:
+        value, end = _scan_json(text, 0)
+    except StopIteration:
+        end = -1
+    if end == len(text):
+        return value
+    return json.loads(text)
+
+
+def stored_time(value: datetime | str) -> str:
+    """An entry's time as it enters the hash, from the value the database returns.
+
+    PostgreSQL returns an aware datetime. SQLite returns the text Django stored, in UTC
+    without an offset (``2026-01-01 00:00:00.001000``): read as Django reads it, UTC unless
+    the text says otherwise (a naive datetime too). The usual text is rewritten in place
+    once Python has checked that it is a valid time.
+    """
+    if not isinstance(value, str):
+        return format_time(value if value.tzinfo is not None else value.replace(tzinfo=UTC))
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        if len(value) == 26 and value[10] == " " and value[19] == ".":
+            return f"{value[:10]}T{value[11:]}+00:00"
+        parsed = parsed.replace(tzinfo=UTC)
+    return format_time(parsed)
+
+
+def verify_journal(
+    state_rows: list[StateRow] | None = None, state_actions: Collection[str] = ()
+) -> tuple[int, JournalBreak | None]:
+    """Recompute the whole chain from the database; return (entries intact, first break).
+
+    One pass over the table with a database cursor (server-side on PostgreSQL) read in
+    large batches, each row a plain tuple: no model instance, no ORM conversion per entry;
+    the checks are :func:`check_chain`'s, in the same order, with the same findings
+    (tests/integration/attacks/test_journal_tampering.py holds them).
+
+    *state_rows*: when given, the entries of *state_actions* are appended to it (their
+    payload parsed), from the whole journal even past a break, so that the state checks
+    (:mod:`smolny.journal.state`) need not read the journal a second time.
+    """
+    quote = connection.ops.quote_name
+    # SQLite's time as the text stored: Python's sqlite3 module would parse it for Django
+    # with a regular expression per row, only for the hash to print it again.
+    columns = ", ".join(
+        f"CAST({quote(column)} AS TEXT)"
+        if column == "time" and connection.vendor == "sqlite"
+        else quote(column)
+        for column in ENTRY_FIELDS
     )
-    checked, broken = check_chain(rows)
+    table = quote(JournalEntry._meta.db_table)
+    collect = state_rows is not None
+    wanted = frozenset(state_actions)
+    expected_seq = 1
+    prev = GENESIS
+    checked = 0
+    broken: JournalBreak | None = None
+    sha256 = hashlib.sha256
+    loads = _loads
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM {table} ORDER BY {quote('seq')}")
+        while batch := cursor.fetchmany(20_000):
+            for seq, time, actor, action, payload, prev_hash, digest, organisation in batch:
+                parsed: Any = _UNREAD
+                if collect and action in wanted:
+                    try:
+                        parsed = loads(payload)
+                    except ValueError:
+                        parsed = None
+                    assert state_rows is not None
+                    state_rows.append((seq, action, actor, parsed))
+                if broken is not None:
+                    continue
+                if seq != expected_seq:
+                    broken = JournalBreak(
+                        expected_seq, f"missing (the next entry present is {seq})"
+                    )
+                elif prev_hash != prev:
+                    broken = JournalBreak(
+                        seq, "prev_hash does not match the hash of the entry before"
+                    )
+                else:
+                    if type(actor) is not str or type(action) is not str:
+                        raise TypeError(f"journal entry {seq}: a text field is not a string")
+                    if type(payload) is not str:
+                        raise TypeError(f"journal entry {seq}: its payload is not a string")
+                    body = (
+                        f'{{"action":{encode_basestring(action)},'
+                        f'"actor":{encode_basestring(actor)},'
+                        f'"payload":{encode_basestring(payload)},'
+                        f'"seq":{int(seq)},"time":"{stored_time(time)}"}}'
+                    )
+                    if sha256((prev_hash + body).encode("utf-8")).hexdigest() != digest:
+                        broken = JournalBreak(seq, "contents do not match its hash")
+                    elif organisation != _organisation(payload, parsed):
+                        broken = JournalBreak(
+                            seq,
+                            "its organisation column does not match the organisation in "
+                            "its payload",
+                        )
+                if broken is not None:
+                    if not collect:
+                        break
+                    continue
+                prev = digest
+                expected_seq += 1
+                checked += 1
+            if broken is not None and not collect:
+                break
     if broken is not None:
         return checked, broken
-    last = JournalEntry.objects.order_by("-seq").first()
+    last = JournalEntry.objects.order_by("-seq").only("seq", "hash").first()
     return checked, check_head(checked, last, JournalHead.objects.filter(pk=1).first())
+
+
+def _organisation(payload: str, parsed: Any) -> int | None:
+    """:func:`payload_organisation`, sparing the JSON parse where it cannot find one: a
+    key ``organisation`` is written either as that text or with an escape (a backslash)."""
+    if parsed is _UNREAD:
+        if '"organisation"' not in payload and "\\" not in payload:
+            return None
+        try:
+            parsed = _loads(payload)
+        except ValueError:
+            return None
+    owner = parsed.get("organisation") if isinstance(parsed, dict) else None
+    return owner if isinstance(owner, int) and not isinstance(owner, bool) else None

@@ -103,18 +103,27 @@ CHECKED_ACTIONS = frozenset(
 
 def load_journal() -> Journal:
     """Read the payloads of the checked kinds of entry (one pass over the journal)."""
-    journal = Journal()
     rows = (
         JournalEntry.objects.filter(action__in=CHECKED_ACTIONS)
         .order_by("seq")
         .values_list("seq", "action", "actor", "payload")
         .iterator(chunk_size=5000)
     )
+    parsed: list[tuple[int, str, str, Any]] = []
     for seq, action, actor, text in rows:
         try:
             payload = json.loads(text)
         except ValueError:
             payload = None
+        parsed.append((seq, action, actor, payload))
+    return journal_from_rows(parsed)
+
+
+def journal_from_rows(rows: Iterable[tuple[int, str, str, Any]]) -> Journal:
+    """The :class:`Journal` of (seq, action, actor, parsed payload) rows in journal order,
+    such as :func:`smolny.journal.chain.verify_journal` gathers while it walks the chain."""
+    journal = Journal()
+    for seq, action, actor, payload in rows:
         if isinstance(payload, dict):
             payload["_action"] = action
             journal.by_action[action].append((seq, actor, payload))
@@ -563,9 +572,15 @@ CHECKS: tuple[Callable[[Journal], list[str]], ...] = (
 )
 
 
-def check_state(checks: Iterable[Callable[[Journal], list[str]]] = CHECKS) -> list[str]:
-    """Every disagreement between the state tables and the journal, in words."""
-    journal = load_journal()
+def check_state(
+    checks: Iterable[Callable[[Journal], list[str]]] = CHECKS, journal: Journal | None = None
+) -> list[str]:
+    """Every disagreement between the state tables and the journal, in words.
+
+    *journal*: the checked entries when already read (by the chain's walk); else they are
+    read here."""
+    if journal is None:
+        journal = load_journal()
     problems: list[str] = []
     for check in checks:
         try:
