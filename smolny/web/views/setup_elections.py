@@ -80,6 +80,8 @@ def _elections_page(
             "seated": held.get(row.pk, 0),
             "elections": elections.get(row.pk, []),
             "open": any(e.status == Election.OPEN for e in elections.get(row.pk, [])),
+            "declared": any(e.status == Election.DECLARED for e in elections.get(row.pk, [])),
+            "vacant": max(0, seats.get(row.pk, 0) - held.get(row.pk, 0)),
         }
         for row in rows
     ]
@@ -99,7 +101,8 @@ def elections(request: HttpRequest, organisation_id: int, council_id: int) -> Ht
 @login_required
 @require_live_post
 def open_election(request: HttpRequest, organisation_id: int, council_id: int) -> HttpResponse:
-    """Open a regular election in the constituency posted, for its apportioned seats."""
+    """Open a regular election in the constituency posted, for its apportioned seats; or,
+    with ``by_election``, a by-election for its seats left vacant since."""
     org = secretary_org(request, organisation_id)
     if isinstance(org, HttpResponse):
         return org
@@ -112,7 +115,19 @@ def open_election(request: HttpRequest, organisation_id: int, council_id: int) -
             request, org, council, error=_("Choose a constituency of this council."), status=400
         )
     try:
-        election = actions.open_election(request.user, constituency)
+        if request.POST.get("by_election"):
+            now = timezone.now()
+            held = Mandate.objects.filter(valid_at(now), constituency=constituency).count()
+            apportionment = apportionment_at(council, now)
+            entry = (
+                apportionment.entries.filter(constituency=constituency).first()
+                if apportionment is not None
+                else None
+            )
+            vacant = (entry.seats if entry is not None else 0) - held
+            election = actions.open_by_election(request.user, constituency, seats=max(vacant, 1))
+        else:
+            election = actions.open_election(request.user, constituency)
     except ActionError as error:
         return _elections_page(
             request, org, council, error=str(error), status=refusal_status(error)

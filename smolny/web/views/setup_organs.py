@@ -430,13 +430,28 @@ def _organ_page(
     rules = rules_of(organ)
     query = query_of(request)
     composition = organ_composition(organ, now)
-    vacant = [s.number for s in composition.seats if s.status != OrganSeat.HELD]
+    vacant = [s for s in composition.seats if s.status != OrganSeat.HELD]
     holders = {s.mandate for s in composition.seats if s.mandate is not None}
-    found = (
+    deputies = (
         [m for m in find_deputies(organ.council, query, now) if m.pk not in holders]
         if query
         else []
     )
+    sits_with = dict(
+        FractionMembership.objects.filter(
+            valid_at(now), mandate__in=[m.pk for m in deputies]
+        ).values_list("mandate_id", "fraction__name")
+    )
+    # Each deputy found is offered the first vacant seat they may take: one allotted to their
+    # fraction, else one allotted to no fraction.
+    found = []
+    for mandate in deputies:
+        fraction = sits_with.get(mandate.pk)
+        fitting = [s for s in vacant if s.fraction == fraction] or [
+            s for s in vacant if s.fraction is None
+        ]
+        if fitting:
+            found.append((mandate, fitting[0].number))
     notice = timedelta(seconds=rules.notice_seconds)
     sittings = list(organ.sessions.order_by("-starts_at")[:20])
     context = {
@@ -450,7 +465,7 @@ def _organ_page(
         "notice_hours": round(notice.total_seconds() / 3600, 2),
         "rules_form": rules_form or RulesForm(initial=_rules_initial(rules)),
         "seats": composition.seats,
-        "vacant": vacant,
+        "vacant": [s.number for s in vacant],
         "query": query,
         "found": found,
         "convene_form": convene_form

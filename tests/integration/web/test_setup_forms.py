@@ -365,11 +365,11 @@ def test_an_organ_its_rules_seats_and_a_sitting_convened_with_its_notice() -> No
 
     # A seat for a deputy found by name.
     page = client.get(reverse("setup-organ", args=[org.pk, organ.pk]), {"q": "anna"})
-    assert [m.member.name for m in page.context["found"]] == [
-        "Anna Dockworker1",
-        "Anna Dockworker21",
+    assert [(m.member.name, seat) for m, seat in page.context["found"]] == [
+        ("Anna Dockworker1", 1),
+        ("Anna Dockworker21", 1),
     ]
-    anna = page.context["found"][0]
+    anna = page.context["found"][0][0]
     seat = reverse("setup-organ-seat", args=[org.pk, organ.pk, 1, "fill"])
     answer = client.post(seat, {"mandate": "x"})
     assert answer.status_code == 400
@@ -441,3 +441,69 @@ def test_the_portal_nominates_by_name_or_roll_number() -> None:
         assert client.post(url, {"member": given}).status_code == 302, given
     standing = Candidate.objects.filter(election=election).values_list("member__name", flat=True)
     assert sorted(standing) == ["Anna Dockworker11", "Clara Dockworker3", "Elena Dockworker5"]
+
+
+def test_a_proportional_organ_offers_each_deputy_a_seat_of_their_fraction() -> None:
+    client, org, council = seated_council()
+    yana = Organisation.objects.get(pk=org.pk).roles.get().user
+    left = actions.create_fraction(yana, council, "Left")
+    right = actions.create_fraction(yana, council, "Right")
+    for mandate in Mandate.objects.filter(council=council):
+        sits = right if mandate.member.name == "Anna Dockworker21" else left
+        actions.change_fraction(yana, mandate, sits)
+    answer = client.post(
+        reverse("setup-organ-form", args=[org.pk, council.pk]),
+        {
+            "name": "Presidium",
+            "kind": "presidium",
+            "seat_rule": "proportional",
+            "seats": "3",
+            "method": "sainte-lague",
+            "refused": "vacant",
+        },
+    )
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    organ = Organ.objects.get(name="Presidium")
+    allotted = dict(
+        OrganSeat.objects.filter(organ=organ, end=None).values_list("number", "fraction__name")
+    )
+    assert sorted(allotted.values()) == ["Left", "Left", "Right"]
+    page = client.get(reverse("setup-organ", args=[org.pk, organ.pk]), {"q": "anna"})
+    offered = {m.member.name: seat for m, seat in page.context["found"]}
+    assert allotted[offered["Anna Dockworker1"]] == "Left"
+    assert allotted[offered["Anna Dockworker21"]] == "Right"
+    seat = offered["Anna Dockworker21"]
+    anna = Mandate.objects.get(member__name="Anna Dockworker21")
+    answer = client.post(
+        reverse("setup-organ-seat", args=[org.pk, organ.pk, seat, "fill"]), {"mandate": anna.pk}
+    )
+    assert answer.status_code == 302
+    assert OrganSeat.objects.get(organ=organ, number=seat, end=None).holder == anna
+
+
+def test_a_seat_left_vacant_gets_a_by_election() -> None:
+    client, org, council = setup_council()
+    apportion(client, org, council)
+    election = open_north(client, org, council)
+    yana = Organisation.objects.get(pk=org.pk).roles.get().user
+    anna = member("Anna Dockworker1")
+    actions.record_election_result(yana, election, [anna])  # one elected for two seats
+    actions.seat_deputy(yana, election, anna)
+    page = client.get(reverse("setup-elections", args=[org.pk, council.pk])).content.decode()
+    assert "Open a by-election in North quay for 1 seat" in page
+    answer = client.post(
+        reverse("setup-election-open", args=[org.pk, council.pk]),
+        {"constituency": north(council).pk, "by_election": "1"},
+    )
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    by = Election.objects.get(constituency=north(council), kind=Election.BY_ELECTION)
+    assert by.seats == 1
+    # No second one while it runs: the action refuses, nothing written.
+    before = entries()
+    answer = client.post(
+        reverse("setup-election-open", args=[org.pk, council.pk]),
+        {"constituency": north(council).pk, "by_election": "1"},
+    )
+    assert answer.status_code == 409
+    assert "0 vacant seat(s) not being filled" in answer.content.decode()
+    assert entries() == before
