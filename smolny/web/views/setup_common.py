@@ -177,7 +177,12 @@ def council_steps(council: Council, at: datetime) -> list[Step]:
         ),
         Step(
             _("Organs and their rules"),
-            _("%(organs)d organs, %(ruled)d with rules saved") % {"organs": organs, "ruled": ruled},
+            ngettext(
+                "%(organs)d organ, %(ruled)d with rules saved",
+                "%(organs)d organs, %(ruled)d with rules saved",
+                organs,
+            )
+            % {"organs": organs, "ruled": ruled},
             organs > 0 and ruled >= organs,
             organs_url,
         ),
