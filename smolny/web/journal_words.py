@@ -159,4 +159,8 @@ def sentence(action: str, payload: Mapping[str, Any]) -> str:
     say = SENTENCES.get(action)
     if say is None:
         return _("A change was recorded.")
-    return say() % _fields(payload)
+    fields = _fields(payload)
+    said = say() % fields
+    if action == "sign_recall_petition" and payload.get("reason"):
+        said += " " + _("Reason given: “%(reason)s”") % {"reason": fields["reason"]}
+    return said

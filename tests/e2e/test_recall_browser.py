@@ -62,6 +62,12 @@ def test_members_recall_their_deputy_in_the_browser(
     loaded_at = first.evaluate("() => performance.timeOrigin")
 
     second = portal(phone(), live_smolny, world, "narva2")
+    # One tap does not sign: the box confirming the recall must be ticked (a reason is
+    # optional).
+    second.get_by_role("button", name="Sign the petition").click()
+    assert second.get_by_text("The threshold is reached").count() == 0
+    second.get_by_label("Why you sign (optional)").fill("He voted for the offensive.")
+    second.get_by_role("checkbox", name=f"I sign the petition to recall {deputy}").check()
     second.get_by_role("button", name="Sign the petition").click()
     second.get_by_text("The threshold is reached").wait_for()
 

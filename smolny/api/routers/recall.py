@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Field, Router, Status
 
 from smolny.api.auth import caller
 from smolny.api.common import Message, Timed, lookup
@@ -20,6 +20,12 @@ REFUSALS = {403: Message, 404: Message, 409: Message, 422: Message}
 
 class PetitionerIn(Timed):
     member: int
+
+
+class SignatureIn(PetitionerIn):
+    """A signature: the member, and why they sign if they wish to say."""
+
+    reason: str = Field("", max_length=500)
 
 
 class RecallBallotIn(Timed):
@@ -40,11 +46,12 @@ def get_petition(request: HttpRequest, petition_id: int) -> PetitionOut:
 
 
 @router.post("/petitions/{petition_id}/signatures", response={201: PetitionOut, **REFUSALS})
-def sign(request: HttpRequest, petition_id: int, body: PetitionerIn) -> Status[PetitionOut]:
-    """Sign; if this signature reaches the threshold the recall vote opens (see ``vote``)."""
+def sign(request: HttpRequest, petition_id: int, body: SignatureIn) -> Status[PetitionOut]:
+    """Sign, with an optional reason; if this signature reaches the threshold the recall vote
+    opens (see ``vote``)."""
     petition = lookup(RecallPetition, petition_id, "recall petition")
     member = lookup(Member, body.member, "member")
-    actions.sign_recall_petition(caller(request), petition, member)
+    actions.sign_recall_petition(caller(request), petition, member, reason=body.reason)
     return Status(201, petition_out(lookup(RecallPetition, petition_id)))
 
 

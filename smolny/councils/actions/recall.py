@@ -84,7 +84,13 @@ def _live_signatures(petition: RecallPetition) -> int:
     return RecallSignature.objects.filter(petition=petition, withdrawn_at=None).count()
 
 
-def _add_signature(petition: RecallPetition, member: Member, at: datetime) -> None:
+REASON_LIMIT = 500
+"""The longest reason a signer may give, in characters."""
+
+
+def _add_signature(
+    petition: RecallPetition, member: Member, at: datetime, reason: str = ""
+) -> None:
     # Per person, not per roll entry: moving away and back gives no second signature.
     if RecallSignature.objects.filter(
         same_person(member), petition=petition, withdrawn_at=None
@@ -92,7 +98,9 @@ def _add_signature(petition: RecallPetition, member: Member, at: datetime) -> No
         raise AlreadyDone(f"{member.name} has signed this petition already")
     try:
         with transaction.atomic():
-            RecallSignature.objects.create(petition=petition, member=member, signed_at=at)
+            RecallSignature.objects.create(
+                petition=petition, member=member, signed_at=at, reason=reason
+            )
     except IntegrityError:
         raise AlreadyDone(f"{member.name} has signed this petition already") from None
 
@@ -176,12 +184,21 @@ def open_recall_petition(
 
 
 def sign_recall_petition(
-    actor: Actor, petition: RecallPetition, member: Member, *, at: datetime | None = None
+    actor: Actor,
+    petition: RecallPetition,
+    member: Member,
+    *,
+    reason: str = "",
+    at: datetime | None = None,
 ) -> RecallVote | None:
-    """*member* signs; returns the recall vote if this signature reached the threshold.
+    """*member* signs, giving a *reason* if they wish (kept with the signature and in the
+    journal); returns the recall vote if this signature reached the threshold.
 
     Raises :class:`AlreadyDone` when the member's signature is already on the petition.
     """
+    reason = reason.strip()
+    if len(reason) > REASON_LIMIT:
+        raise ActionError(f"reason: at most {REASON_LIMIT} characters, not {len(reason)}")
     with action_transaction(at) as at:
         petition = fresh(petition)
         member = fresh(member)
@@ -189,7 +206,7 @@ def sign_recall_petition(
         if petition.status != RecallPetition.OPEN:
             raise NotAllowed("this petition is no longer open for signatures")
         _require_on_roll(member, petition.mandate, at)
-        _add_signature(petition, member, at)
+        _add_signature(petition, member, at, reason)
         vote = _maybe_open_vote(petition, at)
         record(
             actor,
@@ -197,6 +214,7 @@ def sign_recall_petition(
             {
                 "petition": petition.pk,
                 "member": member.external_id,
+                "reason": reason,
                 "signatures": _live_signatures(petition),
                 "vote": vote.pk if vote else None,
             },

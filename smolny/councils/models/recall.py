@@ -49,6 +49,9 @@ class RecallSignature(models.Model):
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
     signed_at = models.DateTimeField()
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True, default="")
+    """Why the member signs, in their words (optional; shown on the petition without the
+    signer's name)."""
 
     class Meta:
         constraints = (

@@ -63,6 +63,8 @@ class PetitionView:
     petition: RecallPetition
     signatures: int
     signed: bool
+    reasons: tuple[str, ...] = ()
+    """The reasons signers gave, without their names (the signers stay with the secretary)."""
 
     @property
     def missing(self) -> int:
@@ -156,7 +158,10 @@ def _petitions(constituencies: Any, member: Member | None) -> list[PetitionView]
     for petition in petitions:
         live = RecallSignature.objects.filter(petition=petition, withdrawn_at=None)
         signed = member is not None and live.filter(member=member).exists()
-        views.append(PetitionView(petition, live.count(), signed))
+        reasons = tuple(
+            live.exclude(reason="").order_by("signed_at", "pk").values_list("reason", flat=True)
+        )
+        views.append(PetitionView(petition, live.count(), signed, reasons))
     return views
 
 
@@ -344,9 +349,19 @@ def sign_petition(request: HttpRequest, organisation_id: int, petition_id: int) 
         return _not_a_member(request, org)
     petition = _petition(org, petition_id)
     opened: list[RecallVote | None] = []
+    if request.POST.get("confirm") != "yes":
+        # A signature starts the recall of a deputy: the form asks the member to confirm it
+        # (a required box), and a post without it signs nothing.
+        messages.error(
+            request,
+            _("Tick the box to confirm that you sign the petition to recall %(deputy)s.")
+            % {"deputy": petition.mandate.member.name},
+        )
+        return _portal(request, org, status=400)
+    reason = request.POST.get("reason", "")
 
     def sign() -> None:
-        opened.append(actions.sign_recall_petition(request.user, petition, member))
+        opened.append(actions.sign_recall_petition(request.user, petition, member, reason=reason))
 
     response = _act(request, org, _("Your signature is on the petition."), sign)
     if opened and opened[0] is not None:

@@ -6,6 +6,7 @@ quorum of 1/3 (3 voting); its deputy is the roll's first member (see council_wor
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -84,7 +85,7 @@ def test_a_member_of_another_constituency_cannot_petition_or_sign(world: dict[st
         url(world, "portal-open-petition"), {"mandate": world["narva_deputy"], "confirm": "yes"}
     )
     petition = RecallPetition.objects.get()
-    answer = signed_in("putilov").post(url(world, "portal-sign", petition.pk))
+    answer = signed_in("putilov").post(url(world, "portal-sign", petition.pk), {"confirm": "yes"})
     assert answer.status_code == 409
     assert RecallSignature.objects.filter(petition=petition).count() == 1
 
@@ -116,11 +117,36 @@ def test_recall_from_petition_to_the_end_of_the_mandate(world: dict[str, Any]) -
     # A signature withdrawn and given again; the one that reaches the threshold opens the vote.
     narva1.post(url(world, "portal-withdraw", petition.pk))
     assert RecallSignature.objects.filter(petition=petition, withdrawn_at=None).count() == 0
-    narva1.post(url(world, "portal-sign", petition.pk))
-    again = narva1.post(url(world, "portal-sign", petition.pk))
+    narva1.post(
+        url(world, "portal-sign", petition.pk),
+        {"confirm": "yes", "reason": "He broke the mandate."},
+    )
+    # The reason shows on the petition for the other members, without the signer's name.
+    card = text(narva3.get(url(world, "portal")).content)
+    assert "1 signer gave a reason" in card
+    assert "He broke the mandate." in card
+    assert (
+        'name="confirm" value="yes" required' in narva3.get(url(world, "portal")).content.decode()
+    )
+    again = narva1.post(url(world, "portal-sign", petition.pk), {"confirm": "yes"})
     assert again.status_code == 409
     assert "has signed this petition already" in text(again.content)
-    signed = narva2.post(url(world, "portal-sign", petition.pk), follow=True)
+    # Unconfirmed, nothing is signed; confirmed, with a reason, the signature keeps it.
+    before = RecallSignature.objects.filter(petition=petition).count()
+    unconfirmed = narva2.post(url(world, "portal-sign", petition.pk), {"reason": "x"})
+    assert unconfirmed.status_code == 400
+    assert "Tick the box to confirm" in text(unconfirmed.content)
+    assert RecallSignature.objects.filter(petition=petition).count() == before
+    reason = "He voted for the war credits."
+    signed = narva2.post(
+        url(world, "portal-sign", petition.pk),
+        {"confirm": "yes", "reason": reason},
+        follow=True,
+    )
+    assert RecallSignature.objects.get(petition=petition, reason=reason).withdrawn_at is None
+    entry = JournalEntry.objects.filter(action="sign_recall_petition").order_by("-seq").first()
+    assert entry is not None
+    assert json.loads(entry.payload)["reason"] == reason
     assert "the recall vote on Narva gate worker 1 is open" in text(signed.content)
     vote = RecallVote.objects.get(petition=petition)
     assert vote.roll_size == 8
