@@ -45,7 +45,10 @@ CASTING = (
     ("post", "/api/recall/votes/{vote_id}/ballots"),
     ("post", "/api/elections/{election_id}/ballots"),
 )
-"""Every route of the API that casts a ballot or enters an answer."""
+"""The routes of the API that cast a ballot or enter an answer, as issue 17 found them."""
+
+CASTING_ENDS = ("/named", "/roll-call", "/secret", "/ballots", "/card")
+"""How a casting route's path ends: a route added later (a card vote's) is checked too."""
 
 
 def named(w: World, member: Member) -> tuple[str, dict[str, Any]]:
@@ -172,7 +175,9 @@ def test_no_row_of_the_permission_matrix_casts_another_s_ballot(world: World) ->
     role in a live request."""
     assert set(CASTING) <= set(CASES)
     assert CASES[("post", "/api/votes/{vote_id}/roll-call")].allowed == frozenset()
-    for route in CASTING:
+    casting = {r for r in CASES if r[0] == "post" and r[1].endswith(CASTING_ENDS)}
+    assert set(CASTING) <= casting
+    for route in sorted(casting):
         case = CASES[route]
         for role in case.allowed:
             with transaction.atomic():
