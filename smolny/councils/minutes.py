@@ -581,30 +581,40 @@ def motion_blocks(item: AgendaItem) -> list[Block]:
     motions = list(item.motions.select_related("mover").order_by("pk"))
     main = next((m for m in motions if m.kind == "main"), None)
     blocks = [
-        _h(1, f"Item {item.position}: {item.title}"),
+        _h(1, _("Item %(position)s: %(title)s") % {"position": item.position, "title": item.title}),
         _p(
-            f"{session.organ.name} of {session.organ.council.name}, sitting "
-            f"'{session.title}' of {_when(session.starts_at)}. {_calendar_note(session)}"
+            _("%(organ)s of %(council)s, sitting '%(title)s' of %(starts)s.")
+            % {
+                "organ": session.organ.name,
+                "council": session.organ.council.name,
+                "title": session.title,
+                "starts": _when(session.starts_at),
+            }
+            + " "
+            + _calendar_note(session)
         ),
     ]
     if main is None:
-        return [*blocks, _p("No main motion was moved on this item.")]
-    mover = main.mover.name if main.mover else "the chair"
-    blocks += [_h(2, f"Motion {main.key}, moved by {mover}"), _p(main.text)]
+        return [*blocks, _p(_("No main motion was moved on this item."))]
+    mover = main.mover.name if main.mover else _("the chair")
+    blocks += [
+        _h(2, _("Motion %(key)s, moved by %(mover)s") % {"key": main.key, "mover": mover}),
+        _p(main.text),
+    ]
     amendments = [m for m in motions if m.kind == "amendment"]
     if amendments:
-        blocks.append(_h(2, "Amendments"))
+        blocks.append(_h(2, _("Amendments")))
         blocks.append(
             _t(
-                ("amendment", "amends", "strikes", "inserts", "moved by", "fate"),
+                (_("amendment"), _("amends"), _("strikes"), _("inserts"), _("moved by"), _("fate")),
                 [
                     (
                         m.key,
                         m.parent,
                         m.strike,
                         m.text,
-                        m.mover.name if m.mover else "the chair",
-                        m.settlement or "pending",
+                        m.mover.name if m.mover else _("the chair"),
+                        wording.word(m.settlement or "pending"),
                     )
                     for m in amendments
                 ],
@@ -612,30 +622,35 @@ def motion_blocks(item: AgendaItem) -> list[Block]:
         )
     others = [m for m in motions if m.kind in ("counter", "procedural")]
     if others:
-        blocks.append(_h(2, "Other motions"))
+        blocks.append(_h(2, _("Other motions")))
         blocks.append(
             _t(
-                ("motion", "kind", "text", "fate"),
+                (_("motion"), _("kind"), _("text"), _("fate")),
                 [
-                    (m.key, _kind(m.kind, m.procedural, m.parent, m.strike), m.text, m.settlement)
+                    (
+                        m.key,
+                        _kind(m.kind, m.procedural, m.parent, m.strike),
+                        m.text,
+                        wording.word(m.settlement or "pending"),
+                    )
                     for m in others
                 ],
             )
         )
     votes = list(item.votes.select_related("motion").order_by("opened_at", "pk"))
     if votes:
-        blocks.append(_h(2, "Votes"))
+        blocks.append(_h(2, _("Votes")))
         blocks.append(
             _t(
-                ("question", "method", "for", "against", "abstain", "outcome"),
+                (_("question"), _("method"), _("for"), _("against"), _("abstain"), _("outcome")),
                 [
                     (
-                        v.question,
-                        v.method,
+                        wording.question(v.question),
+                        wording.word(v.method),
                         "" if v.for_votes is None else str(v.for_votes),
                         "" if v.against is None else str(v.against),
                         "" if v.abstain is None else str(v.abstain),
-                        v.outcome or "open",
+                        wording.word(v.outcome or "open"),
                     )
                     for v in votes
                 ],

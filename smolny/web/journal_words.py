@@ -164,3 +164,20 @@ def sentence(action: str, payload: Mapping[str, Any]) -> str:
     if action == "sign_recall_petition" and payload.get("reason"):
         said += " " + _("Reason given: “%(reason)s”") % {"reason": fields["reason"]}
     return said
+
+
+def actor(label: str) -> str:
+    """Who acted, as a reader names them: a user by their user name, the system as such (the
+    journal keeps ``user:<id>:<name>`` and ``system:<name>``)."""
+    kind, _sep, rest = label.partition(":")
+    if kind == "user":
+        return rest.partition(":")[2] or rest
+    if kind == "system":
+        return (
+            _("the system")
+            if rest in ("", "system")
+            else _("the system (%(name)s)") % {"name": rest}
+        )
+    if label == "anonymous":
+        return _("anonymous")
+    return label

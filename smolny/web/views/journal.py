@@ -20,7 +20,7 @@ from smolny.councils.minutes import minutes_blocks, minutes_markdown, minutes_pd
 from smolny.councils.models import JournalEntry, Organisation, Session
 from smolny.journal.chain import verify_journal
 from smolny.web.access import hide_signer, is_secretary, organisation_or_404, reader_page
-from smolny.web.journal_words import sentence
+from smolny.web.journal_words import actor, sentence
 
 ENTRIES_PER_PAGE = 50
 
@@ -52,7 +52,11 @@ def journal(request: HttpRequest, organisation_id: int) -> HttpResponse:
     page = Paginator(entries_of(org), ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
     secretary = is_secretary(request.user, org)
     rows = [
-        {"entry": entry, "sentence": _sentence(entry.payload, entry.action, secretary)}
+        {
+            "entry": entry,
+            "sentence": _sentence(entry.payload, entry.action, secretary),
+            "actor": actor(entry.actor),
+        }
         for entry in page
     ]
     return render(

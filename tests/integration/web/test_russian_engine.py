@@ -3,7 +3,7 @@
 A sitting is taken through a carried roll call, a lost amendment on a show of hands, a
 secret ballot and its close; a second sitting stays convened; a directive is countermanded
 for one addressee and binds another. Then the main pages (home, council, the console, the
-deputy's view, the projector, the journal, the minutes as a page, Markdown and PDF, the
+deputy's view, the projector, the journal, the minutes as a page, Markdown and PDF, a motion PDF, the
 directive standings) are read with ``Accept-Language: ru``, and the text a reader sees
 (tags, attributes and scripts removed) must hold none of the engine's English words: its
 outcomes, statuses, methods, answers and the words of its reasons. The data typed by people
@@ -170,6 +170,12 @@ def test_the_pages_and_the_minutes_say_the_engines_words_in_russian() -> None:
     pdf = secretary.get(f"/sessions/{sitting_}/minutes.pdf", HTTP_ACCEPT_LANGUAGE="ru")
     text = " ".join(p.extract_text() for p in PdfReader(BytesIO(pdf.content)).pages)
     found["minutes.pdf"] = english_in(text)
+    motion = secretary.get(
+        f"/sessions/{sitting_}/items/{s['item']}/motion.pdf", HTTP_ACCEPT_LANGUAGE="ru"
+    )
+    found["motion.pdf"] = english_in(
+        " ".join(p.extract_text() for p in PdfReader(BytesIO(motion.content)).pages)
+    )
     assert {name: words for name, words in found.items() if words} == {}
 
     # What the pages say instead: the outcomes, the rule, the reason with its figures, the
