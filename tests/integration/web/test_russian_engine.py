@@ -3,8 +3,8 @@
 A sitting is taken through a carried roll call, a lost amendment on a show of hands, a
 secret ballot and its close; a second sitting stays convened; a directive is countermanded
 for one addressee and binds another. Then the main pages (home, council, the console, the
-deputy's view, the projector, the journal, the minutes as a page, Markdown and PDF, a motion PDF, the
-directive standings) are read with ``Accept-Language: ru``, and the text a reader sees
+deputy's view, the projector, the journal, the minutes as a page, Markdown and PDF, a motion
+PDF, the directive standings) are read with ``Accept-Language: ru``, and the text a reader sees
 (tags, attributes and scripts removed) must hold none of the engine's English words: its
 outcomes, statuses, methods, answers and the words of its reasons. The data typed by people
 (titles, motion texts, names) is English in this seed and is allowed; the words chosen do not
