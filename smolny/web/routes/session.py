@@ -37,4 +37,15 @@ urlpatterns: list[URLPattern] = [
         board.download,
         name="session-vote-board-json",
     ),
+    # The recall vote's and the election poll's boards, for smolny verify-vote.
+    path(
+        "o/<int:organisation_id>/recall-votes/<int:vote_id>/board.json",
+        board.recall_download,
+        name="recall-vote-board-json",
+    ),
+    path(
+        "o/<int:organisation_id>/elections/<int:election_id>/board.json",
+        board.election_download,
+        name="election-board-json",
+    ),
 ]

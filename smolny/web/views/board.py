@@ -10,8 +10,8 @@ import json
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from smolny.councils.models import Vote
-from smolny.councils.queries.board import bulletin_board
+from smolny.councils.models import Election, RecallVote, Vote
+from smolny.councils.queries.board import bulletin_board, election_board, recall_board
 from smolny.web.access import reader_page
 
 
@@ -53,3 +53,38 @@ def download(request: HttpRequest, session_id: int, vote_id: int) -> HttpRespons
     )
     response["Content-Disposition"] = f'attachment; filename="board-vote-{vote_id}.json"'
     return response
+
+
+def _json(board: dict[str, object], name: str) -> HttpResponse:
+    response = HttpResponse(
+        json.dumps(board, indent=1, ensure_ascii=False) + "\n",
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.json"'
+    return response
+
+
+@reader_page
+def recall_download(request: HttpRequest, organisation_id: int, vote_id: int) -> HttpResponse:
+    """A recall vote's board as JSON, for whoever may read the organisation's records."""
+    vote = get_object_or_404(
+        RecallVote.objects.select_related("petition__mandate__council__organisation"),
+        pk=vote_id,
+        petition__mandate__council__organisation_id=organisation_id,
+    )
+    return _json(recall_board(vote), f"board-recall-{vote_id}")
+
+
+@reader_page
+def election_download(request: HttpRequest, organisation_id: int, election_id: int) -> HttpResponse:
+    """An election poll's board as JSON; an election decided by a result entered has none."""
+    election = get_object_or_404(
+        Election.objects.select_related("constituency__council__organisation"),
+        pk=election_id,
+        constituency__council__organisation_id=organisation_id,
+    )
+    try:
+        board = election_board(election)
+    except ValueError:
+        raise Http404("this election was not decided by members' ballots here") from None
+    return _json(board, f"board-election-{election_id}")

@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from smolny.cli import main as smolny
 from smolny.councils import actions
-from smolny.councils.models import Election, RecallBallot, RecallVote
+from smolny.councils.models import Election, Organisation, RecallBallot, RecallVote
 from tests.integration.api.conftest import SYS, World, call
 from tests.integration.api.routes import narva_poll, recall_vote
 from tests.integration.councils.conftest import d
@@ -167,3 +168,39 @@ def test_an_election_decided_by_a_result_entered_has_no_board(world: World) -> N
     )
     assert answer.status_code == 409
     assert "result entered" in answer.json()["detail"]
+
+
+def test_the_boards_download_from_the_pages_for_readers_only(
+    world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The pages offer the same JSON (for a reader who has no API token): a member gets it and
+    it recounts; a stranger gets 404, an anonymous visitor the sign-in page, until the
+    organisation keeps a public record."""
+    election = Election.objects.get(pk=narva_poll(world, cast=True))
+    actions.close_election_poll(SYS, election, at=d(9, 12))
+    rv, _, _ = recall_cast(world)
+    actions.close_recall_vote(SYS, rv)
+    org = world.organisation_id
+    urls = {
+        f"/o/{org}/recall-votes/{rv.pk}/board.json": f"/api/recall/votes/{rv.pk}/board",
+        f"/o/{org}/elections/{election.pk}/board.json": f"/api/elections/{election.pk}/board",
+    }
+    member, outsider = Client(), Client()
+    member.force_login(world.users["member"])
+    outsider.force_login(world.users["observer"])
+    for page, api in urls.items():
+        answer = member.get(page)
+        assert answer.status_code == 200
+        assert answer.json() == call(world.client("member"), "get", api).json()
+        path = tmp_path / "download.json"
+        path.write_bytes(answer.content)
+        assert smolny(["verify-vote", str(path)]) == 0
+        assert outsider.get(page).status_code == 404
+        assert Client().get(page).status_code == 302  # to the sign-in page
+    assert (
+        member.get(f"/o/{org}/elections/{world.declared_unseated.pk}/board.json").status_code == 404
+    )
+    Organisation.objects.filter(pk=org).update(public_record=True)
+    for page in urls:
+        assert Client().get(page).status_code == 200
+    capsys.readouterr()
