@@ -23,9 +23,13 @@ unique constraint underneath (a batch that broke it would roll back whole).
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, models
 
 from smolny.councils.actions import ballot_box
 from smolny.councils.actions.ballot_box import Box, Content
@@ -125,13 +129,18 @@ def cast_election_ballots(
             trackers = [ballot_box.tracker_of(label, list(names)) for _, _, names in accepted]
             for (index, _, _), tracker in zip(accepted, trackers, strict=True):
                 results[index] = tracker
-            voters = [ElectionVoter(election=election, member=m) for _, m, _ in accepted]
+            voters = [m.pk for _, m, _ in accepted]
             _RANDOM.shuffle(voters)
-            ElectionVoter.objects.bulk_create(voters, batch_size=1000)
+            insert_columns(
+                ElectionVoter, {"election_id": [election.pk] * len(voters), "member_id": voters}
+            )
             cast_many(_box(election), [list(names) for _, _, names in accepted])
-            rows = [ElectionTracker(election=election, tracker=t) for t in trackers]
-            _RANDOM.shuffle(rows)
-            ElectionTracker.objects.bulk_create(rows, batch_size=1000)
+            shuffled = list(trackers)
+            _RANDOM.shuffle(shuffled)
+            insert_columns(
+                ElectionTracker,
+                {"tracker": shuffled, "election_id": [election.pk] * len(shuffled)},
+            )
             record_many(
                 [
                     (
@@ -161,4 +170,48 @@ def cast_many(box: Box, contents: list[Content]) -> None:
     decoys: list[Content] = [[] for _ in range(k - len(rows))]
     if rows:
         box._slots.filter(key__in=[key for key, _ in rows]).delete()
-    box._write(aead, [*kept, *decoys, *contents])
+    boxes = [box.seal(aead, c) for c in [*kept, *decoys, *contents]]
+    _RANDOM.shuffle(boxes)
+    n = len(boxes)
+    insert_columns(
+        box.model,
+        {
+            "key": [ballot_box.slot_key() for _ in range(n)],
+            f"{box.parent_field}_id": [box.parent.pk] * n,
+            "box": boxes,
+            "ranking": [[] for _ in range(n)],
+            "filled": [False] * n,
+        },
+    )
+
+
+_TYPES = {
+    "key": "text",
+    "box": "text",
+    "tracker": "text",
+    "ranking": "jsonb",
+    "filled": "boolean",
+}
+
+
+def insert_columns(model: type[models.Model], columns: dict[str, list[Any]]) -> None:
+    """Insert rows given column by column. On PostgreSQL one ``INSERT ... SELECT unnest``
+    with an array per column: a batch of a thousand ballots writes its voters, boxes and
+    trackers without building a model instance or quoting a value per row (the ORM's
+    ``bulk_create`` took a third of a batch's time). Elsewhere ``bulk_create``."""
+    if connection.vendor != "postgresql":
+        rows = [
+            model(**{name: values[i] for name, values in columns.items()})
+            for i in range(len(next(iter(columns.values()))))
+        ]
+        model._default_manager.bulk_create(rows, batch_size=1000)
+        return
+    if "ranking" in columns:  # JSON text for the jsonb column
+        columns = {**columns, "ranking": [json.dumps(r) for r in columns["ranking"]]}
+    names = list(columns)
+    arrays = ", ".join(f"%s::{_TYPES.get(n, 'bigint')}[]" for n in names)
+    quoted = ", ".join(f'"{n}"' for n in names)
+    table = model._meta.db_table
+    sql = f'INSERT INTO "{table}" ({quoted}) SELECT * FROM unnest({arrays})'
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [columns[n] for n in names])
