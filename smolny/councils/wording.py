@@ -415,7 +415,7 @@ _REFUSALS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
         re.compile(r"^(\S+) neither chairs (.+) nor is a secretary$"),
         lambda m: (
             _("%(actor)s neither chairs %(session)s nor is a secretary")
-            % {"actor": m[1], "session": m[2]}
+            % {"actor": _person(m[1]), "session": m[2]}
         ),
     ),
     (
@@ -445,6 +445,94 @@ _REFUSALS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
         lambda m: reason(m[1]),
     ),
 ]
+
+
+_REFUSALS += [
+    (
+        re.compile(r"^(.+) is not in the hall and cannot move a motion$"),
+        lambda m: _("%(name)s is not in the hall and cannot move a motion") % {"name": m[1]},
+    ),
+    (
+        re.compile(r"^(.+) is not in the hall and cannot take the chair$"),
+        lambda m: _("%(name)s is not in the hall and cannot take the chair") % {"name": m[1]},
+    ),
+    (
+        re.compile(r"^(.+) is not in the hall$"),
+        lambda m: _("%(name)s is not in the hall") % {"name": m[1]},
+    ),
+    (
+        re.compile(r"^(.+) is not a member of this organisation$"),
+        lambda m: _("%(name)s is not a member of this organisation") % {"name": m[1]},
+    ),
+    (
+        re.compile(r"^already checked in: (.+)$"),
+        lambda m: _("already checked in: %(names)s") % {"names": m[1]},
+    ),
+    (
+        re.compile(r"^(.+) has voted in this (?:ballot|roll call) already$"),
+        lambda m: _("%(name)s has voted in this vote already") % {"name": m[1]},
+    ),
+    (
+        re.compile(r"^(.+) cannot open: (.+)$"),
+        lambda m: (
+            _("%(session)s cannot open: %(reason)s") % {"session": m[1], "reason": reason(m[2])}
+        ),
+    ),
+    (
+        re.compile(r"^(.+) has (\d+) vote\(s\) open; close them first$"),
+        lambda m: (
+            _("%(session)s has %(n)s vote(s) open; close them first") % {"session": m[1], "n": m[2]}
+        ),
+    ),
+    (
+        re.compile(r"^item (\d+) has been withdrawn from the agenda$"),
+        lambda m: _("item %(position)s has been withdrawn from the agenda") % {"position": m[1]},
+    ),
+    (
+        re.compile(r"^item (\d+) has been voted on; the record keeps it as it was$"),
+        lambda m: (
+            _("item %(position)s has been voted on; the record keeps it as it was")
+            % {"position": m[1]}
+        ),
+    ),
+    (
+        re.compile(r"^this vote is by (.+), not a named roll call$"),
+        lambda m: _("this vote is by %(method)s, not a named roll call") % {"method": word(m[1])},
+    ),
+    (
+        re.compile(r"^a vote is open on this item; no motion can be moved until it closes$"),
+        lambda m: _("a vote is open on this item; no motion can be moved until it closes"),
+    ),
+    (
+        re.compile(r"^a vote is open on this item; the debate waits for its close$"),
+        lambda m: _("a vote is open on this item; the debate waits for its close"),
+    ),
+    (
+        re.compile(r"^nobody has the floor: the speakers' list is empty$"),
+        lambda m: _("nobody has the floor: the speakers' list is empty"),
+    ),
+    (re.compile(r"^the clock is running already$"), lambda m: _("the clock is running already")),
+    (
+        re.compile(r"^the clock has not been started for the speaker who has the floor$"),
+        lambda m: _("the clock has not been started for the speaker who has the floor"),
+    ),
+    (
+        re.compile(r"^a division is counted by two tellers at least; name them$"),
+        lambda m: _("a division is counted by two tellers at least; name them"),
+    ),
+    (
+        re.compile(r"^the counts of this vote have not been entered$"),
+        lambda m: _("the counts of this vote have not been entered"),
+    ),
+    (re.compile(r"^an agenda item needs a title$"), lambda m: _("an agenda item needs a title")),
+    (re.compile(r"^a session needs a title$"), lambda m: _("a session needs a title")),
+]
+
+
+def _person(label: str) -> str:
+    """An actor as the journal labels them (``user:<id>:<name>``), by name."""
+    kind, _sep, rest = label.partition(":")
+    return (rest.partition(":")[2] or label) if kind == "user" else label
 
 
 def refusal(text: str) -> str:

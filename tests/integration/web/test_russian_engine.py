@@ -207,3 +207,21 @@ def test_the_pages_and_the_minutes_say_the_engines_words_in_russian() -> None:
     assert {"carried", "lost", "majority", "against", "abstain"} <= {
         w.lower() for w in WORDS.findall(english)
     }
+
+
+def test_a_refusal_on_the_console_is_said_in_russian() -> None:
+    """Opening the convened sitting with nobody in the hall is refused by the quorum rule;
+    the console says why in Russian, with the figures, and a chair who is not in the hall is
+    refused the same way."""
+    s = seed(convened=True)
+    secretary = Client()
+    assert secretary.login(username="secretary", password=s["password"])
+    answer = secretary.post(
+        f"/sessions/{s['convened']}/chair/open",
+        {"chair": s["members"]["chair"]},
+        HTTP_ACCEPT_LANGUAGE="ru",
+    )
+    assert answer.status_code == 409
+    said = visible(answer.content.decode())
+    assert "нельзя открыть: нет кворума: присутствуют 0 из 9 избранных, нужно 5" in said
+    assert english_in(said) == []
