@@ -84,12 +84,16 @@ def run_verify(args: argparse.Namespace) -> int:
         setup_django(args.db)
     except DatabaseURLError as error:
         return fail(error)
+    import os
+
     from django.db import DatabaseError
 
     from smolny.journal.audit import audit
 
     try:
-        report = audit(checkpoints, state=not args.chain_only)
+        # A long journal is walked by a process per core (up to 4), each a run of entries.
+        processes = min(os.cpu_count() or 1, 4)
+        report = audit(checkpoints, state=not args.chain_only, processes=processes)
     except DatabaseError as error:
         return fail(Exception(f"cannot read the journal: {error}".strip()))
     except CheckpointError as error:  # this installation's key file cannot be read

@@ -70,16 +70,19 @@ def check_checkpoint(
     return None
 
 
-def audit(checkpoints: Sequence[Checkpoint] = (), *, state: bool = True) -> AuditReport:
+def audit(
+    checkpoints: Sequence[Checkpoint] = (), *, state: bool = True, processes: int = 1
+) -> AuditReport:
     """Check the chain, that it extends every one of *checkpoints*, and (*state*) the state
-    tables against it."""
+    tables against it. *processes*: how many processes may walk a long journal (see
+    :func:`smolny.journal.chain.verify_journal`)."""
     from smolny.journal.state import CHECKED_ACTIONS, check_state, journal_from_rows
 
     report = AuditReport()
     # One walk of the journal serves both: the chain's checks, and the entries the state
     # checks read (gathered as it goes, so the table is not read a second time).
     rows: list[StateRow] | None = [] if state else None
-    report.entries, report.chain = verify_journal(rows, CHECKED_ACTIONS)
+    report.entries, report.chain = verify_journal(rows, CHECKED_ACTIONS, processes=processes)
     trusted = local_public_key() if checkpoints else None
     for checkpoint in checkpoints:
         problem = check_checkpoint(checkpoint, report.entries, trusted)

@@ -265,7 +265,10 @@ def stored_time(value: datetime | str) -> str:
 
 
 def verify_journal(
-    state_rows: list[StateRow] | None = None, state_actions: Collection[str] = ()
+    state_rows: list[StateRow] | None = None,
+    state_actions: Collection[str] = (),
+    *,
+    processes: int = 1,
 ) -> tuple[int, JournalBreak | None]:
     """Recompute the whole chain from the database; return (entries intact, first break).
 
@@ -277,7 +280,56 @@ def verify_journal(
     *state_rows*: when given, the entries of *state_actions* are appended to it (their
     payload parsed), from the whole journal even past a break, so that the state checks
     (:mod:`smolny.journal.state`) need not read the journal a second time.
+
+    *processes*: above 1, a long journal (:data:`PARALLEL_FROM` entries or more) is cut into
+    that many runs of consecutive entries, each checked by a process of its own (forked,
+    with its own database connection, outside any transaction: for ``smolny audit``); see
+    :func:`_walk_in_parallel`.
     """
+    if processes > 1 and not transaction.get_connection().in_atomic_block:
+        walked = _walk_in_parallel(state_rows, state_actions, processes)
+        if walked is not None:
+            return walked
+    walk = _walk(None, None, state_rows is not None, frozenset(state_actions))
+    if state_rows is not None:
+        state_rows.extend(walk.state_rows)
+    return _finish(walk.checked, walk.broken)
+
+
+def _finish(checked: int, broken: JournalBreak | None) -> tuple[int, JournalBreak | None]:
+    """The result of a walk: its break, or the head compared with its end."""
+    if broken is not None:
+        return checked, broken
+    last = JournalEntry.objects.order_by("-seq").only("seq", "hash").first()
+    return checked, check_head(checked, last, JournalHead.objects.filter(pk=1).first())
+
+
+PARALLEL_FROM = 200_000
+"""Journals shorter than this are walked by one process: forking would cost more."""
+
+
+@dataclass
+class _Walk:
+    """What a walk over a run of entries found (see :func:`_walk`)."""
+
+    start: int
+    """The number the first entry was expected to carry."""
+    start_hash: str | None
+    """The hash the first entry's prev_hash was expected to be (None: no entry before)."""
+    first_seq: int | None
+    """The number of the first entry present in the run (None: none)."""
+    checked: int
+    broken: JournalBreak | None
+    next_seq: int
+    """The number the entry after the run would have to carry (when nothing broke)."""
+    last_hash: str
+    state_rows: list[StateRow]
+
+
+def _walk(low: int | None, high: int | None, collect: bool, wanted: frozenset[str]) -> _Walk:
+    """Check the entries numbered *low* to *high* (None: no bound) in order, as the chain
+    requires: each numbered one more than the last, chained to it, its hash and its
+    organisation column right. With a *low*, the entry before it gives the hash expected."""
     quote = connection.ops.quote_name
     # SQLite's time as the text stored: Python's sqlite3 module would parse it for Django
     # with a regular expression per row, only for the hash to print it again.
@@ -288,17 +340,32 @@ def verify_journal(
         for column in ENTRY_FIELDS
     )
     table = quote(JournalEntry._meta.db_table)
-    collect = state_rows is not None
-    wanted = frozenset(state_actions)
+    bounds: list[str] = []
+    params: list[int] = []
     expected_seq = 1
-    prev = GENESIS
+    prev: str | None = GENESIS
+    if low is not None:
+        bounds.append(f"{quote('seq')} >= %s")
+        params.append(low)
+        expected_seq = low
+        before = JournalEntry.objects.filter(seq=low - 1).values_list("hash", flat=True).first()
+        prev = before
+    if high is not None:
+        bounds.append(f"{quote('seq')} <= %s")
+        params.append(high)
+    where = f" WHERE {' AND '.join(bounds)}" if bounds else ""
+    walk = _Walk(expected_seq, prev, None, 0, None, expected_seq, prev or "", [])
+    state_rows = walk.state_rows
     checked = 0
     broken: JournalBreak | None = None
+    first_seq: int | None = None
     sha256 = hashlib.sha256
     loads = _loads
     with connection.chunked_cursor() as cursor:
-        cursor.execute(f"SELECT {columns} FROM {table} ORDER BY {quote('seq')}")
+        cursor.execute(f"SELECT {columns} FROM {table}{where} ORDER BY {quote('seq')}", params)
         while batch := cursor.fetchmany(20_000):
+            if first_seq is None:
+                first_seq = batch[0][0]
             for seq, time, actor, action, payload, prev_hash, digest, organisation in batch:
                 parsed: Any = _UNREAD
                 if collect and action in wanted:
@@ -306,7 +373,6 @@ def verify_journal(
                         parsed = loads(payload)
                     except ValueError:
                         parsed = None
-                    assert state_rows is not None
                     state_rows.append((seq, action, actor, parsed))
                 if broken is not None:
                     continue
@@ -346,10 +412,84 @@ def verify_journal(
                 checked += 1
             if broken is not None and not collect:
                 break
-    if broken is not None:
-        return checked, broken
-    last = JournalEntry.objects.order_by("-seq").only("seq", "hash").first()
-    return checked, check_head(checked, last, JournalHead.objects.filter(pk=1).first())
+    walk.first_seq = first_seq
+    walk.checked = checked
+    walk.broken = broken
+    walk.next_seq = expected_seq
+    walk.last_hash = prev or ""
+    return walk
+
+
+def _walk_range(task: tuple[int | None, int | None, bool, frozenset[str]]) -> _Walk:
+    """:func:`_walk` in a forked process, on a database connection of its own."""
+    return _walk(*task)
+
+
+def _walk_in_parallel(
+    state_rows: list[StateRow] | None, state_actions: Collection[str], processes: int
+) -> tuple[int, JournalBreak | None] | None:
+    """The walk of :func:`verify_journal` shared among *processes* forked processes, or None
+    when it is not worth it (a short journal) or not possible (no fork on this system).
+
+    Entry *k*'s checks need only its own row and the hash of entry *k* - 1, so the runs are
+    checked at once, and their results joined in order: a run's findings stand when the runs
+    before it ended intact exactly where it begins (their last entry numbered one before
+    its first, with the hash it was checked against). Anything else at a seam (entries
+    missing there, the journal written to meanwhile) is left to one walk of the whole
+    journal, so that the finding is the one a single walk gives.
+    """
+    import multiprocessing
+
+    from django.db import connections
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    last = JournalEntry.objects.order_by("-seq").values_list("seq", flat=True).first()
+    if last is None or last < PARALLEL_FROM:
+        return None
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():  # type: ignore[attr-defined]
+        return None  # closing its connection would lose it
+    collect = state_rows is not None
+    wanted = frozenset(state_actions)
+    cuts = [1 + last * part // processes for part in range(processes + 1)]
+    tasks = [
+        (
+            None if part == 0 else cuts[part],
+            None if part == processes - 1 else cuts[part + 1] - 1,
+            collect,
+            wanted,
+        )
+        for part in range(processes)
+    ]
+    connections.close_all()  # each process opens its own connection
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        walks = pool.map(_walk_range, tasks)
+    joined = _join(walks)
+    if joined is None:
+        return None
+    checked, broken = joined
+    if state_rows is not None:
+        for walk in walks:
+            state_rows.extend(walk.state_rows)
+    return _finish(checked, broken)
+
+
+def _join(walks: Sequence[_Walk]) -> tuple[int, JournalBreak | None] | None:
+    """The walks of consecutive runs joined in order: (entries intact, first break), or None
+    when a seam does not hold (the runs before one did not end intact exactly where it
+    begins: entries missing at the seam, or the journal written to meanwhile)."""
+    checked = 0
+    broken: JournalBreak | None = None
+    expected, prev = 1, GENESIS
+    for walk in walks:
+        if broken is not None or walk.first_seq is None:
+            continue
+        if walk.start != expected or walk.start_hash != prev:
+            return None
+        checked += walk.checked
+        broken = walk.broken
+        expected, prev = walk.next_seq, walk.last_hash
+    return checked, broken
 
 
 def _organisation(payload: str, parsed: Any) -> int | None:

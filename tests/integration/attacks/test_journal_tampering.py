@@ -430,3 +430,49 @@ def test_an_election_poll_open_and_counted_verifies_and_a_stuffed_ballot_shows(
         f"filled election ballots of election {poll.election.pk}: the journal accounts for 3, "
         "the table holds 4"
     ) in capsys.readouterr().out
+
+
+# --- walking the journal in runs (audit verify's processes) ----------------------------------
+
+
+def _tamper(kind: str) -> None:
+    """One of the chain's tamperings above, at the middle entry."""
+    at = middle()
+    if kind == "hash":
+        sql(f"UPDATE {table(JournalEntry)} SET hash = %s WHERE seq = %s", ["f" * 64, at])
+    elif kind == "organisation":
+        sql(f"UPDATE {table(JournalEntry)} SET organisation_id = NULL WHERE seq = %s", [at])
+    elif kind == "deletion":
+        sql(f"DELETE FROM {table(JournalEntry)} WHERE seq = %s", [at])
+    elif kind == "swap":
+        sql(f"UPDATE {table(JournalEntry)} SET seq = -1 WHERE seq = %s", [at])
+        sql(f"UPDATE {table(JournalEntry)} SET seq = %s WHERE seq = %s", [at, at + 1])
+        sql(f"UPDATE {table(JournalEntry)} SET seq = %s WHERE seq = -1", [at + 1])
+
+
+@pytest.mark.parametrize("kind", ["intact", "hash", "organisation", "deletion", "swap"])
+def test_runs_of_the_journal_joined_find_what_one_walk_finds(record: Record, kind: str) -> None:
+    """``audit verify`` checks a long journal in runs, a process each, and joins them. Cut
+    at every place into two runs, and into three: the join gives one walk's finding and
+    entry count, or declines (a seam that does not hold), and then one walk decides."""
+    from smolny.journal.chain import _finish, _join, _walk, verify_journal
+
+    _tamper(kind)
+    whole = verify_journal()
+    assert (whole[1] is None) == (kind == "intact")
+    end = last_seq()
+    declined = 0
+    for cut in range(2, end + 1):
+        for runs in (
+            [(None, cut - 1), (cut, None)],
+            [(None, cut // 2), (cut // 2 + 1, cut - 1), (cut, None)],
+        ):
+            if runs[0][1] == 0 or runs[1][0] > (runs[1][1] or end):
+                continue
+            joined = _join([_walk(low, high, False, frozenset()) for low, high in runs])
+            if joined is None:
+                declined += 1
+                continue
+            assert _finish(*joined) == whole, (runs, joined, whole)
+    if kind in ("intact", "hash", "organisation"):
+        assert declined == 0  # no entry is missing at any seam: every join stands
