@@ -34,6 +34,7 @@ from datetime import datetime
 
 from smolny.councils.actions import ballot_box
 from smolny.councils.actions.ballot_box import Box
+from smolny.councils.actions.bulk import insert_columns
 from smolny.councils.actions.election import count_and_declare, counter_for, open_for_result
 from smolny.councils.models import (
     Candidate,
@@ -240,8 +241,6 @@ def _fill_slot(election: Election, ranking: list[str], at: datetime) -> None:
 def _seal(election: Election) -> list[list[str]]:
     """Inside the close: open the boxes, write the cast ballots in clear under fresh random
     keys, in key order; return their rankings."""
-    from smolny.councils.actions.election_batch import insert_columns
-
     box = _box(election)
     rankings = [[str(n) for n in r] for r in ballot_box.open_all(box)]
     n = len(rankings)
