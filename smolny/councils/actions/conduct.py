@@ -29,6 +29,7 @@ from smolny.councils.queries.sessions import (
     fraction_names,
     present_members,
     require_chair_or_secretary,
+    require_list_keeper,
     require_status,
     seated,
 )
@@ -169,7 +170,7 @@ def add_speaker(
     with action_transaction(at) as at:
         item = get_item(item)
         session = item.session
-        require_chair_or_secretary(actor, session, at)
+        require_list_keeper(actor, session, at)  # the clerk keeps the list
         require_status(session, Session.OPEN)
         member = fresh(member)
         if member.organisation_id != session.organ.council.organisation_id:
@@ -207,7 +208,7 @@ def remove_speaker(
     with action_transaction(at) as at:
         item = get_item(item)
         session = item.session
-        require_chair_or_secretary(actor, session, at)
+        require_list_keeper(actor, session, at)  # the clerk keeps the list
         member = fresh(member)
         try:
             speakers = load_speakers(item).withdraw(member.external_id)
@@ -244,7 +245,7 @@ def start_clock(actor: Actor, item: AgendaItem | int, *, at: datetime | None = N
     with action_transaction(at) as at:
         item = get_item(item)
         session = item.session
-        require_chair_or_secretary(actor, session, at)
+        require_list_keeper(actor, session, at)  # the clerk keeps the list
         require_status(session, Session.OPEN)
         if item.votes.filter(status=Vote.OPEN).exists():
             raise NotAllowed("a vote is open on this item; the debate waits for its close")
@@ -281,7 +282,7 @@ def finish_timed_turn(
     action's transaction, so two presses cannot end two turns with one clock."""
     with action_transaction(at) as at:
         found = get_item(item)
-        require_chair_or_secretary(actor, found.session, at)
+        require_list_keeper(actor, found.session, at)  # the clerk keeps the list
         started = running_clock(found)
         if started is None:
             raise NotAllowed("the clock has not been started for the speaker who has the floor")

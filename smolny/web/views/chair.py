@@ -1,7 +1,8 @@
 """The chair console: the sitting from opening to close, the agenda, motions and amendments,
 the speakers' list and its clock, votes by every method, presence and quorum, walkouts.
 
-Only the session's chair and the organisation's secretaries may open it (others get 403,
+Only the session's chair, the organisation's secretaries and chair-role holders may open it
+(the clerk too, for the door and the speakers' list; others get 403,
 as the actions themselves would refuse them); before the sitting opens it has no chair, so
 the secretary who opens it (naming the chair) works the console until then. Every button
 posts to :func:`step`, which calls one action and comes back to the console (303), or shows
@@ -48,7 +49,11 @@ from smolny.councils.actions.session import (
 from smolny.councils.actions.vote import close_vote, enter_counts, open_vote
 from smolny.councils.models import AgendaItem, Fraction, Member, Session, Vote
 from smolny.councils.models.dated import valid_at
-from smolny.councils.queries.sessions import current_chair, require_chair_or_secretary
+from smolny.councils.queries.sessions import (
+    current_chair,
+    require_chair_or_secretary,
+    require_list_keeper,
+)
 from smolny.web.templatetags.session_words import question
 from smolny.web.views import session_state as state
 from smolny.web.views.server_time import require_live_post
@@ -73,8 +78,18 @@ MOTION_KINDS = (
 FRAGMENTS = ("presence", "speakers", "vote")
 
 
-def _allowed(request: HttpRequest, session: Session) -> None:
-    require_chair_or_secretary(request.user, session, timezone.now())
+CLERK_STEPS = frozenset({"door", "add-speaker", "remove-speaker", "start-clock", "finish-turn"})
+"""The console's steps the clerk takes: the door and the speakers' list (its actions let the
+clerk; every other step stays the chair's or a secretary's)."""
+
+
+def _allowed(request: HttpRequest, session: Session, step: str | None = None) -> None:
+    """The console is the chair's and a secretary's; the clerk sees it and takes the door's
+    and the speakers' list's steps."""
+    if step is None or step in CLERK_STEPS:
+        require_list_keeper(request.user, session, timezone.now())
+    else:
+        require_chair_or_secretary(request.user, session, timezone.now())
 
 
 def context(request: HttpRequest, session: Session) -> dict[str, Any]:
@@ -397,7 +412,7 @@ def step(request: HttpRequest, session_id: int, name: str) -> HttpResponse:
         raise Http404("no such step")
     session = state.session_or_404(session_id)
     try:
-        _allowed(request, session)
+        _allowed(request, session, name)
         done = handler(request, session)
     except ActionError as error:
         return _refused(request, session, error)

@@ -92,3 +92,48 @@ def test_a_stranger_is_kept_out() -> None:
         reverse("roles-grant", args=[org.pk]), {"user": 1, "role": "secretary"}
     ).status_code in (403, 404)
     assert not OrganisationRole.objects.filter(organisation=org).exists()
+
+
+def test_the_clerk_works_the_door_and_the_speakers_list_on_the_console() -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from smolny.councils.actions import agenda, session
+    from smolny.councils.models import Attendance
+    from tests.integration.sessions.conftest import build_council, organ_of
+
+    now = timezone.now()
+    council = build_council({"Dockers": 3}, at=now - timedelta(days=3))
+    plenum = organ_of(council, "Plenum", at=now - timedelta(days=3))
+    sitting = session.convene_session(
+        SYS, plenum, "Sitting", starts_at=now - timedelta(hours=1), at=now - timedelta(days=2)
+    )
+    olga = get_user_model().objects.create_user("olga")
+    actions.appoint_clerk(SYS, council.frame.organisation, olga)
+    clerk = signed_in(olga)
+    deputies = list(council.everyone())
+    assert clerk.get(reverse("session-chair", args=[sitting.pk])).status_code == 200
+    for deputy in deputies:
+        door = clerk.post(
+            reverse("session-chair-step", args=[sitting.pk, "door"]), {"member": deputy.pk}
+        )
+        assert door.status_code == 302
+    assert Attendance.objects.filter(session=sitting, end=None).count() == 3
+    # Opening is not the clerk's: refused, the sitting stays convened.
+    refused = clerk.post(
+        reverse("session-chair-step", args=[sitting.pk, "open"]), {"chair": deputies[0].pk}
+    )
+    assert refused.status_code == 403
+    session.open_session(SYS, sitting, chair=deputies[0])
+    item = agenda.add_agenda_item(SYS, sitting, "Wages")
+    listed = clerk.post(
+        reverse("session-chair-step", args=[sitting.pk, "add-speaker"]),
+        {"item": item.pk, "member": deputies[1].pk},
+    )
+    assert listed.status_code == 302
+    item.refresh_from_db()
+    assert [r["speaker"] for r in item.speakers["queue"]] == [deputies[1].external_id]
+    assert (
+        clerk.post(reverse("session-chair-step", args=[sitting.pk, "adjourn"])).status_code == 403
+    )
