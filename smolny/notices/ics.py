@@ -79,6 +79,7 @@ def fold(line: str) -> str:
 
 def calendar(event: Event, *, product: str = "-//Smolny//Notices//EN") -> str:
     """The iCalendar object announcing *event*, as text with CRLF line ends."""
+    start, end = utc(event.start), utc(event.end)  # refuses a time without a zone first
     if event.end <= event.start:
         raise ValueError("an event must end after it starts")
     lines = [
@@ -90,8 +91,8 @@ def calendar(event: Event, *, product: str = "-//Smolny//Notices//EN") -> str:
         "BEGIN:VEVENT",
         f"UID:{event.uid}",
         f"DTSTAMP:{utc(event.stamp)}",
-        f"DTSTART:{utc(event.start)}",
-        f"DTEND:{utc(event.end)}",
+        f"DTSTART:{start}",
+        f"DTEND:{end}",
         f"SEQUENCE:{event.sequence}",
         f"SUMMARY:{escape(event.summary)}",
     ]
