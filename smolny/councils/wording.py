@@ -74,10 +74,20 @@ def word(value: str) -> str:
 
 # --- the majority rules (smolny.rules.majority) ---------------------------------------------
 
-_BASE: dict[str, Callable[[], str]] = {
-    "votes cast": lambda: _("of the votes cast"),
-    "members present": lambda: _("of the members present"),
-    "members seated": lambda: _("of the members seated"),
+_ABSOLUTE: dict[str, Callable[[], str]] = {
+    "votes cast": lambda: _("absolute majority (more than half) of votes cast"),
+    "members present": lambda: _("absolute majority (more than half) of members present"),
+    "members seated": lambda: _("absolute majority (more than half) of members seated"),
+}
+_QUALIFIED: dict[str, Callable[[], str]] = {
+    "votes cast": lambda: _("qualified majority (%(share)s) of votes cast"),
+    "members present": lambda: _("qualified majority (%(share)s) of members present"),
+    "members seated": lambda: _("qualified majority (%(share)s) of members seated"),
+}
+_NEEDED: dict[str, Callable[[], str]] = {
+    "votes cast": lambda: _("needed %(required)s of %(size)s votes cast"),
+    "members present": lambda: _("needed %(required)s of %(size)s members present"),
+    "members seated": lambda: _("needed %(required)s of %(size)s members seated"),
 }
 
 
@@ -103,15 +113,14 @@ def rule(text: str) -> str:
     if text == _RULE_SIMPLE:
         return _("simple majority of votes cast")
     if found := _RULE_ABSOLUTE.match(text):
-        base = _BASE.get(found[1])
-        if base:
-            return _("absolute majority (more than half) %(base)s") % {"base": base()}
+        absolute = _ABSOLUTE.get(found[1])
+        if absolute:
+            return absolute()
     if found := _RULE_QUALIFIED.match(text):
-        base = _BASE.get(found[3])
-        if base:
-            return _("qualified majority (%(share)s) %(base)s") % {
+        qualified = _QUALIFIED.get(found[3])
+        if qualified:
+            return qualified() % {
                 "share": _comparison(found[1], found[2]),
-                "base": base(),
             }
     if found := _QUORUM_SHARE.match(text):
         return _("%(share)s of %(seated)s seated") % {
@@ -156,11 +165,7 @@ def _threshold(text: str) -> str:
             "against": found[2],
         }
     if found := _THRESHOLD_BASE.match(text):
-        return _("needed %(required)s %(base)s (%(size)s)") % {
-            "required": found[1],
-            "base": _BASE[found[3]](),
-            "size": found[2],
-        }
+        return _NEEDED[found[3]]() % {"required": found[1], "size": found[2]}
     return text
 
 
@@ -469,8 +474,12 @@ _REFUSALS += [
         lambda m: _("already checked in: %(names)s") % {"names": m[1]},
     ),
     (
-        re.compile(r"^(.+) has voted in this (?:ballot|roll call) already$"),
-        lambda m: _("%(name)s has voted in this vote already") % {"name": m[1]},
+        re.compile(r"^(.+) has voted in this roll call already$"),
+        lambda m: _("%(name)s has voted in this roll call already") % {"name": m[1]},
+    ),
+    (
+        re.compile(r"^(.+) has voted in this ballot already$"),
+        lambda m: _("%(name)s has voted in this ballot already") % {"name": m[1]},
     ),
     (
         re.compile(r"^(.+) cannot open: (.+)$"),
