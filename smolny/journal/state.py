@@ -19,6 +19,8 @@ One small function per kind of record, so that a change to one table touches one
   holder who cast it;
 - :func:`check_recall_votes`: recall voters, ballots, tallies and outcomes;
 - :func:`check_election_ballots`: who cast an election ballot, and the filled ballots;
+- :func:`check_trackers`: one tracker on a secret vote's, a recall vote's or an election
+  poll's bulletin board per cast;
 - :func:`check_petition_signatures`: recall petitions' signatures and withdrawals;
 - :func:`check_fraction_memberships`: each deputy's memberships and current fraction;
 - :func:`check_organ_seats`: each organ seat's rows and current holder.
@@ -431,6 +433,32 @@ def check_election_ballots(journal: Journal) -> list[str]:
     return problems + _compare("filled election ballots of election", voters, filled)
 
 
+def check_trackers(journal: Journal) -> list[str]:
+    """Each vote's bulletin board lists one tracker per cast the journal records: a tracker
+    added by SQL would vouch for a stuffed ballot on the board, a tracker removed would leave
+    a voter's receipt unaccounted for (``smolny verify-vote`` checks ballots against trackers,
+    this checks trackers against the casts). A vote with no tracker at all is left out: its
+    ballots were cast before this installation gave receipts as trackers."""
+    from smolny.councils.models import ElectionTracker, RecallTracker, SecretTracker
+
+    problems: list[str] = []
+    kinds = (
+        ("secret vote", SecretTracker, "vote_id", "cast_secret_ballot", "vote"),
+        ("recall vote", RecallTracker, "vote_id", "cast_recall_vote", "vote"),
+        ("election", ElectionTracker, "election_id", "cast_election_ballot", "election"),
+    )
+    for label, model, column, action, key in kinds:
+        casts = Counter(p[key] for _, _, p in journal.of(action))
+        trackers = Counter(model._default_manager.values_list(column, flat=True).iterator())
+        for parent, count in sorted(trackers.items()):
+            if count != casts[parent]:
+                problems.append(
+                    f"{label} {parent}: {count} trackers on its board for {casts[parent]} "
+                    "ballots cast in the journal"
+                )
+    return problems
+
+
 def check_petition_signatures(journal: Journal) -> list[str]:
     """Each petition's signatures, live and withdrawn, are its entries': the opener's and
     each ``sign_recall_petition`` make one, each ``withdraw_signature`` withdraws one."""
@@ -566,6 +594,7 @@ CHECKS: tuple[Callable[[Journal], list[str]], ...] = (
     check_card_ballots,
     check_recall_votes,
     check_election_ballots,
+    check_trackers,
     check_petition_signatures,
     check_fraction_memberships,
     check_organ_seats,

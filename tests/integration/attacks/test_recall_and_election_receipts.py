@@ -21,7 +21,15 @@ from django.test import Client
 
 from smolny.cli import main as smolny
 from smolny.councils import actions
-from smolny.councils.models import Election, Organisation, RecallBallot, RecallVote
+from smolny.councils.models import (
+    Election,
+    ElectionTracker,
+    Organisation,
+    RecallBallot,
+    RecallTracker,
+    RecallVote,
+)
+from smolny.journal.state import check_state
 from tests.integration.api.conftest import SYS, World, call
 from tests.integration.api.routes import narva_poll, recall_vote
 from tests.integration.councils.conftest import d
@@ -204,3 +212,18 @@ def test_the_boards_download_from_the_pages_for_readers_only(
     for page in urls:
         assert Client().get(page).status_code == 200
     capsys.readouterr()
+
+
+def test_a_tracker_added_or_removed_by_sql_is_caught_by_the_audit(world: World) -> None:
+    """The board vouches for the ballots through its trackers: a tracker slipped in (to
+    cover a stuffed ballot) or taken out is a disagreement with the journal's casts."""
+    rv, _, trackers = recall_cast(world)
+    election = Election.objects.get(pk=narva_poll(world, cast=True))
+    assert check_state() == []
+    RecallTracker.objects.create(vote=rv, tracker="ab" * 32)
+    ElectionTracker.objects.filter(election=election).delete()
+    problems = check_state()
+    assert f"recall vote {rv.pk}: 13 trackers on its board for 12 ballots cast" in problems[0]
+    assert len(problems) == 1  # an election left with no tracker at all: cast before them
+    RecallTracker.objects.filter(tracker__in=trackers[:2]).delete()
+    assert "11 trackers on its board for 12" in check_state()[0]
