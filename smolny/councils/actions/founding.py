@@ -26,6 +26,7 @@ from smolny.accounts.models import Invitation
 from smolny.accounts.tokens import invitation_age
 from smolny.accounts.verification import Unverified, check_verified
 from smolny.councils.models import Constituency, Member, Organisation, OrganisationRole
+from smolny.councils.queries.rolls import entry_at
 from smolny.journal.actions import (
     ActionError,
     Actor,
@@ -353,7 +354,9 @@ def accept_invitation(
             raise NotAllowed("this invitation does not exist")
         if found.accepted_at is not None:
             raise NotAllowed("this invitation has been used already: sign in instead")
-        member = found.member
+        # The person's roll entry now: they may have moved since the invitation was sent
+        # (smolny.councils.actions.membership), and the account goes with the person.
+        member = entry_at(found.member, at) or found.member
         reason = _invitable(member, at)
         if reason:
             raise NotAllowed(reason)

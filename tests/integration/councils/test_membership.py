@@ -242,3 +242,19 @@ def test_the_api_moves_a_member_and_answers_roll_sizes_as_of_a_date() -> None:
     back = client.post(f"/api/members/{member.pk}/rejoin", "{}", content_type="application/json")
     assert back.status_code == 201
     assert back.json()["constituency"] == vyborg.pk  # the roll last on
+
+
+def test_an_invitation_sent_before_a_move_links_the_account_to_the_new_entry() -> None:
+    from smolny.councils.actions import founding
+
+    frame = make_frame({"Narva": 4, "Vyborg": 4}, at=d(3, 1))
+    person = frame.members["Narva"][0]
+    invitation = founding.invite_member(SYS, person, email="ivan@narva.test", at=d(3, 2))
+    moved = membership.move_member(SYS, person, frame.constituencies["Vyborg"], at=d(3, 3))
+    accepted = founding.accept_invitation(
+        invitation.pk, username="ivan", password="a long enough password", at=d(3, 4)
+    )
+    assert accepted.member.pk == moved.pk
+    moved.refresh_from_db()
+    assert moved.user_id == accepted.user.pk
+    assert Member.objects.get(pk=person.pk).user_id is None
