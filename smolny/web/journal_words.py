@@ -147,6 +147,15 @@ SENTENCES: dict[str, Callable[[], str]] = {
         "%(member)s withdrew their signature from recall petition %(petition)s."
     ),
     "withdraw_veto": lambda: _("A veto was withdrawn."),
+    "cast_card_vote": lambda: _(
+        "Member %(member)s voted %(choice)s with a card of %(weight)s in vote %(vote)s."
+    ),
+    "give_proxy": lambda: _("Member %(giver)s gave their proxy to %(holder)s."),
+    "revoke_proxy": lambda: _("Member %(giver)s took back their proxy from %(holder)s."),
+    "set_card_rules": lambda: _("The organ's rules for card votes and proxies were set."),
+    "leave_roll": lambda: _("Member %(member)s left the roll."),
+    "move_member": lambda: _("Member %(member)s moved to another constituency."),
+    "rejoin_roll": lambda: _("Member %(member)s rejoined the roll."),
     "adjourn_session": lambda: _("The sitting was adjourned."),
     "resume_session": lambda: _("The sitting was resumed."),
     "close_session": lambda: _("The sitting was closed."),
