@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -111,13 +112,15 @@ def _drafts(
     return drafts, missing
 
 
-def _on_roll(constituency: Constituency, at: datetime) -> Iterable[Member]:
-    return (
-        Member.objects.filter(valid_at(at), constituency=constituency)
-        .select_related("user")
-        .order_by("pk")
-        .iterator(chunk_size=2000)
-    )
+def _on_roll(constituency: Constituency, at: datetime) -> tuple[Iterable[Member], int]:
+    """The members on the roll at *at* who have an address (chosen by the database, so that
+    a large roll without addresses costs one count), and how many have none."""
+    roll = Member.objects.filter(valid_at(at), constituency=constituency)
+    reachable = ~Q(email="") | (Q(user__isnull=False) & ~Q(user__email=""))
+    with_address = roll.filter(reachable)
+    missing = roll.count() - with_address.count()
+    rows = with_address.select_related("user").order_by("pk").iterator(chunk_size=2000)
+    return rows, missing
 
 
 @within_action
@@ -199,7 +202,9 @@ def recall_vote_notice(vote: RecallVote, at: datetime) -> Queued:
         "opened": _local(organisation, vote.opened_at),
         "link": absolute(reverse("portal", args=[organisation.pk])),
     }
-    drafts, missing = _drafts(_on_roll(constituency, at), organisation, "recall", context)
+    members, unreachable = _on_roll(constituency, at)
+    drafts, missing = _drafts(members, organisation, "recall", context)
+    missing += unreachable
     count = queue(organisation, OutboxMessage.RECALL_VOTE, f"recall-vote:{vote.pk}", drafts)
     return Queued(count, missing)
 
@@ -224,6 +229,8 @@ def election_poll_notice(election: Election, at: datetime) -> Queued:
         "by_election": election.kind == Election.BY_ELECTION,
         "link": absolute(reverse("portal", args=[organisation.pk])),
     }
-    drafts, missing = _drafts(_on_roll(constituency, at), organisation, "poll", context)
+    members, unreachable = _on_roll(constituency, at)
+    drafts, missing = _drafts(members, organisation, "poll", context)
+    missing += unreachable
     count = queue(organisation, OutboxMessage.ELECTION_POLL, f"election:{election.pk}", drafts)
     return Queued(count, missing)

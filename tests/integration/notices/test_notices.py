@@ -314,6 +314,9 @@ def test_an_election_poll_opening_mails_the_electors_and_fixes_the_candidates(
     with pytest.raises(NotAllowed, match="open already"):
         open_election_poll(SYS, election, at=NOW)
     assert JournalEntry.objects.filter(action="open_election_poll").count() == 1
+    entry = json.loads(JournalEntry.objects.get(action="open_election_poll").payload)
+    assert entry["notices"] == {"queued": 5, "no_address": len(roll) - 5}
+    assert len(roll) == 10
 
 
 def convened_while_down(port: int) -> tuple[Any, Any]:
