@@ -21,7 +21,7 @@ Usage::
 database (``tests/session_seed.py``), 1,500 streams of a signed-in user follow the
 organisation's channel ``organisation:<id>`` (as the chair console, the deputy views and the
 projector do), a named vote is opened, and the checked-in deputies' votes are cast one at a
-time through the HTTP API (``POST /api/votes/<id>/named``, the secretary recording each, which
+time through the HTTP API (``POST /api/votes/<id>/named``, each deputy with their own token, which
 the roll-call intake of smolny/api/intake.py takes, deciding each ballot as the deputy view's
 ``cast_vote`` does). The clock (wall time: server
 and clients share the machine) starts when the action recorded the vote (the event's ``at``)
@@ -218,7 +218,7 @@ def seed_sitting(server: LiveServer) -> dict[str, Any]:
         DJANGO_SETTINGS_MODULE="smolny.settings",
     )
     done = subprocess.run(
-        [sys.executable, "-m", "tests.session_seed", "bench-", str(PER_WORKS)],
+        [sys.executable, "-m", "tests.session_seed", "bench-", str(PER_WORKS), "present-tokens"],
         env=env,
         cwd=ROOT,
         check=True,
@@ -345,8 +345,10 @@ async def measure_votes(
     accepted: dict[str, float] = {}
     roll_numbers: list[str] = []
     for member in voters:
+        # Each deputy answers for themself, with their own token (nobody answers for another).
+        own = sitting["present_tokens"][str(member)]
         started, done, answer = await post_json(
-            host, port, f"/api/votes/{vote_id}/named", {"member": member, "choice": "for"}, token
+            host, port, f"/api/votes/{vote_id}/named", {"member": member, "choice": "for"}, own
         )
         if b" 201 " not in answer.split(b"\r\n", 1)[0]:
             raise RuntimeError(f"vote refused: {answer[:300]!r}")

@@ -33,14 +33,21 @@ FRACTIONS = ("Bolsheviks", "Mensheviks", "Socialist Revolutionaries")
 
 
 def seed(
-    now: datetime | None = None, *, prefix: str = "", per_works: int = 3, convened: bool = False
+    now: datetime | None = None,
+    *,
+    prefix: str = "",
+    per_works: int = 3,
+    convened: bool = False,
+    present_tokens: bool = False,
 ) -> dict[str, Any]:
     """Build the sitting; *prefix* goes before every user name and the organisation's name, so
     that several seeds can share one database (a browser test server). *per_works* deputies
     come from each works (its roll is ten times that): the live benchmark seats more. With
     *convened*, a second sitting of the plenum is convened for an hour ago and not opened,
     with nobody checked in and an empty agenda (the chair console's tests open it); its id is
-    the answer's ``convened``."""
+    the answer's ``convened``. With *present_tokens*, every deputy in the hall has a login
+    (no password) and an API token, in the answer's ``present_tokens`` (member id -> token):
+    each answers the roll call for themself, as nobody may answer for another."""
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
@@ -145,6 +152,13 @@ def seed(
             user = users.create_user(f"{prefix}elector-{elector.pk}", password=PASSWORD)
             actions.link_member_user(sys, elector, user, at=start)
         elector_tokens[elector.pk] = create_token(user, "browser tests")[1]
+    hall_tokens: dict[int, str] = {}
+    for deputy in arriving if present_tokens else []:
+        user = Member.objects.get(pk=deputy.pk).user
+        if user is None:
+            user = users.create_user(f"{prefix}hall-{deputy.pk}", password=None)
+            actions.link_member_user(sys, deputy, user, at=start)
+        hall_tokens[deputy.pk] = create_token(user, "roll call")[1]
     return {
         "organisation": frame.organisation.pk,
         "council": frame.council.pk,
@@ -159,6 +173,7 @@ def seed(
         "electors": [m.pk for m in roll if m.pk != recalled.member_id],
         "elector_tokens": elector_tokens,
         "present": [m.pk for m in arriving],
+        "present_tokens": hall_tokens,
         "convened": second.pk if second is not None else None,
     }
 
@@ -172,7 +187,11 @@ def main() -> None:
     prefix = sys.argv[1] if len(sys.argv) > 1 else ""
     per_works = int(sys.argv[2]) if len(sys.argv) > 2 else 3
     convened = "convened" in sys.argv[3:]
-    print(json.dumps(seed(prefix=prefix, per_works=per_works, convened=convened)))
+    present_tokens = "present-tokens" in sys.argv[3:]
+    answer = seed(
+        prefix=prefix, per_works=per_works, convened=convened, present_tokens=present_tokens
+    )
+    print(json.dumps(answer))
 
 
 if __name__ == "__main__":
