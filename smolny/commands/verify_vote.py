@@ -30,7 +30,10 @@ from typing import Any
 from smolny.commands import InputError, fail
 
 FORMAT = "smolny bulletin board 1"
-HELP = "recount a secret vote's bulletin board (JSON) and compare it with the declared result"
+HELP = (
+    "recount a secret vote's, a recall vote's or an election poll's bulletin board (JSON) and "
+    "compare it with the declared result"
+)
 CHOICES = ("for", "against", "abstain")
 
 
