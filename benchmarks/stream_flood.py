@@ -194,7 +194,7 @@ def write(runs: list[dict[str, object]], command: str) -> None:
             "An A/B run with uvicorn's C parser and loop (httptools, uvloop; not a dependency "
             "of Smolny) on the same machine at 15:55 UTC gave p99 302 ms at 3,000 and 80 ms at "
             "5,000 against 671 and 855 ms without: the next step, with more worker processes.",
-            "- Memory: about 20 MiB above the start 5 s after the streams closed (it was about "
+            "- Memory: about 20 MiB above the start 5 s after the streams closed (about 30 to "
             "40 above before `malloc_trim`); the rest is the interpreter's own free lists.",
             END,
         ]
