@@ -245,8 +245,10 @@ def _bulk_merge(
         np.add.at(totals, inverse.ravel(), sorted_weights)
     appearance = np.argsort(order[first], kind="stable")
     first = first[appearance]
-    packed = PackedRankings(table[first] - 1, sorted_lengths[first])
-    return packed, tuple(totals[appearance].tolist())
+    # Past its end a row holds 0, now -1; within it, candidates from 0.
+    totals = totals[appearance]
+    packed = PackedRankings(table[first] - 1, sorted_lengths[first], padding=-1, counts=totals)
+    return packed, tuple(totals.tolist())
 
 
 def _shown(token: str, limit: int = 40) -> str:

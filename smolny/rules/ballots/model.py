@@ -47,11 +47,23 @@ class PackedRankings(Sequence[Ranking]):
     building tuples than counting them.
     """
 
-    __slots__ = ("_tuples", "lengths", "table")
+    __slots__ = ("_tuples", "counts", "lengths", "padding", "table")
 
-    def __init__(self, table: IntTable, lengths: Counts) -> None:
+    def __init__(
+        self,
+        table: IntTable,
+        lengths: Counts,
+        *,
+        padding: int | None = None,
+        counts: Counts | None = None,
+    ) -> None:
         self.table = table
         self.lengths = lengths
+        self.padding = padding
+        """The value every cell past a ranking's end holds, when no cell within one holds
+        it (the reader knows): :meth:`BallotSet.padded` then swaps it in one pass."""
+        self.counts = counts
+        """The ballot set's counts as an array, when the reader has them so."""
         self._tuples: tuple[Ranking, ...] | None = None
 
     def as_tuple(self) -> tuple[Ranking, ...]:
@@ -128,8 +140,14 @@ class BallotSet:
         What the numpy counts start from. Markers (:data:`OVERVOTE`, :data:`SKIPPED`) and
         withdrawn candidates are left in place: each count decides what they mean.
         """
-        counts = np.array(self.counts, dtype=np.int64)
         rankings = self.rankings
+        if isinstance(rankings, PackedRankings) and rankings.counts is not None:
+            counts = rankings.counts.copy()
+        else:
+            counts = np.array(self.counts, dtype=np.int64)
+        if isinstance(rankings, PackedRankings) and rankings.padding is not None:
+            padding = np.int32(rankings.padding)
+            return np.where(rankings.table == padding, np.int32(fill), rankings.table), counts
         if isinstance(rankings, PackedRankings):
             lengths = rankings.lengths
             width = max(1, int(lengths.max())) if len(lengths) else 1

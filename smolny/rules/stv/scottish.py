@@ -42,6 +42,7 @@ by an earlier stage, the look-back goes on among those still tied (see
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -74,13 +75,20 @@ class _Papers:
         self.nobody = n_candidates
         self.continuing = np.zeros(n_candidates + 1, dtype=bool)
         self.continuing[eligible] = True
-        table, counts = _table(ballots, self.nobody)
-        usable = self.continuing[table]
-        valid = usable.any(axis=1)
-        self.table = table[valid]
+        table, counts, left_aligned = _table(ballots, self.nobody)
+        if left_aligned:
+            # Every candidate stands and each ranking fills its first places: a paper is
+            # valid when its first place names someone, who then holds it.
+            valid = table[:, 0] != self.nobody
+            self.table: npt.NDArray[Any] = table if valid.all() else table[valid]
+            self.place: IntArray = np.zeros(len(self.table), dtype=np.int64)
+        else:
+            usable = self.continuing[table]
+            valid = usable.any(axis=1)
+            self.table = table[valid]
+            self.place = usable[valid].argmax(axis=1).astype(np.int64)
         self.counts: IntArray = counts[valid]
         self.width = self.table.shape[1]
-        self.place: IntArray = usable[valid].argmax(axis=1).astype(np.int64)
         self.value: IntArray = np.full(len(self.counts), UNIT, dtype=np.int64)
         holder = self.table[np.arange(len(self.counts)), self.place]
         self.piles: list[list[IntArray]] = [[] for _ in range(n_candidates)]
@@ -95,7 +103,7 @@ class _Papers:
         """The votes carried by *rows* (papers × value), in units."""
         return int((self.counts[rows] * self.value[rows]).sum())
 
-    def _deal(self, rows: IntArray, holder: IntArray) -> None:
+    def _deal(self, rows: IntArray, holder: npt.NDArray[Any]) -> None:
         """Put each of *rows* on the pile of its *holder* (``nobody`` = non-transferable)."""
         order = np.argsort(holder, kind="stable")
         rows, holder = rows[order], holder[order]
@@ -145,17 +153,22 @@ class _Papers:
         return received, exhausted
 
 
-def _table(ballots: BallotSet, nobody: int) -> tuple[npt.NDArray[np.int32], IntArray]:
-    """The rankings as a padded table of candidates, with the counts (see :class:`_Papers`)."""
+def _table(ballots: BallotSet, nobody: int) -> tuple[npt.NDArray[np.int32], IntArray, bool]:
+    """The rankings as a padded table of candidates, with the counts (see :class:`_Papers`),
+    and whether every row is left-aligned (no marker, no withdrawn candidate: nothing was
+    blanked out before a ranking's end)."""
     table, counts = ballots.padded(nobody)
+    left_aligned = True
     if (table < 0).any():
         # An overvote ends the ballot there (BallotSet.cleaned's reading); other markers
         # (skipped ranks) are passed over, as are withdrawn candidates.
         after_overvote = np.logical_or.accumulate(table == OVERVOTE, axis=1)
         table[after_overvote | (table < 0)] = nobody
+        left_aligned = False
     if ballots.withdrawn:
         table[np.isin(table, sorted(ballots.withdrawn))] = nobody
-    return table, counts
+        left_aligned = False
+    return table, counts, left_aligned
 
 
 def scottish_stv(
