@@ -424,18 +424,23 @@ def write_results(
         f" {f['wall']:.2f} s, {under_3};"
         f" at least a quarter of the raw database rate: {ratio:.2f}, {quarter}.",
         "",
-        "Checked after each roll call: exactly 1,500 named votes, each deputy once, one journal"
-        " entry each; `smolny audit verify` passes.",
+        f"Checked after each roll call: exactly {args.deputies:,} named votes, each deputy once,"
+        " one journal entry each; `smolny audit verify` passes.",
         "",
-        *NOTES,
+        *(NOTES if args.deputies == 1500 else []),
         "",
         END,
     ]
+    begin, end = BEGIN, END
+    if args.deputies != 1500:  # a section of its own beside the 1,500 deputies' (issue 9)
+        begin = BEGIN.replace("rollcall", f"rollcall-{args.deputies}", 1)
+        end = END.replace("rollcall", f"rollcall-{args.deputies}", 1)
+        lines[0], lines[-1] = begin, end
     section = "\n".join(lines)
     current = RESULTS.read_text()
-    if BEGIN in current:
-        head, rest = current.split(BEGIN, 1)
-        current = head + section + rest.split(END, 1)[1]
+    if begin in current:
+        head, rest = current.split(begin, 1)
+        current = head + section + rest.split(end, 1)[1]
     else:
         current = current.rstrip("\n") + "\n\n" + section + "\n"
     RESULTS.write_text(current)
