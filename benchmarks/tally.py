@@ -45,6 +45,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import select
 import statistics
 import subprocess
@@ -165,9 +166,10 @@ def child(name: str, path: Path, sample: int) -> None:
     _, run = peer_count(name, ballots)
     print(json.dumps({"build": time.perf_counter() - started}), flush=True)
     for _ in sys.stdin:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         elected = run()
-        print(json.dumps({"time": time.perf_counter() - started, "elected": elected}), flush=True)
+        took, cpu = time.perf_counter() - started, time.process_time() - cpu
+        print(json.dumps({"time": took, "cpu": cpu, "elected": elected}), flush=True)
 
 
 @dataclass
@@ -178,6 +180,10 @@ class Timing:
     note: str = ""
     alongside: list[float] = field(default_factory=list)
     """Smolny's whole process, run just before each of this peer's counts."""
+    cpu: list[float] = field(default_factory=list)
+    """The CPU time of each of this peer's counts."""
+    alongside_cpu: list[float] = field(default_factory=list)
+    """The CPU time of each of Smolny's whole processes alongside."""
 
     @property
     def median(self) -> float:
@@ -207,7 +213,7 @@ def time_peer(
     reps: int,
     timeout: float,
     python: str,
-    before: Callable[[], float] | None = None,
+    before: Callable[[], tuple[float, float]] | None = None,
     slow: float = 10.0,
 ) -> Timing | None:
     """Time the peer in a child process; None when it does not finish within *timeout*.
@@ -225,16 +231,21 @@ def time_peer(
             return None
         times: list[float] = []
         alongside: list[float] = []
+        alongside_cpu: list[float] = []
+        cpus: list[float] = []
         elected: list[str] = []
         for _ in range(reps):
             if before is not None:
-                alongside.append(before())
+                wall, cpu = before()
+                alongside.append(wall)
+                alongside_cpu.append(cpu)
             process.stdin.write("count\n")
             process.stdin.flush()
             answer = _answer(process, deadline)
             if answer is None:
                 return None
             times.append(answer["time"])
+            cpus.append(answer["cpu"])
             elected = answer["elected"]
             if answer["time"] > slow:
                 break  # a slow count is timed once
@@ -242,7 +253,7 @@ def time_peer(
         process.kill()
         process.wait()
     note = f"profile built in {built['build']:.1f} s (not counted)"
-    return Timing(name, times, elected, note, alongside)
+    return Timing(name, times, elected, note, alongside, cpus, alongside_cpu)
 
 
 # -- Smolny ------------------------------------------------------------------------------------
@@ -255,19 +266,30 @@ def smolny_command() -> list[str]:
     return [sys.executable, "-c", "import sys; from smolny.cli import main; sys.exit(main())"]
 
 
-def run_process(path: Path, method: str) -> tuple[float, list[str]]:
-    """One whole ``smolny tally`` process: its wall-clock time and whom it elected."""
+def run_process(path: Path, method: str) -> tuple[float, list[str], float]:
+    """One whole ``smolny tally`` process: its wall-clock time, whom it elected, and its CPU
+    time (user and system)."""
     command = [*smolny_command(), "tally", str(path), "--method", method, "--json"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, check=True)
-    return time.perf_counter() - started, sorted(json.loads(done.stdout)["elected"])
+    took = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return took, sorted(json.loads(done.stdout)["elected"]), cpu
+
+
+def process_times(path: Path, method: str) -> tuple[float, float]:
+    """One whole ``smolny tally`` process: its wall-clock and CPU times."""
+    took, _, cpu = run_process(path, method)
+    return took, cpu
 
 
 def time_process(path: Path, method: str, reps: int) -> Timing:
     times: list[float] = []
     elected: list[str] = []
     for _ in range(reps):
-        took, elected = run_process(path, method)
+        took, elected, _cpu = run_process(path, method)
         times.append(took)
     return Timing(f"smolny tally --method {method} --json (whole process)", times, elected)
 
@@ -388,7 +410,7 @@ def main() -> None:
                 args.reps,
                 args.timeout,
                 args.peer_python,
-                before=lambda rule=rule: run_process(path, rule)[0],
+                before=lambda rule=rule: process_times(path, rule),
             )
         if timing is None:
             if name not in slow:
@@ -408,7 +430,7 @@ def main() -> None:
                 1,
                 args.timeout,
                 args.peer_python,
-                before=lambda rule=rule: run_process(sub_path, rule)[0],
+                before=lambda rule=rule: process_times(sub_path, rule),
             )
             if timing is None:
                 print(f"{name}: no result within {args.timeout:.0f} s on {size} ballots either")
@@ -509,6 +531,23 @@ def render(
             f"| {label} | {size:,} | {len(timing.times)} | {seconds(timing.median)} | "
             f"{ratios} | {elected} |"
         )
+    cpu_lines = [
+        f"- {timing.label} on {size:,} ballots: its count {seconds(statistics.median(timing.cpu))}"
+        f" of CPU, Smolny's whole `smolny tally --method {rule}` process alongside "
+        f"{seconds(statistics.median(timing.alongside_cpu))}: "
+        f"{statistics.median(timing.cpu) / statistics.median(timing.alongside_cpu):.2f}×"
+        for timing, size, rule in rows
+        if timing.label in PEERS and timing.cpu and timing.alongside_cpu
+    ]
+    if cpu_lines:
+        lines += [
+            "",
+            "CPU time (user and system) of the same pairs, medians: what each side asked of "
+            "the machine, which the load of other work on it changes far less than the wall "
+            "clock (peer's count ÷ Smolny's whole process; above 1: Smolny used less):",
+            "",
+            *cpu_lines,
+        ]
     lines += ["", "Peers:", "", *notes, ""]
     meek = smolny[("meek-stv process", ballots.total)].median
     lines.append(
