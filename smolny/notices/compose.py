@@ -1,9 +1,11 @@
 """The notices themselves: who is told what, written in the organisation's language.
 
 Each function runs inside the action that makes the change it announces (it is marked
-:func:`~smolny.journal.actions.within_action`) and queues one message per person with an
+:func:`~smolny.journal.actions.within_action`) and queues mail for each person with an
 address (their account's, else the one on the roll); people without one are counted, not
-mailed. Dates are given in the organisation's time zone, the calendar attachment in UTC.
+mailed. A sitting's notice is one message per deputy, greeted by name; news for a whole roll
+is one letter, a single row whatever the roll's size, addressed to each member after the
+commit. Dates are given in the organisation's time zone, the calendar attachment in UTC.
 
 - :func:`session_notice`: a sitting is convened (or its notice sent again): every deputy with
   a vote in the organ, with date, place, agenda, a link to the sitting and an .ics file.
@@ -20,7 +22,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -40,7 +41,7 @@ from smolny.journal.actions import within_action
 from smolny.notices import ics
 from smolny.notices.links import absolute, base_url
 from smolny.notices.models import OutboxMessage
-from smolny.notices.outbox import Draft, queue
+from smolny.notices.outbox import Draft, addressed, queue, queue_letter
 
 DEFAULT_LENGTH = timedelta(hours=2)
 """How long a sitting's calendar entry lasts when the notice gives no end."""
@@ -85,20 +86,17 @@ def _drafts(
     context: dict[str, object],
     calendar: str = "",
     calendar_name: str = "",
-    *,
-    personal: bool = False,
 ) -> tuple[list[Draft], int]:
-    """One draft per member with an address. With *personal*, each is greeted by name (a
-    sitting's few deputies); else the text is rendered once for all (a whole roll)."""
+    """One draft per member with an address, greeting them by name (a sitting's deputies, a
+    few hundred at most); and how many had no address."""
     drafts: list[Draft] = []
     missing = 0
-    shared = None if personal else _render(organisation, template, context)
     for member in members:
         to = address_of(member)
         if not to:
             missing += 1
             continue
-        text = shared or _render(organisation, template, {**context, "name": member.name})
+        text = _render(organisation, template, {**context, "name": member.name})
         drafts.append(
             Draft(
                 to=to,
@@ -112,15 +110,25 @@ def _drafts(
     return drafts, missing
 
 
-def _on_roll(constituency: Constituency, at: datetime) -> tuple[Iterable[Member], int]:
-    """The members on the roll at *at* who have an address (chosen by the database, so that
-    a large roll without addresses costs one count), and how many have none."""
-    roll = Member.objects.filter(valid_at(at), constituency=constituency)
-    reachable = ~Q(email="") | (Q(user__isnull=False) & ~Q(user__email=""))
-    with_address = roll.filter(reachable)
-    missing = roll.count() - with_address.count()
-    rows = with_address.select_related("user").order_by("pk").iterator(chunk_size=2000)
-    return rows, missing
+def _to_roll(
+    organisation: Organisation,
+    kind: str,
+    about: str,
+    template: str,
+    context: dict[str, object],
+    constituency: Constituency,
+    at: datetime,
+) -> Queued:
+    """One letter to everyone on *constituency*'s roll at *at* with an address: one row in
+    the action, addressed after the commit (:func:`smolny.notices.outbox.queue_letter`), so
+    the action costs two counts and one insert whatever the roll's size."""
+    reachable = addressed(constituency, at).count()
+    missing = Member.objects.filter(valid_at(at), constituency=constituency).count() - reachable
+    if reachable:
+        queue_letter(
+            organisation, kind, about, _render(organisation, template, context), constituency, at
+        )
+    return Queued(reachable, missing)
 
 
 @within_action
@@ -182,7 +190,6 @@ def session_notice(session: Session, at: datetime) -> Queued:
         context,
         calendar,
         f"sitting-{session.pk}.ics",
-        personal=True,
     )
     count = queue(organisation, OutboxMessage.SESSION_NOTICE, about, drafts)
     return Queued(count, missing)
@@ -202,11 +209,10 @@ def recall_vote_notice(vote: RecallVote, at: datetime) -> Queued:
         "opened": _local(organisation, vote.opened_at),
         "link": absolute(reverse("portal", args=[organisation.pk])),
     }
-    members, unreachable = _on_roll(constituency, at)
-    drafts, missing = _drafts(members, organisation, "recall", context)
-    missing += unreachable
-    count = queue(organisation, OutboxMessage.RECALL_VOTE, f"recall-vote:{vote.pk}", drafts)
-    return Queued(count, missing)
+    about = f"recall-vote:{vote.pk}"
+    return _to_roll(
+        organisation, OutboxMessage.RECALL_VOTE, about, "recall", context, constituency, at
+    )
 
 
 @within_action
@@ -229,8 +235,7 @@ def election_poll_notice(election: Election, at: datetime) -> Queued:
         "by_election": election.kind == Election.BY_ELECTION,
         "link": absolute(reverse("portal", args=[organisation.pk])),
     }
-    members, unreachable = _on_roll(constituency, at)
-    drafts, missing = _drafts(members, organisation, "poll", context)
-    missing += unreachable
-    count = queue(organisation, OutboxMessage.ELECTION_POLL, f"election:{election.pk}", drafts)
-    return Queued(count, missing)
+    about = f"election:{election.pk}"
+    return _to_roll(
+        organisation, OutboxMessage.ELECTION_POLL, about, "poll", context, constituency, at
+    )

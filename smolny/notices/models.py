@@ -5,6 +5,32 @@ from __future__ import annotations
 from django.db import models
 
 
+class OutboxLetter(models.Model):
+    """One text for everyone on a roll (a recall vote or a poll opening), queued by the action
+    in its transaction as a single row, whatever the roll's size: the members on
+    ``constituency``'s roll at ``roll_at`` who have an address. A postman addresses it after
+    the commit (``expanded_at``), writing one :class:`OutboxMessage` per member, which carry
+    the letter's text by reference."""
+
+    organisation = models.ForeignKey(
+        "councils.Organisation", on_delete=models.PROTECT, related_name="outbox_letters"
+    )
+    kind = models.CharField(max_length=32)
+    about = models.CharField(max_length=64)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    constituency = models.ForeignKey(
+        "councils.Constituency", on_delete=models.PROTECT, related_name="+"
+    )
+    roll_at = models.DateTimeField()
+    created_at = models.DateTimeField()
+    expanded_at = models.DateTimeField(null=True, blank=True)
+    recipients = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.kind} to the roll of {self.constituency_id} ({self.about})"
+
+
 class OutboxMessage(models.Model):
     """One message to one address, queued by an action in its own transaction.
 
@@ -40,7 +66,11 @@ class OutboxMessage(models.Model):
     )
     to = models.EmailField()
     subject = models.CharField(max_length=300)
-    body = models.TextField()
+    # Empty when the text is the letter's, shared by everyone on a roll.
+    body = models.TextField(blank=True, default="")
+    letter = models.ForeignKey(
+        OutboxLetter, on_delete=models.PROTECT, null=True, blank=True, related_name="messages"
+    )
     # The calendar attachment (an .ics file's text), if any, and its file name.
     calendar = models.TextField(blank=True, default="")
     calendar_name = models.CharField(max_length=100, blank=True, default="")

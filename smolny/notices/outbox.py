@@ -5,6 +5,11 @@
 run outside one), so a message exists exactly when the change it announces committed, and
 asks for delivery once the transaction has committed (``transaction.on_commit``).
 
+A text for a whole roll (a recall vote, a poll) is queued as one letter
+(:func:`queue_letter`): a single row in the action however large the roll, which the sender
+addresses after the commit (:func:`expand_letters`: one message per member with an address,
+on the roll at the letter's moment).
+
 **Sending.** :func:`send_due` sends every message that is due: queued, or failed with its
 next attempt due. Each message is claimed first by a conditional update, so two senders
 (the postman of each server process, ``smolny mail send``) never send it twice at once. One
@@ -28,6 +33,7 @@ action is never blocked or undone by the mail server.
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -38,12 +44,13 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection as db_connection
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from smolny.councils.models import Member, Organisation
+from smolny.councils.models import Constituency, Member, Organisation
+from smolny.councils.models.dated import valid_at
 from smolny.journal.actions import within_action
-from smolny.notices.models import OutboxMessage
+from smolny.notices.models import OutboxLetter, OutboxMessage
 
 log = logging.getLogger("smolny.notices")
 
@@ -55,6 +62,10 @@ CLAIM = timedelta(minutes=10)
 """How long a sender's claim on a message lasts; a sender that died leaves it to lapse."""
 BATCH = 200
 """Messages sent over one SMTP connection."""
+RECORD_EVERY = 50
+"""Messages whose outcome is written in one transaction. A sender that dies between a send
+and this write leaves those messages claimed; the claim lapses and they are sent again (at
+least once, never lost)."""
 
 
 @dataclass(frozen=True)
@@ -117,6 +128,82 @@ def queue(
     return len(rows)
 
 
+@within_action
+def queue_letter(
+    organisation: Organisation,
+    kind: str,
+    about: str,
+    draft: Draft,
+    constituency: Constituency,
+    roll_at: datetime,
+) -> OutboxLetter:
+    """Queue one text for everyone on *constituency*'s roll at *roll_at* with an address, as
+    one row in the running action's transaction (whatever the roll's size); after the commit
+    a postman addresses it (:func:`expand_letters`) and sends the messages."""
+    letter = OutboxLetter.objects.create(
+        organisation=organisation,
+        kind=kind,
+        about=about,
+        subject=" ".join(draft.subject.split())[:300],
+        body=draft.body,
+        constituency=constituency,
+        roll_at=roll_at,
+        created_at=timezone.now(),
+    )
+    transaction.on_commit(deliver_after_commit, robust=True)
+    return letter
+
+
+def addressed(constituency: Constituency, at: datetime) -> QuerySet[Member]:
+    """The members on *constituency*'s roll at *at* who have an address (their account's or
+    the roll's), chosen by the database."""
+    reachable = ~Q(email="") | (Q(user__isnull=False) & ~Q(user__email=""))
+    return Member.objects.filter(valid_at(at), constituency=constituency).filter(reachable)
+
+
+def expand_letters() -> int:
+    """Address every letter not yet addressed: one message per member (in one transaction per
+    letter, which only one sender wins). Returns the messages written."""
+    written = 0
+    for letter in OutboxLetter.objects.filter(expanded_at=None).order_by("pk"):
+        now = timezone.now()
+        with transaction.atomic():
+            if not OutboxLetter.objects.filter(pk=letter.pk, expanded_at=None).update(
+                expanded_at=now
+            ):
+                continue  # another sender addressed it
+            rows = (
+                addressed(letter.constituency, letter.roll_at)
+                .order_by("pk")
+                .values_list("pk", "email", "user__email")
+            )
+            batch: list[OutboxMessage] = []
+            count = 0
+            for member_id, own, account in rows.iterator(chunk_size=5000):
+                batch.append(
+                    OutboxMessage(
+                        organisation_id=letter.organisation_id,
+                        kind=letter.kind,
+                        about=letter.about,
+                        member_id=member_id,
+                        to=account or own,
+                        subject=letter.subject,
+                        letter=letter,
+                        created_at=letter.created_at,
+                        next_attempt_at=now,
+                    )
+                )
+                if len(batch) >= 2000:
+                    OutboxMessage.objects.bulk_create(batch)
+                    count += len(batch)
+                    batch = []
+            OutboxMessage.objects.bulk_create(batch)
+            count += len(batch)
+            OutboxLetter.objects.filter(pk=letter.pk).update(recipients=count)
+        written += count
+    return written
+
+
 def deliver_after_commit() -> None:
     """Start the delivery of what was just committed, as ``SMOLNY_MAIL_DELIVERY`` says. Never
     raises: the action has committed and mail must not make it look as if it failed."""
@@ -138,16 +225,20 @@ def _due(now: datetime) -> Q:
 
 
 def _claim(ids: Sequence[int], now: datetime) -> list[OutboxMessage]:
-    """Claim each of *ids* that is still due (one conditional update each); the claimed."""
-    mine = []
-    for pk in ids:
-        if OutboxMessage.objects.filter(_due(now), pk=pk).update(claimed_until=now + CLAIM):
-            mine.append(pk)
-    return list(OutboxMessage.objects.filter(pk__in=mine).order_by("pk"))
+    """Claim those of *ids* still due, in one conditional update; return the claimed.
+
+    The claim's expiry carries random microseconds, so that a sender finds the rows its own
+    update claimed by that value; two senders never claim one row (the update re-checks that
+    it is due, under the row's write lock)."""
+    until = now + CLAIM + timedelta(microseconds=secrets.randbelow(10**6))
+    OutboxMessage.objects.filter(_due(now), pk__in=list(ids)).update(claimed_until=until)
+    claimed = OutboxMessage.objects.filter(pk__in=list(ids), claimed_until=until)
+    return list(claimed.select_related("letter").order_by("pk"))
 
 
 def _email(message: OutboxMessage) -> EmailMessage:
-    email = EmailMessage(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.to])
+    body = message.letter.body if message.letter is not None else message.body
+    email = EmailMessage(message.subject, body, settings.DEFAULT_FROM_EMAIL, [message.to])
     if message.calendar:
         # Base64, so that the calendar's CRLF line ends reach the reader unchanged.
         part = MIMEText(message.calendar, "calendar", "utf-8")
@@ -171,16 +262,24 @@ def _failed(message: OutboxMessage, error: Exception, now: datetime) -> None:
     )
 
 
-def _sent(message: OutboxMessage, now: datetime) -> None:
-    OutboxMessage.objects.filter(pk=message.pk).update(
-        state=OutboxMessage.SENT,
-        attempts=message.attempts + 1,
-        last_attempt_at=now,
-        next_attempt_at=None,
-        claimed_until=None,
-        sent_at=now,
-        error="",
-    )
+def _record(outcomes: list[tuple[OutboxMessage, Exception | None]], now: datetime) -> None:
+    """Write how each message's attempt went, in one transaction (one commit for many)."""
+    with transaction.atomic():
+        sent = [m.pk for m, error in outcomes if error is None]
+        if sent:
+            OutboxMessage.objects.filter(pk__in=sent).update(
+                state=OutboxMessage.SENT,
+                attempts=F("attempts") + 1,
+                last_attempt_at=now,
+                next_attempt_at=None,
+                claimed_until=None,
+                sent_at=now,
+                error="",
+            )
+        for message, error in outcomes:
+            if error is not None:
+                _failed(message, error, now)
+    outcomes.clear()
 
 
 def send_due(now: datetime | None = None, *, limit: int | None = None) -> Delivery:
@@ -188,6 +287,7 @@ def send_due(now: datetime | None = None, *, limit: int | None = None) -> Delive
 
     A message that cannot be sent is marked failed with its error and its next attempt; the
     others are sent all the same."""
+    expand_letters()
     now = now or timezone.now()
     done = Delivery()
     while limit is None or done.sent + done.failed < limit:
@@ -202,12 +302,12 @@ def send_due(now: datetime | None = None, *, limit: int | None = None) -> Delive
         batch = _claim(ids, now)
         if not batch:
             continue
+        outcomes: list[tuple[OutboxMessage, Exception | None]] = []
         try:
             smtp = get_connection(fail_silently=False)
             smtp.open()
         except Exception as error:  # the server is down: every message of the batch waits
-            for message in batch:
-                _failed(message, error, now)
+            _record([(message, error) for message in batch], now)
             done.failed += len(batch)
             break
         try:
@@ -215,12 +315,15 @@ def send_due(now: datetime | None = None, *, limit: int | None = None) -> Delive
                 try:
                     smtp.send_messages([_email(message)])
                 except Exception as error:
-                    _failed(message, error, now)
+                    outcomes.append((message, error))
                     done.failed += 1
                 else:
-                    _sent(message, now)
+                    outcomes.append((message, None))
                     done.sent += 1
+                if len(outcomes) >= RECORD_EVERY:
+                    _record(outcomes, now)
         finally:
+            _record(outcomes, now)
             try:
                 smtp.close()
             except Exception:

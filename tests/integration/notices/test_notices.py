@@ -30,7 +30,7 @@ from smolny.councils.actions.organisation import appoint_secretary
 from smolny.councils.models import JournalEntry, Session
 from smolny.journal.actions import NotAllowed
 from smolny.notices import outbox
-from smolny.notices.models import OutboxMessage
+from smolny.notices.models import OutboxLetter, OutboxMessage
 from tests.integration.sessions.conftest import build_council, organ_of
 from tests.mailbox import Caught, Mailbox, free_port, smtp_server
 
@@ -316,6 +316,10 @@ def test_an_election_poll_opening_mails_the_electors_and_fixes_the_candidates(
     assert JournalEntry.objects.filter(action="open_election_poll").count() == 1
     entry = json.loads(JournalEntry.objects.get(action="open_election_poll").payload)
     assert entry["notices"] == {"queued": 5, "no_address": len(roll) - 5}
+    # One letter for the whole roll, addressed after the commit to the five with an address.
+    letter = OutboxLetter.objects.get()
+    assert (letter.recipients, letter.expanded_at is not None) == (5, True)
+    assert set(letter.messages.values_list("to", flat=True)) == set(addressed)
     assert len(roll) == 10
 
 
