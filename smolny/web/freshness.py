@@ -11,6 +11,9 @@ rendered: one indexed read of one row, against the hundreds of rows a council pa
   that sends the tag back in ``If-None-Match`` gets ``304 Not Modified`` without the page
   being built. ``Cache-Control: private, no-cache``: the browser keeps the page but asks
   every time, so a vote recorded a second ago is never hidden behind a stale copy.
+* :func:`shared_page` keeps a whole rendered page for visitors who are not signed in (the
+  crowd reading a public record): one copy per address, language, minute and journal head,
+  with a placeholder where the visitor's CSRF token goes, filled in per request.
 * :func:`memo` keeps the costly part of a page (the council's composition, computed from
   thousands of dated rows) in this process for the same head, so that a crowd reading one
   council while nothing changes computes it once. A few entries only (:data:`MEMO_SIZE`).
@@ -33,6 +36,8 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
 import smolny
@@ -149,3 +154,31 @@ def memo(key: Hashable, compute: Callable[[], T]) -> T:
         while len(_memo) > MEMO_SIZE:
             _memo.popitem(last=False)
     return value
+
+
+CSRF_PLACEHOLDER = "smolny-csrf-placeholder-9f3c1e7a"
+"""What a shared page holds where the visitor's CSRF token goes (see :func:`shared_page`)."""
+
+
+def shared_page(
+    request: HttpRequest, template: str, context: dict[str, Any]
+) -> HttpResponse | None:
+    """The page for a visitor who is not signed in, rendered once per address, language,
+    minute and journal head in this process and shared; None for anyone else (render as
+    usual).
+
+    Every page carries the visitor's CSRF token (the language form, htmx's header), so the
+    shared copy is rendered with :data:`CSRF_PLACEHOLDER` in its place and each answer gets
+    the visitor's own (masked) token. A visitor with a session or with messages waiting
+    (a cookie of either) is not served a shared copy: the page could show them something of
+    their own."""
+    if request.user.is_authenticated or {settings.SESSION_COOKIE_NAME, "messages"} & set(
+        request.COOKIES
+    ):
+        return None
+    key = memo_key(request, "page", template, request.get_full_path())
+    html = memo(
+        key,
+        lambda: render_to_string(template, {**context, "csrf_token": CSRF_PLACEHOLDER}, request),
+    )
+    return HttpResponse(html.replace(CSRF_PLACEHOLDER, str(get_token(request))))

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from smolny.councils.models import Council, Organ, Session
 from smolny.web.access import current_member, is_secretary, organisation_or_404, reader_page
-from smolny.web.freshness import memo, memo_key, revalidated
+from smolny.web.freshness import memo, memo_key, revalidated, shared_page
 from smolny.web.views import composition, lots, timeline_data
 
 DEPUTIES_PER_PAGE = 100
@@ -143,23 +143,21 @@ def council(request: HttpRequest, organisation_id: int, council_id: int) -> Http
     deputies, constituencies = found["deputies"], found["constituencies"]
     page = Paginator(deputies, DEPUTIES_PER_PAGE).get_page(request.GET.get("page"))
     rows = Paginator(constituencies, CONSTITUENCIES_PER_PAGE).get_page(request.GET.get("cpage"))
-    return render(
-        request,
-        "web/council/council.html",
-        {
-            **found,
-            "organisation": org,
-            "council": body,
-            "at": at,
-            "day": day,
-            "at_query": _at_query(day),
-            "deputies": page,
-            "deputy_links": page_links(request, "page", page),
-            "constituencies": rows,
-            "constituency_links": page_links(request, "cpage", rows),
-            "organ_seats_inline": ORGAN_SEATS_INLINE,
-        },
-    )
+    context = {
+        **found,
+        "organisation": org,
+        "council": body,
+        "at": at,
+        "day": day,
+        "at_query": _at_query(day),
+        "deputies": page,
+        "deputy_links": page_links(request, "page", page),
+        "constituencies": rows,
+        "constituency_links": page_links(request, "cpage", rows),
+        "organ_seats_inline": ORGAN_SEATS_INLINE,
+    }
+    template = "web/council/council.html"
+    return shared_page(request, template, context) or render(request, template, context)
 
 
 def _composition(org: Any, body: Council, at: datetime, day: date | None) -> dict[str, Any]:

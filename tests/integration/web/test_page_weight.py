@@ -68,7 +68,12 @@ def test_1917_pages_are_light_and_revalidate(capsys: pytest.CaptureFixture[str])
     assert again.status_code == 304
     assert again.content == b""
     assert again["ETag"] == tag
+    # Visitors not signed in share one rendered copy, each with their own CSRF token in it.
     stranger = Client().get(url)
+    assert b"csrf-placeholder" not in page.content
+    assert b"csrf-placeholder" not in stranger.content
+    token = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+    assert token.search(page.content).group(1) != token.search(stranger.content).group(1)
     assert stranger.status_code == 200
     assert stranger["ETag"] != tag
     assert Client().get(url, headers={"If-None-Match": tag}).status_code == 200
