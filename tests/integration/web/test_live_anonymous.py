@@ -9,10 +9,12 @@ a thread of its own, so these tests commit (``transactional_db``).
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core.asgi import get_asgi_application
+from django.db import connection
 
 from smolny import live
 from smolny.councils import actions
@@ -30,6 +32,17 @@ def organisations(transactional_db: None) -> tuple[int, int]:
     return public.pk, private.pk
 
 
+@pytest.fixture(autouse=True)
+def listener_stopped() -> Iterator[None]:
+    """On PostgreSQL the stream starts this process's listener (a connection of its own to
+    the test database): stopped afterwards, so that the database can be dropped."""
+    yield
+    transport = live._transport
+    if transport is not None and hasattr(transport, "stop"):
+        transport.stop()
+        live._transport = None
+
+
 def scope(path: str, headers: list[tuple[bytes, bytes]] | None = None) -> dict[str, Any]:
     return {
         "type": "http",
@@ -45,6 +58,14 @@ def scope(path: str, headers: list[tuple[bytes, bytes]] | None = None) -> dict[s
         "client": ("127.0.0.9", 40000),
         "server": ("testserver", 80),
     }
+
+
+def in_thread(publish: Any) -> None:
+    """Publish from a thread, closing the thread's database connection afterwards."""
+    try:
+        publish()
+    finally:
+        connection.close()
 
 
 async def follow(
@@ -77,7 +98,7 @@ async def follow(
     await asyncio.wait_for(started.wait(), timeout=30)
     if publish is not None:
         await asyncio.sleep(0.05)
-        await asyncio.to_thread(publish)
+        await asyncio.to_thread(in_thread, publish)
     await asyncio.wait_for(gone.wait(), timeout=30)
     await asyncio.wait_for(call, timeout=30)
     head = {k.decode(): v.decode() for k, v in sent[0]["headers"]}
