@@ -54,6 +54,8 @@ SENTENCES: dict[str, Callable[[], str]] = {
     "appoint_commissar": lambda: _("A commissar was appointed."),
     "appoint_secretary": lambda: _("%(username)s appointed secretary of the organisation."),
     "appoint_recorder": lambda: _("%(username)s appointed recorder of the organisation."),
+    "appoint_chair": lambda: _("%(username)s appointed chair of the organisation."),
+    "appoint_clerk": lambda: _("%(username)s appointed clerk of the organisation."),
     "apportion_council": lambda: _(
         "The council's seats were apportioned: %(house_size)s seats for %(population)s members."
     ),
