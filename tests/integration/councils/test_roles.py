@@ -12,8 +12,10 @@ from django.contrib.auth import get_user_model
 
 from smolny.councils import actions
 from smolny.councils.actions import agenda, session
+from smolny.councils.actions.organisation import GRANTS
 from smolny.councils.models import JournalEntry, OrganisationRole
 from smolny.journal.state import check_roles, load_journal
+from smolny.web.journal_words import SENTENCES
 from tests.integration.sessions.conftest import build_council, d, organ_of
 
 pytestmark = pytest.mark.django_db
@@ -54,8 +56,10 @@ def test_roles_are_granted_and_ended_as_journalled_actions() -> None:
     again = actions.grant_role(yana, org, olga, "chair", at=AT + timedelta(days=1))
     with pytest.raises(actions.PermissionDenied):
         actions.end_role(ivan, again)
-    # The state audit accounts for every role row from the journal.
+    # The state audit accounts for every role row from the journal, and the journal page
+    # says each grant in words (the action names are made from the role's name).
     assert check_roles(load_journal()) == []
+    assert {f"appoint_{role}" for role in GRANTS} <= set(SENTENCES)
 
 
 def test_the_last_secretary_stays_until_another_is_appointed() -> None:
