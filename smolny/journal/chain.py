@@ -256,6 +256,9 @@ def stored_time(value: datetime | str) -> str:
     """
     if not isinstance(value, str):
         return format_time(value if value.tzinfo is not None else value.replace(tzinfo=UTC))
+    if len(value) == 32 and value[10] == "T" and value.endswith("+00:00"):
+        datetime.fromisoformat(value)  # a valid time (PostgreSQL wrote it as format_time does)
+        return value
     parsed = datetime.fromisoformat(value)
     if parsed.tzinfo is None:
         if len(value) == 26 and value[10] == " " and value[19] == ".":
@@ -333,10 +336,15 @@ def _walk(low: int | None, high: int | None, collect: bool, wanted: frozenset[st
     quote = connection.ops.quote_name
     # SQLite's time as the text stored: Python's sqlite3 module would parse it for Django
     # with a regular expression per row, only for the hash to print it again.
+    # PostgreSQL's time as that text too (to_char writes what format_time writes), so
+    # that no datetime is built per row either.
+    times = {
+        "sqlite": f"CAST({quote('time')} AS TEXT)",
+        "postgresql": f"to_char({quote('time')} AT TIME ZONE 'UTC', "
+        '\'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"\')',
+    }
     columns = ", ".join(
-        f"CAST({quote(column)} AS TEXT)"
-        if column == "time" and connection.vendor == "sqlite"
-        else quote(column)
+        times.get(connection.vendor, quote(column)) if column == "time" else quote(column)
         for column in ENTRY_FIELDS
     )
     table = quote(JournalEntry._meta.db_table)
@@ -361,7 +369,9 @@ def _walk(low: int | None, high: int | None, collect: bool, wanted: frozenset[st
     first_seq: int | None = None
     sha256 = hashlib.sha256
     loads = _loads
-    with connection.chunked_cursor() as cursor:
+    # In a transaction: PostgreSQL's server-side cursor then streams the rows; outside one
+    # it must be WITH HOLD, and the server writes out the whole result before the first row.
+    with transaction.atomic(), connection.chunked_cursor() as cursor:
         cursor.execute(f"SELECT {columns} FROM {table}{where} ORDER BY {quote('seq')}", params)
         while batch := cursor.fetchmany(20_000):
             if first_seq is None:
