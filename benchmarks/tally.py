@@ -279,6 +279,30 @@ def run_process(path: Path, method: str) -> tuple[float, list[str], float]:
     return took, sorted(json.loads(done.stdout)["elected"]), cpu
 
 
+def child_cpu(code: str, reps: int) -> float:
+    """The median CPU time (user and system) of ``python -c CODE`` in this interpreter."""
+    cpus = []
+    for _ in range(reps):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        subprocess.run([sys.executable, "-c", code], check=True)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return statistics.median(cpus)
+
+
+def where_the_time_goes(path: Path, reps: int) -> dict[str, float]:
+    """CPU medians of the parts of a whole ``smolny tally`` process: the interpreter's
+    start, numpy's import, reading the file (in this process) and the counts alone."""
+    start = child_cpu("pass", reps)
+    numpy = child_cpu("import numpy", reps) - start
+    reads = []
+    for _ in range(reps):
+        began = time.process_time()
+        load(path)
+        reads.append(time.process_time() - began)
+    return {"start": start, "numpy": numpy, "read": statistics.median(reads)}
+
+
 def process_times(path: Path, method: str) -> tuple[float, float]:
     """One whole ``smolny tally`` process: its wall-clock and CPU times."""
     took, _, cpu = run_process(path, method)
@@ -446,7 +470,12 @@ def main() -> None:
             f"{seconds(statistics.median(timing.alongside))} ({timing.note})"
         )
 
-    table = render(rows, smolny, ballots, distinct, args, voters)
+    parts = where_the_time_goes(path, args.reps)
+    for method in ("scottish-stv", "meek-stv"):
+        began = time.process_time()
+        time_count_alone(ballots, method, args.reps)
+        parts[method] = (time.process_time() - began) / args.reps
+    table = render(rows, smolny, ballots, distinct, args, voters, parts)
     print()
     print(table)
     if args.write:
@@ -471,6 +500,7 @@ def render(
     distinct: int,
     args: argparse.Namespace,
     voters: Any,
+    parts: dict[str, float] | None = None,
 ) -> str:
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     begin, end = markers(args.diverse)
@@ -547,6 +577,15 @@ def render(
             "clock (peer's count ÷ Smolny's whole process; above 1: Smolny used less):",
             "",
             *cpu_lines,
+        ]
+    if parts:
+        lines += [
+            "",
+            "Where a whole process's CPU goes (medians, same run): the interpreter's start "
+            f"{seconds(parts['start'])}, numpy's import {seconds(parts['numpy'])}, reading the "
+            f"file {seconds(parts['read'])}, the count {seconds(parts['scottish-stv'])} "
+            f"(Scottish STV) or {seconds(parts['meek-stv'])} (Meek); the rest is Smolny's "
+            "own modules, the JSON and the exit.",
         ]
     lines += ["", "Peers:", "", *notes, ""]
     meek = smolny[("meek-stv process", ballots.total)].median
