@@ -39,6 +39,7 @@ os.environ.setdefault("SMOLNY_DB_POOL", "64")
 from django.core.asgi import get_asgi_application  # noqa: E402 - after the environment
 
 from smolny.api.intake import RollCallIntake  # noqa: E402
+from smolny.web.freshness import EarlyRevalidation  # noqa: E402
 from smolny.web.live import StreamGuard  # noqa: E402
 
 django_application = get_asgi_application()
@@ -90,6 +91,7 @@ def build(app: Any) -> Any:
     if CONCURRENT > 0:
         app = Admission(app, CONCURRENT)
     app = StreamGuard(app)  # the event streams' caps, before Django (smolny/web/live.py)
+    app = EarlyRevalidation(app)  # 304s for current copies, before Django (web/freshness.py)
     if INTAKE or BALLOT_INTAKE:
         app = RollCallIntake(app, named=INTAKE, ballots=BALLOT_INTAKE)
     return WorkerHeader(app) if WORKER_HEADER else app
