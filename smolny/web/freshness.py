@@ -115,6 +115,7 @@ def revalidated(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         request.journal_head = head  # type: ignore[attr-defined]  # for memo_key()
         tag = etag_for(request, head)
         if _matches(request, tag):
+            _remember(request, tag, head)  # (the tag may have come from another process)
             return _mark(HttpResponseNotModified(), tag)
         response = view(request, *args, **kwargs)
         if response.status_code != 200 or response.streaming:
