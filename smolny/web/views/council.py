@@ -102,19 +102,17 @@ def organisation(request: HttpRequest, organisation_id: int) -> HttpResponse:
     recent = list(
         sessions.filter(status=Session.CLOSED).order_by("-starts_at", "-pk")[:SESSIONS_SHOWN]
     )
-    return render(
-        request,
-        "web/organisation.html",
-        {
-            "organisation": org,
-            "councils": [(c, by_council.get(c.pk, [])) for c in councils],
-            "upcoming": upcoming,
-            "recent": recent,
-            "member": current_member(request.user, org),
-            "secretary": is_secretary(request.user, org),
-            "now": now,
-        },
-    )
+    template = "web/organisation.html"
+    context = {
+        "organisation": org,
+        "councils": [(c, by_council.get(c.pk, [])) for c in councils],
+        "upcoming": upcoming,
+        "recent": recent,
+        "member": current_member(request.user, org),
+        "secretary": is_secretary(request.user, org),
+        "now": now,
+    }
+    return shared_page(request, template, context) or render(request, template, context)
 
 
 def _council_at(
@@ -229,17 +227,15 @@ def organ_seats(
     organ = get_object_or_404(Organ, pk=organ_id, council=body)
     view = composition.organ_view(organ, at)
     page = Paginator(view.composition.seats, ORGAN_SEATS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "web/council/organ_seats.html",
-        {
-            "organisation": org,
-            "council": body,
-            "view": view,
-            "seats": page,
-            "links": page_links(request, "page", page),
-            "at": at,
-            "day": day,
-            "at_query": _at_query(day),
-        },
-    )
+    template = "web/council/organ_seats.html"
+    context = {
+        "organisation": org,
+        "council": body,
+        "view": view,
+        "seats": page,
+        "links": page_links(request, "page", page),
+        "at": at,
+        "day": day,
+        "at_query": _at_query(day),
+    }
+    return shared_page(request, template, context) or render(request, template, context)
