@@ -295,7 +295,9 @@ class StreamGuard:
     (the rest wait their turn, cheaply): a burst of streams queues behind itself, not in
     front of the other requests. The count is given back when the ASGI call ends, however
     the stream ended. The client's address is the ASGI ``client`` (behind a reverse proxy,
-    run uvicorn with ``--proxy-headers`` so that it is the visitor's).
+    run uvicorn with ``--proxy-headers`` so that it is the visitor's). A viewer who is not
+    signed in (no session cookie) is then served here too (:func:`serve_anonymous`), not by
+    the view: the same rule, the same stream, without Django's request cycle.
     """
 
     def __init__(self, app: Any) -> None:
