@@ -136,6 +136,8 @@ def minutes_blocks(session: Session) -> list[Block]:
         )
         spoken = item.speakers.get("spoken", [])
         names = _names(session, [s["speaker"] for s in spoken])
+        # Outside the f-string below, so that makemessages finds it (it reads no f-string).
+        overran = _(" (overran)")
         if spoken:
             blocks.append(_p(_("Speakers heard:")))
             blocks.append(
@@ -146,7 +148,7 @@ def minutes_blocks(session: Session) -> list[Block]:
                             names.get(s["speaker"], s["speaker"]),
                             s.get("fraction") or "",
                             _("point of order") if s["point_of_order"] else _("speech"),
-                            f"{s['seconds']}{_(' (overran)') if s.get('overran') else ''}",
+                            f"{s['seconds']}{overran if s.get('overran') else ''}",
                         )
                         for s in spoken
                     ],

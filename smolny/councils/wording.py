@@ -336,6 +336,39 @@ def _card_reason(m: re.Match[str]) -> str:
 
 _REASONS.append((_CARD, _card_reason))
 
+_CARD_INQUORATE = re.compile(
+    r"^inquorate: (\d+) present by head, quorum (\d+) \((.+?)\); the card vote \(by weight "
+    r"(\S+) for, (\S+) against, (\S+) abstaining; by head (\d+) for, (\d+) against, (\d+) "
+    r"abstaining(?: \((\d+) by proxy\))?\) decides nothing$"
+)
+
+
+def _card_inquorate(m: re.Match[str]) -> str:
+    """An inquorate card vote's reason (:func:`smolny.rules.card.decide_card` counts the
+    quorum by head) in the reader's language."""
+    proxies = ""
+    if m[10]:
+        proxies = " " + _("(%(count)s by proxy)") % {"count": m[10]}
+    return _(
+        "inquorate: %(present)s present by head, quorum %(required)s (%(quorum)s); the card "
+        "vote (by weight %(wf)s for, %(wa)s against, %(wx)s abstaining; by head %(hf)s for, "
+        "%(ha)s against, %(hx)s abstaining%(proxies)s) decides nothing"
+    ) % {
+        "present": m[1],
+        "required": m[2],
+        "quorum": rule(m[3]),
+        "wf": m[4],
+        "wa": m[5],
+        "wx": m[6],
+        "hf": m[7],
+        "ha": m[8],
+        "hx": m[9],
+        "proxies": proxies,
+    }
+
+
+_REASONS.insert(0, (_CARD_INQUORATE, _card_inquorate))
+
 _IRREGULAR_TAIL = " (irregular: the sitting was called at short notice)"
 
 
@@ -672,6 +705,13 @@ def standing_reason(text: str) -> str:
 
 _SEAT = re.compile(r"^(?:(.+): )?seat (\d+)$")
 _SEATS = re.compile(r"^(?:(.+): )?seats (\d+)-(\d+)$")
+# A preferential vote's ties (smolny.rules.ranked, smolny.rules.stv): a place in the order,
+# or a round or stage of the count and what was being decided there.
+_PLACE = re.compile(r"^place (\d+)$")
+_STAGE = re.compile(
+    r"^(round|stage) (\d+): (elimination|exclusion|order of surpluses|"
+    r"choice of the candidate to defeat)$"
+)
 
 
 def _place(at: str) -> str:
@@ -680,6 +720,18 @@ def _place(at: str) -> str:
         return _("seat %(n)s") % {"n": found[2]}
     if found := _SEATS.match(at):
         return _("seats %(first)s–%(last)s") % {"first": found[2], "last": found[3]}
+    if found := _PLACE.match(at):
+        return _("place %(n)s") % {"n": found[1]}
+    if found := _STAGE.match(at):
+        step = {
+            "elimination": lambda: _("elimination"),
+            "exclusion": lambda: _("exclusion"),
+            "order of surpluses": lambda: _("order of surpluses"),
+            "choice of the candidate to defeat": lambda: _("choice of the candidate to defeat"),
+        }[found[3]]()
+        if found[1] == "round":
+            return _("round %(n)s: %(step)s") % {"n": found[2], "step": step}
+        return _("stage %(n)s: %(step)s") % {"n": found[2], "step": step}
     return at
 
 

@@ -14,7 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from smolny.councils import wording
-from smolny.rules.majority import Base, MajorityRule, Quorum, Tally, decide
+from smolny.rules.card import CardBallot, decide_card
+from smolny.rules.majority import Base, MajorityRule, Outcome, Quorum, Tally, decide
 from smolny.rules.procedure.closing import close_vote
 from smolny.rules.procedure.notice import EmergencyRule, NoticeRule, decide_convening
 
@@ -99,3 +100,59 @@ def test_every_regular_or_irregular_convening_reads_back(
         assert wording.convening(convening.reason) == convening.reason
     with translation.override("ru"):
         assert not LATIN.search(wording.convening(convening.reason))
+
+
+@given(st.integers(0, 6), st.integers(0, 3), quorums.filter(lambda q: q is not None))
+def test_an_inquorate_card_vote_reads_back_wholly_in_russian(
+    answering: int, by_proxy: int, quorum: Quorum | None
+) -> None:
+    """The card vote counts its quorum by head and says so in a reason of its own."""
+    ballots = [
+        CardBallot(n, Fraction(1000 + n), ("for", "against", "abstain")[n % 3], "holder")
+        if n < by_proxy
+        else CardBallot(n, Fraction(1000 + n), ("for", "against", "abstain")[n % 3])
+        for n in range(answering)
+    ]
+    decision = decide_card(
+        ballots,
+        MajorityRule.simple(quorum=quorum),
+        present=answering,
+        seated=60,
+        present_weight=Fraction(sum(1000 + n for n in range(answering))),
+        seated_weight=Fraction(90000),
+    )
+    if decision.outcome is not Outcome.INQUORATE:
+        return
+    with translation.override("en"):
+        assert wording.reason(decision.reason) == decision.reason
+    with translation.override("ru"):
+        said = wording.reason(decision.reason)
+        assert not LATIN.search(said), said
+        assert said.startswith("нет кворума")
+
+
+def test_a_preferential_votes_lot_says_its_place_in_russian() -> None:
+    ties = [
+        {"resolved_by": "lot", "at": at, "contenders": ["A", "B"], "chosen": ["B"], "seed": 7}
+        for at in (
+            "place 2",
+            "round 3: elimination",
+            "stage 4: exclusion",
+            "stage 5: order of surpluses",
+            "stage 6: choice of the candidate to defeat",
+        )
+    ]
+    with translation.override("en"):
+        assert [s.split(" decided")[0] for s in wording.lot_sentences(ties)] == [
+            "Place 2",
+            "Round 3: elimination",
+            "Stage 4: exclusion",
+            "Stage 5: order of surpluses",
+            "Stage 6: choice of the candidate to defeat",
+        ]
+    with translation.override("ru"):
+        said = wording.lot_sentences(ties)
+    for sentence in said:
+        assert not LATIN.search(sentence.replace("A", "").replace("B", "")), sentence
+    assert said[1].startswith("Тур 3: выбывание"), said
+    assert said[3].startswith("Этап 5: порядок передачи излишков"), said
