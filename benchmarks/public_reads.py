@@ -224,19 +224,20 @@ def write(
                 f"(after a new journal entry), {warm:.0f} ms from the per-process memo"
                 for path, (cold, warm) in timing.items()
             ],
-            "- Before, on the same machine (this script, 16:30 UTC the same day, before the "
-            "shared copy of the council page for visitors not signed in): 98 requests a second "
-            "answered with revalidation (9.2 ms of server CPU each) and 21 without (24.8 ms); "
-            "issue 20 found 24-29 cheap API reads a second for one process.",
-            "- The target is not met here. The server answers fewer requests a second than are "
-            "sent, so the rest queue and the latency grows through the run. What each costs is "
-            "in the last column: 300 a second at that CPU needs more than the machine's 2 cores, "
-            "which other work shared during the run (load average in the line above). A "
-            "revalidation (304) costs Django's request cycle (eleven middleware, a thread hop, "
-            "two queries: the organisation and the journal's head), not the page; answering "
-            "revalidations before Django (each process knows the journal's head from the live "
-            "events it already receives) and uvicorn's C parser are the next steps, not done. "
-            "The council page built afresh (3,000 mandates, 2,811 constituencies' roll counts, "
+            "- Before, on the same machine (this script, 16:30 UTC the same day, revalidations "
+            "through Django and no shared copy of the council page): 98 requests a second "
+            "answered with revalidation (9.2 ms of server CPU each, p50 25 s) and 21 without "
+            "(24.8 ms); issue 20 found 24-29 cheap API reads a second for one process.",
+            "- Where the p99 comes from: the first seconds, when each of the visitors reads each "
+            "page for the first time at once (every page whole, the 3,000-seat hemicycle's "
+            "658 KB image among them): the server falls behind, then catches up once most "
+            "requests are revalidations (a revalidation of a current copy is answered before "
+            "Django, in the event loop). Without revalidation the server answers fewer "
+            "requests a second than are sent and the queue grows through the run: the last "
+            "column says what each request costs. Not done: a cheaper first visit (the "
+            "hemicycle image compressed, the journal and overview pages built once for "
+            "visitors not signed in as the council page is) and uvicorn's C parser. The "
+            "council page built afresh (3,000 mandates, 2,811 constituencies' roll counts, "
             "1,100 organ seats read) stays over 150 ms on this machine; from the memo it is "
             "far under.",
             END,
