@@ -325,13 +325,22 @@ def test_a_secretary_founds_the_federation_and_a_deputy_checks_in(
     assert "First sitting of the Federation Council" in deputy.locator("main").inner_text()
     accessible(deputy, axe, serious)
     deputy.get_by_role("button", name="Check in").click()
-    # The answer ("You are checked in.") may be re-read away by the live event of the check-in
-    # itself; the badge is what stays.
+    # The answer stays, outside the panel, though the check-in's own live event re-reads the
+    # panel: still there 3 s later, until she dismisses it.
     deputy.locator("[data-present=yes]").wait_for()
     assert deputy.locator("[data-present=yes]").inner_text() == "in the hall"
     assert deputy.locator("#refusal").count() == 0
+    checked_in = deputy.locator("#checked-in")
+    checked_in.wait_for()
+    deputy.wait_for_timeout(3000)
+    assert checked_in.is_visible()
+    assert checked_in.inner_text().startswith("You are checked in.")
+    assert deputy.locator("[data-present=yes]").inner_text() == "in the hall"
     accessible(deputy, axe, serious)
     screenshot(deputy, "founding-deputy-check-in")
+    deputy.locator("#dismiss-checked-in").click()
+    checked_in.wait_for(state="detached")
+    assert deputy.locator("[data-present=yes]").inner_text() == "in the hall"
 
     strays = [u for u in requested if "/api/" in u or "/admin/" in u]
     assert strays == [], strays

@@ -11,7 +11,8 @@ comes back as the panel with the action's words and a 4xx status.
 A secret ballot's receipt, the ballot's tracker, is shown once with a link to the vote's
 bulletin board, in a box outside the panel (htmx swaps it in
 out of band), so the panel's re-reads on live events cannot erase it: it stays until the
-deputy dismisses it. Having voted is confirmed as such, in the panel, on every re-read.
+deputy dismisses it. Having voted is confirmed as such, in the panel, on every re-read. The answer
+to checking in is kept the same way: the check-in's own live event re-reads the panel at once.
 """
 
 from __future__ import annotations
@@ -195,10 +196,14 @@ def step(request: HttpRequest, session_id: int, name: str) -> HttpResponse:
         template = "_deputy_panel.html" if request.headers.get("HX-Request") else "deputy.html"
         return render(request, f"web/session/{template}", page, status=status_of(error))
     if request.headers.get("HX-Request"):
+        # The check-in's answer goes out of band too, to a box the panel's re-reads leave
+        # alone: the check-in's own live event re-reads the panel at once.
+        checked_in = done if name == "check-in" else None
         page = context(
             request,
             session,
-            done=done,
+            done=None if checked_in else done,
+            checked_in=checked_in,
             receipt=receipt,
             receipt_vote=receipt_vote,
             out_of_band=True,

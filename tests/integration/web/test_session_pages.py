@@ -401,3 +401,24 @@ def test_the_vote_helper_agrees_with_the_action(sitting: dict[str, Any]) -> None
         except actions.ActionError:
             action_says = False
         assert page_says == action_says, username
+
+
+def test_the_answer_to_checking_in_goes_to_a_box_the_panels_re_reads_leave_alone(
+    sitting: dict[str, Any],
+) -> None:
+    deputy = client_for("deputy1")
+    page = deputy.get(url(sitting, "deputy")).content.decode()
+    # The box is in the page, outside the panel that live events re-read.
+    assert page.index('id="checked-in-box"') < page.index('id="deputy-panel"')
+    answer = deputy.post(url(sitting, "deputy/check-in"), HTTP_HX_REQUEST="true")
+    assert answer.status_code == 200
+    text = answer.content.decode()
+    box = text[text.index('<div id="checked-in-box" hx-swap-oob="innerHTML">') :]
+    assert 'id="checked-in"' in box
+    assert "You are checked in." in box[: box.index("</div>")]
+    assert 'id="done"' not in text  # not also in the panel, where a re-read would wipe it
+    assert 'data-present="yes"' in text
+    # The re-read that the check-in's live event sets off brings no box to replace it with.
+    reread = deputy.get(url(sitting, "deputy/panel")).content.decode()
+    assert "checked-in" not in reread
+    assert 'data-present="yes"' in reread
