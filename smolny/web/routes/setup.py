@@ -48,4 +48,9 @@ urlpatterns: list[URLPattern] = [
     path(G + "rules", setup_organs.set_rules, name="setup-organ-rules"),
     path(G + "seats/<int:number>/<str:step>", setup_organs.seat, name="setup-organ-seat"),
     path(G + "convene", setup_organs.convene, name="setup-convene"),
+    path(
+        G + "sittings/<int:session_id>/notice",
+        setup_organs.send_notice,
+        name="setup-send-notice",
+    ),
 ]

@@ -36,6 +36,7 @@ from smolny.councils.models import (
     Organisation,
     OrganRules,
     OrganSeat,
+    Session,
 )
 from smolny.councils.models.dated import valid_at
 from smolny.councils.queries import apportionment_at, organ_composition
@@ -477,6 +478,8 @@ def _organ_page(
             }
         ),
         "sittings": sittings,
+        # The sittings whose notice may be sent again (send_session_notice's own test).
+        "noticeable": (Session.CONVENED, Session.ADJOURNED),
         "error": error,
     }
     return render(request, "web/setup/organ.html", context, status=status)
@@ -588,5 +591,31 @@ def convene(request: HttpRequest, organisation_id: int, organ_id: int) -> HttpRe
     messages.success(
         request,
         _("%(title)s is convened; the deputies are sent its notice.") % {"title": sitting.title},
+    )
+    return redirect("setup-organ", organisation_id=org.pk, organ_id=chosen.pk)
+
+
+@login_required
+@require_live_post
+def send_notice(
+    request: HttpRequest, organisation_id: int, organ_id: int, session_id: int
+) -> HttpResponse:
+    """Send a sitting's notice again, to every deputy seated now (its agenda has grown, its
+    deputies changed): the action the API's POST /api/sessions/{id}/notice calls."""
+    org = secretary_org(request, organisation_id)
+    if isinstance(org, HttpResponse):
+        return org
+    chosen = _organ_of(org, organ_id)
+    sitting = chosen.sessions.filter(pk=session_id).first()
+    if sitting is None:
+        raise Http404("no such sitting of this organ")
+    try:
+        session_actions.send_session_notice(request.user, sitting)
+    except ActionError as error:
+        return _organ_page(request, org, chosen, error=str(error), status=refusal_status(error))
+    messages.success(
+        request,
+        _("The notice of %(title)s is sent again to the deputies seated now.")
+        % {"title": sitting.title},
     )
     return redirect("setup-organ", organisation_id=org.pk, organ_id=chosen.pk)

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from smolny.councils import actions
 from smolny.councils.actions import founding
+from smolny.councils.actions import session as session_actions
 from smolny.councils.models import (
     AgendaItem,
     Candidate,
@@ -33,6 +34,7 @@ from smolny.councils.models import (
     OrganSeat,
     Session,
 )
+from smolny.notices.models import OutboxMessage
 from tests.integration.web.test_accounts import verified_person
 
 pytestmark = pytest.mark.django_db
@@ -506,4 +508,60 @@ def test_a_seat_left_vacant_gets_a_by_election() -> None:
     )
     assert answer.status_code == 409
     assert "0 vacant seat(s) not being filled" in answer.content.decode()
+    assert entries() == before
+
+
+def test_a_sittings_notice_is_sent_again_from_the_organs_page() -> None:
+    client, org, council = seated_council()
+    yana = Organisation.objects.get(pk=org.pk).roles.get().user
+    deputies = list(Mandate.objects.filter(constituency__council=council).order_by("pk"))
+    for i, mandate in enumerate(deputies):
+        Member.objects.filter(pk=mandate.member_id).update(email=f"deputy{i}@harbour.example")
+    organ = actions.form_organ(
+        yana, council, "Plenum", kind=Organ.PLENUM, seat_rule="election", seats=3
+    )
+    starts = timezone.now() + timedelta(days=4)
+    sitting = session_actions.convene_session(yana, organ, "Wage sitting", starts_at=starts)
+    first = OutboxMessage.objects.count()
+    assert first == len(deputies) == 3
+
+    page = client.get(reverse("setup-organ", args=[org.pk, organ.pk])).content.decode()
+    send = reverse("setup-send-notice", args=[org.pk, organ.pk, sitting.pk])
+    assert f'action="{send}"' in page
+    assert "Send the notice again" in page
+    before = entries()
+    answer = client.post(send)
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    assert answer["Location"] == reverse("setup-organ", args=[org.pk, organ.pk])
+    again = list(OutboxMessage.objects.order_by("pk")[first:])
+    assert sorted(m.to for m in again) == [f"deputy{i}@harbour.example" for i in range(3)]
+    assert all(m.subject.startswith("Notice (again): Plenum, Wage sitting") for m in again)
+    assert [e.action for e in JournalEntry.objects.order_by("seq")[before:]] == [
+        "send_session_notice"
+    ]
+    shown = client.get(reverse("setup-organ", args=[org.pk, organ.pk])).content.decode()
+    assert "The notice of Wage sitting is sent again to the deputies seated now." in shown
+
+    # Someone who is not a secretary: refused, nothing sent or recorded.
+    outsider = Client()
+    outsider.force_login(verified_person("outsider"))
+    before = entries()
+    assert outsider.post(send).status_code == 403
+    assert OutboxMessage.objects.count() == first + 3
+    assert entries() == before
+    # A sitting of another organ is not found through this organ's page.
+    other = actions.form_organ(
+        yana, council, "Presidium", kind=Organ.PRESIDIUM, seat_rule="election", seats=1
+    )
+    wrong = reverse("setup-send-notice", args=[org.pk, other.pk, sitting.pk])
+    assert client.post(wrong).status_code == 404
+    # Once closed, the sitting offers no button, and a post is the action's refusal (409).
+    Session.objects.filter(pk=sitting.pk).update(status=Session.CLOSED)
+    page = client.get(reverse("setup-organ", args=[org.pk, organ.pk])).content.decode()
+    assert f'action="{send}"' not in page
+    before = entries()
+    answer = client.post(send)
+    assert answer.status_code == 409
+    assert "Wage sitting is closed; this needs it convened or adjourned" in answer.content.decode()
+    assert OutboxMessage.objects.count() == first + 3
     assert entries() == before
