@@ -44,6 +44,8 @@ from smolny.councils.queries.sessions import describe_quorum, majority_rule, quo
 from smolny.rules.majority import Base, Kind, MajorityRule, Quorum
 from smolny.web.views.server_time import require_live_post
 from smolny.web.views.setup_common import (
+    FOUND_SHOWN,
+    QUERY_LIMIT,
     council_of,
     find_deputies,
     query_of,
@@ -183,9 +185,16 @@ class OrganForm(forms.Form):
         choices=[
             (Organ.ELECTION, gettext_lazy("elected by the council, one by one")),
             (Organ.PROPORTIONAL, gettext_lazy("allotted to the fractions by their strength")),
+            (Organ.EX_OFFICIO, gettext_lazy("held by office: the deputies named below")),
         ],
     )
-    seats = forms.IntegerField(label=gettext_lazy("Seats"), min_value=1, max_value=100_000)
+    seats = forms.IntegerField(
+        label=gettext_lazy("Seats"),
+        min_value=1,
+        max_value=100_000,
+        required=False,
+        help_text=gettext_lazy("An ex officio organ has one seat for each holder named."),
+    )
     method = forms.ChoiceField(
         label=gettext_lazy("Allotment method (fractions)"),
         choices=[("sainte-lague", "Sainte-Laguë"), ("dhondt", "D'Hondt"), ("hamilton", "Hamilton")],
@@ -199,6 +208,64 @@ class OrganForm(forms.Form):
         ],
         initial="vacant",
     )
+
+    def __init__(self, *args: Any, holders: list[Mandate] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.holders = holders or []
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        named = len(self.holders)
+        if data["seat_rule"] == Organ.EX_OFFICIO:
+            if not named:
+                raise forms.ValidationError(
+                    _("Name the holders of an ex officio organ: find each deputy by name.")
+                )
+            if data["seats"] is None:
+                data["seats"] = named
+            elif data["seats"] != named:
+                raise forms.ValidationError(
+                    _(
+                        "An ex officio organ has one seat for each holder: %(named)d named, "
+                        "%(seats)d seats."
+                    )
+                    % {"named": named, "seats": data["seats"]}
+                )
+        elif data["seats"] is None:
+            self.add_error("seats", _("How many seats has the organ?"))
+        return data
+
+
+HOLDER_STEPS = ("find", "add", "remove")
+"""Buttons of the organ form that only pick the holders by office, writing nothing."""
+
+
+def _posted_ids(values: list[str]) -> list[int] | None:
+    """The mandate ids posted as holders, in order and once each; None if one is no id."""
+    ids: list[int] = []
+    for value in values:
+        try:
+            pk = int(value)
+        except ValueError:
+            return None
+        if not 0 < pk < 2**63:
+            return None
+        if pk not in ids:
+            ids.append(pk)
+    return ids
+
+
+def _holders_of(council: Council, ids: list[int]) -> list[Mandate]:
+    """The council's current mandates among *ids*, in the order named (others left out)."""
+    found = {
+        m.pk: m
+        for m in Mandate.objects.filter(
+            valid_at(timezone.now()), council=council, pk__in=ids
+        ).select_related("member", "constituency")
+    }
+    return [found[pk] for pk in ids if pk in found]
 
 
 def _organ_of(org: Organisation, organ_id: int) -> Organ:
@@ -226,16 +293,30 @@ def _organs_page(
     council: Council,
     *,
     form: OrganForm | None = None,
+    holders: list[Mandate] | None = None,
+    query: str = "",
     status: int = 200,
 ) -> HttpResponse:
     listed = list(council.organs.filter(end=None).order_by("name"))
     ruled = set(OrganRules.objects.filter(organ__in=listed).values_list("organ_id", flat=True))
+    holders = holders or []
+    named = {m.pk for m in holders}
+    found = (
+        [m for m in find_deputies(council, query, timezone.now()) if m.pk not in named][
+            :FOUND_SHOWN
+        ]
+        if query
+        else []
+    )
     context = {
         "organisation": org,
         "council": council,
         "organs": [(o, o.pk in ruled) for o in listed],
         "form": form
         or OrganForm(initial={"seats": _house(council), "kind": Organ.PLENUM, "name": _("Plenum")}),
+        "holders": holders,
+        "holder_query": query,
+        "holders_found": found,
     }
     return render(request, "web/setup/organs.html", context, status=status)
 
@@ -252,14 +333,40 @@ def organs(request: HttpRequest, organisation_id: int, council_id: int) -> HttpR
 @require_live_post
 def form_organ(request: HttpRequest, organisation_id: int, council_id: int) -> HttpResponse:
     """Form an organ; an elected organ's seats start vacant, a proportional organ's are
-    allotted to the fractions at once (and filled on the organ's page)."""
+    allotted to the fractions at once (and filled on the organ's page), an ex officio organ's
+    are held from the start by the deputies named.
+
+    The holders by office are picked on the same form: its Find, Add and Remove buttons post
+    the form back to be shown again with the deputies found by name and those named so far
+    (so nothing typed is lost, and no roll number is ever typed); they write nothing.
+    """
     org = secretary_org(request, organisation_id)
     if isinstance(org, HttpResponse):
         return org
     council = council_of(org, council_id)
-    form = OrganForm(request.POST)
-    if not form.is_valid():
-        return _organs_page(request, org, council, form=form, status=400)
+    ids = _posted_ids(request.POST.getlist("holder"))
+    step = next((s for s in HOLDER_STEPS if s in request.POST), None)
+    if step is not None:
+        ids = [pk for pk in ids or [] if step != "remove" or str(pk) != request.POST["remove"]]
+        if step == "add":
+            ids += _posted_ids([request.POST["add"]]) or []
+        initial = {name: request.POST.get(name) for name in OrganForm.base_fields}
+        return _organs_page(
+            request,
+            org,
+            council,
+            form=OrganForm(initial=initial),
+            holders=_holders_of(council, ids),
+            query=request.POST.get("q", "").strip()[:QUERY_LIMIT],
+        )
+    holders = _holders_of(council, ids or [])
+    form = OrganForm(request.POST, holders=holders)
+    valid = form.is_valid()
+    if ids is None or len(holders) != len(ids):
+        form.add_error(None, _("Choose the holders by office among the deputies found by name."))
+        valid = False
+    if not valid:
+        return _organs_page(request, org, council, form=form, holders=holders, status=400)
     data = form.cleaned_data
     try:
         organ = actions.form_organ(
@@ -271,10 +378,13 @@ def form_organ(request: HttpRequest, organisation_id: int, council_id: int) -> H
             seats=data["seats"],
             method=data["method"],
             refused=data["refused"],
+            ex_officio=holders,
         )
     except ActionError as error:
         form.add_error(None, str(error))
-        return _organs_page(request, org, council, form=form, status=refusal_status(error))
+        return _organs_page(
+            request, org, council, form=form, holders=holders, status=refusal_status(error)
+        )
     messages.success(request, _("%(name)s is formed.") % {"name": organ.name})
     return redirect("setup-organ", organisation_id=org.pk, organ_id=organ.pk)
 

@@ -6,6 +6,7 @@ reason, and nothing is written (no model row, no journal entry)."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -565,3 +566,72 @@ def test_a_sittings_notice_is_sent_again_from_the_organs_page() -> None:
     assert "Wage sitting is closed; this needs it convened or adjourned" in answer.content.decode()
     assert OutboxMessage.objects.count() == first + 3
     assert entries() == before
+
+
+def test_an_ex_officio_organ_is_formed_with_its_holders_found_by_name() -> None:
+    client, org, council = seated_council()
+    form = reverse("setup-organ-form", args=[org.pk, council.pk])
+    organ_data = {
+        "name": "Audit commission",
+        "kind": "commission",
+        "seat_rule": "ex-officio",
+        "seats": "",
+        "method": "sainte-lague",
+        "refused": "vacant",
+    }
+    anna = Mandate.objects.get(member__name="Anna Dockworker1")
+    anna21 = Mandate.objects.get(member__name="Anna Dockworker21")
+    before = entries()
+    # Picking: a search by name, then Add and Remove; the form comes back as typed, unwritten.
+    page = client.post(form, {**organ_data, "q": "anna", "find": "1"})
+    assert page.status_code == 200
+    assert [m.member.name for m in page.context["holders_found"]] == [
+        "Anna Dockworker1",
+        "Anna Dockworker21",
+    ]
+    assert 'value="Audit commission"' in page.content.decode()
+    page = client.post(form, {**organ_data, "q": "anna", "add": str(anna21.pk)})
+    assert [m.pk for m in page.context["holders"]] == [anna21.pk]
+    page = client.post(
+        form, {**organ_data, "q": "anna", "holder": [anna21.pk], "add": str(anna.pk)}
+    )
+    assert [m.member.name for m in page.context["holders"]] == [
+        "Anna Dockworker21",
+        "Anna Dockworker1",
+    ]
+    assert page.context["holders_found"] == []
+    page = client.post(
+        form, {**organ_data, "holder": [anna21.pk, anna.pk], "remove": str(anna21.pk)}
+    )
+    assert [m.pk for m in page.context["holders"]] == [anna.pk]
+    assert not Organ.objects.exists()
+    assert entries() == before
+
+    # Bad input: 400 with its reason, nothing written.
+    for bad, says in (
+        ({}, "Name the holders of an ex officio organ"),
+        ({"holder": [anna.pk], "seats": "2"}, "1 named, 2 seats"),
+        ({"holder": ["x"]}, "among the deputies found by name"),
+        ({"holder": [anna.pk, 999_999]}, "among the deputies found by name"),
+        ({"holder": [anna.pk], "name": ""}, "This field is required"),
+        ({"seat_rule": "election", "seats": ""}, "How many seats has the organ?"),
+    ):
+        answer = client.post(form, {**organ_data, **bad})
+        assert answer.status_code == 400, bad
+        assert says in answer.content.decode(), bad
+    assert not Organ.objects.exists()
+    assert entries() == before
+
+    answer = client.post(form, {**organ_data, "holder": [anna21.pk, anna.pk]})
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    organ = Organ.objects.get()
+    assert (organ.seat_rule, organ.seats, organ.ex_officio) == (Organ.EX_OFFICIO, 2, 2)
+    held = OrganSeat.objects.filter(organ=organ, end=None).order_by("number")
+    assert [(s.number, s.status, s.how, s.holder_id) for s in held] == [
+        (1, OrganSeat.HELD, OrganSeat.EX_OFFICIO, anna21.pk),
+        (2, OrganSeat.HELD, OrganSeat.EX_OFFICIO, anna.pk),
+    ]
+    formed = JournalEntry.objects.latest("seq")
+    assert formed.action == "form_organ"
+    assert json.loads(formed.payload)["holders"] == {"1": "H021", "2": "H001"}
+    assert entries() == before + 1
