@@ -19,11 +19,21 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from smolny.councils.models import Organisation, Vote
 from tests.session_seed import seed
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards() -> Any:
+    """The locale middleware leaves the last request's language active in the test's thread:
+    put the default back, so that tests run after these do not read Russian."""
+    yield
+    translation.deactivate()
+
 
 ENGLISH = (
     "carried",
