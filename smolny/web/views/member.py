@@ -28,6 +28,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -256,8 +257,11 @@ def _nominations(org: Organisation) -> list[dict[str, Any]]:
     return shown
 
 
-def _portal(request: HttpRequest, org: Organisation, status: int = 200) -> HttpResponse:
+def _portal(
+    request: HttpRequest, org: Organisation, status: int = 200, **extra: Any
+) -> HttpResponse:
     context = portal_context(request, org)
+    context.update(extra)
     if context["member"] is None and not context["secretary"]:
         status = 403 if status == 200 else status
     return render(request, "web/member/portal.html", context, status=status)
@@ -290,6 +294,26 @@ def _act(request: HttpRequest, org: Organisation, done: str, call: Any) -> HttpR
         return _portal(request, org, status=409)
     messages.success(request, done)
     return redirect("portal", organisation_id=org.pk)
+
+
+def _cast_with_receipt(
+    request: HttpRequest, org: Organisation, done: str, call: Any, board: str
+) -> HttpResponse:
+    """Run *call*, a cast that returns the ballot's tracker, and answer with the portal
+    showing the receipt and a link to the vote's bulletin board *board* (a refusal as
+    :func:`_act` answers it). The receipt is rendered on this answer, not redirected to: it
+    is stored nowhere but on the board, which does not say whose it is. It sits outside the
+    part of the page that live events re-read, so it stays until the member dismisses it."""
+    try:
+        tracker = call()
+    except actions.PermissionDenied as error:
+        messages.error(request, str(error))
+        return _portal(request, org, status=403)
+    except actions.ActionError as error:
+        messages.error(request, str(error))
+        return _portal(request, org, status=409)
+    messages.success(request, done)
+    return _portal(request, org, receipt=tracker, receipt_board=board)
 
 
 def _acting_member(request: HttpRequest, org: Organisation) -> Member | None:
@@ -411,11 +435,12 @@ def cast(request: HttpRequest, organisation_id: int, vote_id: int) -> HttpRespon
     if choice not in (RecallBallot.RECALL, RecallBallot.KEEP):
         messages.error(request, _("Choose to recall or to keep the deputy."))
         return _portal(request, org, status=400)
-    return _act(
+    return _cast_with_receipt(
         request,
         org,
         _("Your vote is cast."),
         lambda: actions.cast_recall_vote(request.user, vote, member, choice == RecallBallot.RECALL),
+        reverse("recall-vote-board-json", args=[org.pk, vote.pk]),
     )
 
 
@@ -496,13 +521,14 @@ def cast_ballot(request: HttpRequest, organisation_id: int, election_id: int) ->
     if isinstance(ranking, str):
         messages.error(request, ranking)
         return _portal(request, org, status=400)
-    return _act(
+    return _cast_with_receipt(
         request,
         org,
         _("Your ballot is cast. It is secret: nobody can see how you voted, not even you."),
         lambda: actions.cast_election_ballot(
             request.user, election, member, [c.member for c in ranking]
         ),
+        reverse("election-board-json", args=[org.pk, election.pk]),
     )
 
 
