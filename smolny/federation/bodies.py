@@ -7,6 +7,8 @@ kind and id), so that a verified file and the database's acts meet in
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 from smolny.councils.models import Council, Organ, Organisation
 from smolny.federation.models import Unit
 from smolny.journal.actions import ActionError
@@ -36,8 +38,14 @@ def resolve(ref: str, organisation: Organisation) -> Body:
     kind, _, number = ref.partition(":")
     model = KINDS.get(kind)
     if model is None or not number.isdigit():
-        raise ActionError(f"{ref!r} names no body (use council:ID, organ:ID or unit:ID)")
+        raise ActionError(
+            gettext("%(ref)s names no body (use council:ID, organ:ID or unit:ID)")
+            % {"ref": repr(ref)}
+        )
     body = model._default_manager.filter(pk=int(number)).first()
     if body is None or organisation_id(body) != organisation.pk:
-        raise ActionError(f"{ref!r}: no such {kind} in {organisation.name}")
+        raise ActionError(
+            gettext("%(ref)s: no such %(kind)s in %(organisation)s")
+            % {"ref": repr(ref), "kind": kind, "organisation": organisation.name}
+        )
     return body

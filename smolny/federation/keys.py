@@ -32,6 +32,7 @@ from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.utils.translation import gettext
 
 from smolny.dburl import DEFAULT_SQLITE_PATH
 from smolny.directives.document import KeyCertificate, Named, certificate_body
@@ -63,8 +64,11 @@ def _read_key(path: Path) -> bytes:
         key = b""
     if len(key) != KEY_BYTES:
         raise SealedKeyError(
-            f"{path} does not hold a sealing key ({KEY_BYTES} bytes in hexadecimal); "
-            "restore it from its backup"
+            gettext(
+                "%(path)s does not hold a sealing key (%(size)s bytes in "
+                "hexadecimal); restore it from its backup"
+            )
+            % {"path": path, "size": KEY_BYTES}
         )
     return key
 
@@ -83,8 +87,11 @@ def sealing_key() -> bytes:
         create_once(path, f"{secrets.token_bytes(KEY_BYTES).hex()}\n")
     except OSError as error:
         raise SealedKeyError(
-            f"cannot keep the sealing key in {path}: {error.strerror or error}; "
-            "set SMOLNY_KEY_FILE to a file the server may write"
+            gettext(
+                "cannot keep the sealing key in %(path)s: %(value)s; set SMOLNY_KEY_FILE "
+                "to a file the server may write"
+            )
+            % {"path": path, "value": error.strerror or error}
         ) from error
     return _read_key(path)
 
@@ -109,17 +116,23 @@ def unseal(sealed: bytes | memoryview, key_id: str) -> bytes:
     sealed = bytes(sealed)
     if not sealed.startswith(MAGIC):
         raise SealedKeyError(
-            f"the private key {key_id} was sealed under the old scheme (derived from the secret "
-            "key), which is no longer trusted or opened: load the world afresh, or rotate the "
-            "organ keys and pin the new root"
+            gettext(
+                "the private key %(key_id)s was sealed under the old scheme (derived "
+                "from the secret key), which is no longer trusted or opened: load the "
+                "world afresh, or rotate the organ keys and pin the new root"
+            )
+            % {"key_id": key_id}
         )
     key = sealing_key()
     body = sealed[len(MAGIC) :]
     if body[:FINGERPRINT_BYTES] != _fingerprint(key):
         raise SealedKeyError(
-            f"the private key {key_id} was sealed with another key file than {key_file()}: "
-            "a database copied without its key file cannot sign; point SMOLNY_KEY_FILE at the "
-            "installation's key file"
+            gettext(
+                "the private key %(key_id)s was sealed with another key file than "
+                "%(key_file)s: a database copied without its key file cannot sign; point "
+                "SMOLNY_KEY_FILE at the installation's key file"
+            )
+            % {"key_id": key_id, "key_file": key_file()}
         )
     nonce = body[FINGERPRINT_BYTES : FINGERPRINT_BYTES + NONCE_BYTES]
     try:
@@ -128,8 +141,11 @@ def unseal(sealed: bytes | memoryview, key_id: str) -> bytes:
         )
     except InvalidTag:
         raise SealedKeyError(
-            f"the sealed private key {key_id} does not open: it was altered, or moved from "
-            "another key's row"
+            gettext(
+                "the sealed private key %(key_id)s does not open: it was altered, or "
+                "moved from another key's row"
+            )
+            % {"key_id": key_id}
         ) from None
 
 

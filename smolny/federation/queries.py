@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction as Ratio
 
+from django.utils.translation import gettext
+
 from smolny.councils.models import (
     Constituency,
     Council,
@@ -205,14 +207,16 @@ def _check_appointing_body(body: Body, at: datetime) -> None:
     """A congress, or the central executive of a congress in office at *at*."""
     if isinstance(body, Council):
         if body.kind != Council.CONGRESS:
-            raise NotAllowed(f"{body.name} is not a congress")
+            raise NotAllowed(gettext("%(body)s is not a congress") % {"body": body.name})
         return
     if (
         isinstance(body, Organ)
         and CentralExecutive.objects.filter(valid_at(at), organ=body).exists()
     ):
         return
-    raise NotAllowed(f"{body} is neither a congress nor a central executive in office")
+    raise NotAllowed(
+        gettext("%(body)s is neither a congress nor a central executive in office") % {"body": body}
+    )
 
 
 def answerable_to(commissariat: Commissariat, at: datetime) -> Body:

@@ -26,6 +26,7 @@ from typing import Any, ParamSpec, TypeVar
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from smolny import live
 from smolny.councils.models import JournalEntry, Member, Organisation, OrganisationRole
@@ -85,7 +86,7 @@ def now_or(at: datetime | None) -> datetime:
     if at is None:
         return timezone.now()
     if timezone.is_naive(at):
-        raise ActionError(f"time {at.isoformat()} has no timezone")
+        raise ActionError(gettext("time %(at)s has no timezone") % {"at": at.isoformat()})
     return at
 
 
@@ -121,9 +122,9 @@ def entering_past_events(at: datetime) -> Iterator[None]:
 
     Live acts never run inside it: their time is the server's clock."""
     if timezone.is_naive(at):
-        raise ActionError(f"time {at.isoformat()} has no timezone")
+        raise ActionError(gettext("time %(at)s has no timezone") % {"at": at.isoformat()})
     if at > timezone.now():
-        raise ActionError("a past event cannot be entered with a time in the future")
+        raise ActionError(gettext("a past event cannot be entered with a time in the future"))
     token = _entered_later.set(at)
     try:
         yield
@@ -140,13 +141,17 @@ def require_recorder(actor: Actor, organisation: Organisation) -> None:
     """Entering the record of past events is a permission of its own (the recorder's role)."""
     if not _holds(actor, organisation, OrganisationRole.RECORDER):
         raise PermissionDenied(
-            f"{actor_label(actor)} may not enter the record of past events of {organisation.name}"
+            gettext("%(actor)s may not enter the record of past events of %(organisation)s")
+            % {"actor": actor_label(actor), "organisation": organisation.name}
         )
 
 
 def require_secretary(actor: Actor, organisation: Organisation, at: datetime) -> None:
     if not is_secretary(actor, organisation, at):
-        raise PermissionDenied(f"{actor_label(actor)} is not a secretary of {organisation.name}")
+        raise PermissionDenied(
+            gettext("%(actor)s is not a secretary of %(organisation)s")
+            % {"actor": actor_label(actor), "organisation": organisation.name}
+        )
 
 
 def require_member_or_secretary(actor: Actor, member: Member, at: datetime) -> None:
@@ -155,7 +160,10 @@ def require_member_or_secretary(actor: Actor, member: Member, at: datetime) -> N
         return
     if is_secretary(actor, member.organisation, at):
         return
-    raise PermissionDenied(f"{actor_label(actor)} may not act for member {member.external_id}")
+    raise PermissionDenied(
+        gettext("%(actor)s may not act for member %(external_id)s")
+        % {"actor": actor_label(actor), "external_id": member.external_id}
+    )
 
 
 def holds_role(actor: Actor, organisation: Organisation, role: str) -> bool:
@@ -171,7 +179,8 @@ def require_door_keeper(actor: Actor, organisation: Organisation) -> None:
     ):
         return
     raise PermissionDenied(
-        f"{actor_label(actor)} is neither a clerk nor a secretary of {organisation.name}"
+        gettext("%(actor)s is neither a clerk nor a secretary of %(organisation)s")
+        % {"actor": actor_label(actor), "organisation": organisation.name}
     )
 
 

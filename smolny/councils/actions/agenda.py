@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext
+
 from smolny.councils.models import AgendaItem, Member, Session
 from smolny.councils.queries.agenda import get_item, load_speakers
 from smolny.councils.queries.sessions import (
@@ -73,7 +75,7 @@ def add_agenda_item(
     fractions, the share is fixed now from the fractions' seats in the organ."""
     title = title.strip()
     if not title:
-        raise ActionError("an agenda item needs a title")
+        raise ActionError(gettext("an agenda item needs a title"))
     with action_transaction(at) as at:
         session = get_session(session)
         require_chair_or_secretary(actor, session, at)
@@ -101,7 +103,7 @@ def append_item(session: Session, title: str, at: datetime) -> AgendaItem:
         for name in names.values():
             seats[name] = seats.get(name, 0) + 1
         if not seats:
-            raise NotAllowed("the debate is to be shared between fractions, but none sits")
+            raise NotAllowed(gettext("the debate is to be shared between fractions, but none sits"))
         speakers["share"] = {
             "seats": seats,
             "turns": rules.share_turns,
@@ -128,7 +130,7 @@ def request_to_speak(
         require_member_or_clerk(actor, member, at)  # the clerk keeps the list
         require_status(item.session, Session.OPEN)
         if member.pk not in present_members(item.session, at):
-            raise NotAllowed(f"{member.name} is not in the hall")
+            raise NotAllowed(gettext("%(member)s is not in the hall") % {"member": member.name})
         voting = seated(item.session.organ, at)
         mandate = voting.get(member.pk)
         fraction = fraction_names([mandate], at).get(mandate.pk) if mandate else None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.utils.translation import gettext
+
 from smolny.councils.bulk import insert_rows
 from smolny.councils.models import (
     ApportionedSeats,
@@ -43,10 +45,15 @@ def apportion_council(
         require_secretary(actor, council.organisation, at)
         rule = RepresentationRule.objects.filter(valid_at(at), council=council).first()
         if rule is None:
-            raise NotAllowed(f"{council.name} has no representation rule in force")
+            raise NotAllowed(
+                gettext("%(council)s has no representation rule in force")
+                % {"council": council.name}
+            )
         constituencies = constituency_rows(council, at)
         if not constituencies:
-            raise NotAllowed(f"{council.name} has no constituencies")
+            raise NotAllowed(
+                gettext("%(council)s has no constituencies") % {"council": council.name}
+            )
         counts = roll_counts(council, at, only=constituencies)
         populations = [counts[c.pk] for c in constituencies]
         try:
@@ -65,7 +72,9 @@ def apportion_council(
                     context=f"{council.name} apportionment",
                 )
         except ValueError as error:
-            raise NotAllowed(f"{council.name}: {error}") from None
+            raise NotAllowed(
+                gettext("%(council)s: %(error)s") % {"council": council.name, "error": error}
+            ) from None
         ties = [t.as_dict() for t in result.ties]
         apportionment = Apportionment.objects.create(
             council=council,

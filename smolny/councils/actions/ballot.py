@@ -37,6 +37,9 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
+from django.utils.translation import gettext
+
+from smolny.councils import wording
 from smolny.councils.actions import ballot_box
 from smolny.councils.actions.ballot_box import Box
 from smolny.councils.models import Member, SecretBallot, SecretTracker, SecretVoter, Vote
@@ -76,11 +79,16 @@ def cast_secret_ballot(
         member = fresh(member)
         require_voter_in_person(actor, member)
         if vote.method != Vote.SECRET:
-            raise NotAllowed(f"this vote is by {vote.method}, not a secret ballot")
+            raise NotAllowed(
+                gettext("this vote is by %(method)s, not a secret ballot")
+                % {"method": wording.word(vote.method)}
+            )
         require_open(vote)
         mandate = entitled(vote, member, at)
         if SecretVoter.objects.filter(vote=vote, mandate=mandate).exists():
-            raise NotAllowed(f"{member.name} has voted in this ballot already")
+            raise NotAllowed(
+                gettext("%(member)s has voted in this ballot already") % {"member": member.name}
+            )
         SecretVoter.objects.create(vote=vote, mandate=mandate)
         tracker = tracker_of(vote, choice, ranking, secrets.token_urlsafe(24))
         ballot_box.cast(_box(vote), [choice, ranking, tracker])

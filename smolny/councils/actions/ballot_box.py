@@ -76,6 +76,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 
 from smolny.federation.keys import sealing_key
 from smolny.journal.actions import ActionError, within_action
@@ -155,7 +156,7 @@ class Box:
     def seal(self, aead: AESGCM, content: Content) -> str:
         text = json.dumps(content, separators=(",", ":")).encode("utf-8")
         if len(text) > self._padded:
-            raise ActionError("this ballot is longer than any this vote allows")
+            raise ActionError(gettext("this ballot is longer than any this vote allows"))
         nonce = os.urandom(NONCE_BYTES)
         body = aead.encrypt(nonce, text.ljust(self._padded, b" "), self._label)
         return base64.b64encode(nonce + body).decode("ascii")
@@ -166,9 +167,12 @@ class Box:
             text = aead.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], self._label)
         except InvalidTag:
             raise BallotBoxError(
-                f"a ballot of {self.model.__name__} {self.parent.pk} does not open: it was "
-                "altered, moved from another vote, or sealed under another key file than "
-                "this installation's (SMOLNY_KEY_FILE)"
+                gettext(
+                    "a ballot of %(name)s %(parent_id)s does not open: it was altered, moved "
+                    "from another vote, or sealed under another key file than this "
+                    "installation's (SMOLNY_KEY_FILE)"
+                )
+                % {"name": self.model.__name__, "parent_id": self.parent.pk}
             ) from None
         content = json.loads(text)
         assert isinstance(content, list)

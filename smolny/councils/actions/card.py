@@ -25,6 +25,9 @@ from fractions import Fraction
 from math import ceil
 from typing import Any
 
+from django.utils.translation import gettext
+
+from smolny.councils import wording
 from smolny.councils.models import (
     CardBallot,
     CardRoll,
@@ -94,11 +97,14 @@ def set_card_rules(
     try:
         ProxyRules(proxies_allowed, proxy_limit, proxy_substitutes)
     except ValueError as error:
-        raise ActionError(f"proxy rules: {error}") from None
+        raise ActionError(gettext("proxy rules: %(error)s") % {"error": error}) from None
     weights = dict(card_weights or {})
     for key, value in weights.items():
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ActionError(f"card weight of constituency {key}: a whole number, not {value!r}")
+            raise ActionError(
+                gettext("card weight of constituency %(key)s: a whole number, not %(value)s")
+                % {"key": key, "value": repr(value)}
+            )
     with action_transaction(at) as at:
         organ = fresh(organ)
         require_secretary(actor, organ.council.organisation, at)
@@ -112,8 +118,8 @@ def set_card_rules(
         unknown = sorted(set(weights) - known)
         if unknown:
             raise ActionError(
-                f"card weights: no constituency {', '.join(map(str, unknown))} in "
-                f"{organ.council.name}"
+                gettext("card weights: no constituency %(names)s in %(council)s")
+                % {"names": ", ".join(map(str, unknown)), "council": organ.council.name}
             )
         rules = OrganRules.objects.filter(organ=organ).first() or OrganRules(organ=organ)
         rules.proxies_allowed = proxies_allowed
@@ -151,13 +157,18 @@ def fix_cards(vote: Vote, organ: Organ, rules: OrganRules, at: datetime) -> Card
     no card of a vote already open."""
     mandates = list(seated(organ, at).values())
     if not mandates:
-        raise NotAllowed(f"{organ.name} has no seated deputies: there are no cards to vote")
+        raise NotAllowed(
+            gettext("%(organ)s has no seated deputies: there are no cards to vote")
+            % {"organ": organ.name}
+        )
     membership = roll_counts(organ.council, at)
     explicit = {int(k): int(v) for k, v in (rules.card_weights or {}).items()}
     try:
         cards = card_weights(membership, {m.pk: m.constituency_id for m in mandates}, explicit)
     except CardError as error:
-        raise NotAllowed(f"the cards cannot be made: {error}") from None
+        raise NotAllowed(
+            gettext("the cards cannot be made: %(error)s") % {"error": error}
+        ) from None
     basis = "the membership each constituency represents, shared among its deputies"
     if explicit:
         basis = "the weights the organ's rules set (else the membership), shared among deputies"
@@ -197,7 +208,10 @@ def _in_person(actor: Actor, member: Member, what: str) -> None:
         return
     if actor.is_authenticated and member.user_id is not None and member.user_id == actor.pk:
         return
-    raise PermissionDenied(f"{actor_label(actor)} may not {what} for {member.name}")
+    raise PermissionDenied(
+        gettext("%(actor)s may not %(what)s for %(member)s")
+        % {"actor": actor_label(actor), "what": what, "member": member.name}
+    )
 
 
 def give_proxy(
@@ -220,10 +234,16 @@ def give_proxy(
         organ = session.organ
         organisation = organ.council.organisation
         if holder.organisation_id != organisation.pk or holder.end is not None:
-            raise ActionError(f"{holder.name} is not a member of {organisation.name}")
+            raise ActionError(
+                gettext("%(holder)s is not a member of %(organisation)s")
+                % {"holder": holder.name, "organisation": organisation.name}
+            )
         mandate = voting_mandate(organ, giver, at)
         if mandate is None:
-            raise NotAllowed(f"{giver.name} holds no seat in {organ.name}: no proxy to give")
+            raise NotAllowed(
+                gettext("%(giver)s holds no seat in %(organ)s: no proxy to give")
+                % {"giver": giver.name, "organ": organ.name}
+            )
         rules = rules_of(organ)
         holder_seated = voting_mandate(organ, holder, at) is not None
         try:
@@ -234,7 +254,10 @@ def give_proxy(
                 giver_present=in_hall(session, giver, at),
             )
         except ProxyRefused as refused:
-            raise NotAllowed(f"{giver.name}'s proxy to {holder.name}: {refused}") from None
+            raise NotAllowed(
+                gettext("%(giver)s's proxy to %(holder)s: %(refused)s")
+                % {"giver": giver.name, "holder": holder.name, "refused": refused}
+            ) from None
         row = Proxy.objects.create(
             session=session, giver=mandate, holder=holder, substitute=not holder_seated, start=at
         )
@@ -267,7 +290,9 @@ def revoke_proxy(
             .first()
         )
         if row is None:
-            raise NotAllowed(f"{giver.name} has no proxy in force in this sitting")
+            raise NotAllowed(
+                gettext("%(giver)s has no proxy in force in this sitting") % {"giver": giver.name}
+            )
         row.end, row.ended_by = at, Ended.REVOKED.value
         row.save(update_fields=["end", "ended_by"])
         record(
@@ -310,14 +335,19 @@ def cast_card_vote(
     """*voter*'s card is cast for *choice*: by the voter in person (*holder* ``None``), or by
     *holder*, in the hall, holding the voter's proxy in force. The actor is the one who casts."""
     if choice not in CHOICES:
-        raise ActionError(f"choice {choice!r}: use for, against or abstain")
+        raise ActionError(
+            gettext("choice %(choice)s: use for, against or abstain") % {"choice": repr(choice)}
+        )
     with action_transaction(at) as at:
         vote = get_vote(vote)
         voter = fresh(voter)
         caster = fresh(holder) if holder is not None else voter
         _in_person(actor, caster, "cast a card")
         if vote.method != Vote.CARD:
-            raise NotAllowed(f"this vote is by {vote.method}, not a card vote")
+            raise NotAllowed(
+                gettext("this vote is by %(method)s, not a card vote")
+                % {"method": wording.word(vote.method)}
+            )
         require_open(vote)
         session = vote.item.session
         proxy_row: Proxy | None = None
@@ -325,7 +355,7 @@ def cast_card_vote(
             mandate = entitled(vote, voter, at)
         else:
             if not in_hall(session, holder, at):
-                raise NotAllowed(f"{holder.name} is not in the hall")
+                raise NotAllowed(gettext("%(holder)s is not in the hall") % {"holder": holder.name})
             proxy_row = (
                 Proxy.objects.filter(valid_at(at), session=session, giver__member=voter)
                 .select_related("giver")
@@ -333,19 +363,29 @@ def cast_card_vote(
             )
             if proxy_row is None or proxy_row.holder_id != holder.pk:
                 raise PermissionDenied(
-                    f"{holder.name} holds no proxy of {voter.name}: a card is cast by its "
-                    "deputy or the holder of their proxy"
+                    gettext(
+                        "%(holder)s holds no proxy of %(voter)s: a card is cast by its deputy or "
+                        "the holder of their proxy"
+                    )
+                    % {"holder": holder.name, "voter": voter.name}
                 )
             mandate = proxy_row.giver
             if voting_mandate(session.organ, voter, at) != mandate:
-                raise NotAllowed(f"{voter.name} holds no seat in {session.organ.name} now")
+                raise NotAllowed(
+                    gettext("%(voter)s holds no seat in %(organ)s now")
+                    % {"voter": voter.name, "organ": session.organ.name}
+                )
         cards = cards_of(vote)
         if mandate.pk not in cards:
             raise NotAllowed(
-                f"{voter.name} has no card in this vote: the cards were fixed when it opened"
+                gettext("%(voter)s has no card in this vote: the cards were fixed when it opened")
+                % {"voter": voter.name}
             )
         if CardBallot.objects.filter(vote=vote, mandate=mandate).exists():
-            raise NotAllowed(f"{voter.name}'s card has been cast in this vote already")
+            raise NotAllowed(
+                gettext("%(voter)s's card has been cast in this vote already")
+                % {"voter": voter.name}
+            )
         ended: str | None = None
         if holder is None:
             ended_rows = Proxy.objects.filter(valid_at(at), session=session, giver=mandate)

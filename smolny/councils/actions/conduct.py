@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import F
+from django.utils.translation import gettext
 
 from smolny.councils.actions.agenda import finish_turn
 from smolny.councils.models import AgendaItem, Member, Session, Vote
@@ -51,9 +52,15 @@ LIVE = (Session.CONVENED, Session.OPEN, Session.ADJOURNED)
 
 def _require_editable(item: AgendaItem) -> None:
     if item.state == WITHDRAWN:
-        raise NotAllowed(f"item {item.position} has been withdrawn from the agenda")
+        raise NotAllowed(
+            gettext("item %(position)s has been withdrawn from the agenda")
+            % {"position": item.position}
+        )
     if item.votes.exists():
-        raise NotAllowed(f"item {item.position} has been voted on; the record keeps it as it was")
+        raise NotAllowed(
+            gettext("item %(position)s has been voted on; the record keeps it as it was")
+            % {"position": item.position}
+        )
 
 
 def edit_agenda_item(
@@ -62,9 +69,9 @@ def edit_agenda_item(
     """Give an item a new title (before any vote on it: the record of a vote keeps its item)."""
     title = title.strip()
     if not title:
-        raise ActionError("an agenda item needs a title")
+        raise ActionError(gettext("an agenda item needs a title"))
     if len(title) > 300:
-        raise ActionError("an agenda item's title has at most 300 characters")
+        raise ActionError(gettext("an agenda item's title has at most 300 characters"))
     with action_transaction(at) as at:
         item = get_item(item)
         session = item.session
@@ -95,7 +102,10 @@ def move_agenda_item(
         require_status(session, *LIVE)
         count = session.items.count()
         if not 1 <= position <= count:
-            raise ActionError(f"position {position}: the agenda has items 1 to {count}")
+            raise ActionError(
+                gettext("position %(position)s: the agenda has items 1 to %(count)s")
+                % {"position": position, "count": count}
+            )
         before = item.position
         if position != before:
             order = list(session.items.order_by("position").values_list("pk", flat=True))
@@ -174,9 +184,11 @@ def add_speaker(
         require_status(session, Session.OPEN)
         member = fresh(member)
         if member.organisation_id != session.organ.council.organisation_id:
-            raise ActionError(f"{member.name} is not a member of this organisation")
+            raise ActionError(
+                gettext("%(member)s is not a member of this organisation") % {"member": member.name}
+            )
         if member.pk not in present_members(session, at):
-            raise NotAllowed(f"{member.name} is not in the hall")
+            raise NotAllowed(gettext("%(member)s is not in the hall") % {"member": member.name})
         mandate = seated(session.organ, at).get(member.pk)
         fraction = fraction_names([mandate], at).get(mandate.pk) if mandate else None
         try:
@@ -248,13 +260,13 @@ def start_clock(actor: Actor, item: AgendaItem | int, *, at: datetime | None = N
         require_list_keeper(actor, session, at)  # the clerk keeps the list
         require_status(session, Session.OPEN)
         if item.votes.filter(status=Vote.OPEN).exists():
-            raise NotAllowed("a vote is open on this item; the debate waits for its close")
+            raise NotAllowed(gettext("a vote is open on this item; the debate waits for its close"))
         listing = load_speakers(item)
         turn = listing.next_turn()
         if turn is None:
-            raise NotAllowed("nobody has the floor: the speakers' list is empty")
+            raise NotAllowed(gettext("nobody has the floor: the speakers' list is empty"))
         if running_clock(item) is not None:
-            raise NotAllowed("the clock is running already")
+            raise NotAllowed(gettext("the clock is running already"))
         item.speakers = {
             **item.speakers,
             "clock": {
@@ -285,7 +297,9 @@ def finish_timed_turn(
         require_list_keeper(actor, found.session, at)  # the clerk keeps the list
         started = running_clock(found)
         if started is None:
-            raise NotAllowed("the clock has not been started for the speaker who has the floor")
+            raise NotAllowed(
+                gettext("the clock has not been started for the speaker who has the floor")
+            )
         elapsed = (at - started).total_seconds()
         seconds = max(1, int(-(-elapsed // 1)))
         return finish_turn(actor, found, seconds, at=at)

@@ -7,6 +7,8 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext
+
 from smolny.councils.models import (
     Constituency,
     Election,
@@ -47,7 +49,10 @@ def open_election(
         if seats is None:
             seats = seats_at(constituency, at)
         if seats < 1:
-            raise NotAllowed(f"{constituency.name} has no seats to elect (apportion first)")
+            raise NotAllowed(
+                gettext("%(constituency)s has no seats to elect (apportion first)")
+                % {"constituency": constituency.name}
+            )
         election = Election.objects.create(
             constituency=constituency, kind=Election.REGULAR, seats=seats, opened_at=at
         )
@@ -87,7 +92,8 @@ def open_by_election(
         vacancies = seats_at(constituency, at) - held - pending
         if seats < 1 or seats > vacancies:
             raise NotAllowed(
-                f"{constituency.name} has {max(vacancies, 0)} vacant seat(s) not being filled"
+                gettext("%(constituency)s has %(max)s vacant seat(s) not being filled")
+                % {"constituency": constituency.name, "max": max(vacancies, 0)}
             )
         election = Election.objects.create(
             constituency=constituency, kind=Election.BY_ELECTION, seats=seats, opened_at=at
@@ -166,7 +172,10 @@ def counter_for(method: str) -> Counter:
 
     counters: dict[str, Counter] = {"scottish-stv": scottish_stv, "meek-stv": meek_stv}
     if method not in counters:
-        raise ActionError(f"count method {method!r}: use one of {', '.join(counters)}")
+        raise ActionError(
+            gettext("count method %(method)s: use one of %(names)s")
+            % {"method": repr(method), "names": ", ".join(counters)}
+        )
     return counters[method]
 
 
@@ -200,16 +209,21 @@ def count_and_declare(
     }
     unknown = [n for n in names if n not in found]
     if unknown:
-        raise ActionError(f"candidates that are not members: {', '.join(unknown[:20])}")
+        raise ActionError(
+            gettext("candidates that are not members: %(names)s")
+            % {"names": ", ".join(unknown[:20])}
+        )
     problems = [p for p in (eligible(found[n], constituency, at) for n in names) if p]
     if problems:
         raise NotAllowed("; ".join(problems[:20]))
     try:
         result = counter(ballots, election.seats, tie_seed=tie_seed)
     except ValueError as error:
-        raise NotAllowed(f"the count cannot be made: {error}") from None
+        raise NotAllowed(
+            gettext("the count cannot be made: %(error)s") % {"error": error}
+        ) from None
     if not result.elected:
-        raise NotAllowed("the count elected nobody (an unresolved tie?)")
+        raise NotAllowed(gettext("the count elected nobody (an unresolved tie?)"))
     count = {
         "valid_ballots": result.valid_ballots,
         "stages": len(result.rounds),
@@ -231,14 +245,16 @@ def open_for_result(
     election = fresh(election)
     require_secretary(actor, election.constituency.council.organisation, at)
     if election.status != Election.OPEN:
-        raise NotAllowed("the result of this election has been declared already")
+        raise NotAllowed(gettext("the result of this election has been declared already"))
     if not online and ElectionVoter.objects.filter(election=election).exists():
         raise NotAllowed(
-            "members have cast ballots in this election: close its poll to count them "
-            "(a result cannot also be entered or counted from a file)"
+            gettext(
+                "members have cast ballots in this election: close its poll to count "
+                "them (a result cannot also be entered or counted from a file)"
+            )
         )
     if at < election.opened_at:
-        raise ActionError("a result cannot be declared before the election opened")
+        raise ActionError(gettext("a result cannot be declared before the election opened"))
     return election
 
 
@@ -256,12 +272,15 @@ def _declare(
     """Check the elected and write the declaration and its journal entry (in the action)."""
     constituency = election.constituency
     if not elected:
-        raise ActionError("an election result names at least one member elected")
+        raise ActionError(gettext("an election result names at least one member elected"))
     if len(elected) > election.seats:
-        raise NotAllowed(f"{len(elected)} elected for {election.seats} seat(s)")
+        raise NotAllowed(
+            gettext("%(count)s elected for %(seats)s seat(s)")
+            % {"count": len(elected), "seats": election.seats}
+        )
     members = [fresh(m) for m in elected]
     if len({m.pk for m in members}) != len(members):
-        raise ActionError("a member is named twice among the elected")
+        raise ActionError(gettext("a member is named twice among the elected"))
     problems = [p for p in (eligible(m, constituency, at) for m in members) if p]
     if problems:
         raise NotAllowed("; ".join(problems))

@@ -32,6 +32,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from django.utils.translation import gettext
+
 from smolny.councils.actions import ballot_box
 from smolny.councils.actions.ballot_box import Box
 from smolny.councils.actions.bulk import insert_columns
@@ -65,7 +67,9 @@ from smolny.rules.ballots import BallotSet
 def _open_election(election: Election) -> Election:
     election = fresh(election)
     if election.status != Election.OPEN:
-        raise NotAllowed("the result of this election has been declared: its poll is closed")
+        raise NotAllowed(
+            gettext("the result of this election has been declared: its poll is closed")
+        )
     return election
 
 
@@ -79,14 +83,20 @@ def nominate_candidate(
         require_secretary(actor, organisation, at)
         member = fresh(member)
         if member.organisation_id != organisation.pk:
-            raise NotAllowed(f"{member.name} is not a member of {organisation.name}")
+            raise NotAllowed(
+                gettext("%(member)s is not a member of %(organisation)s")
+                % {"member": member.name, "organisation": organisation.name}
+            )
         if voting_started(election):
-            raise NotAllowed("voting has started: the candidates can no longer change")
+            raise NotAllowed(gettext("voting has started: the candidates can no longer change"))
         problem = eligible(member, election.constituency, at)
         if problem:
             raise NotAllowed(problem)
         if Candidate.objects.filter(election=election, member=member, withdrawn_at=None).exists():
-            raise NotAllowed(f"{member.name} is a candidate in this election already")
+            raise NotAllowed(
+                gettext("%(member)s is a candidate in this election already")
+                % {"member": member.name}
+            )
         candidate = Candidate.objects.create(election=election, member=member, nominated_at=at)
         record(
             actor,
@@ -110,11 +120,13 @@ def withdraw_candidate(
             election=election, member_id=member.pk, withdrawn_at=None
         ).first()
         if candidate is None:
-            raise NotAllowed(f"{member.name} is not a candidate in this election")
+            raise NotAllowed(
+                gettext("%(member)s is not a candidate in this election") % {"member": member.name}
+            )
         if voting_started(election):
-            raise NotAllowed("voting has started: a candidate can no longer be withdrawn")
+            raise NotAllowed(gettext("voting has started: a candidate can no longer be withdrawn"))
         if at < candidate.nominated_at:
-            raise ActionError("a candidate cannot be withdrawn before being nominated")
+            raise ActionError(gettext("a candidate cannot be withdrawn before being nominated"))
         candidate.withdrawn_at = at
         candidate.save(update_fields=["withdrawn_at"])
         record(
@@ -138,12 +150,13 @@ def open_election_poll(actor: Actor, election: Election, *, at: datetime | None 
         require_secretary(actor, organisation, at)
         if constituency.kind == Constituency.COUNCIL:
             raise NotAllowed(
-                f"{constituency.name} is a delegation elected by its council, not by a poll"
+                gettext("%(constituency)s is a delegation elected by its council, not by a poll")
+                % {"constituency": constituency.name}
             )
         if election.poll_opened_at is not None:
-            raise NotAllowed("the poll of this election is open already")
+            raise NotAllowed(gettext("the poll of this election is open already"))
         if not live_candidates(election):
-            raise NotAllowed("nominate the candidates before opening the poll")
+            raise NotAllowed(gettext("nominate the candidates before opening the poll"))
         election.poll_opened_at = at
         election.save(update_fields=["poll_opened_at"])
         notice = election_poll_notice(election, at)
@@ -163,10 +176,16 @@ def open_election_poll(actor: Actor, election: Election, *, at: datetime | None 
 def _require_elector(member: Member, constituency: Constituency, at: datetime) -> None:
     if constituency.kind == Constituency.COUNCIL:
         raise NotAllowed(
-            f"{constituency.name} is a delegation elected by its council, not by members' ballots"
+            gettext(
+                "%(constituency)s is a delegation elected by its council, not by members' ballots"
+            )
+            % {"constituency": constituency.name}
         )
     if member.constituency_id != constituency.pk or not member.current_at(at):
-        raise NotAllowed(f"{member.name} is not on the roll of {constituency.name}")
+        raise NotAllowed(
+            gettext("%(member)s is not on the roll of %(constituency)s")
+            % {"member": member.name, "constituency": constituency.name}
+        )
 
 
 def _checked_ranking(ranking: Sequence[Member | str], candidates: list[Candidate]) -> list[str]:
@@ -174,12 +193,15 @@ def _checked_ranking(ranking: Sequence[Member | str], candidates: list[Candidate
     numbers = [c.member.external_id for c in candidates]
     names = [r.external_id if isinstance(r, Member) else str(r) for r in ranking]
     if not names:
-        raise ActionError("a ballot ranks at least one candidate")
+        raise ActionError(gettext("a ballot ranks at least one candidate"))
     strangers = [n for n in names if n not in numbers]
     if strangers:
-        raise ActionError(f"not a candidate in this election: {', '.join(strangers[:5])}")
+        raise ActionError(
+            gettext("not a candidate in this election: %(names)s")
+            % {"names": ", ".join(strangers[:5])}
+        )
     if len(set(names)) != len(names):
-        raise ActionError("a candidate is ranked more than once")
+        raise ActionError(gettext("a candidate is ranked more than once"))
     return names
 
 
@@ -202,16 +224,21 @@ def cast_election_ballot(
         constituency = election.constituency
         _require_elector(member, constituency, at)
         if at < election.opened_at:
-            raise ActionError("a ballot cannot be cast before the election opened")
+            raise ActionError(gettext("a ballot cannot be cast before the election opened"))
         candidates = live_candidates(election)
         if len(candidates) < election.seats:
             raise NotAllowed(
-                f"this election has {len(candidates)} candidate(s) for {election.seats} "
-                "seat(s): the poll opens when there are at least as many candidates as seats"
+                gettext(
+                    "this election has %(count)s candidate(s) for %(seats)s seat(s): the "
+                    "poll opens when there are at least as many candidates as seats"
+                )
+                % {"count": len(candidates), "seats": election.seats}
             )
         names = _checked_ranking(ranking, candidates)
         if ElectionVoter.objects.filter(same_person(member), election=election).exists():
-            raise NotAllowed(f"{member.name} has voted in this election already")
+            raise NotAllowed(
+                gettext("%(member)s has voted in this election already") % {"member": member.name}
+            )
         ElectionVoter.objects.create(election=election, member=member)
         _fill_slot(election, names, at)
         tracker = ballot_box.tracker_of(f"election:{election.pk}", list(names))
@@ -296,7 +323,9 @@ def close_election_poll(
         election = open_for_result(actor, election, at, online=True)
         voters = ElectionVoter.objects.filter(election=election).count()
         if voters == 0:
-            raise NotAllowed("no member has voted in this election: there is nothing to count")
+            raise NotAllowed(
+                gettext("no member has voted in this election: there is nothing to count")
+            )
         rankings = _seal(election)
         ballots = ballot_set(election, rankings, at)
         withdrawn = sorted(ballots.candidates[i] for i in ballots.withdrawn)

@@ -27,6 +27,8 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from smolny.councils.actions import ballot_box
 from smolny.councils.actions.ballot_box import Box, Content
 from smolny.councils.actions.bulk import insert_columns
@@ -84,12 +86,14 @@ def cast_election_ballots(
         if closed is None:
             candidates = live_candidates(election)
             if at < election.opened_at:
-                late = ActionError("a ballot cannot be cast before the election opened")
+                late = ActionError(gettext("a ballot cannot be cast before the election opened"))
             elif len(candidates) < election.seats:
                 late = NotAllowed(
-                    f"this election has {len(candidates)} candidate(s) for {election.seats} "
-                    "seat(s): the poll opens when there are at least as many candidates as "
-                    "seats"
+                    gettext(
+                        "this election has %(count)s candidate(s) for %(seats)s seat(s): the "
+                        "poll opens when there are at least as many candidates as seats"
+                    )
+                    % {"count": len(candidates), "seats": election.seats}
                 )
         members = Member.objects.in_bulk({c.member for c in casts})
         numbers = {m.external_id for m in members.values()}
@@ -107,14 +111,19 @@ def cast_election_ballots(
                     raise closed
                 member = members.get(cast.member)
                 if member is None:
-                    raise ActionError(f"no member with id {cast.member}")
+                    raise ActionError(
+                        gettext("no member with id %(member)s") % {"member": cast.member}
+                    )
                 require_voter_in_person(cast.actor, member)
                 _require_elector(member, constituency, at)
                 if late is not None:
                     raise late
                 names = _checked_ranking(cast.ranking, candidates)
                 if member.external_id in voted:
-                    raise NotAllowed(f"{member.name} has voted in this election already")
+                    raise NotAllowed(
+                        gettext("%(member)s has voted in this election already")
+                        % {"member": member.name}
+                    )
             except ActionError as refused:
                 results.append(refused)
                 continue

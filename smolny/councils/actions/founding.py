@@ -21,6 +21,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext
 
 from smolny.accounts.models import Invitation
 from smolny.accounts.tokens import invitation_age
@@ -50,7 +51,7 @@ def require_verified_person(actor: Actor, what: str) -> None:
     if isinstance(actor, SystemActor):
         return
     if not actor.is_authenticated:
-        raise PermissionDenied(f"sign in to {what}")
+        raise PermissionDenied(gettext("sign in to %(what)s") % {"what": what})
     try:
         check_verified(actor)
     except Unverified as error:
@@ -60,29 +61,40 @@ def require_verified_person(actor: Actor, what: str) -> None:
 def _check_name(name: str) -> str:
     name = name.strip()
     if not name:
-        raise ActionError("an organisation needs a name")
+        raise ActionError(gettext("an organisation needs a name"))
     if len(name) > MAX_NAME:
-        raise ActionError(f"an organisation's name has at most {MAX_NAME} characters")
+        raise ActionError(
+            gettext("an organisation's name has at most %(limit)s characters") % {"limit": MAX_NAME}
+        )
     return name
 
 
 def _check_time_zone(zone: str) -> str:
     zone = zone.strip()
     if zone not in available_timezones():
-        raise ActionError(f"time zone {zone!r}: use a name such as Europe/London or UTC")
+        raise ActionError(
+            gettext("time zone %(zone)s: use a name such as Europe/London or UTC")
+            % {"zone": repr(zone)}
+        )
     return zone
 
 
 def _check_language(language: str) -> str:
     codes = [code for code, _ in settings.LANGUAGES]
     if language not in codes:
-        raise ActionError(f"language {language!r}: use one of {', '.join(codes)}")
+        raise ActionError(
+            gettext("language %(language)s: use one of %(names)s")
+            % {"language": repr(language), "names": ", ".join(codes)}
+        )
     return language
 
 
 def _check_calendar(calendar: str) -> str:
     if calendar not in CALENDARS:
-        raise ActionError(f"calendar {calendar!r}: use one of {', '.join(CALENDARS)}")
+        raise ActionError(
+            gettext("calendar %(calendar)s: use one of %(names)s")
+            % {"calendar": repr(calendar), "names": ", ".join(CALENDARS)}
+        )
     return calendar
 
 
@@ -91,7 +103,9 @@ def _check_email(email: str) -> str:
     try:
         validate_email(email)
     except ValidationError:
-        raise ActionError(f"{email!r} is not an email address") from None
+        raise ActionError(
+            gettext("%(email)s is not an email address") % {"email": repr(email)}
+        ) from None
     return email
 
 
@@ -110,7 +124,9 @@ def found_organisation(
     Only a signed-in person with a verified address may found one: the founder is its only
     secretary at first, and the one everyone else's invitations come from."""
     if isinstance(actor, SystemActor):
-        raise PermissionDenied("a person founds an organisation (the system uses the loader)")
+        raise PermissionDenied(
+            gettext("a person founds an organisation (the system uses the loader)")
+        )
     require_verified_person(actor, "found an organisation")
     name = _check_name(name)
     time_zone = _check_time_zone(time_zone)
@@ -120,7 +136,9 @@ def found_organisation(
     assert founder is not None  # a signed-in person (checked above)
     with action_transaction(at) as at:
         if Organisation.objects.filter(name=name).exists():
-            raise NotAllowed(f"an organisation named {name!r} exists already")
+            raise NotAllowed(
+                gettext("an organisation named %(name)s exists already") % {"name": repr(name)}
+            )
         organisation = Organisation.objects.create(
             name=name,
             created_at=at,
@@ -183,14 +201,17 @@ def change_organisation_settings(
         require_secretary(actor, organisation, at)
         changes = {k: v for k, v in wanted.items() if getattr(organisation, k) != v}
         if not changes:
-            raise NotAllowed("the settings are as they were: nothing to change")
+            raise NotAllowed(gettext("the settings are as they were: nothing to change"))
         if (
             "name" in changes
             and Organisation.objects.filter(name=changes["name"])
             .exclude(pk=organisation.pk)
             .exists()
         ):
-            raise NotAllowed(f"an organisation named {changes['name']!r} exists already")
+            raise NotAllowed(
+                gettext("an organisation named %(name)s exists already")
+                % {"name": repr(changes["name"])}
+            )
         for field, value in changes.items():
             setattr(organisation, field, value)
         organisation.save(update_fields=list(changes))
@@ -213,7 +234,10 @@ def set_member_email(
         member = fresh(member)
         require_secretary(actor, member.organisation, at)
         if member.email == email:
-            raise NotAllowed(f"member {member.external_id} has that address already")
+            raise NotAllowed(
+                gettext("member %(external_id)s has that address already")
+                % {"external_id": member.external_id}
+            )
         member.email = email
         member.save(update_fields=["email"])
         record(
@@ -257,7 +281,10 @@ def invite_member(
             member.email = address
             member.save(update_fields=["email"])
         if not member.email:
-            raise NotAllowed(f"member {member.external_id} has no email address: give one")
+            raise NotAllowed(
+                gettext("member %(external_id)s has no email address: give one")
+                % {"external_id": member.external_id}
+            )
         invitation = Invitation.objects.create(
             organisation=organisation,
             member=member,
@@ -295,8 +322,11 @@ def invite_roll(
         )
         if not members:
             raise NotAllowed(
-                f"nobody on the roll of {constituency.name} has an email address, no account "
-                "and no invitation still running"
+                gettext(
+                    "nobody on the roll of %(constituency)s has an email address, no account "
+                    "and no invitation still running"
+                )
+                % {"constituency": constituency.name}
             )
         invited_by = None if isinstance(actor, SystemActor) else actor.pk
         invitations = Invitation.objects.bulk_create(
@@ -343,7 +373,7 @@ def accept_invitation(
     The invitation is spent; the journal records the link in the member's own name."""
     username = username.strip()
     if not username:
-        raise ActionError("choose a user name")
+        raise ActionError(gettext("choose a user name"))
     user_model = get_user_model()
     with action_transaction(at) as at:
         invitation = Invitation.objects.select_related("member", "organisation").filter(
@@ -351,9 +381,9 @@ def accept_invitation(
         )
         found = invitation.first()
         if found is None:
-            raise NotAllowed("this invitation does not exist")
+            raise NotAllowed(gettext("this invitation does not exist"))
         if found.accepted_at is not None:
-            raise NotAllowed("this invitation has been used already: sign in instead")
+            raise NotAllowed(gettext("this invitation has been used already: sign in instead"))
         # The person's roll entry now: they may have moved since the invitation was sent
         # (smolny.councils.actions.membership), and the account goes with the person.
         member = entry_at(found.member, at) or found.member
@@ -361,7 +391,10 @@ def accept_invitation(
         if reason:
             raise NotAllowed(reason)
         if user_model._default_manager.filter(username__iexact=username).exists():
-            raise NotAllowed(f"the user name {username!r} is taken: choose another")
+            raise NotAllowed(
+                gettext("the user name %(username)s is taken: choose another")
+                % {"username": repr(username)}
+            )
         user = user_model._default_manager.create_user(
             username=username, email=found.email, password=password
         )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.utils.translation import gettext
+
 from smolny.councils.models import Council, Fraction, FractionMembership, Mandate
 from smolny.councils.queries.names import require_distinct_name
 from smolny.journal.actions import (
@@ -23,12 +25,15 @@ def create_fraction(
 ) -> Fraction:
     name = name.strip()
     if not name:
-        raise ActionError("a fraction needs a name")
+        raise ActionError(gettext("a fraction needs a name"))
     with action_transaction(at) as at:
         council = fresh(council)
         require_secretary(actor, council.organisation, at)
         if Fraction.objects.filter(council=council, name=name).exists():
-            raise NotAllowed(f"{council.name} has a fraction named {name!r} already")
+            raise NotAllowed(
+                gettext("%(council)s has a fraction named %(name)s already")
+                % {"council": council.name, "name": repr(name)}
+            )
         require_distinct_name(
             name,
             Fraction.objects.filter(council=council).values_list("name", flat=True),
@@ -57,19 +62,30 @@ def change_fraction(
         mandate = fresh(mandate)
         require_member_or_secretary(actor, mandate.member, at)
         if mandate.end is not None:
-            raise NotAllowed(f"the mandate of {mandate.member.name} has ended")
+            raise NotAllowed(
+                gettext("the mandate of %(member)s has ended") % {"member": mandate.member.name}
+            )
         current = FractionMembership.objects.filter(mandate=mandate, end=None).first()
         if fraction is not None:
             fraction = fresh(fraction)
             if fraction.council_id != mandate.council_id or fraction.end is not None:
-                raise NotAllowed(f"{fraction.name} is not a fraction of {mandate.council.name}")
+                raise NotAllowed(
+                    gettext("%(fraction)s is not a fraction of %(council)s")
+                    % {"fraction": fraction.name, "council": mandate.council.name}
+                )
         if current is not None and fraction is not None and current.fraction_id == fraction.pk:
-            raise NotAllowed(f"{mandate.member.name} sits with {fraction.name} already")
+            raise NotAllowed(
+                gettext("%(member)s sits with %(fraction)s already")
+                % {"member": mandate.member.name, "fraction": fraction.name}
+            )
         if current is None and fraction is None:
-            raise NotAllowed(f"{mandate.member.name} sits with no fraction already")
+            raise NotAllowed(
+                gettext("%(member)s sits with no fraction already")
+                % {"member": mandate.member.name}
+            )
         if current is not None:
             if at < current.start:
-                raise NotAllowed("a fraction membership cannot end before it began")
+                raise NotAllowed(gettext("a fraction membership cannot end before it began"))
             current.end = at
             current.save(update_fields=["end"])
         membership = None

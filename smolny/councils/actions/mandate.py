@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext
+
 from smolny.councils.actions.election import open_by_election_for
 from smolny.councils.models import (
     Election,
@@ -53,22 +55,37 @@ def seat_deputy(
         council = constituency.council
         require_secretary(actor, council.organisation, at)
         if not ElectionWinner.objects.filter(election=election, member=member).exists():
-            raise NotAllowed(f"{member.name} was not declared elected in this election")
+            raise NotAllowed(
+                gettext("%(member)s was not declared elected in this election")
+                % {"member": member.name}
+            )
         if Mandate.objects.filter(election=election, member=member).exists():
-            raise NotAllowed(f"{member.name} has been seated from this election already")
+            raise NotAllowed(
+                gettext("%(member)s has been seated from this election already")
+                % {"member": member.name}
+            )
         problem = eligible(member, constituency, at)
         if problem:
             raise NotAllowed(problem)
         if Mandate.objects.filter(council=council, member=member, end=None).exists():
-            raise NotAllowed(f"{member.name} already holds a mandate in {council.name}")
+            raise NotAllowed(
+                gettext("%(member)s already holds a mandate in %(council)s")
+                % {"member": member.name, "council": council.name}
+            )
         seated = Mandate.objects.filter(valid_at(at), constituency=constituency).count()
         seats = seats_at(constituency, at)
         if seated >= seats:
-            raise NotAllowed(f"all {seats} seat(s) of {constituency.name} are filled")
+            raise NotAllowed(
+                gettext("all %(seats)s seat(s) of %(constituency)s are filled")
+                % {"seats": seats, "constituency": constituency.name}
+            )
         if fraction is not None:
             fraction = fresh(fraction)
             if fraction.council_id != council.pk or not fraction.current_at(at):
-                raise NotAllowed(f"{fraction.name} is not a fraction of {council.name}")
+                raise NotAllowed(
+                    gettext("%(fraction)s is not a fraction of %(council)s")
+                    % {"fraction": fraction.name, "council": council.name}
+                )
         mandate = Mandate.objects.create(
             council=council, constituency=constituency, member=member, election=election, start=at
         )
@@ -109,15 +126,20 @@ def close_mandate(mandate: Mandate, reason: str, at: datetime) -> dict[str, Any]
     recall under way lapses. Whether a by-election follows is the caller's business.
     Returns what changed, for the journal."""
     if mandate.end is not None:
-        raise NotAllowed(f"the mandate of {mandate.member.name} has ended already")
+        raise NotAllowed(
+            gettext("the mandate of %(member)s has ended already") % {"member": mandate.member.name}
+        )
     if at < mandate.start:
-        raise NotAllowed("a mandate cannot end before it began")
+        raise NotAllowed(gettext("a mandate cannot end before it began"))
     memberships = FractionMembership.objects.filter(mandate=mandate, end=None)
     seats = OrganSeat.objects.filter(holder=mandate, end=None)
     if memberships.filter(start__gt=at).exists() or seats.filter(start__gt=at).exists():
         raise NotAllowed(
-            f"the mandate of {mandate.member.name} has changes recorded after "
-            f"{at.isoformat()}: it cannot end before them"
+            gettext(
+                "the mandate of %(member)s has changes recorded after %(at)s: it cannot "
+                "end before them"
+            )
+            % {"member": mandate.member.name, "at": at.isoformat()}
         )
     mandate.end = at
     mandate.end_reason = reason

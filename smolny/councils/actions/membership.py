@@ -25,6 +25,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.utils.translation import gettext
+
 from smolny.councils.models import Constituency, Mandate, Member, Organisation
 from smolny.councils.models.dated import valid_at
 from smolny.journal.actions import (
@@ -47,9 +49,16 @@ def _require_no_mandate(member: Member, at: datetime, what: str) -> None:
     )
     if mandate is not None and mandate.constituency.kind == Constituency.ROLL:
         raise NotAllowed(
-            f"{member.name} is a deputy for {mandate.constituency.name} in "
-            f"{mandate.council.name}: the mandate ends first (resignation or recall), then "
-            f"the member can {what}"
+            gettext(
+                "%(member)s is a deputy for %(constituency)s in %(council)s: the mandate "
+                "ends first (resignation or recall), then the member can %(what)s"
+            )
+            % {
+                "member": member.name,
+                "constituency": mandate.constituency.name,
+                "council": mandate.council.name,
+                "what": what,
+            }
         )
 
 
@@ -59,18 +68,30 @@ def _current(member: Member, at: datetime) -> Member:
         valid_at(at), organisation_id=member.organisation_id, external_id=member.external_id
     ).first()
     if current is None:
-        raise NotAllowed(f"{member.name} ({member.external_id}) is on no roll now")
+        raise NotAllowed(
+            gettext("%(member)s (%(external_id)s) is on no roll now")
+            % {"member": member.name, "external_id": member.external_id}
+        )
     return current
 
 
 def _roll_of(organisation: Organisation, constituency: Constituency, at: datetime) -> Constituency:
     constituency = fresh(constituency)
     if constituency.council.organisation_id != organisation.pk:
-        raise NotAllowed(f"{constituency.name} is not a constituency of {organisation.name}")
+        raise NotAllowed(
+            gettext("%(constituency)s is not a constituency of %(organisation)s")
+            % {"constituency": constituency.name, "organisation": organisation.name}
+        )
     if constituency.kind != Constituency.ROLL:
-        raise NotAllowed(f"{constituency.name} is a delegation of a council; it has no roll")
+        raise NotAllowed(
+            gettext("%(constituency)s is a delegation of a council; it has no roll")
+            % {"constituency": constituency.name}
+        )
     if not constituency.current_at(at):
-        raise NotAllowed(f"{constituency.name} does not exist at {at.isoformat()}")
+        raise NotAllowed(
+            gettext("%(constituency)s does not exist at %(at)s")
+            % {"constituency": constituency.name, "at": at.isoformat()}
+        )
     return constituency
 
 
@@ -90,8 +111,8 @@ def _copy(member: Member, constituency: Constituency, at: datetime) -> Member:
 def _end(member: Member, at: datetime) -> None:
     if at <= member.start:
         raise NotAllowed(
-            f"{member.name} joined the roll at {member.start.isoformat()}: a change must come "
-            "after it"
+            gettext("%(member)s joined the roll at %(start)s: a change must come after it")
+            % {"member": member.name, "start": member.start.isoformat()}
         )
     member.end = at
     member.save(update_fields=["end"])
@@ -104,7 +125,7 @@ def leave_roll(
     ends. Returns the ended entry."""
     reason = reason.strip()
     if len(reason) > 300:
-        raise ActionError("the reason is longer than 300 characters")
+        raise ActionError(gettext("the reason is longer than 300 characters"))
     with action_transaction(at) as at:
         member = fresh(member)
         organisation = member.organisation
@@ -134,7 +155,10 @@ def move_member(
         current = _current(member, at)
         target = _roll_of(organisation, constituency, at)
         if target.pk == current.constituency_id:
-            raise NotAllowed(f"{current.name} is on the roll of {target.name} already")
+            raise NotAllowed(
+                gettext("%(current)s is on the roll of %(target)s already")
+                % {"current": current.name, "target": target.name}
+            )
         _require_no_mandate(current, at, "move")
         _end(current, at)
         moved = _copy(current, target, at)
@@ -169,15 +193,22 @@ def rejoin_roll(
             organisation_id=member.organisation_id, external_id=member.external_id
         )
         if rows.filter(valid_at(at)).exists():
-            raise NotAllowed(f"{member.name} ({member.external_id}) is on a roll already")
+            raise NotAllowed(
+                gettext("%(member)s (%(external_id)s) is on a roll already")
+                % {"member": member.name, "external_id": member.external_id}
+            )
         last = rows.order_by("-start", "-pk").first()
         assert last is not None  # *member* itself is one of the rows
         if last.end is not None and at < last.end:
             raise NotAllowed(
-                f"{member.name} left at {last.end.isoformat()}: rejoining must come after it"
+                gettext("%(member)s left at %(end)s: rejoining must come after it")
+                % {"member": member.name, "end": last.end.isoformat()}
             )
         if last.start > at:
-            raise NotAllowed(f"{member.name} is on a roll from {last.start.isoformat()} already")
+            raise NotAllowed(
+                gettext("%(member)s is on a roll from %(start)s already")
+                % {"member": member.name, "start": last.start.isoformat()}
+            )
         target = _roll_of(organisation, constituency or last.constituency, at)
         entry = _copy(last, target, at)
         record(

@@ -15,6 +15,8 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext
+
 from smolny.councils.actions.organ import form_organ
 from smolny.councils.models import (
     AgendaItem,
@@ -91,7 +93,7 @@ def move_motion(
         motion_kind = MotionKind(kind)
         which = Procedural(procedural) if procedural else None
     except ValueError as error:
-        raise ActionError(f"motion: {error}") from None
+        raise ActionError(gettext("motion: %(error)s") % {"error": error}) from None
     with action_transaction(at) as at:
         item = get_item(item)
         session = item.session
@@ -100,11 +102,16 @@ def move_motion(
             mover = fresh(mover)
             require_member_or_secretary(actor, mover, at)
             if mover.pk not in present_members(session, at):
-                raise NotAllowed(f"{mover.name} is not in the hall and cannot move a motion")
+                raise NotAllowed(
+                    gettext("%(mover)s is not in the hall and cannot move a motion")
+                    % {"mover": mover.name}
+                )
         else:
             require_chair_or_secretary(actor, session, at)
         if item.votes.filter(status=Vote.OPEN).exists():
-            raise NotAllowed("a vote is open on this item; no motion can be moved until it closes")
+            raise NotAllowed(
+                gettext("a vote is open on this item; no motion can be moved until it closes")
+            )
         motions, results = record_of(item)
         if key is None:
             prefix = _PREFIX[motion_kind.value]
@@ -187,11 +194,11 @@ def reform_presidium(
         found = PresidiumReformation.objects.select_related("old_organ__council").filter(pk=pk)
         reformation = found.first()  # type: ignore[assignment]
         if not isinstance(reformation, PresidiumReformation):
-            raise ActionError(f"no presidium re-formation with id {pk}")
+            raise ActionError(gettext("no presidium re-formation with id %(pk)s") % {"pk": pk})
         old = reformation.old_organ
         require_secretary(actor, old.council.organisation, at)
         if reformation.completed_at is not None:
-            raise NotAllowed("this presidium has been re-formed already")
+            raise NotAllowed(gettext("this presidium has been re-formed already"))
         organ = form_organ(
             actor,
             old.council,

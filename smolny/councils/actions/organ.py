@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext
+
 from smolny.councils.models import Council, Fraction, FractionMembership, Mandate, Organ, OrganSeat
 from smolny.councils.models.dated import valid_at
 from smolny.councils.queries.organs import fraction_strengths
@@ -35,7 +37,10 @@ from smolny.rules.seats import FractionStanding, SeatAllotment, allot_seats
 def _current_mandate(mandate: Mandate, council: Council, at: datetime) -> Mandate:
     mandate = fresh(mandate)
     if mandate.council_id != council.pk or not mandate.current_at(at):
-        raise NotAllowed(f"{mandate.member.name} holds no current mandate in {council.name}")
+        raise NotAllowed(
+            gettext("%(member)s holds no current mandate in %(council)s")
+            % {"member": mandate.member.name, "council": council.name}
+        )
     return mandate
 
 
@@ -65,27 +70,34 @@ def form_organ(
     """Form an organ of *council* and fill its seats under *seat_rule* (see the module)."""
     name = name.strip()
     if not name:
-        raise ActionError("an organ needs a name")
+        raise ActionError(gettext("an organ needs a name"))
     if kind not in dict(Organ.KINDS):
-        raise ActionError(f"organ kind {kind!r}: use one of {', '.join(dict(Organ.KINDS))}")
+        raise ActionError(
+            gettext("organ kind %(kind)s: use one of %(names)s")
+            % {"kind": repr(kind), "names": ", ".join(dict(Organ.KINDS))}
+        )
     if seat_rule not in dict(Organ.SEAT_RULES):
         raise ActionError(
-            f"seat rule {seat_rule!r}: use one of {', '.join(dict(Organ.SEAT_RULES))}"
+            gettext("seat rule %(seat_rule)s: use one of %(names)s")
+            % {"seat_rule": repr(seat_rule), "names": ", ".join(dict(Organ.SEAT_RULES))}
         )
     if seats < 1:
-        raise ActionError("an organ needs at least one seat")
+        raise ActionError(gettext("an organ needs at least one seat"))
     refusing, reserving = set(refusing), set(reserving)
     nominees = dict(nominees or {})
     with action_transaction(at) as at:
         council = fresh(council)
         require_secretary(actor, council.organisation, at)
         if Organ.objects.filter(council=council, name=name).exists():
-            raise NotAllowed(f"{council.name} has an organ named {name!r} already")
+            raise NotAllowed(
+                gettext("%(council)s has an organ named %(name)s already")
+                % {"council": council.name, "name": repr(name)}
+            )
         office = [_current_mandate(m, council, at) for m in ex_officio]
         chosen = [_current_mandate(m, council, at) for m in elected]
         holders = [m.pk for m in office + chosen] + [m.pk for ms in nominees.values() for m in ms]
         if len(set(holders)) != len(holders):
-            raise NotAllowed("a deputy is named for more than one seat of the organ")
+            raise NotAllowed(gettext("a deputy is named for more than one seat of the organ"))
         plan: list[dict[str, Any]] = []  # one dict per seat, in seat order
         plan += [
             {"status": OrganSeat.HELD, "how": OrganSeat.EX_OFFICIO, "holder": m} for m in office
@@ -94,13 +106,17 @@ def form_organ(
         if seat_rule == Organ.EX_OFFICIO:
             if len(office) != seats or chosen or nominees:
                 raise NotAllowed(
-                    f"an ex officio organ of {seats} seats needs {seats} office holders"
+                    gettext("an ex officio organ of %(seats)s seats needs %(seats)s office holders")
+                    % {"seats": seats}
                 )
         elif seat_rule == Organ.ELECTION:
             if nominees:
-                raise NotAllowed("an elected organ has no fraction nominees")
+                raise NotAllowed(gettext("an elected organ has no fraction nominees"))
             if len(office) + len(chosen) > seats:
-                raise NotAllowed(f"{len(office) + len(chosen)} holders for {seats} seats")
+                raise NotAllowed(
+                    gettext("%(amount)s holders for %(seats)s seats")
+                    % {"amount": len(office) + len(chosen), "seats": seats}
+                )
             plan += [
                 {"status": OrganSeat.HELD, "how": OrganSeat.ELECTED, "holder": m} for m in chosen
             ]
@@ -110,13 +126,14 @@ def form_organ(
             ]
         else:
             if chosen:
-                raise NotAllowed("a proportional organ's seats are allotted, not elected")
+                raise NotAllowed(gettext("a proportional organ's seats are allotted, not elected"))
             standing = fraction_strengths(council, at)
             by_name = {f.name: f for f, _ in standing}
             unknown = (refusing | reserving | set(nominees)) - set(by_name)
             if unknown:
                 raise NotAllowed(
-                    f"no such fraction in {council.name}: {', '.join(sorted(unknown))}"
+                    gettext("no such fraction in %(council)s: %(names)s")
+                    % {"council": council.name, "names": ", ".join(sorted(unknown))}
                 )
             try:
                 result = allot_seats(
@@ -210,12 +227,19 @@ def _proportional_plan(
         named = list(nominees.get(fraction.name, ()))
         if len(named) > result.taken[fraction.name]:
             raise NotAllowed(
-                f"{fraction.name} names {len(named)} holders "
-                f"for {result.taken[fraction.name]} seat(s)"
+                gettext("%(fraction)s names %(count)s holders for %(taken)s seat(s)")
+                % {
+                    "fraction": fraction.name,
+                    "count": len(named),
+                    "taken": result.taken[fraction.name],
+                }
             )
         for m in named:
             if _fraction_of(m, at) != fraction.pk:
-                raise NotAllowed(f"{m.member.name} does not sit with {fraction.name}")
+                raise NotAllowed(
+                    gettext("%(member)s does not sit with %(fraction)s")
+                    % {"member": m.member.name, "fraction": fraction.name}
+                )
         for i in range(result.taken[fraction.name]):
             seat: dict[str, Any] = {"how": OrganSeat.ALLOTTED, "fraction": fraction}
             if i < len(named):
@@ -245,7 +269,9 @@ def _proportional_plan(
 def _current_row(organ: Organ, number: int) -> OrganSeat:
     row = OrganSeat.objects.filter(organ=organ, number=number, end=None).first()
     if row is None:
-        raise NotAllowed(f"{organ.name} has no seat {number}")
+        raise NotAllowed(
+            gettext("%(organ)s has no seat %(number)s") % {"organ": organ.name, "number": number}
+        )
     return row
 
 
@@ -261,18 +287,29 @@ def fill_organ_seat(
         organ = fresh(organ)
         require_secretary(actor, organ.council.organisation, at)
         if organ.end is not None:
-            raise NotAllowed(f"{organ.name} has been dissolved")
+            raise NotAllowed(gettext("%(organ)s has been dissolved") % {"organ": organ.name})
         mandate = _current_mandate(mandate, organ.council, at)
         row = _current_row(organ, number)
         if at < row.start:
-            raise NotAllowed("a seat cannot change before its last change")
+            raise NotAllowed(gettext("a seat cannot change before its last change"))
         if OrganSeat.objects.filter(organ=organ, holder=mandate, end=None).exists():
-            raise NotAllowed(f"{mandate.member.name} holds a seat of {organ.name} already")
+            raise NotAllowed(
+                gettext("%(member)s holds a seat of %(organ)s already")
+                % {"member": mandate.member.name, "organ": organ.name}
+            )
         if row.fraction_id is not None and _fraction_of(mandate, at) != row.fraction_id:
             assert row.fraction is not None
             raise NotAllowed(
-                f"seat {number} of {organ.name} belongs to {row.fraction.name}, "
-                f"and {mandate.member.name} does not sit with it"
+                gettext(
+                    "seat %(number)s of %(organ)s belongs to %(fraction)s, and %(member)s "
+                    "does not sit with it"
+                )
+                % {
+                    "number": number,
+                    "organ": organ.name,
+                    "fraction": row.fraction.name,
+                    "member": mandate.member.name,
+                }
             )
         previous = row.holder.member.external_id if row.holder else None
         row.end = at
@@ -312,7 +349,10 @@ def vacate_organ_seat(
         require_secretary(actor, organ.council.organisation, at)
         row = _current_row(organ, number)
         if row.holder is None:
-            raise NotAllowed(f"seat {number} of {organ.name} is not held")
+            raise NotAllowed(
+                gettext("seat %(number)s of %(organ)s is not held")
+                % {"number": number, "organ": organ.name}
+            )
         row.end = at
         row.save(update_fields=["end"])
         seat = OrganSeat.objects.create(

@@ -10,6 +10,7 @@ from fractions import Fraction as Ratio
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from smolny.councils.actions.founding import require_verified_person
 from smolny.councils.models import (
@@ -53,13 +54,17 @@ def create_organisation(
     """
     name = name.strip()
     if not name:
-        raise ActionError("an organisation needs a name")
+        raise ActionError(gettext("an organisation needs a name"))
     if calendar not in dict(Organisation.CALENDARS):
-        raise ActionError(f"calendar {calendar!r}: use new or dual")
+        raise ActionError(
+            gettext("calendar %(calendar)s: use new or dual") % {"calendar": repr(calendar)}
+        )
     require_verified_person(actor, "create an organisation")
     with action_transaction(at) as at:
         if Organisation.objects.filter(name=name).exists():
-            raise NotAllowed(f"an organisation named {name!r} exists already")
+            raise NotAllowed(
+                gettext("an organisation named %(name)s exists already") % {"name": repr(name)}
+            )
         require_distinct_name(
             name, Organisation.objects.values_list("name", flat=True), "organisation"
         )
@@ -136,7 +141,10 @@ def grant_role(
     """Give *user* the role named *role* (secretary, recorder, chair or clerk)."""
     grant = GRANTS.get(role)
     if grant is None:
-        raise ActionError(f"role {role!r}: use one of {', '.join(GRANTS)}")
+        raise ActionError(
+            gettext("role %(role)s: use one of %(names)s")
+            % {"role": repr(role), "names": ", ".join(GRANTS)}
+        )
     return grant(actor, organisation, user, at=at)
 
 
@@ -156,7 +164,10 @@ def _appoint(
         if OrganisationRole.objects.filter(
             organisation=organisation, user_id=user.pk, role=role_name, end=None
         ).exists():
-            raise NotAllowed(f"{user.get_username()} is a {role_name} already")
+            raise NotAllowed(
+                gettext("%(user)s is a %(role_name)s already")
+                % {"user": user.get_username(), "role_name": role_name}
+            )
         role = OrganisationRole.objects.create(
             organisation=organisation, user_id=user.pk, role=role_name, start=at
         )
@@ -187,9 +198,11 @@ def end_role(
         if not own:
             require_secretary(actor, role.organisation, at)
         if role.end is not None:
-            raise NotAllowed(f"this {role.role}'s role has ended already")
+            raise NotAllowed(
+                gettext("this %(role)s's role has ended already") % {"role": role.role}
+            )
         if at < role.start:
-            raise ActionError("a role cannot end before it began")
+            raise ActionError(gettext("a role cannot end before it began"))
         if role.role == OrganisationRole.SECRETARY and not (
             OrganisationRole.objects.filter(
                 organisation=role.organisation, role=OrganisationRole.SECRETARY, end=None
@@ -198,8 +211,11 @@ def end_role(
             .exists()
         ):
             raise NotAllowed(
-                f"{role.user.get_username()} is the last secretary of {role.organisation.name}: "
-                "appoint another secretary first"
+                gettext(
+                    "%(user)s is the last secretary of %(organisation)s: appoint "
+                    "another secretary first"
+                )
+                % {"user": role.user.get_username(), "organisation": role.organisation.name}
             )
         role.end = at
         role.save(update_fields=["end"])
@@ -226,7 +242,9 @@ def set_public_record(
         require_secretary(actor, organisation, at)
         if organisation.public_record == public:
             state = "public" if public else "not public"
-            raise NotAllowed(f"the organisation's record is {state} already")
+            raise NotAllowed(
+                gettext("the organisation's record is %(state)s already") % {"state": state}
+            )
         organisation.public_record = public
         organisation.save(update_fields=["public_record"])
         record(actor, "set_public_record", {"public": public}, at=at, organisation=organisation)
@@ -237,9 +255,14 @@ def _ratio(value: Ratio | str, what: str) -> Ratio:
     try:
         ratio = Ratio(value)
     except (ValueError, ZeroDivisionError):
-        raise ActionError(f"{what}: {value!r} is not a fraction such as 1/4") from None
+        raise ActionError(
+            gettext("%(what)s: %(value)s is not a fraction such as 1/4")
+            % {"what": what, "value": repr(value)}
+        ) from None
     if not 0 < ratio <= 1:
-        raise ActionError(f"{what}: {ratio} must lie in (0, 1]")
+        raise ActionError(
+            gettext("%(what)s: %(ratio)s must lie in (0, 1]") % {"what": what, "ratio": ratio}
+        )
     return ratio
 
 
@@ -256,16 +279,21 @@ def create_council(
     """Create a council (or a congress) with its recall thresholds."""
     name = name.strip()
     if not name:
-        raise ActionError("a council needs a name")
+        raise ActionError(gettext("a council needs a name"))
     if kind not in dict(Council.KINDS):
-        raise ActionError(f"council kind {kind!r}: use council or congress")
+        raise ActionError(
+            gettext("council kind %(kind)s: use council or congress") % {"kind": repr(kind)}
+        )
     petition = _ratio(petition_threshold, "petition threshold")
     quorum = _ratio(recall_quorum, "recall quorum")
     with action_transaction(at) as at:
         organisation = fresh(organisation)
         require_secretary(actor, organisation, at)
         if Council.objects.filter(organisation=organisation, name=name).exists():
-            raise NotAllowed(f"{organisation.name} has a council named {name!r} already")
+            raise NotAllowed(
+                gettext("%(organisation)s has a council named %(name)s already")
+                % {"organisation": organisation.name, "name": repr(name)}
+            )
         require_distinct_name(name, organisation.councils.values_list("name", flat=True), "council")
         council = Council.objects.create(
             organisation=organisation,
@@ -310,19 +338,27 @@ def set_representation_rule(
     The rule in force before ends at *at*; earlier apportionments keep pointing at it.
     """
     if (per is None) == (house_size is None):
-        raise ActionError("a representation rule has either a ratio (per) or a house size")
+        raise ActionError(gettext("a representation rule has either a ratio (per) or a house size"))
     if per is not None:
         if per < 1:
-            raise ActionError(f"ratio: one deputy per {per} members is impossible")
+            raise ActionError(
+                gettext("ratio: one deputy per %(per)s members is impossible") % {"per": per}
+            )
         if rounding not in ROUNDINGS:
-            raise ActionError(f"rounding {rounding!r}: use one of {', '.join(ROUNDINGS)}")
+            raise ActionError(
+                gettext("rounding %(rounding)s: use one of %(names)s")
+                % {"rounding": repr(rounding), "names": ", ".join(ROUNDINGS)}
+            )
         kind = RepresentationRule.RATIO
     else:
         assert house_size is not None
         if house_size < 1:
-            raise ActionError("a house needs at least one seat")
+            raise ActionError(gettext("a house needs at least one seat"))
         if method not in METHODS:
-            raise ActionError(f"method {method!r}: use one of {', '.join(METHODS)}")
+            raise ActionError(
+                gettext("method %(method)s: use one of %(names)s")
+                % {"method": repr(method), "names": ", ".join(METHODS)}
+            )
         kind = RepresentationRule.HOUSE
     with action_transaction(at) as at:
         council = fresh(council)
@@ -369,12 +405,15 @@ def create_constituency(
     """Create a constituency: a member roll, or (for a congress) a delegating lower council."""
     name = name.strip()
     if not name:
-        raise ActionError("a constituency needs a name")
+        raise ActionError(gettext("a constituency needs a name"))
     with action_transaction(at) as at:
         council = fresh(council)
         require_secretary(actor, council.organisation, at)
         if Constituency.objects.filter(council=council, name=name).exists():
-            raise NotAllowed(f"{council.name} has a constituency named {name!r} already")
+            raise NotAllowed(
+                gettext("%(council)s has a constituency named %(name)s already")
+                % {"council": council.name, "name": repr(name)}
+            )
         require_distinct_name(
             name,
             Constituency.objects.filter(council=council).values_list("name", flat=True),
@@ -384,9 +423,11 @@ def create_constituency(
         if delegating_council is not None:
             delegating_council = fresh(delegating_council)
             if delegating_council.pk == council.pk:
-                raise NotAllowed("a council cannot delegate to itself")
+                raise NotAllowed(gettext("a council cannot delegate to itself"))
             if delegating_council.organisation_id != council.organisation_id:
-                raise NotAllowed("a delegating council must belong to the same organisation")
+                raise NotAllowed(
+                    gettext("a delegating council must belong to the same organisation")
+                )
             kind = Constituency.COUNCIL
         constituency = Constituency.objects.create(
             council=council, name=name, kind=kind, delegating_council=delegating_council, start=at
@@ -421,7 +462,10 @@ def link_member_user(
             .exclude(pk=member.pk)
             .exists()
         ):
-            raise NotAllowed(f"{user.get_username()} is linked to another member already")
+            raise NotAllowed(
+                gettext("%(user)s is linked to another member already")
+                % {"user": user.get_username()}
+            )
         member.user_id = user.pk
         member.save(update_fields=["user"])
         record(
@@ -441,11 +485,13 @@ def create_constituencies(
     one journal entry listing their names. Returns how many were created."""
     cleaned = [n.strip() for n in names]
     if any(not n for n in cleaned):
-        raise ActionError("a constituency needs a name")
+        raise ActionError(gettext("a constituency needs a name"))
     counts = Counter(cleaned)
     twice = sorted(n for n, k in counts.items() if k > 1)
     if twice:
-        raise ActionError(f"constituency named twice: {', '.join(twice[:10])}")
+        raise ActionError(
+            gettext("constituency named twice: %(names)s") % {"names": ", ".join(twice[:10])}
+        )
     with action_transaction(at) as at:
         council = fresh(council)
         require_secretary(actor, council.organisation, at)
@@ -456,7 +502,8 @@ def create_constituencies(
         )
         if existing:
             raise NotAllowed(
-                f"{council.name} has constituencies named {', '.join(sorted(existing)[:10])}"
+                gettext("%(council)s has constituencies named %(names)s")
+                % {"council": council.name, "names": ", ".join(sorted(existing)[:10])}
             )
         Constituency.objects.bulk_create(
             [

@@ -39,6 +39,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from smolny.councils.actions import ballot_box
 from smolny.councils.actions.ballot_box import Box
@@ -77,7 +78,10 @@ class AlreadyDone(NotAllowed):
 
 def _require_on_roll(member: Member, mandate: Mandate, at: datetime) -> None:
     if member.constituency_id != mandate.constituency_id or not member.current_at(at):
-        raise NotAllowed(f"{member.name} is not on the roll of {mandate.constituency.name}")
+        raise NotAllowed(
+            gettext("%(member)s is not on the roll of %(constituency)s")
+            % {"member": member.name, "constituency": mandate.constituency.name}
+        )
 
 
 def _live_signatures(petition: RecallPetition) -> int:
@@ -95,14 +99,18 @@ def _add_signature(
     if RecallSignature.objects.filter(
         same_person(member), petition=petition, withdrawn_at=None
     ).exists():
-        raise AlreadyDone(f"{member.name} has signed this petition already")
+        raise AlreadyDone(
+            gettext("%(member)s has signed this petition already") % {"member": member.name}
+        )
     try:
         with transaction.atomic():
             RecallSignature.objects.create(
                 petition=petition, member=member, signed_at=at, reason=reason
             )
     except IntegrityError:
-        raise AlreadyDone(f"{member.name} has signed this petition already") from None
+        raise AlreadyDone(
+            gettext("%(member)s has signed this petition already") % {"member": member.name}
+        ) from None
 
 
 def _maybe_open_vote(petition: RecallPetition, at: datetime) -> RecallVote | None:
@@ -148,17 +156,25 @@ def open_recall_petition(
         require_member_or_secretary(actor, member, at)
         if mandate.constituency.kind != Constituency.ROLL:
             raise NotAllowed(
-                "a congress delegate is recalled by the delegating council, not by petition"
+                gettext(
+                    "a congress delegate is recalled by the delegating council, not by petition"
+                )
             )
         if not mandate.current_at(at):
-            raise NotAllowed(f"the mandate of {mandate.member.name} is not current")
+            raise NotAllowed(
+                gettext("the mandate of %(member)s is not current")
+                % {"member": mandate.member.name}
+            )
         _require_on_roll(member, mandate, at)
         if (
             RecallPetition.objects.filter(mandate=mandate)
             .exclude(status=RecallPetition.CLOSED)
             .exists()
         ):
-            raise NotAllowed(f"a recall of {mandate.member.name} is under way already")
+            raise NotAllowed(
+                gettext("a recall of %(member)s is under way already")
+                % {"member": mandate.member.name}
+            )
         size = roll_size(mandate.constituency, at)
         threshold = share_of_roll(size, mandate.council.petition_threshold)
         petition = RecallPetition.objects.create(
@@ -198,13 +214,16 @@ def sign_recall_petition(
     """
     reason = reason.strip()
     if len(reason) > REASON_LIMIT:
-        raise ActionError(f"reason: at most {REASON_LIMIT} characters, not {len(reason)}")
+        raise ActionError(
+            gettext("reason: at most %(limit)s characters, not %(count)s")
+            % {"limit": REASON_LIMIT, "count": len(reason)}
+        )
     with action_transaction(at) as at:
         petition = fresh(petition)
         member = fresh(member)
         require_member_or_secretary(actor, member, at)
         if petition.status != RecallPetition.OPEN:
-            raise NotAllowed("this petition is no longer open for signatures")
+            raise NotAllowed(gettext("this petition is no longer open for signatures"))
         _require_on_roll(member, petition.mandate, at)
         _add_signature(petition, member, at, reason)
         vote = _maybe_open_vote(petition, at)
@@ -233,12 +252,16 @@ def withdraw_signature(
         member = fresh(member)
         require_member_or_secretary(actor, member, at)
         if petition.status != RecallPetition.OPEN:
-            raise NotAllowed("the threshold was reached: signatures can no longer be withdrawn")
+            raise NotAllowed(
+                gettext("the threshold was reached: signatures can no longer be withdrawn")
+            )
         signature = RecallSignature.objects.filter(
             same_person(member), petition=petition, withdrawn_at=None
         ).first()
         if signature is None:
-            raise NotAllowed(f"{member.name} has not signed this petition")
+            raise NotAllowed(
+                gettext("%(member)s has not signed this petition") % {"member": member.name}
+            )
         signature.withdrawn_at = at
         signature.save(update_fields=["withdrawn_at"])
         record(
@@ -268,17 +291,19 @@ def cast_recall_vote(
         member = fresh(member)
         require_voter_in_person(actor, member)
         if vote.closed_at is not None:
-            raise NotAllowed("this recall vote is closed")
+            raise NotAllowed(gettext("this recall vote is closed"))
         if at < vote.opened_at:
-            raise NotAllowed("this recall vote had not opened yet")
+            raise NotAllowed(gettext("this recall vote had not opened yet"))
         _require_on_roll(member, vote.petition.mandate, at)
         if RecallVoter.objects.filter(same_person(member), vote=vote).exists():
-            raise AlreadyDone(f"{member.name} has voted already")
+            raise AlreadyDone(gettext("%(member)s has voted already") % {"member": member.name})
         try:
             with transaction.atomic():
                 RecallVoter.objects.create(vote=vote, member=member)
         except IntegrityError:
-            raise AlreadyDone(f"{member.name} has voted already") from None
+            raise AlreadyDone(
+                gettext("%(member)s has voted already") % {"member": member.name}
+            ) from None
         content: list[object] = [RecallBallot.RECALL if recall else RecallBallot.KEEP]
         ballot_box.cast(_box(vote), content)
         tracker = ballot_box.tracker_of(f"recall:{vote.pk}", content)
@@ -303,9 +328,9 @@ def close_recall_vote(actor: Actor, vote: RecallVote, *, at: datetime | None = N
         council = mandate.council
         require_secretary(actor, council.organisation, at)
         if vote.closed_at is not None:
-            raise NotAllowed("this recall vote is closed already")
+            raise NotAllowed(gettext("this recall vote is closed already"))
         if at < vote.opened_at:
-            raise ActionError("a vote cannot close before it opened")
+            raise ActionError(gettext("a vote cannot close before it opened"))
         choices = _seal(vote)
         outcome = recall_outcome(
             vote.roll_size,
@@ -347,7 +372,8 @@ def recall_by_delegating_body(
         constituency = mandate.constituency
         if constituency.kind != Constituency.COUNCIL or constituency.delegating_council is None:
             raise NotAllowed(
-                f"{mandate.member.name} was elected by a roll, not delegated by a council"
+                gettext("%(member)s was elected by a roll, not delegated by a council")
+                % {"member": mandate.member.name}
             )
         require_secretary(actor, constituency.delegating_council.organisation, at)
         changes = end_mandate(mandate, Mandate.RECALLED_BY_DELEGATING_BODY, at)

@@ -16,6 +16,9 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from fractions import Fraction as Ratio
 
+from django.utils.translation import gettext
+
+from smolny.councils import wording
 from smolny.councils.actions.agenda import append_item
 from smolny.councils.models import (
     Attendance,
@@ -107,7 +110,7 @@ def set_organ_rules(
         )
         SpeakingRules(time_limit, point_of_order_limit)
     except ValueError as error:
-        raise ActionError(f"rules of procedure: {error}") from None
+        raise ActionError(gettext("rules of procedure: %(error)s") % {"error": error}) from None
     with action_transaction(at) as at:
         organ = fresh(organ)
         require_secretary(actor, organ.council.organisation, at)
@@ -188,27 +191,35 @@ def convene_session(
     place = place.strip()
     items = [t.strip() for t in agenda]
     if not title:
-        raise ActionError("a session needs a title")
+        raise ActionError(gettext("a session needs a title"))
     if any(not t for t in items):
-        raise ActionError("an agenda item needs a title")
+        raise ActionError(gettext("an agenda item needs a title"))
     if len(place) > 300:
-        raise ActionError("the place is longer than 300 characters")
+        raise ActionError(gettext("the place is longer than 300 characters"))
     if ends_at is not None and (ends_at.tzinfo is None or ends_at <= starts_at):
-        raise ActionError("ends_at must be a time with a timezone after starts_at")
+        raise ActionError(gettext("ends_at must be a time with a timezone after starts_at"))
     with action_transaction(at) as at:
         organ = fresh(organ)
         require_secretary(actor, organ.council.organisation, at)
         if not organ.current_at(at):
-            raise NotAllowed(f"{organ.name} does not exist at {at.isoformat()}")
+            raise NotAllowed(
+                gettext("%(organ)s does not exist at %(at)s")
+                % {"organ": organ.name, "at": at.isoformat()}
+            )
         if starts_at.tzinfo is None:
-            raise ActionError("starts_at has no timezone")
+            raise ActionError(gettext("starts_at has no timezone"))
         try:
             convening = decide_convening(notice_rule(rules_of(organ)), at, starts_at)
         except ValueError as error:
             raise NotAllowed(str(error)) from None
         if not convening.allowed:
             raise NotAllowed(
-                f"{organ.name} cannot sit at {starts_at.isoformat()}: {convening.reason}"
+                gettext("%(organ)s cannot sit at %(starts_at)s: %(reason)s")
+                % {
+                    "organ": organ.name,
+                    "starts_at": starts_at.isoformat(),
+                    "reason": wording.convening(convening.reason),
+                }
             )
         session = Session.objects.create(
             organ=organ,
@@ -278,18 +289,21 @@ def check_in(
     each at check-in.
     """
     if not members:
-        raise ActionError("check-in names nobody")
+        raise ActionError(gettext("check-in names nobody"))
     with action_transaction(at) as at:
         session = get_session(session)
         require_status(session, Session.CONVENED, Session.OPEN, Session.ADJOURNED)
         organisation = session.organ.council.organisation
         ids = [m.pk for m in members]
         if len(set(ids)) != len(ids):
-            raise ActionError("check-in names a member twice")
+            raise ActionError(gettext("check-in names a member twice"))
         found = {m.pk: m for m in Member.objects.filter(pk__in=ids, organisation=organisation)}
         missing = [str(i) for i in ids if i not in found]
         if missing:
-            raise ActionError(f"no member with id {', '.join(missing)} in {organisation.name}")
+            raise ActionError(
+                gettext("no member with id %(names)s in %(organisation)s")
+                % {"names": ", ".join(missing), "organisation": organisation.name}
+            )
         if len(members) == 1:
             require_member_or_clerk(actor, found[ids[0]], at)
         else:
@@ -297,7 +311,7 @@ def check_in(
         already = present_members(session, at) & set(ids)
         if already:
             names = ", ".join(sorted(found[i].external_id for i in already))
-            raise NotAllowed(f"already checked in: {names}")
+            raise NotAllowed(gettext("already checked in: %(names)s") % {"names": names})
         rows = Attendance.objects.bulk_create(
             Attendance(session=session, member_id=i, start=at) for i in ids
         )
@@ -331,9 +345,9 @@ def check_out(
         require_member_or_secretary(actor, member, at)
         row = Attendance.objects.filter(valid_at(at), session=session, member=member).first()
         if row is None:
-            raise NotAllowed(f"{member.name} is not in the hall")
+            raise NotAllowed(gettext("%(member)s is not in the hall") % {"member": member.name})
         if at < row.start:
-            raise NotAllowed("a check-out cannot precede the check-in")
+            raise NotAllowed(gettext("a check-out cannot precede the check-in"))
         row.end = at
         row.save(update_fields=["end"])
         record(
@@ -358,18 +372,23 @@ def open_session(
         require_status(session, Session.CONVENED, Session.ADJOURNED)
         if at < session.starts_at:
             raise NotAllowed(
-                f"{session.title} was called for {session.starts_at.isoformat()}; "
-                "it cannot open before"
+                gettext("%(session)s was called for %(starts_at)s; it cannot open before")
+                % {"session": session.title, "starts_at": session.starts_at.isoformat()}
             )
         chair = fresh(chair)
         if chair.organisation_id != session.organ.council.organisation_id:
-            raise ActionError(f"{chair.name} is not a member of this organisation")
+            raise ActionError(
+                gettext("%(chair)s is not a member of this organisation") % {"chair": chair.name}
+            )
         members = seated(session.organ, at)
         check = quorum_to_open(
             quorum_of(rules_of(session.organ)), members, present_members(session, at)
         )
         if not check.quorate:
-            raise NotAllowed(f"{session.title} cannot open: {check.reason}")
+            raise NotAllowed(
+                gettext("%(session)s cannot open: %(reason)s")
+                % {"session": session.title, "reason": wording.reason(check.reason)}
+            )
         first = session.status == Session.CONVENED
         session.status = Session.OPEN
         if first:
@@ -407,7 +426,9 @@ def hand_over_chair(
         require_status(session, Session.OPEN)
         to = fresh(to)
         if to.pk not in present_members(session, at):
-            raise NotAllowed(f"{to.name} is not in the hall and cannot take the chair")
+            raise NotAllowed(
+                gettext("%(to)s is not in the hall and cannot take the chair") % {"to": to.name}
+            )
         before = current_chair(session, at)
         _set_chair(session, to, at)
         record(
@@ -437,7 +458,9 @@ def record_walkout(
 ) -> Walkout:
     """A fraction (its deputies in the hall) or named members leave the sitting together."""
     if (fraction is None) == (not members):
-        raise ActionError("a walkout is of a fraction or of named members, not both or neither")
+        raise ActionError(
+            gettext("a walkout is of a fraction or of named members, not both or neither")
+        )
     with action_transaction(at) as at:
         session = get_session(session)
         require_chair_or_secretary(actor, session, at)
@@ -446,7 +469,10 @@ def record_walkout(
         if fraction is not None:
             fraction = fresh(fraction)
             if fraction.council_id != session.organ.council_id:
-                raise ActionError(f"{fraction.name} is not a fraction of this council")
+                raise ActionError(
+                    gettext("%(fraction)s is not a fraction of this council")
+                    % {"fraction": fraction.name}
+                )
             leaving = (
                 set(
                     FractionMembership.objects.filter(valid_at(at), fraction=fraction)
@@ -456,13 +482,17 @@ def record_walkout(
                 & in_hall
             )
             if not leaving:
-                raise NotAllowed(f"no deputy of {fraction.name} is in the hall")
+                raise NotAllowed(
+                    gettext("no deputy of %(fraction)s is in the hall")
+                    % {"fraction": fraction.name}
+                )
         else:
             leaving = {m.pk for m in members}
             absent = leaving - in_hall
             if absent:
                 raise NotAllowed(
-                    f"not in the hall: member id {', '.join(map(str, sorted(absent)))}"
+                    gettext("not in the hall: member id %(names)s")
+                    % {"names": ", ".join(map(str, sorted(absent)))}
                 )
         walkout = Walkout.objects.create(
             session=session, at=at, fraction=fraction, statement=statement, members=len(leaving)
@@ -511,7 +541,10 @@ def _pause(actor: Actor, session: Session | int, status: str, at: datetime | Non
         )
         open_votes = Vote.objects.filter(item__session=session, status=Vote.OPEN).count()
         if open_votes:
-            raise NotAllowed(f"{session.title} has {open_votes} vote(s) open; close them first")
+            raise NotAllowed(
+                gettext("%(session)s has %(n)s vote(s) open; close them first")
+                % {"session": session.title, "n": open_votes}
+            )
         session.status = status
         if status == Session.CLOSED:
             session.closed_at = at

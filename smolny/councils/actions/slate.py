@@ -26,6 +26,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from django.utils.translation import gettext
+
 from smolny.councils.bulk import insert_rows
 from smolny.councils.models import (
     ApportionedSeats,
@@ -66,10 +68,15 @@ def seat_slate(actor: Actor, council: Council, slate: Slate, *, at: datetime) ->
         }
         missing = sorted(set(slate) - set(constituencies))
         if missing:
-            raise NotAllowed(f"not current constituencies of {council.name}: {missing[:10]}")
+            raise NotAllowed(
+                gettext("not current constituencies of %(council)s: %(missing)s")
+                % {"council": council.name, "missing": missing[:10]}
+            )
         apportionment = apportionment_at(council, at)
         if apportionment is None:
-            raise NotAllowed(f"{council.name} has not been apportioned")
+            raise NotAllowed(
+                gettext("%(council)s has not been apportioned") % {"council": council.name}
+            )
         seats = dict(
             ApportionedSeats.objects.filter(apportionment=apportionment).values_list(
                 "constituency_id", "seats"
@@ -88,7 +95,7 @@ def seat_slate(actor: Actor, council: Council, slate: Slate, *, at: datetime) ->
         )
         member_ids = [m.pk for ms in slate.values() for m, _ in ms]
         if len(set(member_ids)) != len(member_ids):
-            raise NotAllowed("a member is named twice in the slate")
+            raise NotAllowed(gettext("a member is named twice in the slate"))
         current = dict(
             Member.objects.filter(valid_at(at), pk__in=member_ids).values_list(
                 "pk", "constituency_id"
@@ -97,17 +104,29 @@ def seat_slate(actor: Actor, council: Council, slate: Slate, *, at: datetime) ->
         for constituency_id, elected in slate.items():
             name = constituencies[constituency_id].name
             if not elected:
-                raise NotAllowed(f"{name}: nobody elected")
+                raise NotAllowed(gettext("%(name)s: nobody elected") % {"name": name})
             free = seats.get(constituency_id, 0) - held.get(constituency_id, 0)
             if len(elected) > free:
-                raise NotAllowed(f"{name}: {len(elected)} elected for {free} free seat(s)")
+                raise NotAllowed(
+                    gettext("%(name)s: %(count)s elected for %(free)s free seat(s)")
+                    % {"name": name, "count": len(elected), "free": free}
+                )
             for member, fraction in elected:
                 if current.get(member.pk) != constituency_id:
-                    raise NotAllowed(f"{member.name} is not on the roll of {name}")
+                    raise NotAllowed(
+                        gettext("%(member)s is not on the roll of %(name)s")
+                        % {"member": member.name, "name": name}
+                    )
                 if member.pk in seated_already:
-                    raise NotAllowed(f"{member.name} already holds a mandate in {council.name}")
+                    raise NotAllowed(
+                        gettext("%(member)s already holds a mandate in %(council)s")
+                        % {"member": member.name, "council": council.name}
+                    )
                 if fraction is not None and fraction not in fractions:
-                    raise NotAllowed(f"{fraction} is not a fraction of {council.name}")
+                    raise NotAllowed(
+                        gettext("%(fraction)s is not a fraction of %(council)s")
+                        % {"fraction": fraction, "council": council.name}
+                    )
         elections = Election.objects.bulk_create(
             [
                 Election(
@@ -187,7 +206,10 @@ def regroup_fractions(
         fractions = {f.name: f for f in Fraction.objects.filter(valid_at(at), council=council)}
         unknown = sorted({f for f in moves.values() if f is not None} - set(fractions))
         if unknown:
-            raise NotAllowed(f"not fractions of {council.name}: {', '.join(unknown)}")
+            raise NotAllowed(
+                gettext("not fractions of %(council)s: %(names)s")
+                % {"council": council.name, "names": ", ".join(unknown)}
+            )
         ids = [m.pk for m in moves]
         current = set(
             Mandate.objects.filter(valid_at(at), council=council, pk__in=ids).values_list(
@@ -196,10 +218,13 @@ def regroup_fractions(
         )
         stale = [m.member.name for m in moves if m.pk not in current]
         if stale:
-            raise NotAllowed(f"no current mandate in {council.name}: {', '.join(stale[:10])}")
+            raise NotAllowed(
+                gettext("no current mandate in %(council)s: %(names)s")
+                % {"council": council.name, "names": ", ".join(stale[:10])}
+            )
         memberships = FractionMembership.objects.filter(mandate_id__in=ids, end=None)
         if memberships.filter(start__gt=at).exists():
-            raise NotAllowed("a fraction membership starts after this change")
+            raise NotAllowed(gettext("a fraction membership starts after this change"))
         memberships.update(end=at)
         insert_rows(
             FractionMembership,

@@ -39,7 +39,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count
+from django.utils.translation import gettext
 
+from smolny.councils import wording
 from smolny.councils.actions.ballot import seal
 from smolny.councils.actions.motion import end_presidium, settle_motions
 from smolny.councils.models import (
@@ -109,28 +111,39 @@ def open_vote(
     """Put the question on *motion* (its key, or ``PREFERENTIAL_VOTE``) by *method*; only the
     vote that is due opens."""
     if method not in dict(Vote.METHODS):
-        raise ActionError(f"vote method {method!r}: use one of {', '.join(dict(Vote.METHODS))}")
+        raise ActionError(
+            gettext("vote method %(method)s: use one of %(names)s")
+            % {"method": repr(method), "names": ", ".join(dict(Vote.METHODS))}
+        )
     with action_transaction(at) as at:
         item = get_item(item)
         session = item.session
         require_chair_or_secretary(actor, session, at)
         require_status(session, Session.OPEN)
         if item.votes.filter(status=Vote.OPEN).exists():
-            raise NotAllowed("a vote is open on this item already")
+            raise NotAllowed(gettext("a vote is open on this item already"))
         docket = docket_of(item)
         due = docket.next
         if due is None:
-            raise NotAllowed(f"no vote is due on item {item.position}: it is {docket.state.value}")
+            raise NotAllowed(
+                gettext("no vote is due on item %(position)s: it is %(state)s")
+                % {"position": item.position, "state": wording.word(docket.state.value)}
+            )
         if due.motion != motion:
             raise NotAllowed(
-                f"the vote on {motion} cannot be opened: the vote due is on {due.motion} "
-                f"({due.question})"
+                gettext(
+                    "the vote on %(motion)s cannot be opened: the vote due is on %(due)s "
+                    "(%(question)s)"
+                )
+                % {"motion": motion, "due": due.motion, "question": wording.question(due.question)}
             )
         preferential = due.kind is CallKind.PREFERENTIAL
         if preferential and method not in (Vote.ROLL_CALL, Vote.SECRET):
             raise NotAllowed(
-                "the preferential vote among alternatives is counted from ranked ballots: "
-                "take it by named roll call or by secret ballot"
+                gettext(
+                    "the preferential vote among alternatives is counted from ranked "
+                    "ballots: take it by named roll call or by secret ballot"
+                )
             )
         row = None if preferential else item.motions.get(key=due.motion)
         vote = Vote.objects.create(
@@ -176,11 +189,13 @@ def cast_vote(
     return result
 
 
-PAPER = (
-    "a roll call sheet records a meeting held on paper: it is entered as a past event, by a "
-    "recorder of the organisation (with the Smolny-Occurred-At header); in a live sitting "
-    "each deputy answers for themself"
-)
+def paper() -> str:
+    """Why a roll call sheet is refused in a live sitting (in the reader's language)."""
+    return gettext(
+        "a roll call sheet records a meeting held on paper: it is entered as a past event, by a "
+        "recorder of the organisation (with the Smolny-Occurred-At header); in a live sitting "
+        "each deputy answers for themself"
+    )
 
 
 def require_own_answer(actor: Actor, member: Member, organisation: Organisation) -> None:
@@ -196,9 +211,12 @@ def require_own_answer(actor: Actor, member: Member, organisation: Organisation)
     if actor.is_authenticated and member.user_id is not None and member.user_id == actor.pk:
         return
     raise PermissionDenied(
-        f"{actor_label(actor)} may not answer the roll call for {member.name}: a deputy "
-        "answers for themself, in person (the minutes of a meeting held on paper are entered "
-        "as a past event, by a recorder)"
+        gettext(
+            "%(actor)s may not answer the roll call for %(member)s: a deputy "
+            "answers for themself, in person (the minutes of a meeting held on paper "
+            "are entered as a past event, by a recorder)"
+        )
+        % {"actor": actor_label(actor), "member": member.name}
     )
 
 
@@ -233,7 +251,10 @@ def cast_votes(
         refusal: ActionError | None = None  # the vote's own: given to every ballot in turn
         try:
             if vote.method != Vote.ROLL_CALL:
-                raise NotAllowed(f"this vote is by {vote.method}, not a named roll call")
+                raise NotAllowed(
+                    gettext("this vote is by %(method)s, not a named roll call")
+                    % {"method": wording.word(vote.method)}
+                )
             require_open(vote)
         except ActionError as refused:
             refusal = refused
@@ -251,7 +272,9 @@ def cast_votes(
                 choice, ranking = checked_answer(vote, ballot.choice)
                 member = members.get(ballot.member.pk)
                 if member is None:
-                    raise ActionError(f"no member with id {ballot.member.pk}")
+                    raise ActionError(
+                        gettext("no member with id %(member_id)s") % {"member_id": ballot.member.pk}
+                    )
                 require_own_answer(ballot.actor, member, organisation)
                 if refusal is not None:
                     raise refusal
@@ -260,7 +283,10 @@ def cast_votes(
                     raise found
                 mandate, fraction = found
                 if mandate.pk in answered:
-                    raise NotAllowed(f"{member.name} has voted in this roll call already")
+                    raise NotAllowed(
+                        gettext("%(member)s has voted in this roll call already")
+                        % {"member": member.name}
+                    )
             except ActionError as refused:
                 results.append(refused)
                 continue
@@ -301,27 +327,42 @@ def record_roll_call(
     it in a live sitting would answer for every deputy on it), and inside it only a recorder
     of the organisation enters it, journalled as entered later with both times."""
     if not sheet:
-        raise ActionError("the roll call sheet is empty")
+        raise ActionError(gettext("the roll call sheet is empty"))
     with action_transaction(at) as at:
         vote = get_vote(vote)
         answers = {m: checked_answer(vote, a) for m, a in sheet.items()}
         session = vote.item.session
         if not entering_later():
-            raise PermissionDenied(f"{actor_label(actor)}: {PAPER}")
+            raise PermissionDenied(
+                gettext("%(actor)s: %(why)s") % {"actor": actor_label(actor), "why": paper()}
+            )
         require_recorder(actor, session.organ.council.organisation)
         if vote.method != Vote.ROLL_CALL:
-            raise NotAllowed(f"this vote is by {vote.method}, not a named roll call")
+            raise NotAllowed(
+                gettext("this vote is by %(method)s, not a named roll call")
+                % {"method": wording.word(vote.method)}
+            )
         require_open(vote)
         voting = seated(session.organ, at)
         in_hall = present_members(session, at)
         ids = [m.pk for m in sheet]
         for member in sheet:
             if member.pk not in in_hall:
-                raise NotAllowed(f"{member.name} ({member.external_id}) is not in the hall")
+                raise NotAllowed(
+                    gettext("%(member)s (%(external_id)s) is not in the hall")
+                    % {"member": member.name, "external_id": member.external_id}
+                )
             if member.pk not in voting:
                 raise NotAllowed(
-                    f"{member.name} ({member.external_id}) holds no current mandate with a seat "
-                    f"in {session.organ.name}: an observer does not vote"
+                    gettext(
+                        "%(member)s (%(external_id)s) holds no current mandate with a seat in "
+                        "%(organ)s: an observer does not vote"
+                    )
+                    % {
+                        "member": member.name,
+                        "external_id": member.external_id,
+                        "organ": session.organ.name,
+                    }
                 )
         mandates = {i: voting[i] for i in ids}
         done = set(
@@ -330,7 +371,10 @@ def record_roll_call(
             ).values_list("mandate__member__external_id", flat=True)
         )
         if done:
-            raise NotAllowed(f"voted in this roll call already: {', '.join(sorted(done))}")
+            raise NotAllowed(
+                gettext("voted in this roll call already: %(names)s")
+                % {"names": ", ".join(sorted(done))}
+            )
         fractions = fraction_names(mandates.values(), at)
         NamedVote.objects.bulk_create(
             (
@@ -374,25 +418,33 @@ def enter_counts(
     """Enter the counts of a division (by its tellers) or a counted show of hands (the chair)."""
     for name, value in (("for", for_votes), ("against", against), ("abstain", abstain)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ActionError(f"count {name}: a whole number not below 0, not {value!r}")
+            raise ActionError(
+                gettext("count %(name)s: a whole number not below 0, not %(value)s")
+                % {"name": name, "value": repr(value)}
+            )
     with action_transaction(at) as at:
         vote = get_vote(vote)
         session = vote.item.session
         require_chair_or_secretary(actor, session, at)
         if vote.method not in (Vote.DIVISION, Vote.SHOW_OF_HANDS):
-            raise NotAllowed(f"this vote is by {vote.method}: its counts are not entered")
+            raise NotAllowed(
+                gettext("this vote is by %(method)s: its counts are not entered")
+                % {"method": wording.word(vote.method)}
+            )
         require_open(vote)
         if vote.method == Vote.DIVISION and len(tellers) < 2:
-            raise ActionError("a division is counted by two tellers at least; name them")
+            raise ActionError(gettext("a division is counted by two tellers at least; name them"))
         in_hall = present_members(session, at)
         for teller in tellers:
             if teller.pk not in in_hall:
-                raise NotAllowed(f"teller {teller.name} is not in the hall")
+                raise NotAllowed(
+                    gettext("teller %(teller)s is not in the hall") % {"teller": teller.name}
+                )
         present = len(set(seated(session.organ, at)) & in_hall)
         if for_votes + against + abstain > present:
             raise NotAllowed(
-                f"{for_votes + against + abstain} counted, but only {present} voting members "
-                "are in the hall"
+                gettext("%(amount)s counted, but only %(present)s voting members are in the hall")
+                % {"amount": for_votes + against + abstain, "present": present}
             )
         vote.for_votes, vote.against, vote.abstain = for_votes, against, abstain
         vote.counts_entered = True
@@ -431,7 +483,7 @@ def _figures(vote: Vote) -> tuple[int, int, int, set[int]]:
 
         return card_figures(vote)
     if not vote.counts_entered:
-        raise NotAllowed("the counts of this vote have not been entered")
+        raise NotAllowed(gettext("the counts of this vote have not been entered"))
     assert vote.for_votes is not None
     assert vote.against is not None
     assert vote.abstain is not None
@@ -473,14 +525,16 @@ def _decide_preference(
     try:
         result = count_preference(call, _ballot_set(vote.options, rankings), tie_seed=tie_seed)
     except ProcedureError as error:
-        raise NotAllowed(f"{error}; close the vote with a tie seed to draw lots") from None
+        raise NotAllowed(
+            gettext("%(error)s; close the vote with a tie seed to draw lots") % {"error": error}
+        ) from None
     assert result.preferred is not None
     lots = [t for t in result.ties if t.resolved_by == "lot" and result.preferred in t.contenders]
     if lots and tie_seed is None:
         # the count drew a lot with a default seed: a lot is drawn only with a seed given here
         raise NotAllowed(
-            f"{', '.join(lots[0].contenders)} are tied for {lots[0].at}; close the vote with "
-            "a tie seed to draw lots"
+            gettext("%(names)s are tied for %(at)s; close the vote with a tie seed to draw lots")
+            % {"names": ", ".join(lots[0].contenders), "at": lots[0].at}
         )
     vote.outcome = "preferred"
     vote.preferred = result.preferred

@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext
+
 from smolny.councils.models import (
     AgendaItem,
     Organ,
@@ -77,7 +79,7 @@ def get_item(item: AgendaItem | int) -> AgendaItem:
         .first()
     )
     if found is None:
-        raise ActionError(f"no agenda item with id {pk}")
+        raise ActionError(gettext("no agenda item with id %(pk)s") % {"pk": pk})
     return found
 
 

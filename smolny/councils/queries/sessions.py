@@ -12,6 +12,9 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from fractions import Fraction as Ratio
 
+from django.utils.translation import gettext
+
+from smolny.councils import wording
 from smolny.councils.models import (
     Attendance,
     ChairTerm,
@@ -163,7 +166,10 @@ def require_chair_or_secretary(actor: Actor, session: Session, at: datetime) -> 
     user_id = getattr(actor, "pk", None)
     if term is not None and user_id is not None and term.member.user_id == user_id:
         return
-    raise PermissionDenied(f"{actor_label(actor)} neither chairs {session} nor is a secretary")
+    raise PermissionDenied(
+        gettext("%(actor)s neither chairs %(session)s nor is a secretary")
+        % {"actor": actor_label(actor), "session": session}
+    )
 
 
 def require_list_keeper(actor: Actor, session: Session, at: datetime) -> None:
@@ -178,12 +184,17 @@ def get_session(session: Session | int) -> Session:
     pk = session.pk if isinstance(session, Session) else session
     found = Session.objects.select_related("organ__council__organisation").filter(pk=pk).first()
     if found is None:
-        raise ActionError(f"no session with id {pk}")
+        raise ActionError(gettext("no session with id %(pk)s") % {"pk": pk})
     return found
 
 
 def require_status(session: Session, *statuses: str) -> None:
     if session.status not in statuses:
         raise NotAllowed(
-            f"{session.title} is {session.status}; this needs it {' or '.join(statuses)}"
+            gettext("%(session)s is %(status)s; this needs it %(needed)s")
+            % {
+                "session": session.title,
+                "status": wording.word(session.status),
+                "needed": gettext(" or ").join(wording.word(s) for s in statuses),
+            }
         )

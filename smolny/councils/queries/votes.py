@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Subquery
+from django.utils.translation import gettext
 
 from smolny.councils.models import (
     Attendance,
@@ -53,13 +54,16 @@ def get_vote(vote: Vote | int) -> Vote:
         .first()
     )
     if found is None:
-        raise ActionError(f"no vote with id {pk}")
+        raise ActionError(gettext("no vote with id %(pk)s") % {"pk": pk})
     return found
 
 
 def require_open(vote: Vote) -> None:
     if vote.status != Vote.OPEN:
-        raise NotAllowed(f"the vote on {vote.motion.key if vote.motion else vote.call} is closed")
+        raise NotAllowed(
+            gettext("the vote on %(value)s is closed")
+            % {"value": vote.motion.key if vote.motion else vote.call}
+        )
 
 
 def in_hall(session: Session, member: Member, at: datetime) -> bool:
@@ -71,14 +75,17 @@ def entitled(vote: Vote, member: Member, at: datetime) -> Mandate:
     """The mandate with which *member* votes now, or the refusal saying why not."""
     session = vote.item.session
     if at < vote.opened_at:  # a past event entered later cannot precede the vote's opening
-        raise NotAllowed("the vote had not opened yet at that time")
+        raise NotAllowed(gettext("the vote had not opened yet at that time"))
     if not in_hall(session, member, at):
-        raise NotAllowed(f"{member.name} is not in the hall")
+        raise NotAllowed(gettext("%(member)s is not in the hall") % {"member": member.name})
     mandate = voting_mandate(session.organ, member, at)
     if mandate is None:
         raise NotAllowed(
-            f"{member.name} holds no current mandate with a seat in {session.organ.name}: "
-            "an observer does not vote"
+            gettext(
+                "%(member)s holds no current mandate with a seat in %(organ)s: an "
+                "observer does not vote"
+            )
+            % {"member": member.name, "organ": session.organ.name}
         )
     return mandate
 
@@ -95,7 +102,7 @@ def roll_call_credentials(
     rest of the hall waits; the refusals are worked out only when there is one to give.
     """
     if at < vote.opened_at:  # a past event entered later cannot precede the vote's opening
-        early = NotAllowed("the vote had not opened yet at that time")
+        early = NotAllowed(gettext("the vote had not opened yet at that time"))
         return {member.pk: early for member in members}
     session = vote.item.session
     organ = session.organ
@@ -124,12 +131,14 @@ def roll_call_credentials(
         if row is None or not row.present:
             try:
                 entitled(vote, member, at)  # the refusal: not in the hall, or no mandate
-                raise NotAllowed(f"{member.name} is not in the hall")  # pragma: no cover
+                raise NotAllowed(
+                    gettext("%(member)s is not in the hall") % {"member": member.name}
+                )  # pragma: no cover
             except ActionError as refusal:
                 credentials[member.pk] = refusal
         elif row.answered:
             credentials[member.pk] = NotAllowed(
-                f"{member.name} has voted in this roll call already"
+                gettext("%(member)s has voted in this roll call already") % {"member": member.name}
             )
         else:
             credentials[member.pk] = (row, row.fraction_name or "")
@@ -144,17 +153,21 @@ def checked_answer(vote: Vote, answer: Answer) -> tuple[str, list[str]]:
     """The stored form of *answer* (choice, ranking), or the refusal saying what is wrong."""
     if vote.call != CallKind.PREFERENTIAL.value:
         if not isinstance(answer, str) or answer not in CHOICES:
-            raise ActionError(f"choice {answer!r}: use for, against or abstain")
+            raise ActionError(
+                gettext("choice %(answer)s: use for, against or abstain") % {"answer": repr(answer)}
+            )
         return answer, []
     if isinstance(answer, str):
         raise ActionError(
-            f"this is a preferential vote: rank the options ({', '.join(vote.options)})"
+            gettext("this is a preferential vote: rank the options (%(names)s)")
+            % {"names": ", ".join(vote.options)}
         )
     ranking = list(answer)
     unknown = [o for o in ranking if o not in vote.options]
     if unknown or not ranking or len(set(ranking)) != len(ranking):
         raise ActionError(
-            f"ranking {ranking!r}: name each of {', '.join(vote.options)} at most once"
+            gettext("ranking %(ranking)s: name each of %(names)s at most once")
+            % {"ranking": repr(ranking), "names": ", ".join(vote.options)}
         )
     return "ranked", ranking
 
@@ -197,6 +210,9 @@ def require_voter_in_person(actor: Actor, member: Member) -> None:
     if actor.is_authenticated and member.user_id is not None and member.user_id == actor.pk:
         return
     raise PermissionDenied(
-        f"{actor_label(actor)} may not cast a secret ballot for {member.name}: "
-        "a secret ballot is cast by the voter alone"
+        gettext(
+            "%(actor)s may not cast a secret ballot for %(member)s: a secret "
+            "ballot is cast by the voter alone"
+        )
+        % {"actor": actor_label(actor), "member": member.name}
     )

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from django.utils.translation import gettext
+
 from smolny.councils.models import Council, Organ, Organisation
 from smolny.federation.bodies import Body, body_ref, organisation_id
 from smolny.federation.models import AuthorityRule, Subordination, Unit, VetoGrant
@@ -29,7 +31,7 @@ from smolny.journal.actions import (
 def _organisation_of(*bodies: Body) -> Organisation:
     ids = {organisation_id(fresh(b)) for b in bodies}
     if len(ids) != 1:
-        raise NotAllowed("the bodies belong to different organisations")
+        raise NotAllowed(gettext("the bodies belong to different organisations"))
     return Organisation.objects.get(pk=ids.pop())
 
 
@@ -38,7 +40,10 @@ def _names(values: Iterable[str] | None, what: str) -> list[str] | None:
         return None
     names = sorted({v.strip() for v in values})
     if not names or not all(names):
-        raise ActionError(f"{what}: name at least one, none empty (or give None for all)")
+        raise ActionError(
+            gettext("%(what)s: name at least one, none empty (or give None for all)")
+            % {"what": what}
+        )
     return names
 
 
@@ -48,12 +53,15 @@ def create_unit(
     """A unit that receives directives (a regiment, a branch)."""
     name = name.strip()
     if not name:
-        raise ActionError("a unit needs a name")
+        raise ActionError(gettext("a unit needs a name"))
     with action_transaction(at) as at:
         organisation = fresh(organisation)
         require_secretary(actor, organisation, at)
         if Unit.objects.filter(organisation=organisation, name=name).exists():
-            raise NotAllowed(f"{organisation.name} has a unit named {name!r} already")
+            raise NotAllowed(
+                gettext("%(organisation)s has a unit named %(name)s already")
+                % {"organisation": organisation.name, "name": repr(name)}
+            )
         unit = Unit.objects.create(organisation=organisation, name=name)
         record(
             actor, "create_unit", {"unit": unit.pk, "name": name}, at=at, organisation=organisation
@@ -70,11 +78,13 @@ def place_under(
         require_secretary(actor, organisation, at)
         below, above = body_ref(unit), body_ref(body)
         if below == above:
-            raise NotAllowed("a body cannot be under itself")
+            raise NotAllowed(gettext("a body cannot be under itself"))
         if Subordination.objects.filter(
             organisation=organisation, unit=below, body=above, end=None
         ).exists():
-            raise NotAllowed(f"{unit} is under {body} already")
+            raise NotAllowed(
+                gettext("%(unit)s is under %(body)s already") % {"unit": unit, "body": body}
+            )
         row = Subordination.objects.create(
             organisation=organisation, unit=below, body=above, start=at
         )
@@ -108,9 +118,9 @@ def end_subordination(
 
 def _end(row: AuthorityRule | Subordination | VetoGrant, at: datetime) -> None:
     if row.end is not None:
-        raise NotAllowed("it has ended already")
+        raise NotAllowed(gettext("it has ended already"))
     if at < row.start:
-        raise NotAllowed("it cannot end before it began")
+        raise NotAllowed(gettext("it cannot end before it began"))
     row.end = at
     row.save(update_fields=["end"])
 
@@ -130,12 +140,18 @@ def _require_can_countersign(body: Body) -> None:
             else "name one of its organs (it has no plenum yet)"
         )
         raise NotAllowed(
-            f"a countersignature of {body.name} could never be given: a council does not "
-            f"sign directives, its organs do; {instead}"
+            gettext(
+                "a countersignature of %(body)s could never be given: a council does not "
+                "sign directives, its organs do; %(instead)s"
+            )
+            % {"body": body.name, "instead": instead}
         )
     raise NotAllowed(
-        f"a countersignature of the unit {body.name} could never be given: units receive "
-        "directives and do not sign them; name an organ"
+        gettext(
+            "a countersignature of the unit %(body)s could never be given: units "
+            "receive directives and do not sign them; name an organ"
+        )
+        % {"body": body.name}
     )
 
 
@@ -156,7 +172,9 @@ def set_authority_rule(
     countermanded. *domains* limits the rule (default: every domain).
     """
     if kind not in dict(AuthorityRule.KINDS):
-        raise ActionError(f"rule kind {kind!r}: use countersignature or precedence")
+        raise ActionError(
+            gettext("rule kind %(kind)s: use countersignature or precedence") % {"kind": repr(kind)}
+        )
     domain_names = _names(domains, "domains")
     with action_transaction(at) as at:
         others_list = list(others) if others is not None else None

@@ -20,6 +20,8 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime
 
+from django.utils.translation import gettext
+
 from smolny.councils.models import (
     Council,
     Mandate,
@@ -73,11 +75,16 @@ def record_decision(
         try:
             tally = dataclasses.replace(tally, seated=seated(body, at))
         except ValueError as error:
-            raise ActionError(f"tally for {motion!r}: {error}") from None
+            raise ActionError(
+                gettext("tally for %(motion)s: %(error)s")
+                % {"motion": repr(motion), "error": error}
+            ) from None
     try:
         outcome = decide(tally, rule)
     except ValueError as error:  # e.g. a casting vote the rule does not give the chair
-        raise ActionError(f"tally for {motion!r}: {error}") from None
+        raise ActionError(
+            gettext("tally for %(motion)s: %(error)s") % {"motion": repr(motion), "error": error}
+        ) from None
     return Decision.objects.create(
         organisation=organisation,
         body=body_ref(body),
@@ -104,15 +111,25 @@ def decision_from_vote(
     organ = vote.item.session.organ
     sitting_for = organ.council_id == body.pk if isinstance(body, Council) else organ == body
     if not sitting_for:
-        raise NotAllowed(f"vote {vote.pk} was taken in {organ}, not by {body}")
+        raise NotAllowed(
+            gettext("vote %(vote_id)s was taken in %(organ)s, not by %(body)s")
+            % {"vote_id": vote.pk, "organ": organ, "body": body}
+        )
     if vote.status != Vote.CLOSED or vote.closed_at is None:
-        raise NotAllowed(f"vote {vote.pk} is not closed")
+        raise NotAllowed(gettext("vote %(vote_id)s is not closed") % {"vote_id": vote.pk})
     if vote.closed_at > at:
-        raise NotAllowed(f"vote {vote.pk} closed after {at.isoformat()}")
+        raise NotAllowed(
+            gettext("vote %(vote_id)s closed after %(at)s")
+            % {"vote_id": vote.pk, "at": at.isoformat()}
+        )
     if vote.outcome not in OUTCOMES or vote.for_votes is None or vote.against is None:
-        raise NotAllowed(f"vote {vote.pk} is not a vote for or against a motion")
+        raise NotAllowed(
+            gettext("vote %(vote_id)s is not a vote for or against a motion") % {"vote_id": vote.pk}
+        )
     if Decision.objects.filter(vote=vote).exists():
-        raise NotAllowed(f"vote {vote.pk} has decided another question already")
+        raise NotAllowed(
+            gettext("vote %(vote_id)s has decided another question already") % {"vote_id": vote.pk}
+        )
     return Decision.objects.create(
         organisation=organisation,
         body=body_ref(body),
@@ -140,10 +157,12 @@ def _decide(
     at: datetime,
 ) -> Decision:
     if (tally is None) == (vote is None):
-        raise ActionError("give the tallies of the decision, or the vote that took it (not both)")
+        raise ActionError(
+            gettext("give the tallies of the decision, or the vote that took it (not both)")
+        )
     if vote is not None:
         if rule is not None:
-            raise ActionError("a vote was decided under its organ's own rule")
+            raise ActionError(gettext("a vote was decided under its organ's own rule"))
         return decision_from_vote(organisation, body, motion, vote, at)
     assert tally is not None
     return record_decision(organisation, body, motion, tally, rule or MajorityRule.simple(), at)
@@ -173,14 +192,17 @@ def create_commissariat(
     executive)."""
     name = name.strip()
     if not name:
-        raise ActionError("a commissariat needs a name")
+        raise ActionError(gettext("a commissariat needs a name"))
     with action_transaction(at) as at:
         body = fresh(appointed_by)
         organisation = body.organisation if isinstance(body, Council) else body.council.organisation
         require_secretary(actor, organisation, at)
         _check_appointing_body(body, at)
         if Commissariat.objects.filter(organisation=organisation, name=name).exists():
-            raise NotAllowed(f"{organisation.name} has a commissariat named {name!r} already")
+            raise NotAllowed(
+                gettext("%(organisation)s has a commissariat named %(name)s already")
+                % {"organisation": organisation.name, "name": repr(name)}
+            )
         commissariat = Commissariat.objects.create(
             organisation=organisation, name=name, appointed_by=body_ref(body), start=at
         )
@@ -211,7 +233,7 @@ def appoint_commissar(
     Returns the decision and the appointment (or None)."""
     portfolio = portfolio.strip()
     if not portfolio:
-        raise ActionError("a commissar needs a portfolio")
+        raise ActionError(gettext("a commissar needs a portfolio"))
     with action_transaction(at) as at:
         commissariat = fresh(commissariat)
         member = fresh(member)
@@ -219,11 +241,17 @@ def appoint_commissar(
         require_secretary(actor, organisation, at)
         body = answerable_to(commissariat, at)
         if member.organisation_id != organisation.pk or not member.current_at(at):
-            raise NotAllowed(f"{member.name} is not a member of {organisation.name}")
+            raise NotAllowed(
+                gettext("%(member)s is not a member of %(organisation)s")
+                % {"member": member.name, "organisation": organisation.name}
+            )
         if CommissarAppointment.objects.filter(
             commissariat=commissariat, portfolio=portfolio, end=None
         ).exists():
-            raise NotAllowed(f"the portfolio {portfolio!r} is held; remove its commissar first")
+            raise NotAllowed(
+                gettext("the portfolio %(portfolio)s is held; remove its commissar first")
+                % {"portfolio": repr(portfolio)}
+            )
         motion = f"appoint {member.name} commissar for {portfolio}"
         decision = _decide(organisation, body, motion, tally, vote, rule, at)
         appointment = None
@@ -269,9 +297,12 @@ def remove_commissar(
         organisation = commissariat.organisation
         require_secretary(actor, organisation, at)
         if appointment.end is not None:
-            raise NotAllowed(f"{appointment.member.name} no longer holds {appointment.portfolio}")
+            raise NotAllowed(
+                gettext("%(member)s no longer holds %(portfolio)s")
+                % {"member": appointment.member.name, "portfolio": appointment.portfolio}
+            )
         if at < appointment.start:
-            raise NotAllowed("a commissar cannot be removed before being appointed")
+            raise NotAllowed(gettext("a commissar cannot be removed before being appointed"))
         body = answerable_to(commissariat, at)
         motion = f"remove {appointment.member.name} as commissar for {appointment.portfolio}"
         decision = _decide(organisation, body, motion, tally, vote, rule, at)

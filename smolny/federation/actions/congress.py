@@ -33,6 +33,8 @@ from __future__ import annotations
 from datetime import datetime
 from fractions import Fraction as Ratio
 
+from django.utils.translation import gettext
+
 from smolny.councils.actions.apportionment import apportion_council
 from smolny.councils.actions.mandate import close_mandate
 from smolny.councils.models import (
@@ -70,7 +72,7 @@ from smolny.journal.actions import (
 def _congress(council: Council) -> Council:
     council = fresh(council)
     if council.kind != Council.CONGRESS:
-        raise NotAllowed(f"{council.name} is not a congress")
+        raise NotAllowed(gettext("%(council)s is not a congress") % {"council": council.name})
     return council
 
 
@@ -81,9 +83,12 @@ def set_congress_settings(
     try:
         share = Ratio(demand_share)
     except (ValueError, ZeroDivisionError):
-        raise ActionError(f"demand share: {demand_share!r} is not a fraction such as 1/3") from None
+        raise ActionError(
+            gettext("demand share: %(demand_share)s is not a fraction such as 1/3")
+            % {"demand_share": repr(demand_share)}
+        ) from None
     if not 0 < share <= 1:
-        raise ActionError(f"demand share: {share} must lie in (0, 1]")
+        raise ActionError(gettext("demand share: %(share)s must lie in (0, 1]") % {"share": share})
     with action_transaction(at) as at:
         congress = _congress(congress)
         require_secretary(actor, congress.organisation, at)
@@ -116,11 +121,16 @@ def demand_convocation(
         require_secretary(actor, congress.organisation, at)
         membership = represented_membership(congress, at)
         if council.pk not in membership:
-            raise NotAllowed(f"{council.name} is not a member council of {congress.name}")
+            raise NotAllowed(
+                gettext("%(council)s is not a member council of %(congress)s")
+                % {"council": council.name, "congress": congress.name}
+            )
         if ConvocationDemand.objects.filter(
             congress=congress, council=council, convocation=None
         ).exists():
-            raise NotAllowed(f"{council.name} has a demand outstanding already")
+            raise NotAllowed(
+                gettext("%(council)s has a demand outstanding already") % {"council": council.name}
+            )
         demand = ConvocationDemand.objects.create(
             congress=congress,
             council=council,
@@ -164,7 +174,10 @@ def convene_congress(
             by = fresh(by)
             executive = current_central_executive(congress, at)
             if executive is None or executive.organ_id != by.pk:
-                raise NotAllowed(f"{by.name} is not the central executive of {congress.name}")
+                raise NotAllowed(
+                    gettext("%(by)s is not the central executive of %(congress)s")
+                    % {"by": by.name, "congress": congress.name}
+                )
             how = Convocation.BY_CENTRAL_EXECUTIVE
         else:
             membership = represented_membership(congress, at)
@@ -174,8 +187,11 @@ def convene_congress(
             share = demand_share(congress)
             if total == 0 or Ratio(behind, total) < share:
                 raise NotAllowed(
-                    f"the councils demanding a convocation of {congress.name} represent "
-                    f"{behind} of {total} members; {share} is needed"
+                    gettext(
+                        "the councils demanding a convocation of %(congress)s represent "
+                        "%(behind)s of %(total)s members; %(share)s is needed"
+                    )
+                    % {"congress": congress.name, "behind": behind, "total": total, "share": share}
                 )
             demand = {
                 "councils": demanding,
@@ -233,11 +249,11 @@ def _expire_delegates(congress: Council, at: datetime) -> list[str]:
     if not mandates:
         return []
     if any(m.start > at for m in mandates):
-        raise NotAllowed("a delegate was seated after this convocation's time")
+        raise NotAllowed(gettext("a delegate was seated after this convocation's time"))
     ids = [m.pk for m in mandates]
     later = FractionMembership.objects.filter(mandate__in=ids, end=None, start__gt=at).exists()
     if later or OrganSeat.objects.filter(holder__in=ids, end=None, start__gt=at).exists():
-        raise NotAllowed("delegates' changes are recorded after this convocation's time")
+        raise NotAllowed(gettext("delegates' changes are recorded after this convocation's time"))
     for mandate in mandates:
         close_mandate(mandate, Mandate.EXPIRED, at)
     return [m.member.external_id for m in mandates]
@@ -256,7 +272,7 @@ def check_credentials(
         congress = convocation.congress
         require_secretary(actor, congress.organisation, at)
         if at < convocation.convened_at:
-            raise ActionError("credentials cannot be checked before the convocation")
+            raise ActionError(gettext("credentials cannot be checked before the convocation"))
         done = set(convocation.credentials.values_list("mandate_id", flat=True))
         mandates = (
             Mandate.objects.filter(valid_at(at), council=congress)
@@ -277,7 +293,7 @@ def check_credentials(
                 )
             )
         if not findings:
-            raise NotAllowed("no delegate is waiting for the credentials step")
+            raise NotAllowed(gettext("no delegate is waiting for the credentials step"))
         Credential.objects.bulk_create(findings)
         if convocation.credentials_checked_at is None:
             convocation.credentials_checked_at = at

@@ -18,6 +18,8 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 
+from django.utils.translation import gettext
+
 from smolny.councils.models import Council, Organ, Organisation
 from smolny.councils.models.dated import valid_at
 from smolny.directives import document as doc
@@ -78,13 +80,13 @@ def rotate_organ_key(actor: Actor, organ: Organ, *, at: datetime | None = None) 
         organisation = organ.council.organisation
         require_secretary(actor, organisation, at)
         if organ.end is not None and organ.end <= at:
-            raise NotAllowed(f"{organ.name} has been dissolved")
+            raise NotAllowed(gettext("%(organ)s has been dissolved") % {"organ": organ.name})
         root, made = _root(organisation, at)
         root_private = _root_private(root)
         old = OrganKey.objects.filter(organ=organ, end=None).first()
         if old is not None:
             if at <= old.start:
-                raise NotAllowed("a key cannot be rotated at or before its own start")
+                raise NotAllowed(gettext("a key cannot be rotated at or before its own start"))
             closed = certify_key(
                 root_private,
                 named_organ(organ),
@@ -127,7 +129,10 @@ def rotate_organ_key(actor: Actor, organ: Organ, *, at: datetime | None = None) 
 def _key_in_force(organ: Organ, at: datetime) -> OrganKey:
     key = OrganKey.objects.filter(valid_at(at), organ=organ).first()
     if key is None:
-        raise NotAllowed(f"{organ.name} has no key in force at {at.isoformat()} (rotate one in)")
+        raise NotAllowed(
+            gettext("%(organ)s has no key in force at %(at)s (rotate one in)")
+            % {"organ": organ.name, "at": at.isoformat()}
+        )
     return key
 
 
@@ -149,24 +154,30 @@ def issue_directive(
     signed with its key in force."""
     text, domain = text.strip(), domain.strip()
     if not text:
-        raise ActionError("a directive needs a text")
+        raise ActionError(gettext("a directive needs a text"))
     if not domain:
-        raise ActionError("a directive needs a domain (for example political or military)")
+        raise ActionError(gettext("a directive needs a domain (for example political or military)"))
     if not addressees:
-        raise ActionError("a directive needs at least one addressee")
+        raise ActionError(gettext("a directive needs at least one addressee"))
     with action_transaction(at) as at:
         organ = fresh(organ)
         organisation = organ.council.organisation
         require_secretary(actor, organisation, at)
         if not organ.current_at(at):
-            raise NotAllowed(f"{organ.name} does not sit at {at.isoformat()}")
+            raise NotAllowed(
+                gettext("%(organ)s does not sit at %(at)s")
+                % {"organ": organ.name, "at": at.isoformat()}
+            )
         bodies = [fresh(b) for b in addressees]
         refs = [body_ref(b) for b in bodies]
         if len(set(refs)) != len(refs):
-            raise ActionError("an addressee is named twice")
+            raise ActionError(gettext("an addressee is named twice"))
         strangers = [str(b) for b in bodies if organisation_id(b) != organisation.pk]
         if strangers:
-            raise NotAllowed(f"not of {organisation.name}: {', '.join(strangers)}")
+            raise NotAllowed(
+                gettext("not of %(organisation)s: %(names)s")
+                % {"organisation": organisation.name, "names": ", ".join(strangers)}
+            )
         key = _key_in_force(organ, at)
         directive = Directive.objects.create(
             organisation=organisation,
@@ -219,9 +230,12 @@ def issue_directive(
 
 def _act_checks(directive: Directive, kind: str, body: str, at: datetime) -> None:
     if at < directive.issued_at:
-        raise NotAllowed("an act on a directive cannot precede its issue")
+        raise NotAllowed(gettext("an act on a directive cannot precede its issue"))
     if DirectiveAct.objects.filter(directive=directive, kind=kind, body=body).exists():
-        raise NotAllowed(f"{body} has made its {kind} of directive {directive.pk} already")
+        raise NotAllowed(
+            gettext("%(body)s has made its %(kind)s of directive %(directive_id)s already")
+            % {"body": body, "kind": kind, "directive_id": directive.pk}
+        )
 
 
 def countersign_directive(
@@ -234,9 +248,12 @@ def countersign_directive(
         organisation = directive.organisation
         require_secretary(actor, organisation, at)
         if organ.council.organisation_id != organisation.pk:
-            raise NotAllowed(f"{organ.name} is not of {organisation.name}")
+            raise NotAllowed(
+                gettext("%(organ)s is not of %(organisation)s")
+                % {"organ": organ.name, "organisation": organisation.name}
+            )
         if organ.pk == directive.issuer_id:
-            raise NotAllowed("an organ does not countersign its own directive")
+            raise NotAllowed(gettext("an organ does not countersign its own directive"))
         ref = body_ref(organ)
         _act_checks(directive, DirectiveAct.COUNTERSIGNATURE, ref, at)
         key = _key_in_force(organ, at)
@@ -275,7 +292,10 @@ def countermand_directive(
         organisation = directive.organisation
         require_secretary(actor, organisation, at)
         if organisation_id(body) != organisation.pk:
-            raise NotAllowed(f"{body} is not of {organisation.name}")
+            raise NotAllowed(
+                gettext("%(body)s is not of %(organisation)s")
+                % {"body": body, "organisation": organisation.name}
+            )
         ref = body_ref(body)
         _act_checks(directive, DirectiveAct.COUNTERMAND, ref, at)
         act = DirectiveAct.objects.create(
@@ -316,8 +336,15 @@ def veto_directive(
         ]
         if not covering:
             raise NotAllowed(
-                f"{holder} holds no veto over {directive.domain} directives of "
-                f"{directive.issuer.name} at {at.isoformat()}"
+                gettext(
+                    "%(holder)s holds no veto over %(domain)s directives of %(issuer)s at %(at)s"
+                )
+                % {
+                    "holder": holder,
+                    "domain": directive.domain,
+                    "issuer": directive.issuer.name,
+                    "at": at.isoformat(),
+                }
             )
         _act_checks(directive, DirectiveAct.VETO, ref, at)
         act = DirectiveAct.objects.create(

@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from django.utils.translation import gettext
+
 from smolny.councils.actions.organ import form_organ
 from smolny.councils.models import Mandate, Organ
 from smolny.councils.models.dated import valid_at
@@ -58,23 +60,32 @@ def elect_central_executive(
     name to mandates); ``stv`` takes *ballots* and *count_method*.
     """
     if seat_rule not in SEAT_RULES:
-        raise ActionError(f"seat rule {seat_rule!r}: use one of {', '.join(SEAT_RULES)}")
+        raise ActionError(
+            gettext("seat rule %(seat_rule)s: use one of %(names)s")
+            % {"seat_rule": repr(seat_rule), "names": ", ".join(SEAT_RULES)}
+        )
     if (seat_rule == "stv") != (ballots is not None):
-        raise ActionError("ballots are given for an STV election, and only then")
+        raise ActionError(gettext("ballots are given for an STV election, and only then"))
     with action_transaction(at) as at:
         convocation = fresh(convocation)
         congress = convocation.congress
         require_secretary(actor, congress.organisation, at)
         if convocation.credentials_checked_at is None:
-            raise NotAllowed(f"the credentials of convocation {convocation.number} are unchecked")
+            raise NotAllowed(
+                gettext("the credentials of convocation %(number)s are unchecked")
+                % {"number": convocation.number}
+            )
         latest = convocation.congress.convocations.order_by("-number").first()
         if latest is not None and latest.pk != convocation.pk:
-            raise NotAllowed(f"convocation {convocation.number} has been succeeded")
+            raise NotAllowed(
+                gettext("convocation %(number)s has been succeeded")
+                % {"number": convocation.number}
+            )
         missing = uncredentialed(convocation, at)
         if missing:
             raise NotAllowed(
-                "delegates without accepted credentials: "
-                + ", ".join(m.member.name for m in missing[:20])
+                gettext("delegates without accepted credentials: %(names)s")
+                % {"names": ", ".join(m.member.name for m in missing[:20])}
             )
         count: dict[str, object] = {}
         if seat_rule == "proportional":
@@ -136,7 +147,10 @@ def _count(
 
     counters = {"scottish-stv": scottish_stv, "meek-stv": meek_stv}
     if method not in counters:
-        raise ActionError(f"count method {method!r}: use one of {', '.join(counters)}")
+        raise ActionError(
+            gettext("count method %(method)s: use one of %(names)s")
+            % {"method": repr(method), "names": ", ".join(counters)}
+        )
     mandates = {
         m.member.external_id: m
         for m in Mandate.objects.filter(valid_at(at), council_id=congress_id).select_related(
@@ -146,13 +160,21 @@ def _count(
     names = [n for i, n in enumerate(ballots.candidates) if i not in ballots.withdrawn]
     strangers = [n for n in names if n not in mandates]
     if strangers:
-        raise NotAllowed(f"candidates who are not delegates: {', '.join(strangers[:20])}")
+        raise NotAllowed(
+            gettext("candidates who are not delegates: %(names)s")
+            % {"names": ", ".join(strangers[:20])}
+        )
     try:
         result = counters[method](ballots, seats, tie_seed=tie_seed)
     except ValueError as error:
-        raise NotAllowed(f"the count cannot be made: {error}") from None
+        raise NotAllowed(
+            gettext("the count cannot be made: %(error)s") % {"error": error}
+        ) from None
     if len(result.elected) < seats and not result.ties:
-        raise NotAllowed(f"the count filled {len(result.elected)} of {seats} seats")
+        raise NotAllowed(
+            gettext("the count filled %(count)s of %(seats)s seats")
+            % {"count": len(result.elected), "seats": seats}
+        )
     return [mandates[n] for n in result.elected], {
         "method": method,
         "elected": list(result.elected),
