@@ -10,6 +10,7 @@ deputy. The portal is saved as ``docs/screenshots/member-portal.png``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -79,9 +80,21 @@ def test_members_recall_their_deputy_in_the_browser(
 
     first.get_by_role("button", name=f"Recall {deputy}", exact=True).click()
     first.get_by_text("Your vote is cast.").wait_for()
+    # The ballot's receipt: its tracker and a link to the vote's bulletin board.
+    tracker = first.locator("#receipt code").text_content() or ""
+    assert len(tracker) >= 16, tracker
+    expect(first.locator("#receipt-board")).to_have_attribute("href", re.compile(r"/board\.json$"))
+    first.wait_for_function(
+        "() => document.getElementById('live-status').dataset.state === 'connected'"
+    )
     second.reload()
     second.get_by_role("button", name=f"Recall {deputy}", exact=True).click()
     second.get_by_text("Your vote is cast.").wait_for()
+    # narva2's ballot re-reads narva1's portal; the receipt stays until narva1 dismisses it.
+    expect(first.locator(".turnout")).to_contain_text("2 of 8 members", timeout=15_000)
+    expect(first.locator("#receipt code")).to_have_text(tracker)
+    first.get_by_role("link", name="I have noted it: dismiss").click()
+    expect(first.locator("#receipt")).to_have_count(0)
     third = portal(phone(), live_smolny, world, "narva3")
     assert "2 of 8 members have voted" in (third.locator(".turnout").text_content() or "")
     third.get_by_role("button", name=f"Keep {deputy}", exact=True).click()
