@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from smolny.accounts.models import Account
 from smolny.accounts.tokens import BadLink, read_verification
@@ -38,7 +39,7 @@ def verify_email(token: str) -> Any:
             Account.objects.select_for_update().select_related("user").filter(user_id=found.user_id)
         ).first()
         if account is None or account.email != found.email:
-            raise BadLink("this link is for an address this account no longer has")
+            raise BadLink(gettext("this link is for an address this account no longer has"))
         if account.verified_at is None:
             account.verified_at = timezone.now()
             account.save(update_fields=["verified_at"])

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
+from django.utils.translation import gettext
 
 VERIFY_SALT = "smolny.accounts.verify-email"
 INVITE_SALT = "smolny.accounts.invitation"
@@ -49,7 +50,7 @@ def read_verification(token: str) -> Verification:
     try:
         return Verification(int(value["u"]), str(value["e"]))
     except (KeyError, TypeError, ValueError):
-        raise BadLink("this link is not a verification link") from None
+        raise BadLink(gettext("this link is not a verification link")) from None
 
 
 def invitation_token(invitation_id: int) -> str:
@@ -63,16 +64,18 @@ def read_invitation(token: str) -> int:
     try:
         return int(value["i"])
     except (KeyError, TypeError, ValueError):
-        raise BadLink("this link is not an invitation link") from None
+        raise BadLink(gettext("this link is not an invitation link")) from None
 
 
 def _load(token: str, salt: str, age: timedelta) -> dict[str, Any]:
     try:
         value = signing.loads(token, salt=salt, max_age=age)
     except signing.SignatureExpired:
-        raise BadLink("this link has expired") from None
+        raise BadLink(gettext("this link has expired")) from None
     except signing.BadSignature:
-        raise BadLink("this link is not valid (it may have been cut short when copied)") from None
+        raise BadLink(
+            gettext("this link is not valid (it may have been cut short when copied)")
+        ) from None
     if not isinstance(value, dict):
-        raise BadLink("this link is not valid")
+        raise BadLink(gettext("this link is not valid"))
     return value

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
+
 from smolny.accounts.models import Account
 
 
@@ -33,6 +35,9 @@ def check_verified(user: Any) -> None:
     (anything that is not a signed-in person, such as the system actor, passes)."""
     if getattr(user, "is_authenticated", False) and not is_verified(user):
         raise Unverified(
-            f"{user.get_username()} has not verified their email address yet: "
-            "follow the link mailed at sign-up first"
+            gettext(
+                "%(user)s has not verified their email address yet: follow the "
+                "link mailed at sign-up first"
+            )
+            % {"user": user.get_username()}
         )

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext
 from ninja.parser import Parser
 
 from smolny.api.errors import BadRequestField
@@ -26,7 +27,9 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     for key, value in pairs:
         if key in seen:
             raise BadRequestField(
-                key, f"the key {key!r} appears more than once in one object of the body"
+                key,
+                gettext("the key %(key)s appears more than once in one object of the body")
+                % {"key": repr(key)},
             )
         seen[key] = value
     return seen

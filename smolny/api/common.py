@@ -11,6 +11,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.db import models
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja import Schema
 from ninja.params.functions import Query
 from pydantic import ConfigDict, ValidationInfo, field_validator, model_validator
@@ -67,9 +68,11 @@ def parse_time(value: str | None, field: str = "at") -> datetime | None:
     try:
         when = datetime.fromisoformat(value)
     except ValueError:
-        raise BadRequestField(field, f"{value!r} is not an ISO 8601 time") from None
+        raise BadRequestField(
+            field, gettext("%(value)s is not an ISO 8601 time") % {"value": repr(value)}
+        ) from None
     if when.tzinfo is None:
-        raise BadRequestField(field, "give a timezone, e.g. 1917-09-09T18:00:00Z")
+        raise BadRequestField(field, gettext("give a timezone, e.g. 1917-09-09T18:00:00Z"))
     if not _in_range(when):
         raise BadRequestField(field, OUT_OF_RANGE)
     return when
@@ -164,7 +167,7 @@ def members_by_id(ids: list[int], field: str) -> list[Member]:
     found = Member.objects.in_bulk([pk for pk in ids if 0 < pk <= MAX_ID])
     for pk in ids:
         if pk not in found:
-            raise BadRequestField(field, f"no member {pk}")
+            raise BadRequestField(field, gettext("no member %(pk)s") % {"pk": pk})
     return [found[pk] for pk in ids]
 
 

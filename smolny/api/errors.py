@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import DataError, IntegrityError
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from ninja import NinjaAPI
 
 from smolny.accounts.throttle import Throttled
@@ -62,14 +63,18 @@ def install(api: NinjaAPI) -> None:
         return answer(request, 404, str(exc) or "not found")
 
     def conflict(request: HttpRequest, exc: Any) -> HttpResponse:
-        return answer(request, 409, "the change conflicts with the record as it stands")
+        return answer(request, 409, gettext("the change conflicts with the record as it stands"))
 
     def data(request: HttpRequest, exc: Any) -> HttpResponse:
-        return answer(request, 422, "a value does not fit the database (too long or too large)")
+        return answer(
+            request, 422, gettext("a value does not fit the database (too long or too large)")
+        )
 
     def overflow(request: HttpRequest, exc: Any) -> HttpResponse:
         return answer(
-            request, 422, "a value is out of range (times must fall within years 1-9999 in UTC)"
+            request,
+            422,
+            gettext("a value is out of range (times must fall within years 1-9999 in UTC)"),
         )
 
     def throttled(request: HttpRequest, exc: Any) -> HttpResponse:

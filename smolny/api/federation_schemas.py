@@ -13,6 +13,7 @@ import binascii
 from datetime import datetime
 from typing import Any, Literal
 
+from django.utils.translation import gettext
 from ninja import Field, Schema
 
 from smolny.api.common import MAX_ID, In, Timed
@@ -43,11 +44,17 @@ def body_of(ref: str, field: str) -> Body:
     kind, _, number = ref.partition(":")
     model = KINDS.get(kind)
     if model is None or not number.isascii() or not number.isdigit():
-        raise BadRequestField(field, f"{ref!r} names no body (use council:ID, organ:ID, unit:ID)")
+        raise BadRequestField(
+            field,
+            gettext("%(ref)s names no body (use council:ID, organ:ID, unit:ID)")
+            % {"ref": repr(ref)},
+        )
     pk = int(number)
     body = model._default_manager.filter(pk=pk).first() if 0 < pk <= MAX_ID else None
     if body is None:
-        raise BadRequestField(field, f"no {kind} {number}")
+        raise BadRequestField(
+            field, gettext("no %(kind)s %(number)s") % {"kind": kind, "number": number}
+        )
     return body
 
 

@@ -571,6 +571,154 @@ _REFUSALS += [
 ]
 
 
+# The rules' own refusals (smolny.rules.procedure.speakers, .motions, smolny.rules.card), which
+# the actions pass on as they were said: the speakers' list, proxies and moving motions.
+_FIXED_RULES: dict[str, Callable[[], str]] = {
+    "a request for the floor names the speaker": lambda: _(
+        "a request for the floor names the speaker"
+    ),
+    "nobody has the floor": lambda: _("nobody has the floor"),
+    "the organ's rules allow no proxies": lambda: _("the organ's rules allow no proxies"),
+    "a deputy cannot give a proxy to themself": lambda: _(
+        "a deputy cannot give a proxy to themself"
+    ),
+    "a deputy in the hall votes in person: check out to give a proxy": lambda: _(
+        "a deputy in the hall votes in person: check out to give a proxy"
+    ),
+    "this deputy has given a proxy already: revoke it first": lambda: _(
+        "this deputy has given a proxy already: revoke it first"
+    ),
+    "the organ's rules allow no substitutes: give it to a deputy": lambda: _(
+        "the organ's rules allow no substitutes: give it to a deputy"
+    ),
+    "a deputy who holds proxies cannot pass them on by giving one": lambda: _(
+        "a deputy who holds proxies cannot pass them on by giving one"
+    ),
+    "the holder has given their own proxy away: a proxy is not passed on": lambda: _(
+        "the holder has given their own proxy away: a proxy is not passed on"
+    ),
+    "this deputy has no proxy in force": lambda: _("this deputy has no proxy in force"),
+    "time limits must be positive numbers of seconds": lambda: _(
+        "time limits must be positive numbers of seconds"
+    ),
+}
+
+
+def _fixed(say: Callable[[], str]) -> Callable[[re.Match[str]], str]:
+    return lambda m: say()
+
+
+_REFUSALS += [
+    (re.compile("^" + re.escape(text) + "$"), _fixed(say)) for text, say in _FIXED_RULES.items()
+]
+_REFUSALS += [
+    (
+        re.compile(r"^(.+) is already on the speakers' list$"),
+        lambda m: _("%(speaker)s is already on the speakers' list") % {"speaker": m[1]},
+    ),
+    (
+        re.compile(r"^(.+) is not on the speakers' list$"),
+        lambda m: _("%(speaker)s is not on the speakers' list") % {"speaker": m[1]},
+    ),
+    (
+        re.compile(r"^(.+): the debate is divided between fractions, and (.+) has no share$"),
+        lambda m: (
+            _("%(speaker)s: the debate is divided between fractions, and %(fraction)s has no share")
+            % {"speaker": m[1], "fraction": _("no fraction") if m[2] == "no fraction" else m[2]}
+        ),
+    ),
+    (
+        re.compile(r"^(.+): the (.+) fraction's turns are taken$"),
+        lambda m: (
+            _("%(speaker)s: the %(fraction)s fraction's turns are taken")
+            % {"speaker": m[1], "fraction": m[2]}
+        ),
+    ),
+    (
+        re.compile(r"^(.+): the (.+) fraction's time is used up$"),
+        lambda m: (
+            _("%(speaker)s: the %(fraction)s fraction's time is used up")
+            % {"speaker": m[1], "fraction": m[2]}
+        ),
+    ),
+    (
+        re.compile(r"^the holder holds (\d+) proxies already, the limit is (\d+)$"),
+        lambda m: (
+            _("the holder holds %(held)s proxies already, the limit is %(limit)s")
+            % {"held": m[1], "limit": m[2]}
+        ),
+    ),
+    (
+        re.compile(r"^amendment (\S+) neither strikes nor inserts words$"),
+        lambda m: _("amendment %(motion)s neither strikes nor inserts words") % {"motion": m[1]},
+    ),
+    (
+        re.compile(r"^amendment (\S+): procedural motions are not amended$"),
+        lambda m: _("amendment %(motion)s: procedural motions are not amended") % {"motion": m[1]},
+    ),
+    (
+        re.compile(r"^motion (\S+): an item has one main motion$"),
+        lambda m: _("motion %(motion)s: an item has one main motion") % {"motion": m[1]},
+    ),
+    (
+        re.compile(r"^counter-motion (\S+) must rival the main motion$"),
+        lambda m: _("counter-motion %(motion)s must rival the main motion") % {"motion": m[1]},
+    ),
+    (
+        re.compile(r"^motion (\S+): its parent (.+) must be moved before it$"),
+        lambda m: (
+            _("motion %(motion)s: its parent %(parent)s must be moved before it")
+            % {"motion": m[1], "parent": m[2]}
+        ),
+    ),
+    (
+        re.compile(r"^amendment (\S+) is of degree (\d+); the organ's rules allow (\d+)$"),
+        lambda m: (
+            _("amendment %(motion)s is of degree %(degree)s; the organ's rules allow %(limit)s")
+            % {"motion": m[1], "degree": m[2], "limit": m[3]}
+        ),
+    ),
+    (
+        re.compile(
+            r"^amendment (\S+) to (\S+) is out of order: (\S+) was already (\w+) "
+            r"\(an amendment is decided before its motion\)$"
+        ),
+        lambda m: (
+            _(
+                "amendment %(motion)s to %(parent)s is out of order: %(parent)s was already "
+                "%(fate)s (an amendment is decided before its motion)"
+            )
+            % {"motion": m[1], "parent": m[2], "fate": word(m[4])}
+        ),
+    ),
+    (
+        re.compile(
+            r"^(main|amendment|counter|procedural) (\S+) is out of order: debate was closed by "
+            r"vote (\d+), and closing debate also closes amendment$"
+        ),
+        lambda m: (
+            _(
+                "%(kind)s %(motion)s is out of order: debate was closed by vote %(vote)s, and "
+                "closing debate also closes amendment"
+            )
+            % {"kind": word(m[1]), "motion": m[2], "vote": m[3]}
+        ),
+    ),
+    (
+        re.compile(
+            r"^counter-motion (\S+) is out of order: the question was decided after vote (\d+)$"
+        ),
+        lambda m: (
+            _(
+                "counter-motion %(motion)s is out of order: the question was decided after "
+                "vote %(vote)s"
+            )
+            % {"motion": m[1], "vote": m[2]}
+        ),
+    ),
+]
+
+
 def _person(label: str) -> str:
     """An actor as the journal labels them (``user:<id>:<name>``), by name."""
     kind, _sep, rest = label.partition(":")

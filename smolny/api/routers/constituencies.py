@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja import Field, Router, Status
 
 from smolny.api.auth import caller
@@ -50,7 +51,10 @@ def list_members(
     constituency = lookup(Constituency, constituency_id, "constituency")
     organisation = constituency.council.organisation
     if not is_secretary(caller(request), organisation, timezone.now()):
-        raise PermissionDenied(f"only a secretary of {organisation.name} reads its rolls")
+        raise PermissionDenied(
+            gettext("only a secretary of %(organisation)s reads its rolls")
+            % {"organisation": organisation.name}
+        )
     offset, limit = min(max(offset, 0), 2**62), min(max(limit, 0), 1000)
     rows = constituency.members.filter(CURRENT).order_by("external_id")[offset : offset + limit]
     return [member_out(m) for m in rows]

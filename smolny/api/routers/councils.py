@@ -7,6 +7,7 @@ from typing import Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 
 from smolny.api.auth import caller
@@ -133,9 +134,11 @@ def import_roll(request: HttpRequest, council_id: int, source: str = "roll.csv")
     try:
         text = request.body.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise BadRequestField("body", f"not UTF-8 text (byte {error.start})") from None
+        raise BadRequestField(
+            "body", gettext("not UTF-8 text (byte %(start)s)") % {"start": error.start}
+        ) from None
     if "\x00" in text or "\x00" in source:
-        raise BadRequestField("body", "the roll contains a NUL character")
+        raise BadRequestField("body", gettext("the roll contains a NUL character"))
     result = actions.import_roll(
         caller(request),
         council,

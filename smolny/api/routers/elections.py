@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 
 from smolny.api.auth import caller
@@ -115,7 +116,7 @@ def declare_result(request: HttpRequest, election_id: int, body: ResultIn) -> El
     found = Member.objects.in_bulk([pk for pk in body.elected if 0 < pk <= MAX_ID])
     unknown = [pk for pk in body.elected if pk not in found]
     if unknown:
-        raise BadRequestField("elected", f"no member {unknown[0]}")
+        raise BadRequestField("elected", gettext("no member %(pk)s") % {"pk": unknown[0]})
     result = actions.record_election_result(
         caller(request),
         election,
@@ -163,11 +164,15 @@ def count(
     try:
         text = request.body.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise BadRequestField("body", f"not UTF-8 text (byte {error.start})") from None
+        raise BadRequestField(
+            "body", gettext("not UTF-8 text (byte %(start)s)") % {"start": error.start}
+        ) from None
     if "\x00" in text or "\x00" in source:
-        raise BadRequestField("body", "the ballots contain a NUL character")
+        raise BadRequestField("body", gettext("the ballots contain a NUL character"))
     if tie_seed is not None and not 0 <= tie_seed <= MAX_ID:
-        raise BadRequestField("tie_seed", f"use a seed between 0 and {MAX_ID}")
+        raise BadRequestField(
+            "tie_seed", gettext("use a seed between 0 and %(limit)s") % {"limit": MAX_ID}
+        )
     try:
         ballots = read_ballots(text, source[:200], format)
     except BallotFileError as error:
@@ -214,7 +219,7 @@ def cast_ballot(request: HttpRequest, election_id: int, body: BallotIn) -> Statu
     found = Member.objects.in_bulk([pk for pk in body.ranking if 0 < pk <= MAX_ID])
     unknown = [pk for pk in body.ranking if pk not in found]
     if unknown:
-        raise BadRequestField("ranking", f"no member {unknown[0]}")
+        raise BadRequestField("ranking", gettext("no member %(pk)s") % {"pk": unknown[0]})
     ranking = [found[pk] for pk in body.ranking]
     tracker = actions.cast_election_ballot(caller(request), election, member, ranking)
     out = turnout_out(lookup(Election, election_id))

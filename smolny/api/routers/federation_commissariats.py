@@ -13,6 +13,7 @@ from fractions import Fraction as Ratio
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja import Router, Status
 
 from smolny.api.auth import caller
@@ -67,7 +68,9 @@ def _ratio(text: str, field: str) -> Ratio:
     try:
         return Ratio(text.replace(" ", ""))
     except (ValueError, ZeroDivisionError):
-        raise BadRequestField(field, f"{text!r} is not a fraction such as 1/2") from None
+        raise BadRequestField(
+            field, gettext("%(text)s is not a fraction such as 1/2") % {"text": repr(text)}
+        ) from None
 
 
 def rule_of(given: RuleIn | None) -> MajorityRule | None:
@@ -96,7 +99,9 @@ def rule_of(given: RuleIn | None) -> MajorityRule | None:
 
 def _decision_parts(body: DecisionIn) -> tuple[Tally | None, Vote | None, MajorityRule | None]:
     if (body.tally is None) == (body.vote is None):
-        raise BadRequestField("tally", "give the decision's tally, or the vote that took it")
+        raise BadRequestField(
+            "tally", gettext("give the decision's tally, or the vote that took it")
+        )
     vote = None if body.vote is None else lookup(Vote, body.vote, "vote")
     return tally_of(body.tally), vote, rule_of(body.rule)
 
@@ -138,7 +143,7 @@ def create_commissariat(
     """A council of commissars answerable to a congress or its central executive."""
     appointing = body_of(body.appointed_by, "appointed_by")
     if not isinstance(appointing, (Council, Organ)):
-        raise BadRequestField("appointed_by", "a unit appoints no commissars")
+        raise BadRequestField("appointed_by", gettext("a unit appoints no commissars"))
     made = fed.create_commissariat(caller(request), body.name, appointed_by=appointing)
     return Status(201, _summary(made))
 

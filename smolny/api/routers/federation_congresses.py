@@ -17,6 +17,7 @@ from datetime import datetime
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja import Router, Status
 from ninja.params.functions import Query
 
@@ -323,7 +324,7 @@ def _ballots(body: ExecutiveIn) -> BallotSet | None:
     rankings = []
     for i, ballot in enumerate(body.ballots):
         if len(set(ballot.ranking)) != len(ballot.ranking):
-            raise BadRequestField(f"ballots.{i}.ranking", "a delegate is ranked twice")
+            raise BadRequestField(f"ballots.{i}.ranking", gettext("a delegate is ranked twice"))
         rankings.append(tuple(index[n] for n in ballot.ranking))
     return BallotSet(
         tuple(names), tuple(rankings), tuple(b.count for b in body.ballots), seats=body.seats
@@ -339,11 +340,11 @@ def elect_central_executive(
     """The convocation elects the central executive, which replaces the one in office."""
     convocation = lookup(Convocation, convocation_id, "convocation")
     if body.seat_rule == "proportional" and (body.ballots is not None or body.candidates):
-        raise BadRequestField("ballots", "ballots are for seat_rule stv")
+        raise BadRequestField("ballots", gettext("ballots are for seat_rule stv"))
     if body.seat_rule == "stv" and body.nominees:
-        raise BadRequestField("nominees", "nominees are for seat_rule proportional")
+        raise BadRequestField("nominees", gettext("nominees are for seat_rule proportional"))
     if body.seat_rule == "stv" and body.ballots is None:
-        raise BadRequestField("ballots", "an STV election needs the delegates' ballots")
+        raise BadRequestField("ballots", gettext("an STV election needs the delegates' ballots"))
     executive = fed.elect_central_executive(
         caller(request),
         convocation,

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja import Router, Status
 
 from smolny.api.auth import caller
@@ -55,7 +56,9 @@ def _acting(body: Body, field: str) -> Council | Organ:
     """A council or an organ: units receive directives but take no decisions on them."""
     if isinstance(body, (Council, Organ)):
         return body
-    raise BadRequestField(field, f"{body} is a unit: only a council or an organ acts")
+    raise BadRequestField(
+        field, gettext("%(body)s is a unit: only a council or an organ acts") % {"body": body}
+    )
 
 
 def _summary(d: Directive, at: datetime) -> DirectiveSummaryOut:
@@ -74,7 +77,11 @@ def directive_out(d: Directive, at: datetime) -> DirectiveOut:
     """The directive, the verifier's finding on its stored file, its acts, and its standing
     for each addressee at *at*."""
     if at < d.issued_at:
-        raise BadRequestField("at", f"directive {d.pk} was issued at {d.issued_at.isoformat()}")
+        raise BadRequestField(
+            "at",
+            gettext("directive %(directive)s was issued at %(issued_at)s")
+            % {"directive": d.pk, "issued_at": d.issued_at.isoformat()},
+        )
     record, verification = directive_record(d)
     standings = directive_standings(d, at)
     if verification is None:

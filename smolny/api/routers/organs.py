@@ -9,6 +9,7 @@ from typing import Literal
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja import Field, Router
 
 from smolny.api.auth import caller
@@ -56,7 +57,7 @@ def mandates(ids: Sequence[int], field: str) -> list[Mandate]:
     found = Mandate.objects.in_bulk([pk for pk in ids if 0 < pk <= MAX_ID])
     for pk in ids:
         if pk not in found:
-            raise BadRequestField(field, f"no mandate {pk}")
+            raise BadRequestField(field, gettext("no mandate %(pk)s") % {"pk": pk})
     return [found[pk] for pk in ids]
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja import Field, Router, Status
 
 from smolny.api.auth import caller
@@ -47,7 +48,7 @@ def get_member(request: HttpRequest, member_id: int) -> MemberOut:
     member = lookup(Member, member_id, "member")
     user = caller(request)
     if member.user_id != user.pk and not is_secretary(user, member.organisation, timezone.now()):
-        raise PermissionDenied("a roll entry is read by its member or a secretary")
+        raise PermissionDenied(gettext("a roll entry is read by its member or a secretary"))
     return member_out(member)
 
 
@@ -70,7 +71,7 @@ def member_history(request: HttpRequest, member_id: int) -> list[MemberOut]:
     rows = history(member)
     own = any(row.user_id == user.pk for row in rows if row.user_id is not None)
     if not own and not is_secretary(user, member.organisation, timezone.now()):
-        raise PermissionDenied("a roll history is read by its member or a secretary")
+        raise PermissionDenied(gettext("a roll history is read by its member or a secretary"))
     return [member_out(row) for row in rows]
 
 

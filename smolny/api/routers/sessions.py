@@ -8,6 +8,7 @@ from fractions import Fraction as Ratio
 from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 
 from smolny.api.auth import caller
@@ -190,7 +191,9 @@ def _ratio(text: str, field: str) -> Ratio:
     try:
         return Ratio(text)
     except ZeroDivisionError:
-        raise BadRequestField(field, f"{text}: a zero denominator") from None
+        raise BadRequestField(
+            field, gettext("%(text)s: a zero denominator") % {"text": text}
+        ) from None
 
 
 @organs.post("/{organ_id}/rules", response={200: RulesOut, **REFUSALS})

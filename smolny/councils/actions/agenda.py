@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils.translation import gettext
 
+from smolny.councils import wording
 from smolny.councils.models import AgendaItem, Member, Session
 from smolny.councils.queries.agenda import get_item, load_speakers
 from smolny.councils.queries.sessions import (
@@ -139,7 +140,7 @@ def request_to_speak(
                 member.external_id, fraction=fraction, point_of_order=point_of_order
             )
         except SpeakerRefused as error:
-            raise NotAllowed(str(error)) from None
+            raise NotAllowed(wording.refusal(str(error))) from None
         _store(item, speakers)
         record(
             actor,
@@ -174,7 +175,7 @@ def finish_turn(
         try:
             speakers = before.finish_turn(seconds)
         except (SpeakerRefused, ValueError) as error:
-            raise NotAllowed(str(error)) from None
+            raise NotAllowed(wording.refusal(str(error))) from None
         _store(item, speakers)
         assert turn is not None
         heard = speakers.spoken[-1]
@@ -206,7 +207,7 @@ def withdraw_from_list(
         try:
             speakers = load_speakers(item).withdraw(member.external_id)
         except SpeakerRefused as error:
-            raise NotAllowed(str(error)) from None
+            raise NotAllowed(wording.refusal(str(error))) from None
         _store(item, speakers)
         record(
             actor,

@@ -97,7 +97,9 @@ def set_card_rules(
     try:
         ProxyRules(proxies_allowed, proxy_limit, proxy_substitutes)
     except ValueError as error:
-        raise ActionError(gettext("proxy rules: %(error)s") % {"error": error}) from None
+        raise ActionError(
+            gettext("proxy rules: %(error)s") % {"error": wording.refusal(str(error))}
+        ) from None
     weights = dict(card_weights or {})
     for key, value in weights.items():
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
@@ -167,7 +169,7 @@ def fix_cards(vote: Vote, organ: Organ, rules: OrganRules, at: datetime) -> Card
         cards = card_weights(membership, {m.pk: m.constituency_id for m in mandates}, explicit)
     except CardError as error:
         raise NotAllowed(
-            gettext("the cards cannot be made: %(error)s") % {"error": error}
+            gettext("the cards cannot be made: %(error)s") % {"error": wording.refusal(str(error))}
         ) from None
     basis = "the membership each constituency represents, shared among its deputies"
     if explicit:
@@ -256,7 +258,11 @@ def give_proxy(
         except ProxyRefused as refused:
             raise NotAllowed(
                 gettext("%(giver)s's proxy to %(holder)s: %(refused)s")
-                % {"giver": giver.name, "holder": holder.name, "refused": refused}
+                % {
+                    "giver": giver.name,
+                    "holder": holder.name,
+                    "refused": wording.refusal(str(refused)),
+                }
             ) from None
         row = Proxy.objects.create(
             session=session, giver=mandate, holder=holder, substitute=not holder_seated, start=at

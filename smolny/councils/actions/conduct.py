@@ -23,6 +23,7 @@ from typing import Any
 from django.db.models import F
 from django.utils.translation import gettext
 
+from smolny.councils import wording
 from smolny.councils.actions.agenda import finish_turn
 from smolny.councils.models import AgendaItem, Member, Session, Vote
 from smolny.councils.queries.agenda import get_item, load_speakers
@@ -196,7 +197,7 @@ def add_speaker(
                 member.external_id, fraction=fraction, point_of_order=point_of_order
             )
         except SpeakerRefused as error:
-            raise NotAllowed(str(error)) from None
+            raise NotAllowed(wording.refusal(str(error))) from None
         _store(item, speakers)
         record(
             actor,
@@ -225,7 +226,7 @@ def remove_speaker(
         try:
             speakers = load_speakers(item).withdraw(member.external_id)
         except SpeakerRefused as error:
-            raise NotAllowed(str(error)) from None
+            raise NotAllowed(wording.refusal(str(error))) from None
         _store(item, speakers)
         record(
             actor,

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext
 
+from smolny.councils import wording
 from smolny.councils.models import (
     Constituency,
     Election,
@@ -220,7 +221,7 @@ def count_and_declare(
         result = counter(ballots, election.seats, tie_seed=tie_seed)
     except ValueError as error:
         raise NotAllowed(
-            gettext("the count cannot be made: %(error)s") % {"error": error}
+            gettext("the count cannot be made: %(error)s") % {"error": wording.refusal(str(error))}
         ) from None
     if not result.elected:
         raise NotAllowed(gettext("the count elected nobody (an unresolved tie?)"))

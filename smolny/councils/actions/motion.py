@@ -17,6 +17,7 @@ from typing import Any
 
 from django.utils.translation import gettext
 
+from smolny.councils import wording
 from smolny.councils.actions.organ import form_organ
 from smolny.councils.models import (
     AgendaItem,
@@ -93,7 +94,9 @@ def move_motion(
         motion_kind = MotionKind(kind)
         which = Procedural(procedural) if procedural else None
     except ValueError as error:
-        raise ActionError(gettext("motion: %(error)s") % {"error": error}) from None
+        raise ActionError(
+            gettext("motion: %(error)s") % {"error": wording.refusal(str(error))}
+        ) from None
     with action_transaction(at) as at:
         item = get_item(item)
         session = item.session
@@ -120,7 +123,7 @@ def move_motion(
         try:
             check_motion(new, motions, results, motion_rules(rules_of(session.organ)))
         except ProcedureError as error:
-            raise NotAllowed(str(error)) from None
+            raise NotAllowed(wording.refusal(str(error))) from None
         row = MotionRow.objects.create(
             item=item,
             key=key,

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.utils.translation import gettext
 
+from smolny.councils import wording
 from smolny.councils.models import Council, Fraction, FractionMembership, Mandate, Organ, OrganSeat
 from smolny.councils.models.dated import valid_at
 from smolny.councils.queries.organs import fraction_strengths
@@ -148,7 +149,7 @@ def form_organ(
                     tie_seed=tie_seed,
                 )
             except ValueError as error:
-                raise NotAllowed(str(error)) from None
+                raise NotAllowed(wording.refusal(str(error))) from None
             plan += _proportional_plan(result, standing, nominees, refusing, at)
             allotment = {
                 "strength": {f.name: n for f, n in standing},

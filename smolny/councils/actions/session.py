@@ -110,7 +110,9 @@ def set_organ_rules(
         )
         SpeakingRules(time_limit, point_of_order_limit)
     except ValueError as error:
-        raise ActionError(gettext("rules of procedure: %(error)s") % {"error": error}) from None
+        raise ActionError(
+            gettext("rules of procedure: %(error)s") % {"error": wording.refusal(str(error))}
+        ) from None
     with action_transaction(at) as at:
         organ = fresh(organ)
         require_secretary(actor, organ.council.organisation, at)
@@ -211,7 +213,7 @@ def convene_session(
         try:
             convening = decide_convening(notice_rule(rules_of(organ)), at, starts_at)
         except ValueError as error:
-            raise NotAllowed(str(error)) from None
+            raise NotAllowed(wording.refusal(str(error))) from None
         if not convening.allowed:
             raise NotAllowed(
                 gettext("%(organ)s cannot sit at %(starts_at)s: %(reason)s")

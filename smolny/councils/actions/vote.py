@@ -526,7 +526,8 @@ def _decide_preference(
         result = count_preference(call, _ballot_set(vote.options, rankings), tie_seed=tie_seed)
     except ProcedureError as error:
         raise NotAllowed(
-            gettext("%(error)s; close the vote with a tie seed to draw lots") % {"error": error}
+            gettext("%(error)s; close the vote with a tie seed to draw lots")
+            % {"error": wording.refusal(str(error))}
         ) from None
     assert result.preferred is not None
     lots = [t for t in result.ties if t.resolved_by == "lot" and result.preferred in t.contenders]
