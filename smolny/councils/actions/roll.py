@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext
+
 from smolny.councils.bulk import insert_rows
 from smolny.councils.models import Constituency, Council, Member
 from smolny.journal.actions import (
@@ -52,8 +54,9 @@ class RollImportError(ActionError):
         self.errors = errors
         shown = [f"{source}:{e.line}: {e.field}: {e.message}" for e in errors[:MAX_REPORTED]]
         if len(errors) > MAX_REPORTED:
-            shown.append(f"... and {len(errors) - MAX_REPORTED} more")
-        super().__init__(f"{len(errors)} bad line(s), nothing imported:\n" + "\n".join(shown))
+            shown.append(gettext("... and %(n)s more") % {"n": len(errors) - MAX_REPORTED})
+        summary = gettext("%(n)s bad line(s), nothing imported:") % {"n": len(errors)}
+        super().__init__(summary + "\n" + "\n".join(shown))
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,11 @@ def _csv_rows(reader: Any) -> Iterator[tuple[int, list[str]] | RollError]:
         except StopIteration:
             return
         except csv.Error as error:
-            yield RollError(max(1, reader.line_num), "line", f"not readable as CSV: {error}")
+            yield RollError(
+                max(1, reader.line_num),
+                "line",
+                gettext("not readable as CSV: %(error)s") % {"error": error},
+            )
             return
         yield reader.line_num, record_
 
@@ -110,14 +117,20 @@ def _parse(
     rows: list[tuple[str, str, int]] = []
     first = next(reader, None)
     if first is None:
-        return rows, [RollError(1, "header", "the file is empty")], source.sha.hexdigest()
+        return rows, [RollError(1, "header", gettext("the file is empty"))], source.sha.hexdigest()
     if isinstance(first, RollError):
         errors.append(first)
     else:
         names = [h.strip().lower() for h in first[1]]
         missing = [c for c in COLUMNS if c not in names]
         if missing:
-            errors.append(RollError(1, "header", f"missing column(s): {', '.join(missing)}"))
+            errors.append(
+                RollError(
+                    1,
+                    "header",
+                    gettext("missing column(s): %(names)s") % {"names": ", ".join(missing)},
+                )
+            )
     if errors:
         for _ in source:  # still digest the whole text
             pass
@@ -133,57 +146,97 @@ def _parse(
         if not record_:
             continue
         if any("\x00" in cell for cell in record_):
-            errors.append(RollError(line, "line", "contains a NUL character"))
+            errors.append(RollError(line, "line", gettext("contains a NUL character")))
             continue
         if len(record_) != width:
-            errors.append(RollError(line, "line", f"{len(record_)} fields, the header has {width}"))
+            errors.append(
+                RollError(
+                    line,
+                    "line",
+                    gettext("%(count)s fields, the header has %(width)s")
+                    % {"count": len(record_), "width": width},
+                )
+            )
             continue
         external_id = record_[i_id].strip()
         name = record_[i_name].strip()
         con_name = record_[i_con].strip()
         ok = True
         if not external_id:
-            errors.append(RollError(line, "member_id", "empty member id"))
+            errors.append(RollError(line, "member_id", gettext("empty member id")))
             ok = False
         elif len(external_id) > MAX_ID:
-            errors.append(RollError(line, "member_id", f"longer than {MAX_ID} characters"))
+            errors.append(
+                RollError(
+                    line,
+                    "member_id",
+                    gettext("longer than %(limit)s characters") % {"limit": MAX_ID},
+                )
+            )
             ok = False
         elif external_id in first_line:
             errors.append(
                 RollError(
                     line,
                     "member_id",
-                    f"duplicate member id {external_id!r} "
-                    f"(first on line {first_line[external_id]})",
+                    gettext("duplicate member id %(external_id)s (first on line %(line)s)")
+                    % {"external_id": repr(external_id), "line": first_line[external_id]},
                 )
             )
             ok = False
         elif external_id in taken_ids:
             errors.append(
-                RollError(line, "member_id", f"member id {external_id!r} is already on a roll")
+                RollError(
+                    line,
+                    "member_id",
+                    gettext("member id %(external_id)s is already on a roll")
+                    % {"external_id": repr(external_id)},
+                )
             )
             ok = False
         else:
             first_line[external_id] = line
         if not name:
-            errors.append(RollError(line, "name", "empty name"))
+            errors.append(RollError(line, "name", gettext("empty name")))
             ok = False
         elif len(name) > MAX_NAME:
-            errors.append(RollError(line, "name", f"longer than {MAX_NAME} characters"))
+            errors.append(
+                RollError(
+                    line,
+                    "name",
+                    gettext("longer than %(limit)s characters") % {"limit": MAX_NAME},
+                )
+            )
             ok = False
         elif (word := mixed_script_word(name)) is not None:
             errors.append(
-                RollError(line, "name", f"mixes scripts in the word {word!r}: one script a word")
+                RollError(
+                    line,
+                    "name",
+                    gettext("mixes scripts in the word %(word)s: one script a word")
+                    % {"word": repr(word)},
+                )
             )
             ok = False
         elif (other := known.setdefault(skeleton(name), name)) != name:
             errors.append(
-                RollError(line, "name", f"looks like {other!r} (UTS #39 skeleton): tell them apart")
+                RollError(
+                    line,
+                    "name",
+                    gettext("looks like %(other)s (UTS #39 skeleton): tell them apart")
+                    % {"other": repr(other)},
+                )
             )
             ok = False
         constituency_id = constituency_ids.get(con_name)
         if constituency_id is None:
-            errors.append(RollError(line, "constituency", f"unknown constituency {con_name!r}"))
+            errors.append(
+                RollError(
+                    line,
+                    "constituency",
+                    gettext("unknown constituency %(name)s") % {"name": repr(con_name)},
+                )
+            )
             ok = False
         if ok and constituency_id is not None:
             rows.append((external_id, name, constituency_id))
@@ -221,7 +274,7 @@ def check_roll(council: Council, lines: Iterable[str]) -> RollCheck:
     }
     rows, errors, digest = _parse(lines, constituency_ids, taken, known)
     if not rows and not errors:
-        errors = [RollError(2, "line", "the roll lists no members")]
+        errors = [RollError(2, "line", gettext("the roll lists no members"))]
     per: dict[int, int] = {}
     for _, _, constituency_id in rows:
         per[constituency_id] = per.get(constituency_id, 0) + 1
@@ -263,7 +316,9 @@ def import_roll(
         if errors:
             raise RollImportError(source, errors)
         if not rows:
-            raise RollImportError(source, [RollError(2, "line", "the roll lists no members")])
+            raise RollImportError(
+                source, [RollError(2, "line", gettext("the roll lists no members"))]
+            )
         _insert(organisation.pk, rows, at)
         per_constituency = len({c for _, _, c in rows})
         record(
