@@ -254,6 +254,97 @@ def close_and_count(url: str, n: int, batch: int) -> dict[str, float]:
     return {"built": built, "cast": cast_seconds, "close": close_seconds, "ballots": n}
 
 
+def seed_sealed(n: int) -> tuple[int, datetime]:
+    """An election whose poll holds *n* cast ballots, seeded directly in bulk for the close
+    alone (``--close-only``): a roll of *n* members (``import_roll``), 12 candidates, *n*
+    voter rows and *n* boxes sealed exactly as a cast seals them (plus the first cast's k
+    decoys), written column by column; no journal entries for the casts (the close reads
+    none)."""
+    from smolny.councils import actions
+    from smolny.councils.actions import ballot_box
+    from smolny.councils.actions.bulk import insert_columns
+    from smolny.councils.actions.election_ballot import _box
+    from smolny.councils.models import Election, ElectionBallot, ElectionVoter, Member
+    from smolny.journal.actions import action_transaction
+
+    union_at = datetime.now().astimezone() - timedelta(days=2)
+    system = actions.SYSTEM
+    organisation = actions.create_organisation(system, f"Union of {n:,}", at=union_at)
+    council = actions.create_council(system, organisation, "Council", at=union_at)
+    actions.set_representation_rule(system, council, per=max(n // 50, 1), at=union_at)
+    actions.create_constituencies(system, council, ["Whole union"], at=union_at)
+    lines = ["member_id,name,constituency\n"] + [
+        f"M{i:07d},Member {i},Whole union\n" for i in range(n)
+    ]
+    actions.import_roll(system, council, lines, source="union.csv", at=union_at)
+    from smolny.councils.models import Constituency
+
+    union = {"constituency": Constituency.objects.get(council=council), "at": union_at}
+    election_id, candidates = new_poll(union, set())
+    numbers = dict(Member.objects.filter(pk__in=candidates).values_list("pk", "external_id"))
+    ranked = rankings(candidates, n, seed=1917)
+    election = Election.objects.get(pk=election_id)
+    member_ids = list(
+        Member.objects.filter(constituency=union["constituency"]).values_list("pk", flat=True)
+    )
+    with action_transaction(None):
+        box = _box(election)
+        aead = box._aead()
+        contents = [[numbers[c] for c in r] for r in ranked]
+        contents += [[] for _ in range(ballot_box.bucket_size())]
+        ballot_box._RANDOM.shuffle(contents)
+        for i in range(0, len(contents), 100_000):
+            part = contents[i : i + 100_000]
+            insert_columns(
+                ElectionBallot,
+                {
+                    "key": [ballot_box.slot_key() for _ in part],
+                    "election_id": [election_id] * len(part),
+                    "box": [box.seal(aead, c) for c in part],
+                    "ranking": [[] for _ in part],
+                    "filled": [False] * len(part),
+                },
+            )
+        for i in range(0, n, 100_000):
+            part = member_ids[i : i + 100_000]
+            insert_columns(
+                ElectionVoter, {"election_id": [election_id] * len(part), "member_id": part}
+            )
+    assert ElectionVoter.objects.filter(election_id=election_id).count() == n
+    return election_id, union_at
+
+
+def close_only(n: int, profile: Path | None) -> dict[str, float]:
+    """Seed *n* sealed ballots in bulk (:func:`seed_sealed`), then time the close alone."""
+    from django.db import connection
+
+    from smolny.councils import actions
+    from smolny.councils.models import Election, ElectionBallot
+
+    started = time.perf_counter()
+    election, _ = seed_sealed(n)
+    built = time.perf_counter() - started
+    connection.close()
+    target = Election.objects.get(pk=election)
+    started = time.perf_counter()
+    if profile:
+        import cProfile
+
+        cProfile.runctx(
+            "actions.close_election_poll(actions.SYSTEM, target)",
+            globals(),
+            {"actions": actions, "target": target},
+            str(profile),
+        )
+    else:
+        actions.close_election_poll(actions.SYSTEM, target)
+    close_seconds = time.perf_counter() - started
+    opened = ElectionBallot.objects.filter(election_id=election, filled=True).count()
+    assert opened == n, opened
+    assert not ElectionBallot.objects.filter(election_id=election, filled=False).exists()
+    return {"built": built, "close": close_seconds, "ballots": n}
+
+
 BEGIN = "<!-- BEGIN members-ballots (written by benchmarks/members_ballots.py) -->"
 END = "<!-- END members-ballots -->"
 
@@ -336,7 +427,21 @@ def main() -> None:
     parser.add_argument("--close", type=int, default=100_000, help="0: skip the close")
     parser.add_argument("--close-batch", type=int, default=500)
     parser.add_argument("--write", action="store_true", help="record in benchmarks/RESULTS.md")
+    parser.add_argument(
+        "--close-only",
+        type=int,
+        default=0,
+        metavar="N",
+        help="only the close: N sealed ballots seeded directly in bulk, then the close timed",
+    )
+    parser.add_argument(
+        "--sqlite", action="store_true", help="with --close-only: on a SQLite file instead"
+    )
+    parser.add_argument("--profile", type=Path, help="with --close-only: cProfile the close")
     args = parser.parse_args()
+    if args.close_only:
+        main_close_only(args)
+        return
 
     from smolny.testing.postgres import ThrowawayPostgres
 
@@ -393,6 +498,32 @@ def main() -> None:
         print("close:", close, flush=True)
     if args.write:
         write(args, deployed, baseline, close)
+
+
+def main_close_only(args: argparse.Namespace) -> None:
+    """``--close-only N``: the close of N ballots seeded in bulk, on PostgreSQL (fsync on) or
+    a SQLite file; prints the figures (the section of RESULTS.md is written by hand)."""
+    from smolny.testing.postgres import ThrowawayPostgres
+
+    with tempfile.TemporaryDirectory(prefix="smolny-close-") as tmp:
+        if args.sqlite:
+            url = f"sqlite:///{tmp}/close.sqlite3"
+            postgres = None
+        else:
+            postgres = ThrowawayPostgres(fsync=True).start()
+            url = postgres.url
+        try:
+            from smolny.commands import setup_django
+
+            setup_django(url)
+            from django.core.management import call_command
+
+            call_command("migrate", verbosity=0)
+            result = close_only(args.close_only, args.profile)
+            print("close only:", result, flush=True)
+        finally:
+            if postgres is not None:
+                postgres.stop()
 
 
 if __name__ == "__main__":

@@ -29,14 +29,16 @@ The residual risks are stated in :mod:`~smolny.councils.actions.ballot_box`.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 
+import numpy as np
 from django.utils.translation import gettext
 
 from smolny.councils.actions import ballot_box
 from smolny.councils.actions.ballot_box import Box
-from smolny.councils.actions.bulk import insert_columns
+from smolny.councils.actions.bulk import insert_keyed
 from smolny.councils.actions.election import count_and_declare, counter_for, open_for_result
 from smolny.councils.models import (
     Candidate,
@@ -265,44 +267,53 @@ def _fill_slot(election: Election, ranking: list[str], at: datetime) -> None:
     ballot_box.cast(_box(election), ranking)
 
 
-def _seal(election: Election) -> list[list[str]]:
+def _seal(election: Election) -> dict[tuple[str, ...], int]:
     """Inside the close: open the boxes, write the cast ballots in clear under fresh random
-    keys, in key order; return their rankings."""
-    box = _box(election)
-    rankings = [[str(n) for n in r] for r in ballot_box.open_all(box)]
-    n = len(rankings)
-    # Column by column (one INSERT on PostgreSQL): a million ballots through bulk_create
-    # built a million model instances.
-    insert_columns(
+    keys, in key order; return the distinct rankings with their counts.
+
+    Built for a million ballots: the boxes are read and decrypted in bulk and merged by
+    ranking (:func:`ballot_box.open_counted`); each opened ballot's place is drawn from the
+    fresh keys themselves (:func:`ballot_box.shuffled_keys`: row *i* takes the ballot at a
+    uniformly random place of the list of ballots, the list being the distinct rankings each
+    repeated by its count), and the rows go in one COPY on PostgreSQL."""
+    merged = {
+        tuple(str(n) for n in r): count
+        for r, count in ballot_box.open_counted(_box(election)).items()
+    }
+    distinct = list(merged)
+    counts = np.fromiter(merged.values(), dtype=np.int64, count=len(merged))
+    n = int(counts.sum())
+    keys, order = ballot_box.shuffled_keys(n)
+    ballot_of = np.repeat(np.arange(len(distinct)), counts)[order]
+    insert_keyed(
         ElectionBallot,
-        {
-            "key": ballot_box.fresh_keys(n),
-            "election_id": [election.pk] * n,
-            "box": [""] * n,
-            "ranking": rankings,
-            "filled": [True] * n,
-        },
+        keys,
+        {"election_id": election.pk, "box": "", "filled": True},
+        "ranking",
+        [json.dumps(list(r)) for r in distinct],
+        ballot_of.tolist(),
     )
-    return rankings
+    return merged
 
 
-def ballot_set(election: Election, rankings: list[list[str]], at: datetime) -> BallotSet:
-    """The stored rankings as a :class:`BallotSet` over the election's candidates; a
-    candidate no longer eligible at *at* (off the roll since) is withdrawn from the count."""
+def ballot_set(election: Election, merged: dict[tuple[str, ...], int], at: datetime) -> BallotSet:
+    """The distinct rankings with their counts as a :class:`BallotSet` over the election's
+    candidates; a candidate no longer eligible at *at* (off the roll since) is withdrawn from
+    the count."""
     candidates = [c.member for c in live_candidates(election)]
     numbers = [m.external_id for m in candidates]
     index = {n: i for i, n in enumerate(numbers)}
-    merged: dict[tuple[int, ...], int] = {}
-    for ranking in rankings:
+    weights: dict[tuple[int, ...], int] = {}
+    for ranking, count in merged.items():
         key = tuple(index[n] for n in ranking)
-        merged[key] = merged.get(key, 0) + 1
+        weights[key] = weights.get(key, 0) + count
     withdrawn = frozenset(
         i for i, m in enumerate(candidates) if eligible(m, election.constituency, at)
     )
     return BallotSet(
         candidates=tuple(numbers),
-        rankings=tuple(merged),
-        counts=tuple(merged.values()),
+        rankings=tuple(weights),
+        counts=tuple(weights.values()),
         seats=election.seats,
         withdrawn=withdrawn,
     )
@@ -326,8 +337,8 @@ def close_election_poll(
             raise NotAllowed(
                 gettext("no member has voted in this election: there is nothing to count")
             )
-        rankings = _seal(election)
-        ballots = ballot_set(election, rankings, at)
+        merged = _seal(election)
+        ballots = ballot_set(election, merged, at)
         withdrawn = sorted(ballots.candidates[i] for i in ballots.withdrawn)
         count_and_declare(
             actor,
