@@ -233,7 +233,9 @@ def _sealed_boxes(box: Box) -> Iterator[list[str]]:
     the close of a million-ballot poll built a model row (or a values tuple) per box before.
     On PostgreSQL a named (server-side) cursor, so the boxes are never all in memory."""
     table = connection.ops.quote_name(box.model._meta.db_table)
-    column = connection.ops.quote_name(box.model._meta.get_field(box.parent_field).column)
+    field = box.model._meta.get_field(box.parent_field)
+    assert isinstance(field, models.ForeignKey)
+    column = connection.ops.quote_name(field.column)
     sql = f"SELECT box FROM {table} WHERE {column} = %s"
     if connection.vendor == "postgresql":
         connection.ensure_connection()

@@ -80,12 +80,12 @@ def insert_keyed(
     names = ["key", *fixed, column]
     quoted = ", ".join(connection.ops.quote_name(n) for n in names)
     if connection.vendor != "postgresql":
-        head = tuple(fixed.values())
+        first = tuple(fixed.values())
         marks = ", ".join(["%s"] * len(names))
         with connection.cursor() as cursor:
             cursor.executemany(
                 f"INSERT INTO {table} ({quoted}) VALUES ({marks})",
-                ((k, *head, values[j]) for k, j in zip(keys, choice, strict=True)),
+                [(k, *first, values[j]) for k, j in zip(keys, choice, strict=True)],
             )
         return
     head = "".join("\t" + _copy_field(v) for v in fixed.values())
