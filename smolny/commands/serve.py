@@ -133,6 +133,11 @@ def run(args: argparse.Namespace) -> int:
         # net.core.somaxconn): with uvicorn's 2,048, a burst of thousands of event streams
         # filled it and the next visitor's connection waited for TCP's 1 s retry.
         "backlog": 4096,
+        # The C HTTP parser (httptools) and the libuv event loop (uvloop), both dependencies:
+        # beside 5,000 open event streams they kept /api/health's p99 at 80 ms where the pure
+        # Python parser and asyncio's loop took 467 ms (benchmarks/RESULTS.md, stream-flood).
+        "http": "httptools",
+        "loop": _event_loop(),
     }
     if args.workers == 1:
         from smolny.asgi import application
@@ -149,6 +154,13 @@ def run(args: argparse.Namespace) -> int:
         )
         uvicorn.run("smolny.asgi:application", workers=args.workers, **common)
     return 0
+
+
+def _event_loop() -> str:
+    """uvloop where it installs (it does not build on Windows); asyncio's own loop otherwise."""
+    import importlib.util
+
+    return "uvloop" if importlib.util.find_spec("uvloop") is not None else "asyncio"
 
 
 def _warn_about_hosts(host: str) -> None:

@@ -138,7 +138,9 @@ def test_a_vote_recorded_on_one_server_reaches_a_stream_on_the_other(
         chair = seed["members"]["chair"]
         session = sign_in(first_base, "two-chair", seed["password"])
         status, headers, body = http(f"{first_base}/api/auth/csrf", None, {"Cookie": session})
-        csrf = headers["Set-Cookie"].split(";", 1)[0]
+        # Header names are case-insensitive (uvicorn's httptools writes them in lower case).
+        cookies = [v for k, v in headers.items() if k.lower() == "set-cookie"]
+        csrf = cookies[0].split(";", 1)[0]
         status, _, body = http(
             f"{first_base}/api/votes/{vote}/named",
             {"member": chair, "choice": "for"},
