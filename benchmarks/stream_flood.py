@@ -181,19 +181,26 @@ def write(runs: list[dict[str, object]], command: str) -> None:
             "|---|---|---:|---:|---:|---:|",
             *rows,
             "",
+            *(
+                f"- Target (issue 20): /api/health p99 under 100 ms beside {r['streams']:,} "
+                f"stream attempts: {r['flooded'][1]:.0f} ms, "  # type: ignore[index]
+                f"{'met' if r['flooded'][1] < 100 else 'NOT met'}."  # type: ignore[index]
+                for r in runs
+            ),
             "- Before (the same script, 2026-12-06 15:44 UTC, same machine, before anonymous "
             "streams were served outside Django): 3,000 attempts, health p50 32 and 35 ms, p99 "
             "639 and 838 ms, max 1.0 and 1.6 s in two runs; all answered in 12 to 15 s.",
-            "- Now a viewer who is not signed in is served in the event loop (no middleware, "
+            "- A viewer who is not signed in is served in the event loop (no middleware, "
             "no thread; `smolny.web.live.StreamGuard`), a refusal closes its connection, and "
-            "after a flood the process hands freed memory back (`malloc_trim`). The median "
-            "stays at the idle server's; the p99 target is not met on this machine: the probes "
-            "that fall in the first seconds of the burst wait for one process to accept and "
-            "parse thousands of connections (uvicorn's pure-Python HTTP parser), and the worst "
-            "(about 3 s) look like TCP's retry of a connection the full accept queue dropped. "
-            "An A/B run with uvicorn's C parser and loop (httptools, uvloop; not a dependency "
-            "of Smolny) on the same machine at 15:55 UTC gave p99 302 ms at 3,000 and 80 ms at "
-            "5,000 against 671 and 855 ms without: the next step, with more worker processes.",
+            "after a flood the process hands freed memory back (`malloc_trim`). Since "
+            "2026-12-06 17:10 UTC `smolny serve` runs on uvicorn's C HTTP parser and libuv "
+            "event loop (httptools and uvloop, now dependencies). Run at 16:26 UTC on the "
+            "pure-Python parser and asyncio's loop, the same script gave health flooded p99 "
+            "115 ms at 3,000 and 467 ms at 5,000 (max 2.6 and 2.9 s); an A/B trial at 15:55 UTC "
+            "gave p99 302 against 671 ms at 3,000 and 80 against 855 ms at 5,000 with and "
+            "without the C parser and loop. The worst probes fall in the first seconds of the "
+            "burst, while one process accepts thousands of connections; the seconds-long "
+            "maxima look like TCP's retry of a connection the full accept queue dropped.",
             "- Memory: about 20 MiB above the start 5 s after the streams closed (about 30 to "
             "40 above before `malloc_trim`); the rest is the interpreter's own free lists.",
             END,
