@@ -52,7 +52,13 @@ def test_members_vote_and_the_secretary_closes_the_poll(world: World) -> None:
 
     first = cast(world, "member", pk, 10, [4, 3])
     assert first.status_code == 201, first.content
-    assert first.json() == {"election": pk, "status": "open", "voters": 1, "roll": 30}
+    answer = first.json()
+    receipt = answer.pop("receipt")
+    assert answer == {"election": pk, "status": "open", "voters": 1, "roll": 30}
+    # The receipt is a tracker on the poll's board, not the ranking.
+    assert len(receipt) == 64 and int(receipt, 16) >= 0
+    board = call(world.client("member"), "get", f"/api/elections/{pk}/board").json()
+    assert board["trackers"] == [receipt]
     assert cast(world, "chair", pk, 0, [4]).status_code == 201
     assert cast(world, "deputy", pk, 1, [3]).status_code == 201
     turnout = call(world.client("member"), "get", f"/api/elections/{pk}/turnout").json()
