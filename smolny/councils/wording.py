@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import gettext_noop, ngettext, pgettext
 
 # --- single words ---------------------------------------------------------------------------
 
@@ -441,288 +441,179 @@ def convening(text: str) -> str:
 
 # --- refusals -------------------------------------------------------------------------------
 
-_REFUSALS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
-    (
-        re.compile(r"^(.+) is (convened|open|adjourned|closed); this needs it (\w+)$"),
-        lambda m: (
-            _("%(session)s is %(status)s; this needs it %(needed)s")
-            % {"session": m[1], "status": word(m[2]), "needed": word(m[3])}
-        ),
-    ),
-    (
-        re.compile(r"^(\S+) neither chairs (.+) nor is a secretary$"),
-        lambda m: (
-            _("%(actor)s neither chairs %(session)s nor is a secretary")
-            % {"actor": _person(m[1]), "session": m[2]}
-        ),
-    ),
-    (
-        re.compile(r"^a vote is open on this item already$"),
-        lambda m: _("a vote is open on this item already"),
-    ),
-    (
-        re.compile(r"^no vote is due on item (\d+): it is (.+)$"),
-        lambda m: (
-            _("no vote is due on item %(position)s: it is %(state)s")
-            % {"position": m[1], "state": word(m[2])}
-        ),
-    ),
-    (
-        re.compile(r"^the vote on (\S+) cannot be opened: the vote due is on (\S+) \((.+)\)$"),
-        lambda m: (
-            _("the vote on %(motion)s cannot be opened: the vote due is on %(due)s (%(question)s)")
-            % {"motion": m[1], "due": m[2], "question": question(m[3])}
-        ),
-    ),
-    (
-        re.compile(r"^this vote is by (.+), not a secret ballot$"),
-        lambda m: _("this vote is by %(method)s, not a secret ballot") % {"method": word(m[1])},
-    ),
-    (
-        re.compile(r"^(inquorate: .+)$"),
-        lambda m: reason(m[1]),
-    ),
-]
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+Say = Callable[[re.Match[str]], str]
 
 
-_REFUSALS += [
-    (
-        re.compile(r"^(.+) is not in the hall and cannot move a motion$"),
-        lambda m: _("%(name)s is not in the hall and cannot move a motion") % {"name": m[1]},
-    ),
-    (
-        re.compile(r"^(.+) is not in the hall and cannot take the chair$"),
-        lambda m: _("%(name)s is not in the hall and cannot take the chair") % {"name": m[1]},
-    ),
-    (
-        re.compile(r"^(.+) is not in the hall$"),
-        lambda m: _("%(name)s is not in the hall") % {"name": m[1]},
-    ),
-    (
-        re.compile(r"^(.+) is not a member of this organisation$"),
-        lambda m: _("%(name)s is not a member of this organisation") % {"name": m[1]},
-    ),
-    (
-        re.compile(r"^already checked in: (.+)$"),
-        lambda m: _("already checked in: %(names)s") % {"names": m[1]},
-    ),
-    (
-        re.compile(r"^(.+) has voted in this roll call already$"),
-        lambda m: _("%(name)s has voted in this roll call already") % {"name": m[1]},
-    ),
-    (
-        re.compile(r"^(.+) has voted in this ballot already$"),
-        lambda m: _("%(name)s has voted in this ballot already") % {"name": m[1]},
-    ),
-    (
-        re.compile(r"^(.+) cannot open: (.+)$"),
-        lambda m: (
-            _("%(session)s cannot open: %(reason)s") % {"session": m[1], "reason": reason(m[2])}
-        ),
-    ),
-    (
-        re.compile(r"^(.+) has (\d+) vote\(s\) open; close them first$"),
-        lambda m: (
-            _("%(session)s has %(n)s vote(s) open; close them first") % {"session": m[1], "n": m[2]}
-        ),
-    ),
-    (
-        re.compile(r"^item (\d+) has been withdrawn from the agenda$"),
-        lambda m: _("item %(position)s has been withdrawn from the agenda") % {"position": m[1]},
-    ),
-    (
-        re.compile(r"^item (\d+) has been voted on; the record keeps it as it was$"),
-        lambda m: (
-            _("item %(position)s has been voted on; the record keeps it as it was")
-            % {"position": m[1]}
-        ),
-    ),
-    (
-        re.compile(r"^this vote is by (.+), not a named roll call$"),
-        lambda m: _("this vote is by %(method)s, not a named roll call") % {"method": word(m[1])},
-    ),
-    (
-        re.compile(r"^a vote is open on this item; no motion can be moved until it closes$"),
-        lambda m: _("a vote is open on this item; no motion can be moved until it closes"),
-    ),
-    (
-        re.compile(r"^a vote is open on this item; the debate waits for its close$"),
-        lambda m: _("a vote is open on this item; the debate waits for its close"),
-    ),
-    (
-        re.compile(r"^nobody has the floor: the speakers' list is empty$"),
-        lambda m: _("nobody has the floor: the speakers' list is empty"),
-    ),
-    (re.compile(r"^the clock is running already$"), lambda m: _("the clock is running already")),
-    (
-        re.compile(r"^the clock has not been started for the speaker who has the floor$"),
-        lambda m: _("the clock has not been started for the speaker who has the floor"),
-    ),
-    (
-        re.compile(r"^a division is counted by two tellers at least; name them$"),
-        lambda m: _("a division is counted by two tellers at least; name them"),
-    ),
-    (
-        re.compile(r"^the counts of this vote have not been entered$"),
-        lambda m: _("the counts of this vote have not been entered"),
-    ),
-    (re.compile(r"^an agenda item needs a title$"), lambda m: _("an agenda item needs a title")),
-    (re.compile(r"^a session needs a title$"), lambda m: _("a session needs a title")),
-]
+def _said(
+    msgid: str,
+    shape: Mapping[str, str] | None = None,
+    read: Mapping[str, Callable[[str], str]] | None = None,
+) -> tuple[re.Pattern[str], Say]:
+    """A refusal the engine says in English as *msgid* with its figures put in: the pattern
+    that finds it (each ``%(key)s`` a group, ``.+`` unless *shape* narrows it; a key used twice
+    must read the same both times) and the catalogue's message filled with the same figures,
+    each read through *read*'s function for its key where there is one. The English is written
+    once, as the message id, so the pattern and the message cannot drift apart."""
+    shape, read = shape or {}, read or {}
+    parts = _PLACEHOLDER.split(msgid)
+    pattern, seen = "^", set()
+    for i, part in enumerate(parts):
+        if i % 2 == 0:
+            pattern += re.escape(part)
+        elif part in seen:
+            pattern += f"(?P={part})"
+        else:
+            seen.add(part)
+            pattern += f"(?P<{part}>{shape.get(part, '.+')})"
 
+    def say(m: re.Match[str]) -> str:
+        figures = {key: read.get(key, str)(value) for key, value in m.groupdict().items()}
+        return _(msgid) % figures if figures else _(msgid)
 
-# The rules' own refusals (smolny.rules.procedure.speakers, .motions, smolny.rules.card), which
-# the actions pass on as they were said: the speakers' list, proxies and moving motions.
-_FIXED_RULES: dict[str, Callable[[], str]] = {
-    "a request for the floor names the speaker": lambda: _(
-        "a request for the floor names the speaker"
-    ),
-    "nobody has the floor": lambda: _("nobody has the floor"),
-    "the organ's rules allow no proxies": lambda: _("the organ's rules allow no proxies"),
-    "a deputy cannot give a proxy to themself": lambda: _(
-        "a deputy cannot give a proxy to themself"
-    ),
-    "a deputy in the hall votes in person: check out to give a proxy": lambda: _(
-        "a deputy in the hall votes in person: check out to give a proxy"
-    ),
-    "this deputy has given a proxy already: revoke it first": lambda: _(
-        "this deputy has given a proxy already: revoke it first"
-    ),
-    "the organ's rules allow no substitutes: give it to a deputy": lambda: _(
-        "the organ's rules allow no substitutes: give it to a deputy"
-    ),
-    "a deputy who holds proxies cannot pass them on by giving one": lambda: _(
-        "a deputy who holds proxies cannot pass them on by giving one"
-    ),
-    "the holder has given their own proxy away: a proxy is not passed on": lambda: _(
-        "the holder has given their own proxy away: a proxy is not passed on"
-    ),
-    "this deputy has no proxy in force": lambda: _("this deputy has no proxy in force"),
-    "time limits must be positive numbers of seconds": lambda: _(
-        "time limits must be positive numbers of seconds"
-    ),
-}
-
-
-def _fixed(say: Callable[[], str]) -> Callable[[re.Match[str]], str]:
-    return lambda m: say()
-
-
-_REFUSALS += [
-    (re.compile("^" + re.escape(text) + "$"), _fixed(say)) for text, say in _FIXED_RULES.items()
-]
-_REFUSALS += [
-    (
-        re.compile(r"^(.+) is already on the speakers' list$"),
-        lambda m: _("%(speaker)s is already on the speakers' list") % {"speaker": m[1]},
-    ),
-    (
-        re.compile(r"^(.+) is not on the speakers' list$"),
-        lambda m: _("%(speaker)s is not on the speakers' list") % {"speaker": m[1]},
-    ),
-    (
-        re.compile(r"^(.+): the debate is divided between fractions, and (.+) has no share$"),
-        lambda m: (
-            _("%(speaker)s: the debate is divided between fractions, and %(fraction)s has no share")
-            % {"speaker": m[1], "fraction": _("no fraction") if m[2] == "no fraction" else m[2]}
-        ),
-    ),
-    (
-        re.compile(r"^(.+): the (.+) fraction's turns are taken$"),
-        lambda m: (
-            _("%(speaker)s: the %(fraction)s fraction's turns are taken")
-            % {"speaker": m[1], "fraction": m[2]}
-        ),
-    ),
-    (
-        re.compile(r"^(.+): the (.+) fraction's time is used up$"),
-        lambda m: (
-            _("%(speaker)s: the %(fraction)s fraction's time is used up")
-            % {"speaker": m[1], "fraction": m[2]}
-        ),
-    ),
-    (
-        re.compile(r"^the holder holds (\d+) proxies already, the limit is (\d+)$"),
-        lambda m: (
-            _("the holder holds %(held)s proxies already, the limit is %(limit)s")
-            % {"held": m[1], "limit": m[2]}
-        ),
-    ),
-    (
-        re.compile(r"^amendment (\S+) neither strikes nor inserts words$"),
-        lambda m: _("amendment %(motion)s neither strikes nor inserts words") % {"motion": m[1]},
-    ),
-    (
-        re.compile(r"^amendment (\S+): procedural motions are not amended$"),
-        lambda m: _("amendment %(motion)s: procedural motions are not amended") % {"motion": m[1]},
-    ),
-    (
-        re.compile(r"^motion (\S+): an item has one main motion$"),
-        lambda m: _("motion %(motion)s: an item has one main motion") % {"motion": m[1]},
-    ),
-    (
-        re.compile(r"^counter-motion (\S+) must rival the main motion$"),
-        lambda m: _("counter-motion %(motion)s must rival the main motion") % {"motion": m[1]},
-    ),
-    (
-        re.compile(r"^motion (\S+): its parent (.+) must be moved before it$"),
-        lambda m: (
-            _("motion %(motion)s: its parent %(parent)s must be moved before it")
-            % {"motion": m[1], "parent": m[2]}
-        ),
-    ),
-    (
-        re.compile(r"^amendment (\S+) is of degree (\d+); the organ's rules allow (\d+)$"),
-        lambda m: (
-            _("amendment %(motion)s is of degree %(degree)s; the organ's rules allow %(limit)s")
-            % {"motion": m[1], "degree": m[2], "limit": m[3]}
-        ),
-    ),
-    (
-        re.compile(
-            r"^amendment (\S+) to (\S+) is out of order: (\S+) was already (\w+) "
-            r"\(an amendment is decided before its motion\)$"
-        ),
-        lambda m: (
-            _(
-                "amendment %(motion)s to %(parent)s is out of order: %(parent)s was already "
-                "%(fate)s (an amendment is decided before its motion)"
-            )
-            % {"motion": m[1], "parent": m[2], "fate": word(m[4])}
-        ),
-    ),
-    (
-        re.compile(
-            r"^(main|amendment|counter|procedural) (\S+) is out of order: debate was closed by "
-            r"vote (\d+), and closing debate also closes amendment$"
-        ),
-        lambda m: (
-            _(
-                "%(kind)s %(motion)s is out of order: debate was closed by vote %(vote)s, and "
-                "closing debate also closes amendment"
-            )
-            % {"kind": word(m[1]), "motion": m[2], "vote": m[3]}
-        ),
-    ),
-    (
-        re.compile(
-            r"^counter-motion (\S+) is out of order: the question was decided after vote (\d+)$"
-        ),
-        lambda m: (
-            _(
-                "counter-motion %(motion)s is out of order: the question was decided after "
-                "vote %(vote)s"
-            )
-            % {"motion": m[1], "vote": m[2]}
-        ),
-    ),
-]
+    return re.compile(pattern + "$"), say
 
 
 def _person(label: str) -> str:
     """An actor as the journal labels them (``user:<id>:<name>``), by name."""
     kind, _sep, rest = label.partition(":")
     return (rest.partition(":")[2] or label) if kind == "user" else label
+
+
+def _no_fraction(name: str) -> str:
+    return _("no fraction") if name == "no fraction" else name
+
+
+# The actions' refusals and the rules' own (smolny.rules.procedure.speakers, .motions,
+# smolny.rules.card) that the actions pass on as they were said. Order matters where one
+# message ends another: the longer comes first.
+_REFUSALS: list[tuple[re.Pattern[str], Say]] = [
+    _said(
+        gettext_noop("%(session)s is %(status)s; this needs it %(needed)s"),
+        shape={"status": "convened|open|adjourned|closed", "needed": r"\w+"},
+        read={"status": word, "needed": word},
+    ),
+    _said(
+        gettext_noop("%(actor)s neither chairs %(session)s nor is a secretary"),
+        shape={"actor": r"\S+"},
+        read={"actor": _person},
+    ),
+    _said(gettext_noop("a vote is open on this item already")),
+    _said(
+        gettext_noop("no vote is due on item %(position)s: it is %(state)s"),
+        shape={"position": r"\d+"},
+        read={"state": word},
+    ),
+    _said(
+        gettext_noop(
+            "the vote on %(motion)s cannot be opened: the vote due is on %(due)s (%(question)s)"
+        ),
+        shape={"motion": r"\S+", "due": r"\S+"},
+        read={"question": lambda text: question(text)},
+    ),
+    _said(gettext_noop("this vote is by %(method)s, not a secret ballot"), read={"method": word}),
+    (re.compile(r"^(inquorate: .+)$"), lambda m: reason(m[1])),
+    _said(gettext_noop("%(name)s is not in the hall and cannot move a motion")),
+    _said(gettext_noop("%(name)s is not in the hall and cannot take the chair")),
+    _said(gettext_noop("%(name)s is not in the hall")),
+    _said(gettext_noop("%(name)s is not a member of this organisation")),
+    _said(gettext_noop("already checked in: %(names)s")),
+    _said(gettext_noop("%(name)s has voted in this roll call already")),
+    _said(gettext_noop("%(name)s has voted in this ballot already")),
+    _said(gettext_noop("%(session)s cannot open: %(reason)s"), read={"reason": reason}),
+    _said(
+        gettext_noop("%(session)s has %(n)s vote(s) open; close them first"), shape={"n": r"\d+"}
+    ),
+    _said(
+        gettext_noop("item %(position)s has been withdrawn from the agenda"),
+        shape={"position": r"\d+"},
+    ),
+    _said(
+        gettext_noop("item %(position)s has been voted on; the record keeps it as it was"),
+        shape={"position": r"\d+"},
+    ),
+    _said(gettext_noop("this vote is by %(method)s, not a named roll call"), read={"method": word}),
+    _said(gettext_noop("a vote is open on this item; no motion can be moved until it closes")),
+    _said(gettext_noop("a vote is open on this item; the debate waits for its close")),
+    _said(gettext_noop("nobody has the floor: the speakers' list is empty")),
+    _said(gettext_noop("the clock is running already")),
+    _said(gettext_noop("the clock has not been started for the speaker who has the floor")),
+    _said(gettext_noop("a division is counted by two tellers at least; name them")),
+    _said(gettext_noop("the counts of this vote have not been entered")),
+    _said(gettext_noop("an agenda item needs a title")),
+    _said(gettext_noop("a session needs a title")),
+    _said(gettext_noop("a request for the floor names the speaker")),
+    _said(gettext_noop("nobody has the floor")),
+    _said(gettext_noop("the organ's rules allow no proxies")),
+    _said(gettext_noop("a deputy cannot give a proxy to themself")),
+    _said(gettext_noop("a deputy in the hall votes in person: check out to give a proxy")),
+    _said(gettext_noop("this deputy has given a proxy already: revoke it first")),
+    _said(gettext_noop("the organ's rules allow no substitutes: give it to a deputy")),
+    _said(gettext_noop("a deputy who holds proxies cannot pass them on by giving one")),
+    _said(gettext_noop("the holder has given their own proxy away: a proxy is not passed on")),
+    _said(gettext_noop("this deputy has no proxy in force")),
+    _said(gettext_noop("time limits must be positive numbers of seconds")),
+    _said(gettext_noop("%(speaker)s is already on the speakers' list")),
+    _said(gettext_noop("%(speaker)s is not on the speakers' list")),
+    _said(
+        gettext_noop(
+            "%(speaker)s: the debate is divided between fractions, and %(fraction)s has no share"
+        ),
+        read={"fraction": _no_fraction},
+    ),
+    _said(gettext_noop("%(speaker)s: the %(fraction)s fraction's turns are taken")),
+    _said(gettext_noop("%(speaker)s: the %(fraction)s fraction's time is used up")),
+    _said(
+        gettext_noop("the holder holds %(held)s proxies already, the limit is %(limit)s"),
+        shape={"held": r"\d+", "limit": r"\d+"},
+    ),
+    _said(
+        gettext_noop("amendment %(motion)s neither strikes nor inserts words"),
+        shape={"motion": r"\S+"},
+    ),
+    _said(
+        gettext_noop("amendment %(motion)s: procedural motions are not amended"),
+        shape={"motion": r"\S+"},
+    ),
+    _said(gettext_noop("motion %(motion)s: an item has one main motion"), shape={"motion": r"\S+"}),
+    _said(
+        gettext_noop("counter-motion %(motion)s must rival the main motion"),
+        shape={"motion": r"\S+"},
+    ),
+    _said(
+        gettext_noop("motion %(motion)s: its parent %(parent)s must be moved before it"),
+        shape={"motion": r"\S+"},
+    ),
+    _said(
+        gettext_noop(
+            "amendment %(motion)s is of degree %(degree)s; the organ's rules allow %(limit)s"
+        ),
+        shape={"motion": r"\S+", "degree": r"\d+", "limit": r"\d+"},
+    ),
+    _said(
+        gettext_noop(
+            "amendment %(motion)s to %(parent)s is out of order: %(parent)s was already "
+            "%(fate)s (an amendment is decided before its motion)"
+        ),
+        shape={"motion": r"\S+", "parent": r"\S+", "fate": r"\w+"},
+        read={"fate": word},
+    ),
+    _said(
+        gettext_noop(
+            "%(kind)s %(motion)s is out of order: debate was closed by vote %(vote)s, and "
+            "closing debate also closes amendment"
+        ),
+        shape={"kind": "main|amendment|counter|procedural", "motion": r"\S+", "vote": r"\d+"},
+        read={"kind": word},
+    ),
+    _said(
+        gettext_noop(
+            "counter-motion %(motion)s is out of order: the question was decided after "
+            "vote %(vote)s"
+        ),
+        shape={"motion": r"\S+", "vote": r"\d+"},
+    ),
+]
 
 
 def refusal(text: str) -> str:

@@ -85,7 +85,15 @@ def test_every_entry_is_compiled_with_all_its_forms() -> None:
     assert problems == []
 
 
-MARKERS = {"_": 1, "gettext": 1, "gettext_lazy": 1, "ngettext": 2, "pgettext": 2}
+MARKERS = {
+    "_": 1,
+    "N_": 1,
+    "gettext": 1,
+    "gettext_lazy": 1,
+    "gettext_noop": 1,
+    "ngettext": 2,
+    "pgettext": 2,
+}
 
 
 def marked_in_code() -> set[tuple[str | None, str]]:
