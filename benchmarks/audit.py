@@ -36,7 +36,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+
+from benchmarks._results import write_section  # noqa: E402
+
 BEGIN = "<!-- BEGIN audit (written by benchmarks/audit.py) -->"
 END = "<!-- END audit -->"
 CHUNK = 100_000
@@ -254,13 +256,7 @@ def main() -> None:
     print(text)
     if args.no_write:
         return
-    current = RESULTS.read_text()
-    if BEGIN in current:
-        head, rest = current.split(BEGIN, 1)
-        _, tail = rest.split(END, 1)
-        RESULTS.write_text(head + text + tail)
-    else:
-        RESULTS.write_text(current.rstrip("\n") + "\n\n" + text + "\n")
+    write_section(text, BEGIN, END)
 
 
 if __name__ == "__main__":

@@ -53,6 +53,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks._results import write_section  # noqa: E402
 from benchmarks._rollcall import Server, _connect, read_answer, request_bytes  # noqa: E402
 
 CANDIDATES = 12
@@ -350,7 +351,6 @@ END = "<!-- END members-ballots -->"
 
 
 def write(args: argparse.Namespace, deployed: dict, baseline: dict, close: dict) -> None:
-    results = ROOT / "benchmarks" / "RESULTS.md"
     rate, base = float(deployed["rate"]), float(baseline["rate"])
     million = 1_000_000 / rate
     lines = [
@@ -410,14 +410,7 @@ def write(args: argparse.Namespace, deployed: dict, baseline: dict, close: dict)
             "(`--close-only N --profile FILE` to see it).",
         ]
     lines.append(END)
-    section = "\n".join(lines)
-    current = results.read_text(encoding="utf-8")
-    if BEGIN in current:
-        head, rest = current.split(BEGIN, 1)
-        current = head + section + rest.split(END, 1)[1]
-    else:
-        current = current.rstrip("\n") + "\n\n" + section + "\n"
-    results.write_text(current, encoding="utf-8")
+    write_section("\n".join(lines), BEGIN, END)
 
 
 def main() -> None:

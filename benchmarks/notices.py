@@ -31,7 +31,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+
+from benchmarks._results import RESULTS, write_section  # noqa: E402
+
 BEGIN = "<!-- BEGIN notices (written by benchmarks/notices.py) -->"
 END = "<!-- END notices -->"
 
@@ -160,14 +162,7 @@ def main() -> int:
     text = "\n".join(lines)
     print(text)
     if args.write:
-        body = RESULTS.read_text(encoding="utf-8")
-        block = f"{BEGIN}\n{text}\n{END}"
-        if BEGIN in body and END in body:
-            head, rest = body.split(BEGIN, 1)
-            body = head + block + rest.split(END, 1)[1]
-        else:
-            body = body.rstrip("\n") + "\n\n" + block + "\n"
-        RESULTS.write_text(body, encoding="utf-8")
+        write_section(f"{BEGIN}\n{text}\n{END}", BEGIN, END, RESULTS)
     return 0 if done.failed == 0 and caught == queued else 1
 
 

@@ -41,6 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks._results import write_section  # noqa: E402
 from benchmarks._rollcall import free_port  # noqa: E402
 
 PAGES = [
@@ -182,7 +183,6 @@ def write(
     pages: dict,
     timing: dict[str, tuple[float, float]],
 ) -> None:
-    results = ROOT / "benchmarks" / "RESULTS.md"
     rows = [
         f"| {name} | {r['requests']:,} | {r['rate']:.0f} | {r['statuses']} | {r['mean_kb']:.1f} KB "
         f"| {r['p50'] * 1000:.0f} ms | {r['p99'] * 1000:.0f} ms | {r['max'] * 1000:.0f} ms "
@@ -243,13 +243,7 @@ def write(
             END,
         ]
     )
-    current = results.read_text(encoding="utf-8")
-    if BEGIN in current:
-        head, rest = current.split(BEGIN, 1)
-        current = head + section + rest.split(END, 1)[1]
-    else:
-        current = current.rstrip("\n") + "\n\n" + section + "\n"
-    results.write_text(current, encoding="utf-8")
+    write_section(section, BEGIN, END)
 
 
 def main() -> None:

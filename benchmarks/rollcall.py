@@ -53,9 +53,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks._results import write_section  # noqa: E402
 from benchmarks._rollcall import Hall, Server, cpu_seconds, new_question, roll_call  # noqa: E402
 
-RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 NOTES = [
     "- How the deployed path gets there: the roll-call intake (smolny/api/intake.py, in front"
     " of Django in `smolny.asgi`) reads each plain named vote with a token in the event loop"
@@ -436,14 +436,7 @@ def write_results(
         begin = BEGIN.replace("rollcall", f"rollcall-{args.deputies}", 1)
         end = END.replace("rollcall", f"rollcall-{args.deputies}", 1)
         lines[0], lines[-1] = begin, end
-    section = "\n".join(lines)
-    current = RESULTS.read_text()
-    if begin in current:
-        head, rest = current.split(begin, 1)
-        current = head + section + rest.split(end, 1)[1]
-    else:
-        current = current.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS.write_text(current)
+    write_section("\n".join(lines), begin, end)
 
 
 if __name__ == "__main__":

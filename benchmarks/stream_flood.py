@@ -27,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks._results import write_section  # noqa: E402
 from tests.e2e.conftest import start_sqlite_server  # noqa: E402
 
 
@@ -149,7 +150,6 @@ def write(runs: list[dict[str, object]], command: str) -> None:
     import os
     import platform
 
-    results = ROOT / "benchmarks" / "RESULTS.md"
     rows = []
     for r in runs:
         statuses = ", ".join(f"{n} {k}" for k, n in sorted(r["statuses"].items()))  # type: ignore[attr-defined]
@@ -206,15 +206,7 @@ def write(runs: list[dict[str, object]], command: str) -> None:
             END,
         ]
     )
-    current = results.read_text(encoding="utf-8")
-    if BEGIN in current:
-        head, rest = current.split(BEGIN, 1)
-        current = head + section + rest.split(END, 1)[1]
-    else:
-        anchor = "<!-- BEGIN live-votes"
-        head, rest = current.split(anchor, 1)
-        current = head + section + "\n\n" + anchor + rest
-    results.write_text(current, encoding="utf-8")
+    write_section(section, BEGIN, END, before="<!-- BEGIN live-votes")
 
 
 def main() -> None:
