@@ -253,10 +253,12 @@ class RollCheck:
     digest: str
 
 
-def check_roll(council: Council, lines: Iterable[str]) -> RollCheck:
-    """Check *lines* against *council*'s current rolls as :func:`import_roll` would, and
-    write nothing: the same parse, so a preview that passes is an import that passes
-    unless the rolls change in between (the import checks again)."""
+def _read_against_rolls(
+    council: Council, lines: Iterable[str]
+) -> tuple[list[tuple[str, str, int]], list[RollError], str]:
+    """Parse *lines* against *council*'s open rolls, the member numbers in use and the names
+    already known (by skeleton): the one reading the preview and the import share, so a
+    preview that passes is an import that passes unless the rolls change in between."""
     organisation = council.organisation
     constituency_ids = dict(
         Constituency.objects.filter(council=council, kind=Constituency.ROLL, end=None).values_list(
@@ -272,7 +274,14 @@ def check_roll(council: Council, lines: Iterable[str]) -> RollCheck:
         skeleton(n): n
         for n in Member.objects.filter(organisation=organisation).values_list("name", flat=True)
     }
-    rows, errors, digest = _parse(lines, constituency_ids, taken, known)
+    return _parse(lines, constituency_ids, taken, known)
+
+
+def check_roll(council: Council, lines: Iterable[str]) -> RollCheck:
+    """Check *lines* against *council*'s current rolls as :func:`import_roll` would, and
+    write nothing: the same parse, so a preview that passes is an import that passes
+    unless the rolls change in between (the import checks again)."""
+    rows, errors, digest = _read_against_rolls(council, lines)
     if not rows and not errors:
         errors = [RollError(2, "line", gettext("the roll lists no members"))]
     per: dict[int, int] = {}
@@ -298,21 +307,7 @@ def import_roll(
         council = fresh(council)
         organisation = council.organisation
         require_secretary(actor, organisation, at)
-        constituency_ids = dict(
-            Constituency.objects.filter(
-                council=council, kind=Constituency.ROLL, end=None
-            ).values_list("name", "id")
-        )
-        taken = set(
-            Member.objects.filter(organisation=organisation, end=None).values_list(
-                "external_id", flat=True
-            )
-        )
-        known = {
-            skeleton(n): n
-            for n in Member.objects.filter(organisation=organisation).values_list("name", flat=True)
-        }
-        rows, errors, digest = _parse(lines, constituency_ids, taken, known)
+        rows, errors, digest = _read_against_rolls(council, lines)
         if errors:
             raise RollImportError(source, errors)
         if not rows:
