@@ -27,14 +27,14 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from smolny.councils import actions
-from smolny.councils.actions import ActionError, PermissionDenied, RollImportError
+from smolny.councils.actions import ActionError, RollImportError
 from smolny.councils.actions.organisation import METHODS, ROUNDINGS
 from smolny.councils.actions.roll import RollError, check_roll
 from smolny.councils.models import Council, Organisation, RepresentationRule
@@ -43,7 +43,7 @@ from smolny.councils.queries import constituency_rows, roll_counts
 from smolny.rules.apportion import Apportionment, apportion, ratio_rule
 from smolny.web.access import is_secretary, organisation_or_404
 from smolny.web.views.server_time import require_live_post
-from smolny.web.views.setup_common import council_steps
+from smolny.web.views.setup_common import council_of, council_steps, refusal_status
 
 ROLL_MAX_BYTES = 256 * 1024 * 1024
 """The largest roll file accepted: 200,000 members are about 8 MB, so this is generous."""
@@ -78,17 +78,6 @@ def _secretary(request: HttpRequest, organisation_id: int) -> Organisation | Htt
     if not is_secretary(request.user, org):
         return render(request, "accounts/secretaries_only.html", {"organisation": org}, status=403)
     return org
-
-
-def _council(org: Organisation, council_id: int) -> Council:
-    try:
-        return Council.objects.get(pk=council_id, organisation=org)
-    except Council.DoesNotExist:
-        raise Http404("no such council") from None
-
-
-def _status(error: ActionError) -> int:
-    return 403 if isinstance(error, PermissionDenied) else 409
 
 
 # --- councils ---------------------------------------------------------------------------------
@@ -210,7 +199,7 @@ def create_council(request: HttpRequest, organisation_id: int) -> HttpResponse:
         )
     except ActionError as error:
         form.add_error(None, str(error))
-        return _councils_page(request, org, form, status=_status(error))
+        return _councils_page(request, org, form, status=refusal_status(error))
     messages.success(request, _("The council %(name)s is created.") % {"name": council.name})
     return redirect("setup-council", organisation_id=org.pk, council_id=council.pk)
 
@@ -312,7 +301,7 @@ def council(request: HttpRequest, organisation_id: int, council_id: int) -> Http
     org = _secretary(request, organisation_id)
     if isinstance(org, HttpResponse):
         return org
-    return _council_page(request, org, _council(org, council_id))
+    return _council_page(request, org, council_of(org, council_id))
 
 
 @login_required
@@ -325,7 +314,7 @@ def set_rule(request: HttpRequest, organisation_id: int, council_id: int) -> Htt
     org = _secretary(request, organisation_id)
     if isinstance(org, HttpResponse):
         return org
-    chosen = _council(org, council_id)
+    chosen = council_of(org, council_id)
     form = RuleForm(request.POST)
     if request.POST.get("preview"):
         if request.headers.get("HX-Request"):
@@ -338,7 +327,7 @@ def set_rule(request: HttpRequest, organisation_id: int, council_id: int) -> Htt
         actions.set_representation_rule(request.user, chosen, **form.rule())
     except ActionError as error:
         form.add_error(None, str(error))
-        return _council_page(request, org, chosen, rule_form=form, status=_status(error))
+        return _council_page(request, org, chosen, rule_form=form, status=refusal_status(error))
     messages.success(request, _("The representation rule is saved."))
     return redirect("setup-council", organisation_id=org.pk, council_id=chosen.pk)
 
@@ -351,12 +340,12 @@ def apportion_seats(request: HttpRequest, organisation_id: int, council_id: int)
     org = _secretary(request, organisation_id)
     if isinstance(org, HttpResponse):
         return org
-    chosen = _council(org, council_id)
+    chosen = council_of(org, council_id)
     try:
         result = actions.apportion_council(request.user, chosen)
     except ActionError as error:
         messages.error(request, str(error))
-        return _council_page(request, org, chosen, status=_status(error))
+        return _council_page(request, org, chosen, status=refusal_status(error))
     messages.success(
         request,
         _("The seats are apportioned: %(seats)s deputies.") % {"seats": result.house_size},
@@ -372,7 +361,7 @@ def create_constituency(
     org = _secretary(request, organisation_id)
     if isinstance(org, HttpResponse):
         return org
-    chosen = _council(org, council_id)
+    chosen = council_of(org, council_id)
     form = ConstituencyForm(request.POST)
     if not form.is_valid():
         return _council_page(request, org, chosen, constituency_form=form, status=400)
@@ -380,7 +369,9 @@ def create_constituency(
         made = actions.create_constituency(request.user, chosen, form.cleaned_data["name"])
     except ActionError as error:
         form.add_error(None, str(error))
-        return _council_page(request, org, chosen, constituency_form=form, status=_status(error))
+        return _council_page(
+            request, org, chosen, constituency_form=form, status=refusal_status(error)
+        )
     messages.success(request, _("The constituency %(name)s is created.") % {"name": made.name})
     return redirect("setup-council", organisation_id=org.pk, council_id=chosen.pk)
 
@@ -423,7 +414,7 @@ def roll(request: HttpRequest, organisation_id: int, council_id: int) -> HttpRes
     org = _secretary(request, organisation_id)
     if isinstance(org, HttpResponse):
         return org
-    return _roll_page(request, org, _council(org, council_id))
+    return _roll_page(request, org, council_of(org, council_id))
 
 
 def _errors(errors: list[RollError]) -> dict[str, Any]:
@@ -437,7 +428,7 @@ def preview_roll(request: HttpRequest, organisation_id: int, council_id: int) ->
     org = _secretary(request, organisation_id)
     if isinstance(org, HttpResponse):
         return org
-    chosen = _council(org, council_id)
+    chosen = council_of(org, council_id)
     form = RollUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _roll_page(request, org, chosen, status=400, form=form)
@@ -497,7 +488,7 @@ def import_roll(request: HttpRequest, organisation_id: int, council_id: int) -> 
     org = _secretary(request, organisation_id)
     if isinstance(org, HttpResponse):
         return org
-    chosen = _council(org, council_id)
+    chosen = council_of(org, council_id)
     token = request.POST.get("token", "")
     uploads = request.session.get(UPLOADS_KEY, {})
     entry = uploads.get(token)
@@ -513,7 +504,7 @@ def import_roll(request: HttpRequest, organisation_id: int, council_id: int) -> 
         )
     except ActionError as error:
         messages.error(request, str(error))
-        return _roll_page(request, org, chosen, status=_status(error))
+        return _roll_page(request, org, chosen, status=refusal_status(error))
     finally:
         kept.unlink(missing_ok=True)
         uploads.pop(token, None)
