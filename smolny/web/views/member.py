@@ -286,14 +286,18 @@ def _act(request: HttpRequest, org: Organisation, done: str, call: Any) -> HttpR
     """Run *call* (an action); on success say *done* and redirect, else show why, with 4xx."""
     try:
         call()
-    except actions.PermissionDenied as error:
-        messages.error(request, str(error))
-        return _portal(request, org, status=403)
     except actions.ActionError as error:
-        messages.error(request, str(error))
-        return _portal(request, org, status=409)
+        return _refused(request, org, error)
     messages.success(request, done)
     return redirect("portal", organisation_id=org.pk)
+
+
+def _refused(request: HttpRequest, org: Organisation, error: actions.ActionError) -> HttpResponse:
+    """The portal again with the refusal's reason: 403 when the person may not, 409 when the
+    record's state forbids it."""
+    messages.error(request, str(error))
+    status = 403 if isinstance(error, actions.PermissionDenied) else 409
+    return _portal(request, org, status=status)
 
 
 def _cast_with_receipt(
@@ -306,12 +310,8 @@ def _cast_with_receipt(
     part of the page that live events re-read, so it stays until the member dismisses it."""
     try:
         tracker = call()
-    except actions.PermissionDenied as error:
-        messages.error(request, str(error))
-        return _portal(request, org, status=403)
     except actions.ActionError as error:
-        messages.error(request, str(error))
-        return _portal(request, org, status=409)
+        return _refused(request, org, error)
     messages.success(request, done)
     return _portal(request, org, receipt=tracker, receipt_board=board)
 
